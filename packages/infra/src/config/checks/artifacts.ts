@@ -1,0 +1,54 @@
+import type { PathSegment } from '../paths.js';
+import type { RegionProfile } from '../region-profile.js';
+import type { DeploymentConfigFile } from '../schema.js';
+import type { Report } from './report.js';
+import { quote } from './report.js';
+
+const S3_URI = /^s3:\/\/([^/]+)\/(.+)$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function checkUri(path: readonly PathSegment[], uri: string, profile: RegionProfile | undefined, r: Report): void {
+  if (uri.startsWith('s3://')) {
+    const m = S3_URI.exec(uri);
+    if (!m) r.error(path, `${quote(uri)} names no object; write s3://<bucket>/<key>`);
+    else if (!BUCKET.test(m[1]!)) r.error(path, `${quote(m[1])} is not a valid S3 bucket name`);
+    return;
+  }
+  if (!uri.startsWith('https://')) {
+    r.error(path, `${quote(uri)} must start with s3:// or https:// (plain http and other schemes are not accepted)`);
+    return;
+  }
+  let host: string;
+  try {
+    host = new URL(uri).hostname;
+  } catch {
+    r.error(path, `${quote(uri)} is not a valid URL`);
+    return;
+  }
+  if (!profile) return;
+  // An AWS endpoint of the other partition is never reachable with this partition's credentials.
+  const awsHost = /\.amazonaws\.com(\.cn)?$/.exec(host);
+  if (awsHost && awsHost[0] !== `.${profile.urlSuffix}`) {
+    r.error(path, `${quote(host)} is an endpoint of another AWS partition; nodes in ${profile.region} use *.${profile.urlSuffix} (or give an s3:// URI)`);
+  } else if (profile.partition === 'aws-cn' && !awsHost) {
+    r.warning(path, `nodes in ${profile.region} may not reach ${quote(host)}; staging the file in an S3 bucket in ${profile.region} is more reliable`);
+  }
+}
+
+function checkSha(path: readonly PathSegment[], sha: string | undefined, r: Report): void {
+  if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) {
+    r.error(path, `must be 64 hexadecimal characters (a SHA-256 such as \`sha256sum\` prints); got ${sha.length} characters`);
+  }
+}
+
+export function checkArtifacts(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
+  for (const key of ['installer', 'jdbcDriver'] as const) {
+    checkUri(['portal', key, 'uri'], c.portal[key].uri, profile, r);
+    checkSha(['portal', key, 'sha256'], c.portal[key].sha256, r);
+  }
+  if (c.clusters.pipIndexUrl !== undefined) {
+    if (!/^https:\/\/[^/\s]+(\/\S*)?$/.test(c.clusters.pipIndexUrl)) {
+      r.error(['clusters', 'pipIndexUrl'], `${quote(c.clusters.pipIndexUrl)} must be an https:// URL of a Python package index`);
+    }
+  }
+}

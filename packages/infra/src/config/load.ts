@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
+import { closest } from './did-you-mean.js';
+import { fsxDeploymentType, defaultThroughput, semanticIssues, type RawIssue } from './checks/index.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { dottedPath } from './paths.js';
+import { locate } from './positions.js';
+import { REGION_PROFILES, regionProfile, type RegionProfile } from './region-profile.js';
+import type { DeploymentConfig } from './resolved.js';
+import { deploymentConfigJsonSchema, type DeploymentConfigFile } from './schema.js';
+import { schemaIssues } from './schema-issues.js';
+
+export interface LoadOptions {
+  /** Called once per warning (problems that do not stop a deployment but deserve attention). */
+  readonly onWarning?: (issue: ConfigIssue) => void;
+}
+
+let validator: ValidateFunction | undefined;
+function validate(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false }).compile(deploymentConfigJsonSchema());
+  return validator;
+}
+
+function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: string): DeploymentConfig {
+  const type = fsxDeploymentType(c, profile);
+  const throughput = c.storage.fsx.perUnitStorageThroughput ?? defaultThroughput(type);
+  const [az1, az2] = c.network.availabilityZones ?? profile.availabilityZones;
+  const pipIndexUrl = c.clusters.pipIndexUrl ?? profile.pipIndexUrl;
+  return {
+    ...c,
+    partition: profile.partition,
+    urlSuffix: profile.urlSuffix,
+    regionProfile: profile,
+    network: { ...c.network, availabilityZones: [az1!, az2!] },
+    storage: {
+      fsx: {
+        deploymentType: type,
+        storageCapacityGiB: c.storage.fsx.storageCapacityGiB,
+        ...(throughput === undefined ? {} : { perUnitStorageThroughput: throughput }),
+      },
+    },
+    loadBalancer: { ...c.loadBalancer, internetFacing: c.loadBalancer.internetFacing ?? profile.defaultInternetFacing },
+    clusters: { ...c.clusters, ...(pipIndexUrl === undefined ? {} : { pipIndexUrl }) },
+    sourceFile,
+  };
+}
+
+/**
+ * Parses and validates the text of an hpc-ha.yaml: YAML syntax, the JSON Schema (every error, not the first), the
+ * region profile's defaults, then the rules a schema cannot express. Throws one ConfigError listing every problem
+ * with file, line and column; never anything else for bad input.
+ */
+export function parseDeploymentConfig(text: string, file: string, options: LoadOptions = {}): DeploymentConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const located = (raw: RawIssue): ConfigIssue => {
+    const pos = locate(doc, lineCounter, raw.path, raw.at);
+    return { file, line: pos.line, column: pos.column, path: dottedPath(raw.path), message: raw.message, severity: raw.severity };
+  };
+
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, severity: 'error' };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the file is empty; start from one of the examples/ files', severity: 'error' }]);
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the file must be a mapping of keys (name:, region:, portal: …)', severity: 'error' }]);
+  }
+
+  const check = validate();
+  if (!check(data)) throw new ConfigError(schemaIssues(check.errors ?? []).map(located));
+  const config = data as DeploymentConfigFile;
+
+  const profile = regionProfile(config.region);
+  const issues: RawIssue[] = [];
+  if (!profile) {
+    const known = Object.keys(REGION_PROFILES);
+    const guess = closest(config.region, known);
+    issues.push({
+      path: ['region'],
+      severity: 'error',
+      message: `${JSON.stringify(config.region)} is not a region hpc-ha supports${guess ? `; did you mean "${guess}"?` : `; supported: ${known.join(', ')}`}`,
+    });
+  }
+  issues.push(...semanticIssues(config, profile));
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0 || !profile) throw new ConfigError(errors.map(located));
+  for (const w of issues.filter((i) => i.severity === 'warning')) options.onWarning?.(located(w));
+  return resolve(config, profile, file);
+}
+
+/** Reads and validates a deployment config file; see {@link parseDeploymentConfig}. */
+export function loadDeploymentConfig(path: string, options: LoadOptions = {}): DeploymentConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new ConfigError([{ file: path, line: 0, column: 0, path: '', message: `cannot read the config: ${why}`, severity: 'error' }]);
+  }
+  return parseDeploymentConfig(text, path, options);
+}

@@ -1,0 +1,56 @@
+import type { DeploymentConfigFile, QueueConfig } from './schema.js';
+import type { FsxDeploymentType, Partition, RegionProfile } from './region-profile.js';
+
+/** A loaded, validated deployment config with every default filled in, ready for the CDK app and the CLI. */
+export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'network' | 'storage' | 'loadBalancer' | 'clusters'> {
+  readonly partition: Partition;
+  readonly urlSuffix: string;
+  readonly regionProfile: RegionProfile;
+  readonly network: DeploymentConfigFile['network'] & { readonly availabilityZones: readonly [string, string] };
+  readonly storage: {
+    readonly fsx: {
+      readonly deploymentType: FsxDeploymentType;
+      readonly storageCapacityGiB: number;
+      /** Absent for SCRATCH types, which have no per-unit throughput. */
+      readonly perUnitStorageThroughput?: number;
+    };
+  };
+  readonly loadBalancer: DeploymentConfigFile['loadBalancer'] & { readonly internetFacing: boolean };
+  readonly clusters: DeploymentConfigFile['clusters'] & { readonly pipIndexUrl?: string };
+  /** The file the config was read from, as the user named it. */
+  readonly sourceFile: string;
+}
+
+export type ClusterId = 'cluster1' | 'cluster2';
+
+/** One of the two clusters: which AZ it lives in and every queue it gets. */
+export interface ClusterPlan {
+  readonly id: ClusterId;
+  /** ParallelCluster cluster name (also its CloudFormation stack name in v3). */
+  readonly name: string;
+  /** 0 for the first AZ, 1 for the second. */
+  readonly azIndex: 0 | 1;
+  readonly availabilityZone: string;
+  /** Shared queues first, then this cluster's own. */
+  readonly queues: readonly QueueConfig[];
+  /** Mount dir of this cluster's FSx for Lustre. */
+  readonly fsxMountDir: string;
+}
+
+export const CLUSTER_IDS: readonly ClusterId[] = ['cluster1', 'cluster2'];
+
+export function clusterName(deploymentName: string, id: ClusterId): string {
+  return `${deploymentName}-${id}`;
+}
+
+export function clusterPlans(config: Pick<DeploymentConfig, 'name' | 'network' | 'clusters'>): [ClusterPlan, ClusterPlan] {
+  const plan = (id: ClusterId, azIndex: 0 | 1): ClusterPlan => ({
+    id,
+    name: clusterName(config.name, id),
+    azIndex,
+    availabilityZone: config.network.availabilityZones[azIndex],
+    queues: [...config.clusters.queues, ...(config.clusters.overrides[id]?.queues ?? [])],
+    fsxMountDir: `/fsx_${id}`,
+  });
+  return [plan('cluster1', 0), plan('cluster2', 1)];
+}
