@@ -1,0 +1,131 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ConfigError} from './errors.js';
+import { type ConfigIssue } from './errors.js';
+import { loadDeploymentConfig, parseDeploymentConfig } from './load.js';
+import { clusterPlans } from './resolved.js';
+import { deploymentConfigJsonSchema } from './schema.js';
+
+const EXAMPLES = new URL('../../../../examples/', import.meta.url);
+const MINIMAL = readFileSync(new URL('./__fixtures__/minimal.yaml', import.meta.url), 'utf8');
+
+describe('the shipped examples', () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
+
+  it('cover both China regions and a global one', () => {
+    expect(files.sort()).toEqual(['cn-north-1.yaml', 'cn-northwest-1.yaml', 'us-east-1.yaml']);
+  });
+
+  it.each(files)('%s loads without errors or warnings and points editors at the schema', (f) => {
+    const warnings: ConfigIssue[] = [];
+    const path = new URL(f, EXAMPLES).pathname;
+    const config = loadDeploymentConfig(path, { onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    expect(config.region).toBe(f.replace('.yaml', ''));
+    expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../packages/infra/schema/hpc-ha.schema.json');
+  });
+
+  it('resolves China defaults from the region profile', () => {
+    const config = loadDeploymentConfig(new URL('cn-north-1.yaml', EXAMPLES).pathname);
+    expect(config.partition).toBe('aws-cn');
+    expect(config.urlSuffix).toBe('amazonaws.com.cn');
+    expect(config.loadBalancer.internetFacing).toBe(false);
+    expect(config.clusters.pipIndexUrl).toMatch(/^https:\/\//);
+    expect(config.storage.fsx).toEqual({ deploymentType: 'PERSISTENT_2', storageCapacityGiB: 1200, perUnitStorageThroughput: 125 });
+  });
+
+  it('gives each cluster the shared queues plus its own', () => {
+    const config = loadDeploymentConfig(new URL('cn-north-1.yaml', EXAMPLES).pathname);
+    const [one, two] = clusterPlans(config);
+    expect(one.name).toBe('hpcha-cluster1');
+    expect(one.availabilityZone).toBe('cn-north-1a');
+    expect(one.queues.map((q) => q.name)).toEqual(['compute', 'memory', 'hpc']);
+    expect(two.queues.map((q) => q.name)).toEqual(['compute', 'memory']);
+    expect(two.fsxMountDir).toBe('/fsx_cluster2');
+  });
+});
+
+describe('defaults', () => {
+  const minimal = (lines: string[]) =>
+    MINIMAL.split('\n')
+      .filter((l) => !lines.some((drop) => l.startsWith(drop)))
+      .join('\n');
+
+  it('fills what the file leaves out, from the schema and the region', () => {
+    const text = minimal(['  availabilityZones', '  internetFacing', '    deploymentType', 'database:', '  mode', '  minCapacity', '  maxCapacity']);
+    const config = parseDeploymentConfig(text, 'x.yaml');
+    expect(config.network.availabilityZones).toEqual(['cn-north-1a', 'cn-north-1b']);
+    expect(config.loadBalancer.internetFacing).toBe(false);
+    expect(config.database).toEqual({ mode: 'serverless-v2', minCapacity: 0.5, maxCapacity: 4, backupRetentionDays: 7 });
+    expect(config.disposable).toBe(false);
+    expect(config.portal.adminPasswordSecretKey).toBe('efadminPassword');
+    expect(config.clusters.queues[0]!.capacityType).toBe('ONDEMAND');
+  });
+
+  it('makes a global region internet-facing and PyPI-backed by default', () => {
+    const text = minimal(['  availabilityZones', '  internetFacing', 'account:'])
+      .replaceAll('cn-north-1', 'us-east-1')
+      .replace('arn:aws-cn:', 'arn:aws:');
+    const config = parseDeploymentConfig(text, 'x.yaml');
+    expect(config.partition).toBe('aws');
+    expect(config.loadBalancer.internetFacing).toBe(true);
+    expect(config.clusters.pipIndexUrl).toBeUndefined();
+  });
+
+  it('never changes a value the user wrote', () => {
+    const config = parseDeploymentConfig(MINIMAL, 'x.yaml');
+    expect(config.portal.rootVolumeGiB).toBe(50);
+    expect(config.loadBalancer.allowedCidrs).toEqual(['10.0.0.0/8']);
+    expect(config.account).toBe('123456789012');
+  });
+});
+
+describe('problems a user can act on', () => {
+  it('reports every problem at once, in file order', () => {
+    const text = MINIMAL.replace('instanceType: m5.xlarge', 'instanceType: m6g.large').replace('storageCapacityGiB: 1200', 'storageCapacityGiB: 1000');
+    const error = (() => {
+      try {
+        parseDeploymentConfig(text, 'hpc-ha.yaml');
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.issues.map((i) => `${i.line} ${i.path}`)).toEqual(['7 portal.instanceType', '22 storage.fsx.storageCapacityGiB']);
+    expect(error.message.split('\n')[0]).toBe('2 problems in hpc-ha.yaml:');
+  });
+
+  it('warns (without failing) about an installer URL China may not reach', () => {
+    const warnings: ConfigIssue[] = [];
+    const text = MINIMAL.replace('uri: s3://artifacts-bucket/enginframe.jar', 'uri: https://downloads.example.com/enginframe.jar');
+    parseDeploymentConfig(text, 'hpc-ha.yaml', { onWarning: (w) => warnings.push(w) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ path: 'portal.installer.uri', line: 11, severity: 'warning' });
+  });
+
+  it('names the file when it cannot be read', () => {
+    expect(() => loadDeploymentConfig('/nonexistent/hpc-ha.yaml')).toThrow(/^1 problem in \/nonexistent\/hpc-ha.yaml:\n\/nonexistent\/hpc-ha.yaml cannot read the config: no such file$/);
+  });
+
+  it('refuses an empty file and a file that is not a mapping', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-config-'));
+    writeFileSync(join(dir, 'empty.yaml'), '# nothing yet\n');
+    writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
+    expect(() => loadDeploymentConfig(join(dir, 'empty.yaml'))).toThrow(/the file is empty/);
+    expect(() => loadDeploymentConfig(join(dir, 'list.yaml'))).toThrow(/must be a mapping/);
+  });
+});
+
+describe('published JSON Schema', () => {
+  it('is up to date with the TypeBox definition (rebuild infra to refresh it)', () => {
+    const committed = readFileSync(new URL('../../schema/hpc-ha.schema.json', import.meta.url), 'utf8');
+    expect(committed).toBe(`${JSON.stringify(deploymentConfigJsonSchema(), null, 2)}\n`);
+  });
+
+  it('lets editors leave out keys that have defaults', () => {
+    const schema = deploymentConfigJsonSchema() as { required: string[] };
+    expect(schema.required).toEqual(['name', 'region', 'portal', 'loadBalancer', 'clusters']);
+  });
+});
