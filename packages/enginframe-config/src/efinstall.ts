@@ -1,0 +1,174 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { INTRO_TARGETS, releaseLine } from './intro-targets.js';
+import { toJavaProperties, type PropertiesLine } from './java-properties.js';
+import { throwIfProblems, validateSpec, type SpecProblem } from './validate.js';
+
+/**
+ * Values only the node knows at boot. The portal bootstrap replaces these markers in the rendered
+ * text (they survive `.properties` escaping unchanged); elsewhere they are ordinary strings.
+ */
+export const BOOT_VALUES = {
+  javaHome: '@HPC_HA_JAVA_HOME@',
+  hostname: '@HPC_HA_HOSTNAME@',
+  enterpriseServers: '@HPC_HA_ENTERPRISE_SERVERS@',
+} as const;
+
+const BOOT_MARKER = '^@HPC_HA_[A-Z_]+@$';
+
+export const EfinstallSpecSchema = Type.Object(
+  {
+    /** Pinned EnginFrame build, e.g. `2021.0-r1667`; also names the install's version directory. */
+    version: Type.String({ pattern: '^\\d{4}\\.\\d+-r\\d+$' }),
+    /** Overrides the `intro-targets` component list known for the version's release line. */
+    introTargets: Type.Optional(Type.Array(Type.String({ pattern: '^component_[A-Za-z0-9_-]+$' }), { minItems: 1 })),
+    /** NICE_ROOT; EF_TOP is `<niceRoot>/enginframe`. Shared (EFS) for Enterprise. */
+    niceRoot: Type.String({ format: 'abs-path' }),
+    javaHome: Type.String({ anyOf: [{ format: 'abs-path' }, { pattern: BOOT_MARKER }] }),
+    /** Optional NICE licence file; on EC2 none is needed. */
+    licenseFile: Type.Optional(Type.String({ format: 'abs-path' })),
+    adminUser: Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' }),
+    tomcatUser: Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' }),
+    rootContext: Type.String({ pattern: '^[A-Za-z0-9_-]+$' }),
+    ports: Type.Object(
+      {
+        https: Type.Integer({ minimum: 1, maximum: 65535 }),
+        shutdown: Type.Integer({ minimum: 1, maximum: 65535 }),
+        agentRmi: Type.Integer({ minimum: 1, maximum: 65535 }),
+        agentRmiBind: Type.Integer({ minimum: 1, maximum: 65535 }),
+      },
+      { additionalProperties: false },
+    ),
+    /** CN of Tomcat's self-signed certificate (the ALB does not check it). */
+    tomcatHostname: Type.String({ anyOf: [{ format: 'dt-host' }, { pattern: BOOT_MARKER }] }),
+    database: Type.Object(
+      {
+        jdbcUrl: Type.String({ pattern: '^jdbc:mysql://\\S+$' }),
+        user: Type.String({ pattern: '^[A-Za-z0-9_]{1,32}$' }),
+        savePasswordInKeystore: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+    /** Enterprise members, `ip:port`, or the boot marker for the list the node computes. */
+    enterpriseServers: Type.Array(Type.String({ anyOf: [{ pattern: '^[A-Za-z0-9.<>${}\\[\\]-]+:\\d{1,5}$' }, { pattern: BOOT_MARKER }] }), {
+      minItems: 1,
+    }),
+    startAtBoot: Type.Boolean(),
+    installDemo: Type.Boolean(),
+    pamService: Type.String({ pattern: '^[A-Za-z0-9._-]+$' }),
+    slurmBinariesPath: Type.String({ format: 'abs-path' }),
+  },
+  { additionalProperties: false },
+);
+
+/** Everything an unattended EnginFrame Enterprise install needs, except the DB password. */
+export type EfinstallSpec = Static<typeof EfinstallSpecSchema>;
+
+/** One section heading, named as in the installer's own template. */
+function banner(title: string, subtitle: string): PropertiesLine[] {
+  return [{ blank: true }, { comment: subtitle ? `${title}: ${subtitle}` : title }];
+}
+
+/**
+ * `efinstall.config` for `java -jar enginframe-<version>.jar --text --batch -f efinstall.config`:
+ * Enterprise edition on an external MySQL database (password kept in EnginFrame's keystore), HTTPS
+ * Tomcat, PAM, Slurm. Keys follow the installer template's order; values are escaped as
+ * `Properties.store` does. `kernel.ef.db.admin.password` is deliberately absent: the node appends it
+ * from Secrets Manager to a private copy that lives only for the install.
+ */
+export function renderEfinstallConfig(input: EfinstallSpec): string {
+  const spec = validateSpec(EfinstallSpecSchema, input, 'efinstall spec');
+  const problems: SpecProblem[] = [];
+  const targets = spec.introTargets ?? INTRO_TARGETS[releaseLine(spec.version)];
+  if (!targets)
+    problems.push({
+      path: '/introTargets',
+      message: `is required: no component list is known for EnginFrame ${releaseLine(spec.version)} (known: ${Object.keys(INTRO_TARGETS).join(', ')})`,
+    });
+  const ports = Object.entries(spec.ports);
+  for (const [name, port] of ports)
+    if (ports.some(([other, p]) => other !== name && p === port)) problems.push({ path: `/ports/${name}`, message: `duplicates another port (${port})` });
+  throwIfProblems('efinstall spec', problems);
+
+  const efTop = `${spec.niceRoot.replace(/\/+$/, '')}/enginframe`;
+  const values = '# Values: [true|false]';
+  const bool = (b: boolean): string => String(b);
+  const lines: PropertiesLine[] = [
+    { comment: 'EnginFrame unattended installation (Enterprise, external MySQL database)' },
+    { comment: `Generated by @hpc-ha/enginframe-config for EnginFrame ${spec.version}; do not edit.` },
+    { comment: 'The database password is added on the node at install time and never stored here.' },
+    { blank: true },
+    ['efinstall.config.version', '1.0'],
+    ...banner('License Agreement', 'Review the license terms before installing EnginFrame'),
+    { comment: values.slice(2) },
+    ['ef.accept.eula', 'true'],
+    ...banner('License File', 'Install the license file'),
+    ...(spec.licenseFile
+      ? ([['kernel.eflicense', spec.licenseFile]] as PropertiesLine[])
+      : ([{ comment: 'No license file: EnginFrame runs on EC2.' }] as PropertiesLine[])),
+    ...banner('Choose Install Location', 'Choose the directory in which to install EnginFrame'),
+    ['nice.root.dir.ui', spec.niceRoot],
+    ...banner('Java Runtime Environment (JRE) Selection', 'Define which JRE will be used by EnginFrame'),
+    ['kernel.java.home', spec.javaHome],
+    ...banner('EnginFrame Spoolers, Repository, Sessions, Data, Logs and Temp', 'All under EF_TOP on the shared file system'),
+    ['ef.spooler.dir', `${efTop}/spoolers`],
+    ['ef.repository.dir', `${efTop}/repository`],
+    ['ef.sessions.dir', `${efTop}/sessions`],
+    ['ef.data.root.dir', `${efTop}/data`],
+    ['ef.logs.root.dir', `${efTop}/logs`],
+    ['ef.temp.root.dir', `${efTop}/tmp`],
+    ...banner('EnginFrame configuration', 'Choose the EnginFrame configuration'),
+    { comment: 'Values: [PRO|ENT]' },
+    ['ef.product', 'ENT'],
+    ...banner('EnginFrame Agent', 'Choose if EnginFrame Agent will run on this machine'),
+    { comment: values.slice(2) },
+    ['kernel.agent.on.same.machine', 'true'],
+    ...banner('Agent Configuration', 'Configure the EnginFrame agent communication'),
+    ['kernel.agent.rmi.port', String(spec.ports.agentRmi)],
+    ['kernel.agent.rmi.bind.port', String(spec.ports.agentRmiBind)],
+    ...banner('EnginFrame Administrator', 'Specify the EnginFrame administrator'),
+    ['kernel.ef.admin.user', spec.adminUser],
+    ...banner('Apache Tomcat HTTPS', 'Enable Apache Tomcat HTTPS'),
+    { comment: values.slice(2) },
+    ['kernel.server.tomcat.https', 'true'],
+    ...banner('Apache Tomcat Configuration', 'Configure Apache Tomcat'),
+    ['kernel.ef.tomcat.user', spec.tomcatUser],
+    ['kernel.ef.root.context', spec.rootContext],
+    ['kernel.tomcat.https.port', String(spec.ports.https)],
+    ['kernel.tomcat.shutdown.port', String(spec.ports.shutdown)],
+    ['kernel.server.tomcat.https.ef.hostname', spec.tomcatHostname],
+    ...banner('EnginFrame Database Configuration', 'Configure EnginFrame Database'),
+    { comment: 'Values: [derby|other-db]' },
+    ['kernel.ef.db', 'other-db'],
+    ['kernel.ef.db.url', spec.database.jdbcUrl],
+    ['kernel.ef.db.admin.name', spec.database.user],
+    { comment: values.slice(2) },
+    ['kernel.ef.db.savePasswordInKeystore', bool(spec.database.savePasswordInKeystore)],
+    ...banner('Enterprise Configuration', 'Configure Enterprise features'),
+    { comment: 'Comma separated list of server IPs and ports' },
+    ['kernel.ef.enterprise.tcp.servers', spec.enterpriseServers.join(',')],
+    ...banner('EnginFrame Startup', 'Choose whether EnginFrame should start at boot'),
+    { comment: values.slice(2) },
+    ['kernel.start_enginframe_at_boot', bool(spec.startAtBoot)],
+    ...banner("EnginFrame Developer's Documentation", 'Choose whether to install the technical showcase and documentation'),
+    { comment: values.slice(2) },
+    ['demo.install', bool(spec.installDemo)],
+    ...banner('Authentication Manager', 'Select the default authentication manager'),
+    { comment: 'Values: [pam|http|ldap|activedirectory|certificate]' },
+    ['default.auth.mgr', 'pam'],
+    ...banner('Authentication Manager Configuration', 'Specify the PAM service'),
+    ['pam.service', spec.pamService],
+    ['pam.user', ''],
+    ...banner('Grid Manager', 'Select the grid managers'),
+    ['ef.jobmanager', 'slurm'],
+    ...banner('SLURM Integration', 'Configure EnginFrame to integrate with SLURM'),
+    ['slurm.binaries.path', spec.slurmBinariesPath],
+    ...banner('Delegate Interactive Session Manager', 'Select the delegate interactive session managers'),
+    { comment: values.slice(2) },
+    ['ef.delegate.dcvsm', 'false'],
+    ...banner('Do not modify any configuration below this line', ''),
+    ['intro-targets', `${targets!.join(',')},`],
+    { blank: true },
+    ['progress-targets', 'cleanuptarget,'],
+  ];
+  return toJavaProperties(lines, { separator: ' = ' });
+}

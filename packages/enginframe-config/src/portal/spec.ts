@@ -1,0 +1,188 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Secret = Type.String({ format: 'dt-secret-arn' });
+const Uid = Type.Integer({ minimum: 1000, maximum: 60000 });
+const Seconds = Type.Integer({ minimum: 1, maximum: 86400 });
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Heap = Type.String({ pattern: '^[1-9][0-9]*[mMgG]$' });
+const Artifact = Type.Object(
+  {
+    /** `s3://bucket/key` (read with the instance role) or `https://...`. */
+    uri: Type.String({ format: 'dt-uri' }),
+    /** Lower-case hex SHA-256 the node checks before using the file. */
+    sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+  },
+  { additionalProperties: false },
+);
+const Account = Type.Object({ uid: Uid, gid: Uid }, { additionalProperties: false });
+const ClusterName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,59}$' });
+
+export const PortalBootstrapSpecSchema = Type.Object(
+  {
+    region: Type.String({ format: 'dt-region' }),
+    partition: Type.String({ format: 'dt-partition' }),
+    /** The partition's DNS suffix (AWS::URLSuffix), e.g. for the CloudFormation endpoint. */
+    urlSuffix: Type.String({ format: 'dt-url-suffix' }),
+    /** 1 installs EnginFrame on EFS, 2 joins the install; fixed per ASG, never raced for. */
+    nodeIndex: Type.Union([Type.Literal(1), Type.Literal(2)]),
+    accounts: Type.Optional(
+      Type.Object({ efadmin: Type.Optional(Account), efnobody: Type.Optional(Account) }, { additionalProperties: false }),
+    ),
+    efs: Type.Object(
+      {
+        fileSystemId: Type.String({ format: 'dt-efs-id' }),
+        mountDir: Type.Optional(Type.String({ format: 'abs-path' })),
+        /** Directory under the mount point shared with the head nodes (CONTRACTS.md). */
+        publicationRoot: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+$' })),
+        mountOptions: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_,=.-]+$' })),
+      },
+      { additionalProperties: false },
+    ),
+    fsx: Type.Array(
+      Type.Object(
+        {
+          fileSystemId: Type.String({ format: 'dt-fsx-id' }),
+          dnsName: Type.String({ format: 'dt-host' }),
+          mountName: Type.String({ format: 'dt-fsx-mount-name' }),
+          /** `/fsx_cluster<N>` by convention. */
+          mountDir: Type.String({ format: 'abs-path' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    clusters: Type.Array(
+      Type.Object(
+        {
+          name: ClusterName,
+          label: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\n\\r\\0]*$' })),
+          /** EnginFrame cluster id; defaults to the name upper-cased with `-` as `_`. */
+          id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]+$' })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+    /** The cluster in this node's AZ: required at boot, its Slurm client build is copied locally. */
+    ownCluster: ClusterName,
+    database: Type.Object(
+      {
+        host: Type.String({ format: 'dt-host' }),
+        port: Type.Optional(Port),
+        name: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_]{1,64}$' })),
+        user: Type.String({ pattern: '^[A-Za-z0-9_]{1,32}$' }),
+        /** JSON secret `{"username","password",...}` of the EnginFrame DB user. */
+        appUserSecretArn: Secret,
+        jdbcParams: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]*$' }), Type.String())),
+      },
+      { additionalProperties: false },
+    ),
+    adminPassword: Type.Object(
+      { secretArn: Secret, jsonKey: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })) },
+      { additionalProperties: false },
+    ),
+    mungeKeySecretArn: Secret,
+    installer: Artifact,
+    jdbcDriver: Artifact,
+    enginframe: Type.Object(
+      {
+        version: Type.String({ pattern: '^\\d{4}\\.\\d+-r\\d+$' }),
+        introTargets: Type.Optional(Type.Array(Type.String({ pattern: '^component_[A-Za-z0-9_-]+$' }), { minItems: 1 })),
+        niceRoot: Type.Optional(Type.String({ format: 'abs-path' })),
+        rootContext: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$' })),
+        ports: Type.Optional(
+          Type.Object(
+            {
+              https: Type.Optional(Port),
+              shutdown: Type.Optional(Port),
+              agentRmi: Type.Optional(Port),
+              agentRmiBind: Type.Optional(Port),
+              enterprise: Type.Optional(Port),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        heap: Type.Optional(
+          Type.Object(
+            { serverMin: Type.Optional(Heap), serverMax: Type.Optional(Heap), agentMin: Type.Optional(Heap), agentMax: Type.Optional(Heap) },
+            { additionalProperties: false },
+          ),
+        ),
+        serverJavaOptions: Type.Optional(Type.String({ pattern: '^[^\\n\\0]*$' })),
+        agentJavaOptions: Type.Optional(Type.String({ pattern: '^[^\\n\\0]*$' })),
+        pamService: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+$' })),
+        /** Defaults to `<alb url>/<context>/download`. */
+        downloadServerUrl: Type.Optional(Type.String({ pattern: '^https?://\\S+$' })),
+        /** server.conf property holding the enterprise member list (unverified key, see README). */
+        enterpriseMembersProperty: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+$' })),
+        /** ef.slurm.conf location relative to EF_TOP. */
+        slurmConfPath: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$' })),
+      },
+      { additionalProperties: false },
+    ),
+    alb: Type.Object(
+      { dnsName: Type.String({ format: 'dt-host' }), url: Type.Optional(Type.String({ format: 'dt-uri' })) },
+      { additionalProperties: false },
+    ),
+    /** Where `cfn-signal` reports the bootstrap's success or failure (omit to not signal). */
+    signal: Type.Optional(
+      Type.Object(
+        {
+          stackName: Type.String({ format: 'dt-text', minLength: 1 }),
+          logicalResourceId: Type.String({ format: 'dt-text', minLength: 1 }),
+          region: Type.Optional(Type.String({ format: 'dt-region' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    logFile: Type.Optional(Type.String({ format: 'abs-path' })),
+    timeouts: Type.Optional(
+      Type.Object(
+        {
+          /** Wait for this AZ's head node to publish on EFS. */
+          clusterPublicationSeconds: Type.Optional(Seconds),
+          /** Node 2's wait for node 1's install marker. */
+          installMarkerSeconds: Type.Optional(Seconds),
+          pollSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    slurm: Type.Optional(
+      Type.Object(
+        { prefix: Type.Optional(Type.String({ format: 'abs-path' })), configDir: Type.Optional(Type.String({ format: 'abs-path' })) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** dnf packages; the default list suits Amazon Linux 2023. */
+    packages: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$' }), { minItems: 1 })),
+    /** Minutes between Slurm client config re-syncs; 0 disables the timer. */
+    resyncMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
+    /** `provisioner: instance` mode: this node creates or adopts its AZ's cluster with the pcluster CLI. */
+    pcluster: Type.Optional(
+      Type.Object(
+        {
+          version: Type.String({ pattern: '^3\\.\\d+\\.\\d+$' }),
+          pipIndexUrl: Type.Optional(Type.String({ pattern: '^https://\\S+$' })),
+          clusterName: ClusterName,
+          configYaml: Type.String({ minLength: 1, pattern: '^[^\\0]*$' }),
+          waitSeconds: Type.Optional(Seconds),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Everything a portal node's bootstrap needs; ids, endpoints and ARNs may be deploy-time values. */
+export type PortalBootstrapSpec = Static<typeof PortalBootstrapSpecSchema>;
+
+export const DEFAULT_PACKAGES = [
+  'java-11-amazon-corretto-headless',
+  'amazon-efs-utils',
+  'lustre-client',
+  'nfs-utils',
+  'munge',
+  'jq',
+  'aws-cfn-bootstrap',
+] as const;

@@ -1,0 +1,328 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  renderAgentConfSettings,
+  renderEfinstallConfig,
+  renderEfSlurmConf,
+  renderPortalBootstrap,
+  renderPortalBootstrapEnv,
+  renderPortalBootstrapProgram,
+  type PortalBootstrapSpec,
+} from '../src/index.js';
+import { javaAvailable, loadWithJava } from './support/java.js';
+import { allFiles, createNode, createWorld, type SimNode, type World } from './support/node-sim.js';
+import { efinstallSpec, portalSpec } from './support/specs.js';
+
+const inCi = process.env['CI'] === 'true';
+const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+if (inCi && !haveShellcheck) throw new Error('CI=true but shellcheck is not installed');
+
+const EF_VERSION = '2021.0-r1667';
+const INSTALLER = Buffer.from('fake EnginFrame installer jar\n');
+const DRIVER = Buffer.from('fake Connector/J jar\n');
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+// Canaries: secret values that must never show up in rendered text, logs, files or command lines.
+const DB_PASSWORD = ' CANARY-db:pa=ss#w!rd\\ 中文🚀\t';
+const ADMIN_PASSWORD = 'CANARY-admin-"Pa$$w0rd`';
+const MUNGE_KEY = Buffer.concat([Buffer.from('CANARY-munge'), randomBytes(1012)]);
+const MUNGE_B64 = MUNGE_KEY.toString('base64');
+const CANARIES = [DB_PASSWORD.trim(), 'CANARY-db', ADMIN_PASSWORD, 'CANARY-admin', MUNGE_B64.slice(0, 40)];
+
+function spec(nodeIndex: 1 | 2, extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec {
+  return portalSpec({
+    nodeIndex,
+    ownCluster: `cluster${nodeIndex}`,
+    installer: { uri: `s3://hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, sha256: sha256(INSTALLER) },
+    jdbcDriver: { uri: 'https://repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar?X-Amz-Signature=presigned', sha256: sha256(DRIVER) },
+    timeouts: { clusterPublicationSeconds: 3, installMarkerSeconds: 2, pollSeconds: 1 },
+    signal: { stackName: 'hpc-ha-EnginFrame', logicalResourceId: `Node${nodeIndex}Asg` },
+    ...extra,
+  });
+}
+
+function newWorld(): World {
+  const world = createWorld();
+  const base = spec(1);
+  world.s3(`hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, INSTALLER);
+  world.https('repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar', DRIVER);
+  world.secret(base.database.appUserSecretArn, JSON.stringify({ username: 'enginframe', password: DB_PASSWORD, host: 'db' }));
+  world.secret(base.adminPassword.secretArn, JSON.stringify({ efadminPassword: ADMIN_PASSWORD }));
+  world.secret(base.mungeKeySecretArn, MUNGE_B64);
+  return world;
+}
+
+const signals = (calls: string[]): string[] => calls.filter((c) => c.startsWith('cfn-signal '));
+
+function expectNoSecretAnywhere(world: World, nodes: SimNode[]): void {
+  const texts: [string, string][] = [];
+  for (const file of allFiles(world.dir)) {
+    if (file.includes('/secrets/') || file.endsWith('/chpasswd') || file.endsWith('munge.key') || file.includes('captured-efinstall')) continue;
+    texts.push([file, readFileSync(file).toString('utf8')]);
+  }
+  for (const node of nodes) texts.push([`${node.root} calls`, node.calls().join('\n')]);
+  for (const [where, text] of texts) for (const canary of CANARIES) expect(text.includes(canary), `secret found in ${where}`).toBe(false);
+}
+
+describe.skipIf(!haveShellcheck)('shellcheck', () => {
+  it.each([
+    ['node 1', spec(1)],
+    ['node 2 without signal', spec(2, { signal: undefined })],
+    ['instance provisioner', spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: 'Region: cn-north-1\nImage:\n  Os: alinux2023\n', pipIndexUrl: 'https://mirrors.aliyun.com/pypi/simple/' } })],
+  ])('the rendered script for %s is clean', (_name, s) => {
+    const run = spawnSync('shellcheck', ['--shell=bash', '-'], { input: renderPortalBootstrap(s), encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+});
+
+describe('portal bootstrap under bash with stub commands', () => {
+  let world: World;
+  let node1: SimNode;
+  let node2: SimNode;
+  let first1: ReturnType<SimNode['run']>;
+
+  beforeAll(() => {
+    world = newWorld();
+    world.publish('cluster1', '10.0.1.100', '24.11.6');
+    node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+    node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+    first1 = node1.run(renderPortalBootstrap(spec(1)));
+  });
+  afterAll(() => world.cleanup());
+
+  it('node 1 first boot installs EnginFrame once on EFS and signals success', () => {
+    expect(first1.status, node1.log()).toBe(0);
+    expect(signals(first1.calls)).toEqual([
+      'cfn-signal --exit-code 0 --reason hpc-ha portal node 1 is ready --stack hpc-ha-EnginFrame --resource Node1Asg --region cn-north-1 --url https://cloudformation.cn-north-1.amazonaws.com.cn',
+    ]);
+    expect(world.installs()).toBe(1);
+    expect(node1.file('efs/hpc-ha/enginframe/installed')).toBe(`version=${EF_VERSION}\ninstalled-by=node1 10.0.1.10\n`);
+    expect(readFileSync(join(node1.root, `efs/nice/enginframe/${EF_VERSION}/enginframe/WEBAPP/WEB-INF/lib/mysql-connector-j.jar`))).toEqual(DRIVER);
+    expect(first1.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils munge jq aws-cfn-bootstrap');
+  });
+
+  it('node 1 sets up mounts, accounts, munge and this AZ’s Slurm client', () => {
+    expect(node1.file('etc/fstab').split('\n').filter(Boolean)).toEqual([
+      'fs-0123456789abcdef0:/ /efs efs _netdev,tls 0 0',
+      'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn@tcp:/abcdefgh /fsx_cluster1 lustre defaults,noatime,flock,_netdev 0 0',
+      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev 0 0',
+    ]);
+    expect(first1.calls).toContain('groupadd --gid 5000 efadmin');
+    expect(first1.calls).toContain('useradd --uid 5001 --gid 5001 --create-home --shell /bin/bash efnobody');
+    expect(readFileSync(join(node1.state, 'chpasswd'), 'utf8')).toBe(`efadmin:${ADMIN_PASSWORD}\n`);
+    expect(readFileSync(join(node1.root, 'etc/munge/munge.key'))).toEqual(MUNGE_KEY);
+    expect(first1.calls).toContain('chown munge:munge ' + first1.calls.find((c) => c.startsWith('chown munge:munge '))!.split(' ')[2]);
+    expect(node1.file('opt/slurm/bin/sinfo')).toContain('24.11.6');
+    expect(node1.file('opt/slurm/.hpc-ha-slurm-version')).toBe('24.11.6\n');
+    expect(node1.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toBe(readFileSync(join(world.efs, 'hpc-ha/clusters/cluster1/slurm.conf'), 'utf8'));
+    expect(node1.exists('etc/hpc-ha/slurm/cluster2/slurm.conf')).toBe(false);
+    expect(node1.log()).toContain('cluster cluster2 has not published yet');
+    expect(readdirSync(join(node1.root, 'run/hpc-ha'))).toEqual([]);
+  });
+
+  it.skipIf(!javaAvailable())('the installer got the rendered efinstall.config plus the DB password, in a 0600 file deleted afterwards', () => {
+    const captured = join(world.dir, 'captured-efinstall.config');
+    const got = loadWithJava([captured]).get(captured)!.entries;
+    expect(got.get('kernel.ef.db.admin.password')).toBe(DB_PASSWORD);
+    expect(got.get('kernel.ef.enterprise.tcp.servers')).toBe('10.0.1.10:7800');
+    expect(got.get('kernel.java.home')).toBe(join(world.dir, 'stubs'));
+    expect(got.get('kernel.server.tomcat.https.ef.hostname')).toBe('ip-10-0-1-10');
+    expect(got.get('kernel.ef.db.url')).toBe('jdbc:mysql://hpc-ha-db.cluster-abc123.cn-north-1.rds.amazonaws.com.cn:3306/EnginFrameDB');
+    expect(readFileSync(join(world.dir, 'captured-efinstall.mode'), 'utf8').trim()).toBe('600');
+    expect(readdirSync(join(node1.root, 'var/lib/hpc-ha')).filter((f) => f.startsWith('efinstall'))).toEqual([]);
+    // Everything but the node-specific markers and the password is exactly renderEfinstallConfig's text.
+    const rendered = renderEfinstallConfig(efinstallSpec({ enterpriseServers: ['@HPC_HA_ENTERPRISE_SERVERS@'] }));
+    expect(rendered.split('\n').filter((l) => l.startsWith('ef.') || l.startsWith('intro-targets'))).toEqual(
+      readFileSync(captured, 'utf8').split('\n').filter((l) => l.startsWith('ef.') || l.startsWith('intro-targets')),
+    );
+  });
+
+  it('node 1 writes ef.slurm.conf whole and its managed settings into the installed files', () => {
+    expect(node1.file('efs/nice/enginframe/conf/plugins/slurm/ef.slurm.conf')).toBe(
+      renderEfSlurmConf({
+        binDir: '/opt/slurm/bin',
+        clusters: [
+          { id: 'CLUSTER1', label: 'Cluster 1 (cn-north-1a)', conf: '/etc/hpc-ha/slurm/cluster1/slurm.conf' },
+          { id: 'CLUSTER2', label: 'Cluster 2 (cn-north-1b)', conf: '/etc/hpc-ha/slurm/cluster2/slurm.conf' },
+        ],
+      }),
+    );
+    const agent = node1.file('efs/nice/enginframe/conf/enginframe/agent.conf');
+    expect(agent).toBe(
+      `ef.output.limit=100000\n${renderAgentConfSettings({ downloadServerUrl: 'https://internal-hpc-ha-alb-1234567890.cn-north-1.elb.amazonaws.com.cn/enginframe/download' })}`,
+    );
+    expect(node1.file('efs/nice/enginframe/conf/enginframe/server.conf')).toContain('ef.enterprise.tcp.servers=10.0.1.10\\:7800\n');
+    expect(node1.file('efs/nice/enginframe/conf/enginframe.conf')).toContain(`JAVA_HOME="${join(world.dir, 'stubs')}"\nSERVER_MIN_HEAP="1024m"`);
+    expect(first1.calls).toContain('systemctl start enginframe');
+    expect(first1.calls).toContain('systemctl enable --now hpc-ha-portal-resync.timer');
+    expect(node1.file('etc/systemd/system/hpc-ha-portal-resync.service')).toContain('ExecStart=/usr/local/sbin/hpc-ha-portal-bootstrap resync');
+  });
+
+  it('a re-run of node 1 changes nothing and reinstalls nothing', () => {
+    const before = { fstab: node1.file('etc/fstab'), agent: node1.file('efs/nice/enginframe/conf/enginframe/agent.conf') };
+    const again = node1.run(renderPortalBootstrap(spec(1)));
+    expect(again.status, node1.log()).toBe(0);
+    expect(world.installs()).toBe(1);
+    expect(node1.file('etc/fstab')).toBe(before.fstab);
+    expect(node1.file('efs/nice/enginframe/conf/enginframe/agent.conf')).toBe(before.agent);
+    expect(again.calls.filter((c) => c.includes('restart enginframe') || c.includes('host-setup') || c.startsWith('mount -t nfs'))).toEqual([]);
+    expect(node1.log()).toContain('not reinstalling');
+  });
+
+  it('node 2 first boot joins the shared install with host-setup and both IPs become members', () => {
+    world.publish('cluster2', '10.0.2.100', '24.11.6');
+    const run = node2.run(renderPortalBootstrap(spec(2)));
+    expect(run.status, node2.log()).toBe(0);
+    expect(world.installs()).toBe(1);
+    expect(run.calls).toContain(`enginframe host-setup --roles=server,agent --boot=y`);
+    expect(run.calls.some((c) => c.startsWith('java '))).toBe(false);
+    expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
+    expect(node2.file('efs/nice/enginframe/conf/enginframe/server.conf')).toContain('ef.enterprise.tcp.servers=10.0.1.10\\:7800,10.0.2.20\\:7800\n');
+    expect(node2.file('etc/hpc-ha/slurm/cluster2/slurm.conf')).toContain('SlurmctldHost=ip-10-0-2-100(10.0.2.100)');
+    expect(node2.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
+    expect(run.calls).toContain(`mount -t nfs -o ro,nolock 10.0.2.100:/opt/slurm ${node2.root}/run/hpc-ha/${run.calls.find((c) => c.startsWith('mount -t nfs'))!.split('/run/hpc-ha/')[1]}`);
+  });
+
+  it('the re-sync timer’s run on node 1 picks up the cluster published later, without signalling', () => {
+    const copy = node1.file('usr/local/sbin/hpc-ha-portal-bootstrap');
+    expect(copy).toBe(renderPortalBootstrap(spec(1)));
+    // The timer runs the installed copy; the program alone must also work from the persisted env file.
+    const run = node1.run(renderPortalBootstrapProgram(), ['resync']);
+    expect(run.status, node1.log()).toBe(0);
+    expect(node1.file('etc/hpc-ha/slurm/cluster2/slurm.conf')).toContain('ClusterName=cluster2');
+    expect(signals(run.calls)).toEqual([]);
+  });
+
+  it('a replacement node 1 reuses the install and re-registers its new IP', () => {
+    const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_VERSION);
+    const run = replacement.run(renderPortalBootstrap(spec(1)));
+    expect(run.status, replacement.log()).toBe(0);
+    expect(world.installs()).toBe(1);
+    expect(replacement.log()).toContain('not reinstalling');
+    expect(readFileSync(join(world.efs, 'hpc-ha/enginframe/members/node1'), 'utf8')).toBe('10.0.1.77\n');
+    expect(replacement.file('efs/nice/enginframe/conf/enginframe/server.conf')).toContain('ef.enterprise.tcp.servers=10.0.1.77\\:7800,10.0.2.20\\:7800\n');
+    expect(run.calls).toContain('enginframe host-setup --roles=server,agent --boot=y');
+    expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
+    expect(replacement.file('opt/slurm/bin/sinfo')).toContain('24.11.6');
+  });
+
+  it('no secret appears in any file, log, settings copy or command line', () => {
+    expectNoSecretAnywhere(world, [node1, node2]);
+    expect(node1.file('etc/hpc-ha/portal.env')).toContain('readonly HPC_HA_DB_SECRET_ARN=');
+  });
+});
+
+describe('portal bootstrap failure paths', () => {
+  it('node 2 gives up after a bounded wait for the install marker and signals failure', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster2', '10.0.2.100', '24.11.6');
+      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+      const started = Date.now();
+      const run = node2.run(renderPortalBootstrap(spec(2)));
+      expect(run.status).not.toBe(0);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(node2.log()).toContain('no EnginFrame install marker /efs/hpc-ha/enginframe/installed after 2 s');
+      expect(signals(run.calls)).toEqual([
+        "cfn-signal --exit-code 1 --reason hpc-ha portal node 2 failed in step 'join' (see /var/log/hpc-ha/portal-bootstrap.log) --stack hpc-ha-EnginFrame --resource Node2Asg --region cn-north-1 --url https://cloudformation.cn-north-1.amazonaws.com.cn",
+      ]);
+      expect(run.calls.some((c) => c.includes('host-setup') || c.startsWith('systemctl start enginframe'))).toBe(false);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('a checksum mismatch stops before installing and signals failure', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      world.s3(`hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, Buffer.from('tampered jar'));
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status).not.toBe(0);
+      expect(node1.log()).toContain('SHA-256 mismatch for s3://hpc-ha-artifacts/enginframe/enginframe-2021.0-r1667.jar');
+      expect(world.installs()).toBe(0);
+      expect(run.calls.some((c) => c.startsWith('java '))).toBe(false);
+      expect(node1.exists('efs/hpc-ha/enginframe/installed')).toBe(false);
+      expect(readdirSync(join(node1.root, 'var/lib/hpc-ha/downloads'))).toEqual([]);
+      expect(signals(run.calls)).toEqual([expect.stringMatching(/^cfn-signal --exit-code 1 --reason .* failed in step 'install'/)]);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('a node whose own cluster never publishes fails after a bounded wait (the other AZ is not needed)', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+      const run = node2.run(renderPortalBootstrap(spec(2)));
+      expect(run.status).not.toBe(0);
+      expect(node2.log()).toContain('cluster cluster2 did not publish /efs/hpc-ha/clusters/cluster2/cluster.env within 3 s');
+      expect(signals(run.calls)).toEqual([expect.stringContaining('--exit-code 1 ')]);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('instance mode creates this AZ’s cluster with pcluster (describe first), waiting until it is complete', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const pcluster = join(node1.root, 'opt/hpc-ha/pcluster/bin/pcluster');
+      mkdirSync(join(node1.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
+      writeFileSync(
+        pcluster,
+        `#!/usr/bin/env bash
+echo "pcluster $*" >>"$STUB_CALLS"
+s="$STUB_STATE/pcluster"
+case "$1" in
+  version) echo '{"version": "3.13.0"}' ;;
+  describe-cluster)
+    if [ ! -f "$s.created" ]; then echo '{"message": "Cluster cluster1 does not exist"}'; exit 1; fi
+    n=$(cat "$s.polls" 2>/dev/null || echo 0); echo $((n + 1)) >"$s.polls"
+    if [ "$n" -lt 1 ]; then echo '{"clusterStatus": "CREATE_IN_PROGRESS"}'; else echo '{"clusterStatus": "CREATE_COMPLETE"}'; fi ;;
+  create-cluster) touch "$s.created"; echo '{"cluster": {"clusterStatus": "CREATE_IN_PROGRESS"}}' ;;
+esac
+`,
+      );
+      chmodSync(pcluster, 0o755);
+      const yaml = 'Region: cn-north-1\nImage:\n  Os: alinux2023\n';
+      const run = node1.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: yaml, waitSeconds: 10 } })));
+      expect(run.status, node1.log()).toBe(0);
+      const pc = run.calls.filter((c) => c.startsWith('pcluster '));
+      expect(pc[0]).toBe('pcluster version');
+      expect(pc[1]).toBe('pcluster describe-cluster --cluster-name cluster1 --region cn-north-1');
+      expect(pc[2]).toBe(`pcluster create-cluster --cluster-name cluster1 --cluster-configuration ${node1.root}/etc/hpc-ha/pcluster/cluster1.yaml --region cn-north-1 --rollback-on-failure false`);
+      expect(pc.filter((c) => c.startsWith('pcluster create-cluster'))).toHaveLength(1);
+      expect(pc.at(-1)).toBe('pcluster describe-cluster --cluster-name cluster1 --region cn-north-1');
+      expect(node1.file('etc/hpc-ha/pcluster/cluster1.yaml')).toBe(yaml);
+      expect(node1.log()).toContain('cluster cluster1 is CREATE_COMPLETE');
+      // A re-run adopts the existing cluster instead of creating it again.
+      const again = node1.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: yaml, waitSeconds: 10 } })));
+      expect(again.status, node1.log()).toBe(0);
+      expect(again.calls.filter((c) => c.startsWith('pcluster create-cluster'))).toEqual([]);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('the pre-signed query string of a download URL is never logged', () => {
+    expect(renderPortalBootstrapEnv(spec(1))).toContain('X-Amz-Signature');
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      expect(node1.run(renderPortalBootstrap(spec(1))).status).toBe(0);
+      expect(node1.log()).toContain('downloading https://repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar');
+      expect(node1.log()).not.toContain('X-Amz-Signature');
+    } finally {
+      world.cleanup();
+    }
+  });
+});
