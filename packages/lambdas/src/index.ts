@@ -1,1 +1,20 @@
-export const PACKAGE_NAME = '@hpc-ha/lambdas';
+export { HANDLER_FUNCTIONS, HANDLER_NAMES, handlerBundleDir, type HandlerName } from './bundles.js';
+export {
+  CERT_ATTRIBUTES,
+  CERT_DEFAULTS,
+  CERT_KEY_ALGORITHMS,
+  CERT_PROPERTIES,
+  CLUSTER_TEARDOWN_ATTRIBUTES,
+  CLUSTER_TEARDOWN_DEFAULTS,
+  CLUSTER_TEARDOWN_PROPERTIES,
+  DB_BOOTSTRAP_ATTRIBUTES,
+  DB_BOOTSTRAP_DEFAULTS,
+  DB_BOOTSTRAP_ENVIRONMENT,
+  DB_BOOTSTRAP_PROPERTIES,
+  DB_TLS_MODES,
+  type CertKeyAlgorithm,
+  type CertResourceProperties,
+  type ClusterTeardownProperties,
+  type DbBootstrapProperties,
+  type DbTlsMode,
+} from './properties.js';

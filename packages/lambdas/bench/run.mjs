@@ -1,0 +1,96 @@
+// Benchmarks (never a test, never a failure): each Lambda bundle's size and cold import() time,
+// and self-signed certificate generation time per key type. Prints a Markdown table and writes
+// test-results/bench-results.json. Needs `nx run lambdas:build` first (the bench target depends on it).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RUNS = 7;
+const HANDLERS = ['cert', 'db-bootstrap', 'cluster-teardown'];
+const BUDGET_BYTES = 1024 * 1024;
+const BUDGET_IMPORT_MS = 150;
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)), runs: samples.length };
+}
+
+function round(n) {
+  return Math.round(n * 10) / 10;
+}
+
+/** Time of `await import(url)` in a fresh node process (what a Lambda cold start pays for our code). */
+function coldImportMs(url) {
+  const script = 'const t0 = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t0));';
+  const result = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script, url], {
+    cwd: root,
+    encoding: 'utf8',
+    // Region only, so SDK clients can be constructed as they are in Lambda.
+    env: { ...process.env, AWS_REGION: 'cn-north-1' },
+  });
+  if (result.status !== 0) throw new Error(`import of ${url} failed:\n${result.stderr}`);
+  return Number(result.stdout);
+}
+
+const missing = HANDLERS.filter((name) => !existsSync(join(root, 'dist', name, 'index.mjs')));
+const generator = join(root, 'out-tsc', 'lib', 'cert', 'generate.js');
+if (missing.length > 0 || !existsSync(generator)) {
+  console.error(`bench: build first (npx nx run lambdas:build); missing: ${[...missing.map((n) => `dist/${n}`), existsSync(generator) ? '' : 'out-tsc/lib'].filter(Boolean).join(', ')}`);
+  process.exit(1);
+}
+
+const figures = [];
+const resultsDir = join(root, 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+
+// Floor: importing an empty module in a fresh process, measured in the same run.
+const empty = join(resultsDir, 'bench-empty.mjs');
+writeFileSync(empty, 'export {};\n');
+const floor = stats(Array.from({ length: RUNS }, () => coldImportMs(pathToFileURL(empty).href)));
+figures.push({ name: 'cold import() of an empty module (floor)', unit: 'ms', ...floor });
+
+for (const name of HANDLERS) {
+  const file = join(root, 'dist', name, 'index.mjs');
+  const bytes = statSync(file).size;
+  figures.push({ name: `${name} bundle size`, unit: 'bytes', median: bytes, min: bytes, max: bytes, runs: 1, budget: BUDGET_BYTES, withinBudget: bytes <= BUDGET_BYTES });
+  const s = stats(Array.from({ length: RUNS }, () => coldImportMs(pathToFileURL(file).href)));
+  figures.push({
+    name: `${name} cold import()`,
+    unit: 'ms',
+    ...s,
+    floor: floor.median,
+    ratio: round(s.median / floor.median),
+    budget: BUDGET_IMPORT_MS,
+    withinBudget: s.median <= BUDGET_IMPORT_MS,
+  });
+}
+
+const { generateSelfSigned } = await import(pathToFileURL(generator).href);
+for (const keyAlgorithm of ['EC_prime256v1', 'RSA_2048']) {
+  const once = () => {
+    const t0 = performance.now();
+    return generateSelfSigned({ dnsName: 'hpc-alb-1.cn-north-1.elb.amazonaws.com.cn', keyAlgorithm, validityDays: 397 }).then(
+      () => performance.now() - t0,
+    );
+  };
+  await once(); // warm-up: first use loads the crypto provider
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await once());
+  figures.push({ name: `certificate generation ${keyAlgorithm}`, unit: 'ms', ...stats(samples) });
+}
+
+const rows = figures.map((f) => {
+  const budget = f.budget === undefined ? '' : `${f.budget} ${f.unit} ${f.withinBudget ? 'ok' : 'OVER'}`;
+  const vsFloor = f.ratio === undefined ? '' : `${f.floor} ms (x${f.ratio})`;
+  return `| ${f.name} | ${f.median} ${f.unit} | ${f.min} | ${f.max} | ${f.runs} | ${vsFloor} | ${budget} |`;
+});
+console.log(['## lambdas', '', '| figure | median | min | max | runs | floor | budget |', '|---|---|---|---|---|---|---|', ...rows].join('\n'));
+writeFileSync(
+  join(resultsDir, 'bench-results.json'),
+  `${JSON.stringify({ package: '@hpc-ha/lambdas', node: process.version, date: new Date().toISOString(), figures }, null, 2)}\n`,
+);

@@ -1,0 +1,159 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { bootstrapSql } from '@hpc-ha/enginframe-config';
+import type { Connection } from 'mysql2/promise';
+import { Deadline, type InvocationContext } from '../runtime/deadline.js';
+import { createLogger, type Logger } from '../runtime/log.js';
+import { requestFields, type OnEventRequest, type OnEventResponse } from '../runtime/provider.js';
+import { DB_BOOTSTRAP_ATTRIBUTES } from '../properties.js';
+import { connectWithRetry, mysqlErrorText, redactSql } from './connect.js';
+import { parseDbProps, type DbProps } from './props.js';
+import { readDbSecret, type DbCredentials } from './secrets.js';
+
+// Region, credentials and endpoint (AWS_ENDPOINT_URL) come from the environment when first used.
+const secrets = new SecretsManagerClient({});
+
+/** Budget of one invocation without a Lambda context; Lambda's own limit is 15 minutes. */
+const INVOCATION_BUDGET_MS = 14 * 60_000;
+/** Delete is best effort and must not hold up a stack deletion for long. */
+const DELETE_CONNECT_BUDGET_MS = 60_000;
+
+interface Target {
+  host: string;
+  port: number;
+  master: DbCredentials;
+  app: DbCredentials;
+}
+
+/**
+ * Create/Update: creates the EnginFrame database and its user (idempotently, with the latest
+ * password from the app-user secret), waiting for a cluster that is still starting.
+ * Delete: leaves the data alone, unless the deployment is disposable (then drops both, best effort).
+ * Physical id: `mysql://<host>:<port>/<database>`.
+ */
+export async function onEvent(event: OnEventRequest, context?: InvocationContext): Promise<OnEventResponse> {
+  const log = createLogger({ handler: 'db-bootstrap', ...requestFields(event) });
+  const deadline = Deadline.fromContext(context, INVOCATION_BUDGET_MS);
+  log.info('onEvent');
+  if (event.RequestType === 'Delete') return onDelete(event, deadline, log);
+
+  const props = parseDbProps(event.ResourceProperties);
+  const target = await resolveTarget(props, deadline, log);
+  const statements = bootstrapSql({ database: props.databaseName, user: target.app.username, userHost: props.userHost });
+  const connectDeadline = earliest(deadline, Deadline.in(props.maxWaitSeconds * 1000));
+  const connection = await connectWithRetry(
+    { host: target.host, port: target.port, user: target.master.username, password: target.master.password, tls: props.tls },
+    connectDeadline,
+    log,
+  );
+  try {
+    await runAll(
+      connection,
+      statements.map((st) => ({ sql: st.sql, values: st.params.map(() => target.app.password) })),
+      log,
+    );
+  } finally {
+    await closeQuietly(connection);
+  }
+  log.info('database and user ready', { database: props.databaseName, user: target.app.username, statements: statements.length });
+  return {
+    PhysicalResourceId: physicalId(target.host, target.port, props.databaseName),
+    Data: {
+      [DB_BOOTSTRAP_ATTRIBUTES.databaseName]: props.databaseName,
+      [DB_BOOTSTRAP_ATTRIBUTES.userName]: target.app.username,
+    },
+  };
+}
+
+function physicalId(host: string, port: number, database: string): string {
+  return `mysql://${host}:${port}/${database}`;
+}
+
+function earliest(a: Deadline, b: Deadline): Deadline {
+  return a.remainingMs() <= b.remainingMs() ? a : b;
+}
+
+async function resolveTarget(props: DbProps, deadline: Deadline, log: Logger): Promise<Target> {
+  const opts = { deadline, log };
+  const master = await readDbSecret(secrets, props.masterSecretArn, opts);
+  const app = await readDbSecret(secrets, props.appUserSecretArn, opts);
+  const host = props.host ?? master.host;
+  if (!host) {
+    throw new Error('No database host: set the Host property or attach the master secret to the cluster (its "host" key)');
+  }
+  if (app.username === master.username) {
+    throw new Error(`The app-user secret names the master user "${master.username}"; EnginFrame needs its own user`);
+  }
+  return { host, port: props.port ?? master.port ?? 3306, master, app };
+}
+
+async function runAll(connection: Connection, statements: { sql: string; values: string[] }[], log: Logger): Promise<void> {
+  for (const [index, statement] of statements.entries()) {
+    const verb = statement.sql.split(/\s+/).slice(0, 2).join(' ');
+    try {
+      await connection.query(statement.sql, statement.values);
+    } catch (error) {
+      // The statement's verb only: the formatted SQL would carry the bound password.
+      redactSql(error);
+      throw new Error(`MySQL statement ${index + 1} of ${statements.length} (${verb} ...) failed: ${mysqlErrorText(error)}`, {
+        cause: error,
+      });
+    }
+    log.debug('statement done', { index: index + 1, verb });
+  }
+}
+
+async function closeQuietly(connection: Connection): Promise<void> {
+  try {
+    await connection.end();
+  } catch {
+    connection.destroy();
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+async function onDelete(event: Extract<OnEventRequest, { RequestType: 'Delete' }>, deadline: Deadline, log: Logger): Promise<OnEventResponse> {
+  const physical = event.PhysicalResourceId;
+  let props: DbProps;
+  try {
+    props = parseDbProps(event.ResourceProperties);
+  } catch (error) {
+    log.warn('properties unreadable on Delete; leaving the database alone', { error });
+    return { PhysicalResourceId: physical };
+  }
+  if (!props.disposable) {
+    log.info('Delete leaves the database and user in place (deployment not disposable)', { database: props.databaseName });
+    return { PhysicalResourceId: physical };
+  }
+  if (!physical.startsWith('mysql://')) {
+    log.info('nothing to drop: the resource was never created', { physicalResourceId: physical });
+    return { PhysicalResourceId: physical };
+  }
+  // Disposable: the cluster goes away with the stack anyway, so a failure here only logs.
+  try {
+    const target = await resolveTarget(props, deadline, log);
+    const connection = await connectWithRetry(
+      { host: target.host, port: target.port, user: target.master.username, password: target.master.password, tls: props.tls },
+      earliest(deadline, Deadline.in(DELETE_CONNECT_BUDGET_MS)),
+      log,
+    );
+    try {
+      await runAll(
+        connection,
+        [
+          { sql: `DROP DATABASE IF EXISTS ${quoteIdentifier(props.databaseName)}`, values: [] },
+          { sql: 'DROP USER IF EXISTS ?@?', values: [target.app.username, props.userHost] },
+        ],
+        log,
+      );
+    } finally {
+      await closeQuietly(connection);
+    }
+    log.info('disposable deployment: database and user dropped', { database: props.databaseName, user: target.app.username });
+  } catch (error) {
+    log.warn('could not drop the database; leaving it to the cluster deletion', { error });
+  }
+  return { PhysicalResourceId: physical };
+}
