@@ -1,1 +1,19 @@
-export const PACKAGE_NAME = '@hpc-ha/pcluster-config';
+/**
+ * @hpc-ha/pcluster-config: ParallelCluster configs from a typed ClusterSpec (v3 YAML/object, legacy 2.x INI),
+ * the custom-action scripts for head and compute nodes, and a reusable validator for any v3 cluster config.
+ */
+export { isDeployTimeValue } from './deploy-time.js';
+export { formatIssues, type ConfigIssue } from './issues.js';
+export {
+  CLUSTER_SPEC_DEFAULTS, ClusterSpecSchema, PARTITIONS, SPEC_OSES, type ClusterSpec, type Partition,
+  type ResolvedClusterSpec,
+} from './spec/cluster-spec.js';
+export { ClusterSpecError, type SpecProblem } from './spec/errors.js';
+export { parseClusterSpec } from './spec/parse-spec.js';
+export { renderClusterConfig } from './render/cluster-config.js';
+export { renderLegacyIni } from './render/legacy-ini.js';
+export { renderHeadNodeScript } from './scripts/head-node.js';
+export { renderComputeNodeScript } from './scripts/compute-node.js';
+export { validateClusterConfig, type ValidateOptions, type ValidationResult } from './validate/validate-config.js';
+export { ClusterConfigSchema } from './schema/cluster.js';
+export { V3_OSES } from './schema/image.js';

@@ -1,0 +1,137 @@
+import { stringify } from 'yaml';
+import type { ClusterSpec, ResolvedClusterSpec, ResolvedQueue } from '../spec/cluster-spec.js';
+import { ClusterSpecError } from '../spec/errors.js';
+import { parseClusterSpec } from '../spec/parse-spec.js';
+import { formatIssues } from '../issues.js';
+import { validateClusterConfig } from '../validate/validate-config.js';
+
+type Json = Record<string, unknown>;
+
+/** Add `key: value` only when the value says something (keeps the YAML free of empty lists and undefined). */
+function put(target: Json, key: string, value: unknown): void {
+  if (value === undefined) return;
+  if (Array.isArray(value) && value.length === 0) return;
+  target[key] = value;
+}
+
+const policies = (arns: readonly string[]) => arns.map((Policy) => ({ Policy }));
+
+function onNodeConfigured(script: { scriptUri: string; args: string[] } | undefined): Json | undefined {
+  if (!script) return undefined;
+  const action: Json = { Script: script.scriptUri };
+  put(action, 'Args', [...script.args]);
+  return { OnNodeConfigured: action };
+}
+
+function headNode(spec: ResolvedClusterSpec): Json {
+  const h = spec.headNode;
+  const networking: Json = { SubnetId: h.subnetId };
+  put(networking, 'AdditionalSecurityGroups', [...h.additionalSecurityGroupIds]);
+  const out: Json = { InstanceType: h.instanceType, Networking: networking };
+  if (h.keyName !== undefined) out.Ssh = { KeyName: h.keyName };
+  out.LocalStorage = { RootVolume: { Size: h.rootVolumeSizeGiB, Encrypted: true } };
+  put(out, 'CustomActions', onNodeConfigured(spec.customActions.headNode));
+  const iam: Json = {};
+  put(iam, 'AdditionalIamPolicies', policies(h.additionalIamPolicyArns));
+  put(
+    iam,
+    'S3Access',
+    h.s3AccessBuckets.map((b) => {
+      const access: Json = { BucketName: b.bucketName };
+      put(access, 'KeyName', b.keyName);
+      put(access, 'EnableWriteAccess', b.enableWriteAccess);
+      return access;
+    }),
+  );
+  if (Object.keys(iam).length) out.Iam = iam;
+  out.Imds = { Secured: spec.imdsSecured };
+  return out;
+}
+
+function queue(spec: ResolvedClusterSpec, q: ResolvedQueue): Json {
+  const networking: Json = { SubnetIds: [...q.subnetIds] };
+  put(networking, 'AdditionalSecurityGroups', [...spec.compute.additionalSecurityGroupIds]);
+  const rootVolume: Json = {};
+  put(rootVolume, 'Size', spec.compute.rootVolumeSizeGiB);
+  rootVolume.Encrypted = true;
+  const out: Json = {
+    Name: q.name,
+    CapacityType: q.capacityType,
+    Networking: networking,
+    ComputeSettings: { LocalStorage: { RootVolume: rootVolume } },
+    ComputeResources: q.computeResources.map((cr) => {
+      const r: Json = { Name: cr.name, InstanceType: cr.instanceType, MinCount: cr.minCount, MaxCount: cr.maxCount };
+      put(r, 'DisableSimultaneousMultithreading', cr.disableSimultaneousMultithreading);
+      if (cr.efa) {
+        r.Efa = { Enabled: true };
+        r.Networking = { PlacementGroup: { Enabled: true } };
+      }
+      return r;
+    }),
+  };
+  put(out, 'CustomActions', onNodeConfigured(spec.customActions.computeNode));
+  if (spec.compute.additionalIamPolicyArns.length) {
+    out.Iam = { AdditionalIamPolicies: policies(spec.compute.additionalIamPolicyArns) };
+  }
+  return out;
+}
+
+function sharedStorage(spec: ResolvedClusterSpec): Json[] {
+  const { efs, fsxLustre } = spec.sharedStorage;
+  const efsSettings: Json = { FileSystemId: efs.fileSystemId };
+  put(efsSettings, 'EncryptionInTransit', efs.encryptionInTransit);
+  const out: Json[] = [{ Name: 'efs', StorageType: 'Efs', MountDir: efs.mountDir, EfsSettings: efsSettings }];
+  if (fsxLustre) {
+    out.push({ Name: 'fsx', StorageType: 'FsxLustre', MountDir: fsxLustre.mountDir, FsxLustreSettings: { FileSystemId: fsxLustre.fileSystemId } });
+  }
+  return out;
+}
+
+/** The ParallelCluster v3 configuration object, keys in the order ParallelCluster's documentation uses. */
+export function buildClusterConfig(spec: ResolvedClusterSpec): Json {
+  const config: Json = {
+    Region: spec.region,
+    Image: { Os: spec.os },
+    HeadNode: headNode(spec),
+    Scheduling: {
+      Scheduler: 'slurm',
+      SlurmSettings: { ScaledownIdletime: spec.scaledownIdletimeMinutes, MungeKeySecretArn: spec.mungeKeySecretArn },
+      SlurmQueues: spec.queues.map((q) => queue(spec, q)),
+    },
+    SharedStorage: sharedStorage(spec),
+  };
+  put(
+    config,
+    'Tags',
+    Object.keys(spec.tags)
+      .sort()
+      .map((Key) => ({ Key, Value: spec.tags[Key] })),
+  );
+  return config;
+}
+
+/** YAML 1.1 text (ParallelCluster reads PyYAML), no line folding, trailing newline. */
+export function toYaml(config: object): string {
+  return stringify(config, { version: '1.1', lineWidth: 0, minContentWidth: 0 });
+}
+
+/**
+ * Render a ClusterSpec as a ParallelCluster v3 cluster configuration: `config` is the object a
+ * `Custom::PclusterCluster` takes as `ClusterConfiguration`; `yaml` is the same thing as a file for
+ * `pcluster create-cluster -c`. Deploy-time values pass through untouched.
+ */
+export function renderClusterConfig(input: ClusterSpec): { config: object; yaml: string } {
+  const spec = parseClusterSpec(input);
+  if (spec.parallelclusterVersion.startsWith('2.')) {
+    throw new ClusterSpecError('cannot render a v3 config', [
+      { path: 'parallelclusterVersion', message: `${spec.parallelclusterVersion} is a 2.x release; use renderLegacyIni, or set a 3.x version` },
+    ]);
+  }
+  const config = buildClusterConfig(spec);
+  const result = validateClusterConfig(config, { clusterName: spec.clusterName, parallelclusterVersion: spec.parallelclusterVersion });
+  if (!result.valid) {
+    // A spec that passed parseClusterSpec must render a valid config; reaching this is a bug in this package.
+    throw new Error(`internal error: rendered config for ${spec.clusterName} fails validation:\n${formatIssues(result.issues)}`);
+  }
+  return { config, yaml: toYaml(config) };
+}

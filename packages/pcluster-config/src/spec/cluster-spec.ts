@@ -1,0 +1,180 @@
+/**
+ * ClusterSpec: this product's own description of one ParallelCluster cluster, from which the v3 config, the legacy
+ * 2.x INI and the node scripts are rendered. The TypeBox schema is the single source of the TypeScript type; ajv
+ * fills the documented defaults.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import {
+  EfsId, Enum, FsxLustreId, Id, MOUNT_DIR_PATTERN, PolicyArn, ScriptUri, SecretArn, SecurityGroupId, SubnetId,
+} from '../schema/common.js';
+
+const Closed = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
+  Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
+const WithDefault = <T extends TSchema>(schema: T, value: unknown, description: string) =>
+  Type.Optional(Type.Unsafe<Static<T>>({ ...schema, default: value, description }));
+
+export const SPEC_OSES = ['alinux2', 'alinux2023', 'ubuntu2004', 'ubuntu2204', 'ubuntu2404', 'rhel8', 'rocky8', 'rhel9', 'rocky9'] as const;
+export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
+export type Partition = (typeof PARTITIONS)[number];
+
+/** Documented defaults (also written into the schema, where ajv applies them). */
+export const CLUSTER_SPEC_DEFAULTS = {
+  os: 'alinux2023',
+  parallelclusterVersion: '3.16.3',
+  headNodeInstanceType: 'm5.xlarge',
+  rootVolumeSizeGiB: 50,
+  capacityType: 'ONDEMAND',
+  minCount: 0,
+  maxCount: 10,
+  efsMountDir: '/efs',
+  fsxMountDir: '/fsx',
+  imdsSecured: true,
+  scaledownIdletimeMinutes: 10,
+  publishRoot: 'hpc-ha',
+  portalAdmin: { userName: 'efadmin', uid: 5000, groupName: 'efadmin', gid: 5000 },
+  portalServiceUser: { userName: 'efnobody', uid: 5001, groupName: 'efnobody', gid: 5001 },
+} as const;
+const D = CLUSTER_SPEC_DEFAULTS;
+
+const ResourceName = (what: string) =>
+  Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 25, hint: `a ${what} name: lowercase letter first, then lowercase letters, digits, hyphens`, description: `${what} name (not "default")` });
+const InstanceType = () =>
+  Type.String({ pattern: '^[a-z0-9-]+\\.[a-z0-9-]+$', hint: 'an EC2 instance type such as c5.xlarge' });
+const PosixName = () =>
+  Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$', hint: 'a POSIX user or group name (lowercase, at most 32 characters)' });
+const PosixId = () => Type.Integer({ minimum: 1000, maximum: 2147483647 });
+const MountDir = () => Type.String({ pattern: MOUNT_DIR_PATTERN, hint: 'an absolute directory such as /efs' });
+
+const Account = (d: { userName: string; uid: number; groupName: string; gid: number }, what: string) =>
+  WithDefault(
+    Closed({
+      userName: WithDefault(PosixName(), d.userName, 'login name'),
+      uid: WithDefault(PosixId(), d.uid, 'numeric user id, identical on portal, head and compute nodes'),
+      groupName: WithDefault(PosixName(), d.groupName, 'primary group name'),
+      gid: WithDefault(PosixId(), d.gid, 'numeric group id'),
+    }),
+    {},
+    what,
+  );
+
+const Script = () =>
+  Closed({
+    scriptUri: ScriptUri(),
+    args: WithDefault(Type.Array(Type.String()), [], 'positional arguments ParallelCluster passes to the script'),
+  });
+
+export const ComputeResourceSpecSchema = Closed({
+  name: ResourceName('compute resource'),
+  instanceType: InstanceType(),
+  minCount: WithDefault(Type.Integer({ minimum: 0 }), D.minCount, 'static nodes kept running'),
+  maxCount: WithDefault(Type.Integer({ minimum: 1 }), D.maxCount, 'upper bound of nodes'),
+  disableSimultaneousMultithreading: Type.Optional(Type.Boolean()),
+  efa: Type.Optional(Type.Boolean({ description: 'enable EFA (adds a placement group; single-subnet queues only)' })),
+});
+
+export const QueueSpecSchema = Closed({
+  name: ResourceName('queue'),
+  capacityType: WithDefault(Enum(['ONDEMAND', 'SPOT']), D.capacityType, 'ONDEMAND or SPOT'),
+  subnetIds: Type.Array(SubnetId(), { minItems: 1 }),
+  computeResources: Type.Array(ComputeResourceSpecSchema, { minItems: 1, maxItems: 50 }),
+});
+
+export const ClusterSpecSchema = Closed({
+  region: Id('[a-z]{2}(?:-[a-z]+)+-[0-9]', 'an AWS region name such as cn-north-1'),
+  partition: Type.Optional(Enum(PARTITIONS)),
+  clusterName: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9-]+$', maxLength: 60, hint: 'a cluster name: letter first, then letters, digits, hyphens' }),
+  os: WithDefault(Enum(SPEC_OSES), D.os, 'Image.Os (base_os in 2.x)'),
+  parallelclusterVersion: WithDefault(
+    Type.String({ pattern: '^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$', hint: 'a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)' }),
+    D.parallelclusterVersion,
+    'ParallelCluster release the config targets',
+  ),
+  vpcId: Type.Optional(Id('vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17}', 'a VPC id (vpc-...)')),
+  headNode: Closed({
+    instanceType: WithDefault(InstanceType(), D.headNodeInstanceType, 'head node EC2 instance type'),
+    subnetId: SubnetId(),
+    rootVolumeSizeGiB: WithDefault(Type.Integer({ minimum: 35, maximum: 16384 }), D.rootVolumeSizeGiB, 'root EBS volume (encrypted)'),
+    keyName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    additionalSecurityGroupIds: WithDefault(Type.Array(SecurityGroupId()), [], 'added to the groups ParallelCluster creates'),
+    additionalIamPolicyArns: WithDefault(Type.Array(PolicyArn()), [], 'attached to the head node role'),
+    s3AccessBuckets: WithDefault(
+      Type.Array(
+        Closed({
+          bucketName: Id('[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]', 'an S3 bucket name'),
+          keyName: Type.Optional(Type.String({ minLength: 1 })),
+          enableWriteAccess: Type.Optional(Type.Boolean()),
+        }),
+      ),
+      [],
+      'S3 buckets the head node may read (or write)',
+    ),
+  }),
+  queues: Type.Array(QueueSpecSchema, { minItems: 1, maxItems: 50 }),
+  compute: WithDefault(
+    Closed({
+      additionalSecurityGroupIds: WithDefault(Type.Array(SecurityGroupId()), [], 'added to every queue'),
+      additionalIamPolicyArns: WithDefault(Type.Array(PolicyArn()), [], 'attached to every queue role'),
+      rootVolumeSizeGiB: Type.Optional(Type.Integer({ minimum: 35, maximum: 16384 })),
+    }),
+    {},
+    'settings shared by every queue',
+  ),
+  sharedStorage: Closed({
+    efs: Closed({
+      fileSystemId: EfsId(),
+      mountDir: WithDefault(MountDir(), D.efsMountDir, 'where the existing EFS is mounted'),
+      encryptionInTransit: Type.Optional(Type.Boolean()),
+    }),
+    fsxLustre: Type.Optional(
+      Closed({ fileSystemId: FsxLustreId(), mountDir: WithDefault(MountDir(), D.fsxMountDir, 'where the existing FSx for Lustre is mounted') }),
+    ),
+  }),
+  mungeKeySecretArn: SecretArn(),
+  customActions: WithDefault(
+    Closed({ headNode: Type.Optional(Script()), computeNode: Type.Optional(Script()) }),
+    {},
+    'OnNodeConfigured scripts (S3 assets)',
+  ),
+  imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
+  scaledownIdletimeMinutes: WithDefault(Type.Integer({ minimum: -1 }), D.scaledownIdletimeMinutes, 'SlurmSettings.ScaledownIdletime'),
+  tags: WithDefault(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 })), {}, 'cluster tags (rendered sorted by key)'),
+  portalAdmin: Account(D.portalAdmin, 'EnginFrame portal administrator, created on every node'),
+  portalServiceUser: Account(D.portalServiceUser, 'EnginFrame Tomcat user, created on every node'),
+  publishRoot: WithDefault(
+    Type.String({ pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$', hint: 'a relative directory under the EFS mount, e.g. hpc-ha' }),
+    D.publishRoot,
+    'the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/',
+  ),
+});
+
+/** What callers write: optional fields may be left out and get the defaults above. */
+export type ClusterSpec = Static<typeof ClusterSpecSchema>;
+
+type Filled<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
+type Account = Required<NonNullable<ClusterSpec['portalAdmin']>>;
+export type ResolvedComputeResource = Filled<ClusterSpec['queues'][number]['computeResources'][number], 'minCount' | 'maxCount'>;
+export type ResolvedQueue = Omit<Filled<ClusterSpec['queues'][number], 'capacityType'>, 'computeResources'> & {
+  computeResources: ResolvedComputeResource[];
+};
+type HeadNodeSpec = ClusterSpec['headNode'];
+type Storage = ClusterSpec['sharedStorage'];
+type Actions = NonNullable<ClusterSpec['customActions']>;
+type ResolvedScript = { scriptUri: string; args: string[] };
+
+/** A ClusterSpec after validation: defaults filled, partition known. */
+export type ResolvedClusterSpec = Omit<
+  Filled<ClusterSpec, 'os' | 'parallelclusterVersion' | 'imdsSecured' | 'scaledownIdletimeMinutes' | 'tags' | 'publishRoot'>,
+  'partition' | 'headNode' | 'queues' | 'compute' | 'sharedStorage' | 'customActions' | 'portalAdmin' | 'portalServiceUser'
+> & {
+  partition: Partition;
+  headNode: Filled<HeadNodeSpec, 'instanceType' | 'rootVolumeSizeGiB' | 'additionalSecurityGroupIds' | 'additionalIamPolicyArns' | 's3AccessBuckets'>;
+  queues: ResolvedQueue[];
+  compute: Filled<NonNullable<ClusterSpec['compute']>, 'additionalSecurityGroupIds' | 'additionalIamPolicyArns'>;
+  sharedStorage: {
+    efs: Filled<Storage['efs'], 'mountDir'>;
+    fsxLustre?: Filled<NonNullable<Storage['fsxLustre']>, 'mountDir'>;
+  };
+  customActions: { [K in keyof Actions]?: ResolvedScript };
+  portalAdmin: Account;
+  portalServiceUser: Account;
+};

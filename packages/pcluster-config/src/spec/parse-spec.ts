@@ -1,0 +1,36 @@
+import { formatPath } from '../issues.js';
+import { createAjv, type ValidateFunction } from '../validate/ajv.js';
+import { schemaIssue } from '../validate/schema-issues.js';
+import { partitionOf } from '../validate/tags-partition.js';
+import { isDeployTimeValue } from '../deploy-time.js';
+import { ClusterSpecSchema, type ClusterSpec, type Partition, type ResolvedClusterSpec } from './cluster-spec.js';
+import { ClusterSpecError } from './errors.js';
+import { specProblems } from './semantic.js';
+
+let compiled: ValidateFunction | undefined;
+
+/**
+ * Validate a ClusterSpec and fill its defaults. The caller's object is not modified. Throws one ClusterSpecError
+ * listing every problem with its path.
+ */
+export function parseClusterSpec(input: ClusterSpec | unknown): ResolvedClusterSpec {
+  compiled ??= createAjv({ useDefaults: true }).compile(ClusterSpecSchema);
+  const data = structuredClone(input) as Record<string, unknown>;
+  if (!compiled(data)) {
+    const problems = (compiled.errors ?? []).map((e) => {
+      const i = schemaIssue(e, data, 'ClusterSpec has no such field');
+      return { path: formatPath(i.segments), message: i.message };
+    });
+    throw new ClusterSpecError('invalid ClusterSpec', problems);
+  }
+  const region = data.region as string;
+  if (data.partition === undefined && isDeployTimeValue(region)) {
+    throw new ClusterSpecError('invalid ClusterSpec', [
+      { path: 'partition', message: 'region is a deploy-time value, so partition (aws, aws-cn or aws-us-gov) must be given' },
+    ]);
+  }
+  const spec = { ...data, partition: (data.partition as Partition | undefined) ?? partitionOf(region) } as ResolvedClusterSpec;
+  const problems = specProblems(spec);
+  if (problems.length) throw new ClusterSpecError('invalid ClusterSpec', problems);
+  return spec;
+}

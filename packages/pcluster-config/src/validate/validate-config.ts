@@ -1,0 +1,72 @@
+import { ClusterConfigSchema } from '../schema/cluster.js';
+import { DEFAULT_PCLUSTER_VERSION } from '../schema/image.js';
+import { formatPath, type ConfigIssue } from '../issues.js';
+import { createAjv, type ValidateFunction } from './ajv.js';
+import { collect, obj, type Rule } from './context.js';
+import { computeRules } from './compute.js';
+import { countRules } from './counts.js';
+import { nameRules } from './names.js';
+import { nodeRules } from './nodes.js';
+import { schemaIssue, type RawIssue } from './schema-issues.js';
+import { slurmRules } from './slurm.js';
+import { storageRules } from './storage.js';
+import { tagAndPartitionRules } from './tags-partition.js';
+import { locate, parseYaml } from './yaml-input.js';
+
+export interface ValidateOptions {
+  /** Checked against ParallelCluster's cluster-name rules (pattern, length, ≤ 40 with Slurm accounting). */
+  clusterName?: string;
+  /** The 3.x release to check version-dependent rules (which OSes exist) against; default 3.16.3. */
+  parallelclusterVersion?: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  issues: ConfigIssue[];
+}
+
+const RULES: readonly Rule[] = [
+  ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
+];
+
+let compiled: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  compiled ??= createAjv().compile(ClusterConfigSchema);
+  return compiled;
+}
+
+/**
+ * Validate a ParallelCluster 3.16 cluster configuration (YAML text or the parsed object) against the public schema
+ * and the offline cross-field rules of ParallelCluster, plus overlap of mount directories that ParallelCluster misses.
+ * Deploy-time values (CDK tokens, `<Placeholder>`s) are accepted wherever an id or ARN is expected.
+ */
+export function validateClusterConfig(input: string | object, opts: ValidateOptions = {}): ValidationResult {
+  let data: unknown = input;
+  let position: ((i: RawIssue) => { line: number; column: number } | undefined) | undefined;
+  if (typeof input === 'string') {
+    const parsed = parseYaml(input);
+    if (parsed.issues.length) return { valid: false, issues: parsed.issues };
+    data = parsed.data;
+    const { doc, lines } = parsed;
+    if (doc && lines) position = (i) => locate(doc, lines, i.segments, i.atKey ?? false);
+  }
+  const raw: RawIssue[] = [];
+  const validate = schemaValidator();
+  if (!validate(data)) {
+    for (const err of validate.errors ?? []) raw.push(schemaIssue(err, data));
+  }
+  const config = obj(data);
+  if (config) raw.push(...collect(config, opts.clusterName, opts.parallelclusterVersion ?? DEFAULT_PCLUSTER_VERSION, RULES));
+
+  const seen = new Set<string>();
+  const issues: ConfigIssue[] = [];
+  for (const r of raw) {
+    const path = formatPath(r.segments);
+    const key = `${path}\u0000${r.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const pos = r.segments[0] === 'ClusterName' && opts.clusterName !== undefined ? undefined : position?.(r);
+    issues.push({ path, message: r.message, ...(pos ? { line: pos.line, column: pos.column } : {}), severity: r.severity });
+  }
+  return { valid: !issues.some((i) => i.severity === 'error'), issues };
+}
