@@ -1,0 +1,102 @@
+import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { DeploymentConfig } from './config/index.js';
+import { AlbStack } from './stacks/alb-stack.js';
+import { ClustersStack } from './stacks/clusters-stack.js';
+import { DatabaseStack } from './stacks/database-stack.js';
+import { EfsStack } from './stacks/efs-stack.js';
+import { EnginFrameStack } from './stacks/enginframe-stack.js';
+import { FsxStack } from './stacks/fsx-stack.js';
+import { VpcStack } from './stacks/vpc-stack.js';
+
+/** Construct ids of the stacks (kept from the seed: `cdk deploy VPC AuroraServerless EFS FSX ALB EnginFrame`). */
+export const STACK_IDS = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB', 'Clusters', 'EnginFrame'] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+/** Context every synth of this app uses, whether from `cdk synth`, the CLI or a test. */
+export const APP_CONTEXT: Readonly<Record<string, unknown>> = {
+  // CloudFormation findings of aws-cdk-lib's bundled validator fail the synth instead of printing a warning.
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+  // Cross-stack references stay CloudFormation exports that protect their producers (today's behaviour, made explicit).
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+};
+
+export interface CreateAppProps {
+  readonly outdir?: string;
+  /** Merged over {@link APP_CONTEXT}. */
+  readonly context?: Record<string, unknown>;
+}
+
+export interface HpcStacks {
+  readonly vpc: VpcStack;
+  readonly database: DatabaseStack;
+  readonly efs: EfsStack;
+  readonly fsx: FsxStack;
+  readonly alb: AlbStack;
+  readonly clusters?: ClustersStack;
+  readonly enginframe: EnginFrameStack;
+}
+
+/** Every stack of one deployment, in an existing app. */
+export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStacks {
+  const env: Environment = { region: config.region, ...(config.account !== undefined ? { account: config.account } : {}) };
+  const base = (id: StackId) => ({ config, env, stackName: `${config.name}-${id}`, description: `hpc-ha ${config.name}: ${id}` });
+
+  const vpc = new VpcStack(app, 'VPC', base('VPC'));
+  const sgs = vpc.securityGroups;
+  const network = { vpc: vpc.vpc };
+  const database = new DatabaseStack(app, 'AuroraServerless', {
+    ...base('AuroraServerless'),
+    ...network,
+    securityGroup: sgs.database,
+    bootstrapSecurityGroup: sgs.databaseBootstrap,
+  });
+  const efs = new EfsStack(app, 'EFS', { ...base('EFS'), ...network, securityGroup: sgs.efs });
+  const fsx = new FsxStack(app, 'FSX', { ...base('FSX'), ...network, securityGroup: sgs.fsx, subnets: vpc.privateSubnets });
+  const alb = new AlbStack(app, 'ALB', {
+    ...base('ALB'),
+    ...network,
+    securityGroup: sgs.loadBalancer,
+    subnets: config.loadBalancer.internetFacing ? vpc.publicSubnets : vpc.privateSubnets,
+  });
+  const infra = {
+    ...network,
+    privateSubnets: vpc.privateSubnets,
+    clusterSecurityGroup: sgs.cluster,
+    efs: efs.fileSystem,
+    fsx: fsx.fileSystems,
+  };
+  const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), ...infra }) : undefined;
+  const enginframe = new EnginFrameStack(app, 'EnginFrame', {
+    ...base('EnginFrame'),
+    ...infra,
+    portalSecurityGroup: sgs.portal,
+    targetGroup: alb.targetGroup,
+    loadBalancerDnsName: alb.loadBalancer.loadBalancerDnsName,
+    databaseEndpoint: database.endpoint,
+    databaseUserSecret: database.userSecret,
+    clusters: clusters ? { values: clusters.values, mungeKeySecret: clusters.mungeKey.secret } : undefined,
+  });
+  // The portal needs the database bootstrapped (not only its endpoint) and every storage mount target in place.
+  enginframe.addStackDependency(database);
+  enginframe.addStackDependency(efs);
+  enginframe.addStackDependency(fsx);
+  if (clusters) enginframe.addStackDependency(clusters);
+
+  // Listener tags are not in the China regions' resource schema (cfn-lint E3002), so listeners stay untagged.
+  const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
+  for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value, tagOptions);
+  Tags.of(app).add('hpc-ha:deployment', config.name, tagOptions);
+  return { vpc, database, efs, fsx, alb, clusters, enginframe };
+}
+
+/**
+ * The whole CDK app for one deployment config, with cdk-nag's AwsSolutions checks registered: synthesis fails
+ * on any finding that is not acknowledged (with a reason) in the stack code.
+ */
+export function createApp(config: DeploymentConfig, props: CreateAppProps = {}): App {
+  const app = new App({ outdir: props.outdir, context: { ...APP_CONTEXT, ...props.context } });
+  addDeploymentStacks(app, config);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}

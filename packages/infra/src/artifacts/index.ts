@@ -1,0 +1,24 @@
+/**
+ * `@hpc-ha/infra/artifacts`: every file generated for a deployment, from the config and its deploy-time values.
+ * Pure (no aws-cdk-lib, no I/O): `hpc-ha render` calls it with readable placeholders, the CDK stacks with tokens.
+ */
+export { placeholderValues, type ClusterValues, type DeploymentValues, type FsxValues } from './values.js';
+export {
+  buildDeploymentArtifacts,
+  envValue,
+  renderDeploymentArtifacts,
+  staticArtifacts,
+  type ArtifactFile,
+  type DeploymentArtifacts,
+  type PortalNodeArtifacts,
+  type StaticArtifacts,
+} from './render.js';
+export { clusterArtifacts, clusterSpec, isLegacyParallelCluster, EFS_MOUNT_DIR, PUBLISH_ROOT, type ClusterArtifacts } from './clusters.js';
+export {
+  DATABASE_PORT,
+  ENGINFRAME_DATABASE,
+  ENGINFRAME_DB_USER,
+  enginframeVersion,
+  portalBootstrapSpec,
+  portalUserData,
+} from './portal.js';

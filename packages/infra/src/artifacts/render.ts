@@ -1,0 +1,117 @@
+import type { DeploymentConfig } from '../config/index.js';
+import { clusterArtifacts, isLegacyParallelCluster, type ClusterArtifacts } from './clusters.js';
+import {
+  bootstrapSqlText,
+  portalBootstrapSpec,
+  portalProgram,
+  portalUserData,
+  renderPortalBootstrapEnv,
+  withClusterCreation,
+} from './portal.js';
+import { placeholderValues, type DeploymentValues } from './values.js';
+
+/** One generated file, as `hpc-ha render` writes it. */
+export interface ArtifactFile {
+  /** Relative path, `/`-separated. */
+  readonly path: string;
+  readonly description: string;
+  readonly content: string;
+}
+
+export interface PortalNodeArtifacts {
+  readonly nodeIndex: 1 | 2;
+  /** The settings block (`readonly HPC_HA_*=...`). */
+  readonly env: string;
+  /** EC2 user data: settings plus the loader of the static program. */
+  readonly userData: string;
+}
+
+/** Everything generated for one deployment, structured for the CDK stacks. */
+export interface DeploymentArtifacts {
+  readonly clusters: readonly [ClusterArtifacts, ClusterArtifacts];
+  /** The static portal bootstrap program (an S3 asset). */
+  readonly portalProgram: string;
+  readonly portalNodes: readonly [PortalNodeArtifacts, PortalNodeArtifacts];
+  readonly bootstrapSql: string;
+}
+
+/** Files whose text must be known at synth time (they become S3 assets): independent of deploy-time values. */
+export interface StaticArtifacts {
+  readonly portalProgram: string;
+  /** Custom-action scripts per cluster; undefined for ParallelCluster 2.x. */
+  readonly headNodeScripts?: readonly [string, string];
+  readonly computeNodeScripts?: readonly [string, string];
+}
+
+export function staticArtifacts(config: DeploymentConfig): StaticArtifacts {
+  const program = portalProgram();
+  if (isLegacyParallelCluster(config)) return { portalProgram: program };
+  // The scripts embed only static spec fields (pcluster-config rejects anything else), so placeholders do.
+  const [c1, c2] = clusterArtifacts(config, placeholderValues(config));
+  return {
+    portalProgram: program,
+    headNodeScripts: [c1.headNodeScript ?? '', c2.headNodeScript ?? ''],
+    computeNodeScripts: [c1.computeNodeScript ?? '', c2.computeNodeScript ?? ''],
+  };
+}
+
+/** The generators run on one config and one set of deploy-time values (CDK tokens or placeholders). */
+export function buildDeploymentArtifacts(config: DeploymentConfig, values: DeploymentValues): DeploymentArtifacts {
+  const clusters = clusterArtifacts(config, values);
+  const node = (nodeIndex: 1 | 2): PortalNodeArtifacts => {
+    const own = clusters[nodeIndex - 1];
+    const spec = withClusterCreation(portalBootstrapSpec(config, values, nodeIndex), config, own.plan.name, own.configText);
+    const env = renderPortalBootstrapEnv(spec);
+    return { nodeIndex, env, userData: portalUserData(env, values, config) };
+  };
+  return { clusters, portalProgram: portalProgram(), portalNodes: [node(1), node(2)], bootstrapSql: bootstrapSqlText() };
+}
+
+const ENV_LINE = /^(?:readonly )?([A-Z_][A-Z0-9_]*)="((?:[^"\\]|\\.)*)"$/gms;
+
+/** The value a shell would assign to `name` in a settings block. */
+export function envValue(env: string, name: string): string | undefined {
+  for (const m of env.matchAll(ENV_LINE)) if (m[1] === name) return (m[2] ?? '').replace(/\\(.)/gs, '$1');
+  return undefined;
+}
+
+/**
+ * Every file generated for a deployment, as `hpc-ha render` shows it and as CloudFormation receives it (the CDK
+ * stacks call the same generators with CDK tokens instead of placeholders).
+ */
+export function renderDeploymentArtifacts(config: DeploymentConfig, values: DeploymentValues): ArtifactFile[] {
+  const built = buildDeploymentArtifacts(config, values);
+  const files: ArtifactFile[] = [];
+  const add = (path: string, description: string, content: string) => files.push({ path, description, content });
+
+  for (const c of built.clusters) {
+    add(
+      `clusters/${c.configFileName}`,
+      `ParallelCluster ${config.clusters.parallelclusterVersion} config of ${c.plan.name} (${c.plan.availabilityZone})${
+        config.clusters.provisioner === 'cloudformation' ? ', the ClusterConfiguration of its Custom::PclusterCluster' : ', created by portal node ' + (c.plan.azIndex + 1)
+      }`,
+      c.configText,
+    );
+    if (c.headNodeScript) add(`clusters/${c.plan.id}-head-node.sh`, `OnNodeConfigured script of ${c.plan.name}'s head node (S3 asset)`, c.headNodeScript);
+    if (c.computeNodeScript) add(`clusters/${c.plan.id}-compute-node.sh`, `OnNodeConfigured script of ${c.plan.name}'s compute nodes (S3 asset)`, c.computeNodeScript);
+  }
+
+  add('portal/bootstrap-program.sh', 'Static portal bootstrap program, run by both EnginFrame nodes (S3 asset)', built.portalProgram);
+  for (const n of built.portalNodes) {
+    add(`portal/node${n.nodeIndex}/user-data.sh`, `EC2 user data of EnginFrame node ${n.nodeIndex}: its settings and the program loader`, n.userData);
+  }
+  const first = built.portalNodes[0].env;
+  const extracted: [string, string, string][] = [
+    ['HPC_HA_EFINSTALL_CONFIG', 'portal/efinstall.config', 'EnginFrame unattended-install answers (node 1 installs; the DB password is added on the node)'],
+    ['HPC_HA_EF_SLURM_CONF', 'portal/ef.slurm.conf', "EnginFrame Slurm plug-in: both clusters, each with its client config"],
+    ['HPC_HA_SERVER_CONF_SETTINGS', 'portal/server.conf.settings', 'Managed block of EnginFrame server.conf'],
+    ['HPC_HA_AGENT_CONF_SETTINGS', 'portal/agent.conf.settings', 'Managed block of EnginFrame agent.conf'],
+    ['HPC_HA_ENGINFRAME_CONF_SETTINGS', 'portal/enginframe.conf.settings', 'Managed block of enginframe.conf'],
+  ];
+  for (const [name, path, description] of extracted) {
+    const value = envValue(first, name);
+    if (value) add(path, description, value.endsWith('\n') ? value : `${value}\n`);
+  }
+  add('database/bootstrap.sql', 'Statements the db-bootstrap custom resource runs on Aurora', built.bootstrapSql);
+  return files;
+}

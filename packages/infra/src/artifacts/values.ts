@@ -1,0 +1,77 @@
+import { CLUSTER_IDS, type DeploymentConfig } from '../config/index.js';
+
+type Pair<T> = readonly [T, T];
+
+/** One FSx for Lustre file system, as the nodes mount it. */
+export interface FsxValues {
+  readonly fileSystemId: string;
+  readonly dnsName: string;
+  readonly mountName: string;
+}
+
+/**
+ * The deploy-time values of the two cluster configs. The CDK app passes CDK tokens; `hpc-ha render` passes the
+ * readable placeholders of {@link placeholderValues}. Pairs are in AZ order (cluster1, cluster2).
+ */
+export interface ClusterValues {
+  readonly vpcId: string;
+  readonly privateSubnetIds: Pair<string>;
+  /** Additional security group of every head and compute node. */
+  readonly clusterSecurityGroupId: string;
+  readonly efsFileSystemId: string;
+  readonly fsx: Pair<FsxValues>;
+  readonly mungeKeySecretArn: string;
+  /** Managed policy attached to every cluster node (reads the custom-action scripts); none for 2.x. */
+  readonly clusterNodePolicyArn?: string;
+  /** `s3://` URIs of the custom-action scripts, per cluster (unused for 2.x). */
+  readonly headNodeScriptUris: Pair<string>;
+  readonly computeNodeScriptUris: Pair<string>;
+}
+
+/** Every value of the generated files that is known only at deploy time. */
+export interface DeploymentValues extends ClusterValues {
+  /** `s3://` URI of the static portal bootstrap program. */
+  readonly portalProgramUri: string;
+  /** Aurora writer (cluster) endpoint; the port is MySQL's default, 3306. */
+  readonly databaseEndpoint: string;
+  /** `{"username", "password"}` secret of EnginFrame's database user. */
+  readonly databaseUserSecretArn: string;
+  readonly loadBalancerDnsName: string;
+  /** Where each portal node signals its bootstrap result: stack name and the logical ids of the two ASGs. */
+  readonly signalStackName: string;
+  readonly signalResources: Pair<string>;
+  /** CloudWatch Logs group the nodes ship their bootstrap log to. */
+  readonly bootstrapLogGroupName: string;
+}
+
+/** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
+export function placeholderValues(config: Pick<DeploymentConfig, 'name'>): DeploymentValues {
+  void config;
+  const pair = (name: string): Pair<string> => [`<${name}1>`, `<${name}2>`];
+  const fsx = (n: 1 | 2): FsxValues => ({
+    fileSystemId: `<FsxFileSystemId${n}>`,
+    dnsName: `<FsxDnsName${n}>`,
+    mountName: `<FsxMountName${n}>`,
+  });
+  return {
+    vpcId: '<VpcId>',
+    privateSubnetIds: pair('PrivateSubnetId'),
+    clusterSecurityGroupId: '<ClusterSecurityGroupId>',
+    efsFileSystemId: '<EfsFileSystemId>',
+    fsx: [fsx(1), fsx(2)],
+    mungeKeySecretArn: '<MungeKeySecretArn>',
+    clusterNodePolicyArn: '<ClusterNodePolicyArn>',
+    headNodeScriptUris: [`s3://<AssetBucketName>/<${CLUSTER_IDS[0]}HeadNodeScriptKey>`, `s3://<AssetBucketName>/<${CLUSTER_IDS[1]}HeadNodeScriptKey>`],
+    computeNodeScriptUris: [
+      `s3://<AssetBucketName>/<${CLUSTER_IDS[0]}ComputeNodeScriptKey>`,
+      `s3://<AssetBucketName>/<${CLUSTER_IDS[1]}ComputeNodeScriptKey>`,
+    ],
+    portalProgramUri: 's3://<AssetBucketName>/<PortalProgramKey>',
+    databaseEndpoint: '<DatabaseEndpoint>',
+    databaseUserSecretArn: '<DatabaseUserSecretArn>',
+    loadBalancerDnsName: '<LoadBalancerDnsName>',
+    signalStackName: '<EnginFrameStackName>',
+    signalResources: pair('PortalAutoScalingGroupLogicalId'),
+    bootstrapLogGroupName: '<BootstrapLogGroupName>',
+  };
+}

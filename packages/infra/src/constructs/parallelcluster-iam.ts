@@ -1,0 +1,135 @@
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+
+/**
+ * What the `pcluster` CLI needs to create, update and delete clusters in this region: the statements of
+ * ParallelCluster's own published policies (ParallelClusterClusterPolicy1/2 and the IAM admin policy, see
+ * ../../../shared/research/pcluster.md §4), scoped to the deployment's region and written with the partition token.
+ * Only used with `provisioner: instance` (the portal nodes run pcluster) and by the cluster-teardown function.
+ */
+export function parallelClusterOperatorStatements(scope: IConstruct, partition: string): PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const region = stack.region;
+  const inRegion = { StringEquals: { 'aws:RequestedRegion': [region] } };
+  const arn = (service: string, resource: string, resourceName?: string, opts: { region?: string; account?: string } = {}) =>
+    stack.formatArn({ service, resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME, ...opts });
+  const colonArn = (service: string, resource: string, resourceName: string) =>
+    stack.formatArn({ service, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const iam = (resource: string, name: string) => arn('iam', resource, name, { region: '' });
+  const awsManaged = (name: string) => `arn:${Aws.PARTITION}:iam::aws:policy/${name}`;
+  const s3 = (name: string) => `arn:${Aws.PARTITION}:s3:::${name}`;
+  const principal = (service: string) => ServicePrincipal.servicePrincipalName(service);
+  // China's EC2 principal for iam:PassedToService is still the partition-suffixed one; accept both forms.
+  const ec2Principals = partition === 'aws-cn' ? [principal('ec2'), `ec2.${Aws.URL_SUFFIX}`] : [principal('ec2')];
+
+  const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    new PolicyStatement({ sid, effect: Effect.ALLOW, actions, resources, conditions });
+
+  return [
+    allow(
+      'EC2ReadAndWrite',
+      [
+        'ec2:Describe*', 'ec2:AllocateAddress', 'ec2:AssociateAddress', 'ec2:AttachNetworkInterface',
+        'ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate',
+        'ec2:CreateLaunchTemplateVersion', 'ec2:CreateNetworkInterface', 'ec2:CreatePlacementGroup', 'ec2:CreateSecurityGroup',
+        'ec2:CreateSnapshot', 'ec2:CreateTags', 'ec2:DeleteTags', 'ec2:CreateVolume', 'ec2:DeleteLaunchTemplate',
+        'ec2:DeleteNetworkInterface', 'ec2:DeletePlacementGroup', 'ec2:DeleteSecurityGroup', 'ec2:DeleteVolume',
+        'ec2:DisassociateAddress', 'ec2:ModifyLaunchTemplate', 'ec2:ModifyNetworkInterfaceAttribute', 'ec2:ModifyVolume',
+        'ec2:ModifyVolumeAttribute', 'ec2:ReleaseAddress', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress',
+        'ec2:RunInstances', 'ec2:TerminateInstances',
+      ],
+      ['*'],
+      inRegion,
+    ),
+    allow(
+      'DynamoDB',
+      ['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:GetItem',
+        'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
+      [arn('dynamodb', 'table', 'parallelcluster-*')],
+    ),
+    allow(
+      'Route53HostedZones',
+      ['route53:ChangeResourceRecordSets', 'route53:ChangeTagsForResource', 'route53:CreateHostedZone', 'route53:DeleteHostedZone',
+        'route53:GetChange', 'route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ListQueryLoggingConfigs'],
+      ['*'],
+    ),
+    allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack', 'cloudformation:UpdateStack'], [arn('cloudformation', 'stack', '*')], {
+      'ForAnyValue:StringEquals': { 'aws:TagKeys': ['parallelcluster:cluster-name'] },
+    }),
+    allow(
+      'CloudFormationReadAndDelete',
+      ['cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents',
+        'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:ListStacks'],
+      [arn('cloudformation', 'stack', '*')],
+    ),
+    allow(
+      'CloudWatch',
+      ['cloudwatch:PutDashboard', 'cloudwatch:ListDashboards', 'cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard',
+        'cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:PutCompositeAlarm'],
+      ['*'],
+      inRegion,
+    ),
+    allow(
+      'IamRead',
+      ['iam:GetRole', 'iam:GetRolePolicy', 'iam:GetPolicy', 'iam:SimulatePrincipalPolicy', 'iam:GetInstanceProfile'],
+      [iam('role', '*'), iam('policy', '*'), awsManaged('*'), iam('instance-profile', '*')],
+    ),
+    allow(
+      'IamInstanceProfile',
+      ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
+      [iam('instance-profile', 'parallelcluster/*')],
+    ),
+    allow('IamPassRole', ['iam:PassRole'], [iam('role', 'parallelcluster/*')], {
+      StringEqualsIfExists: { 'iam:PassedToService': [principal('lambda'), ...ec2Principals, principal('spotfleet')] },
+    }),
+    allow('IamServiceLinkedRoles', ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole'], ['*'], {
+      StringEquals: {
+        'iam:AWSServiceName': [principal('fsx'), `s3.data-source.lustre.${principal('fsx')}`, principal('elasticloadbalancing'), principal('autoscaling')],
+      },
+    }),
+    allow('IamRole', ['iam:CreateServiceLinkedRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'], [
+      iam('role', 'parallelcluster/*'),
+    ]),
+    allow('IamPolicy', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], [iam('role', 'parallelcluster/*')], {
+      ArnLike: {
+        'iam:PolicyARN': [
+          iam('policy', 'parallelcluster*'),
+          iam('policy', 'parallelcluster/*'),
+          awsManaged('CloudWatchAgentServerPolicy'),
+          awsManaged('AmazonSSMManagedInstanceCore'),
+          awsManaged('AmazonS3ReadOnlyAccess'),
+          awsManaged('service-role/AWSLambdaBasicExecutionRole'),
+        ],
+      },
+    }),
+    allow(
+      'Lambda',
+      ['lambda:CreateFunction', 'lambda:TagResource', 'lambda:DeleteFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetFunction',
+        'lambda:InvokeFunction', 'lambda:AddPermission', 'lambda:RemovePermission', 'lambda:UpdateFunctionConfiguration',
+        'lambda:ListTags', 'lambda:UntagResource'],
+      [colonArn('lambda', 'function', 'parallelcluster-*'), colonArn('lambda', 'function', 'pcluster-*')],
+    ),
+    allow('S3ResourcesBucket', ['s3:*'], [s3('parallelcluster-*'), s3('aws-parallelcluster-*')], inRegion),
+    allow('S3ParallelClusterReadOnly', ['s3:Get*', 's3:List*'], [s3(`${region}-aws-parallelcluster*`)], inRegion),
+    allow('FSx', ['fsx:*'], [arn('fsx', '*')]),
+    allow('EFS', ['elasticfilesystem:*'], [arn('elasticfilesystem', '*')]),
+    allow(
+      'CloudWatchLogs',
+      ['logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DescribeLogGroups', 'logs:CreateLogGroup', 'logs:TagResource',
+        'logs:UntagResource', 'logs:DescribeMetricFilters', 'logs:PutMetricFilter', 'logs:deleteMetricFilter', 'logs:ListTagsForResource'],
+      ['*'],
+      inRegion,
+    ),
+    allow('ResourceGroupRead', ['resource-groups:ListGroupResources', 'resource-groups:GetGroupConfiguration'], ['*']),
+    allow(
+      'ClusterAutoScaling',
+      ['autoscaling:DeleteAutoScalingGroup', 'autoscaling:DeleteLifecycleHook', 'autoscaling:DescribeAutoScalingGroups',
+        'autoscaling:DescribeLifecycleHooks', 'autoscaling:DescribeScalingActivities', 'autoscaling:PutLifecycleHook',
+        'autoscaling:UpdateAutoScalingGroup', 'autoscaling:CreateAutoScalingGroup', 'autoscaling:DeleteTags', 'autoscaling:CreateOrUpdateTags',
+        'elasticloadbalancing:Describe*'],
+      ['*'],
+      inRegion,
+    ),
+  ];
+}

@@ -1,0 +1,139 @@
+import { CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
+import {
+  ApplicationLoadBalancer,
+  ApplicationProtocol,
+  ApplicationTargetGroup,
+  ListenerCertificate,
+  Protocol,
+  SslPolicy,
+  TargetType,
+} from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { CERT_ATTRIBUTES, CERT_PROPERTIES } from '@hpc-ha/lambdas';
+import type { Construct } from 'constructs';
+import { BundledProvider } from '../constructs/bundled-provider.js';
+import { PORTAL_HTTPS_PORT } from '../constructs/security-groups.js';
+import { acknowledge } from '../nag.js';
+import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
+
+export interface AlbStackProps extends HpcStackProps {
+  readonly vpc: IVpc;
+  readonly securityGroup: ISecurityGroup;
+  /** Subnets of the load balancer, one per AZ: public when internet-facing, private otherwise. */
+  readonly subnets: readonly [ISubnet, ISubnet];
+}
+
+/**
+ * The portal's front door: HTTPS 443 (TLS 1.2+) → the EnginFrame nodes on HTTPS 8443 with sticky sessions (lb_cookie,
+ * which EnginFrame requires), health-checked on `/enginframe/`. Internal by default in China.
+ */
+export class AlbStack extends Stack {
+  readonly loadBalancer: ApplicationLoadBalancer;
+  readonly targetGroup: ApplicationTargetGroup;
+  readonly portalUrl: string;
+
+  constructor(scope: Construct, id: string, props: AlbStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const { internetFacing } = config.loadBalancer;
+
+    this.loadBalancer = new ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: { subnets: [...props.subnets] },
+      securityGroup: props.securityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: !config.disposable,
+    });
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      // Load balancer access logs support SSE-S3 only.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: statefulRemovalPolicy(config),
+      autoDeleteObjects: false,
+      lifecycleRules: [{ expiration: Duration.days(config.disposable ? 7 : 365) }],
+    });
+    this.loadBalancer.logAccessLogs(accessLogs, 'alb');
+    acknowledge(accessLogs, {
+      'AwsSolutions-S1': 'This bucket only receives load balancer access logs; logging it again would recurse without adding an audit trail',
+    });
+
+    const certificateArn = config.loadBalancer.certificateArn ?? this.selfSignedCertificate(config.disposable, config.tags);
+
+    this.targetGroup = new ApplicationTargetGroup(this, 'PortalTargets', {
+      vpc: props.vpc,
+      targetType: TargetType.INSTANCE,
+      protocol: ApplicationProtocol.HTTPS,
+      port: PORTAL_HTTPS_PORT,
+      healthCheck: {
+        protocol: Protocol.HTTPS,
+        port: String(PORTAL_HTTPS_PORT),
+        path: '/enginframe/',
+        healthyHttpCodes: '200-399',
+        interval: Duration.seconds(30),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+      stickinessCookieDuration: Duration.days(1),
+      deregistrationDelay: Duration.seconds(60),
+    });
+
+    this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: ApplicationProtocol.HTTPS,
+      sslPolicy: SslPolicy.RECOMMENDED_TLS,
+      certificates: [ListenerCertificate.fromArn(certificateArn)],
+      defaultTargetGroups: [this.targetGroup],
+      open: false,
+    });
+    if (internetFacing) {
+      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, sourceProtocol: ApplicationProtocol.HTTP, targetProtocol: ApplicationProtocol.HTTPS, open: false });
+    } else {
+      acknowledge(this.loadBalancer, {
+        'AwsSolutions-ELB1': 'Not a Classic Load Balancer',
+      });
+    }
+
+    this.portalUrl = `https://${this.loadBalancer.loadBalancerDnsName}/enginframe/`;
+    new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
+  }
+
+  /** A self-signed SHA-256 certificate for the load balancer's DNS name, imported into ACM by a custom resource. */
+  private selfSignedCertificate(disposable: boolean, tags: Readonly<Record<string, string>>): string {
+    const provider = new BundledProvider(this, 'CertificateProvider', {
+      handler: 'cert',
+      timeout: Duration.minutes(2),
+      totalTimeout: Duration.minutes(30),
+      logRetention: logRetention({ disposable }),
+    });
+    const certificates = this.formatArn({ service: 'acm', resource: 'certificate', resourceName: '*' });
+    provider.role.addToPolicy(
+      new PolicyStatement({ actions: ['acm:ImportCertificate', 'acm:AddTagsToCertificate', 'acm:ListCertificates'], resources: ['*'] }),
+    );
+    provider.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['acm:DeleteCertificate', 'acm:DescribeCertificate', 'acm:ListTagsForCertificate', 'acm:RemoveTagsFromCertificate'],
+        resources: [certificates],
+      }),
+    );
+    acknowledge(provider.role, {
+      'AwsSolutions-IAM5[Resource::*]': 'ImportCertificate creates a certificate whose ARN is unknown before the call; ListCertificates has no resource scope',
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:acm:${this.region}:<AWS::AccountId>:certificate/*]`]:
+        'The handler deletes only the certificate it imported, whose ARN is generated by ACM',
+    });
+    const certificate = new CustomResource(this, 'Certificate', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::SelfSignedCertificate',
+      properties: {
+        [CERT_PROPERTIES.domainName]: this.loadBalancer.loadBalancerDnsName,
+        [CERT_PROPERTIES.tags]: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      },
+    });
+    return certificate.getAttString(CERT_ATTRIBUTES.certificateArn);
+  }
+}

@@ -1,0 +1,194 @@
+import { Annotations, ArnFormat, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { KeyPair, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { CLUSTER_TEARDOWN_PROPERTIES } from '@hpc-ha/lambdas';
+import type { Construct } from 'constructs';
+import {
+  buildDeploymentArtifacts,
+  isLegacyParallelCluster,
+  staticArtifacts,
+  type ClusterValues,
+  type DeploymentValues,
+} from '../artifacts/index.js';
+import { clusterPlans } from '../config/index.js';
+import { BundledProvider } from '../constructs/bundled-provider.js';
+import { ClusterScripts } from '../constructs/cluster-scripts.js';
+import { MungeKeySecret } from '../constructs/munge-key.js';
+import { parallelClusterOperatorStatements } from '../constructs/parallelcluster-iam.js';
+import { PortalNode } from '../constructs/portal-node.js';
+import { textAsset } from '../constructs/text-asset.js';
+import { acknowledge, acknowledgeVendorPolicyWildcards, nagRef } from '../nag.js';
+import { clusterValues, type ClusterInfrastructure } from './clusters-stack.js';
+import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
+
+export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructure {
+  readonly portalSecurityGroup: ISecurityGroup;
+  readonly targetGroup: ApplicationTargetGroup;
+  readonly loadBalancerDnsName: string;
+  readonly databaseEndpoint: string;
+  readonly databaseUserSecret: ISecret;
+  /** With `provisioner: cloudformation`: the Clusters stack's values and munge key. Without: this stack makes them. */
+  readonly clusters?: { readonly values: ClusterValues; readonly mungeKeySecret: ISecret };
+}
+
+/** How long a node's bootstrap may take: install, plus creating its cluster when the node runs pcluster. */
+function signalTimeout(instanceMode: boolean): Duration {
+  return instanceMode ? Duration.minutes(150) : Duration.minutes(90);
+}
+
+/**
+ * The EnginFrame portal: one node per AZ (node 1 installs on EFS, node 2 joins), registered with the load balancer's
+ * target group. Each node's user data is the settings block rendered by enginframe-config with this deployment's
+ * values plus a loader for the static bootstrap program (an S3 asset). With `provisioner: instance` this stack also
+ * owns the munge key, the cluster scripts and the teardown that deletes both clusters before the VPC goes.
+ */
+export class EnginFrameStack extends Stack {
+  readonly role: Role;
+  readonly nodes: readonly [PortalNode, PortalNode];
+  readonly portalUrl: string;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: EnginFrameStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const instanceMode = config.clusters.provisioner === 'instance';
+    const statics = staticArtifacts(config);
+
+    let clusters = props.clusters;
+    let scripts: ClusterScripts | undefined;
+    if (!clusters) {
+      const mungeKey = new MungeKeySecret(this, 'MungeKey', { logRetention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
+      scripts = new ClusterScripts(this, 'ClusterScripts', { artifacts: statics });
+      clusters = { values: clusterValues(props, scripts, mungeKey.secretArn), mungeKeySecret: mungeKey.secret };
+    }
+
+    this.logGroup = new LogGroup(this, 'BootstrapLogs', { retention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
+    const program = textAsset(this, 'BootstrapProgram', 'portal-bootstrap.sh', statics.portalProgram);
+
+    this.role = new Role(this, 'NodeRole', {
+      assumedBy: new ServicePrincipal('ec2'),
+      description: 'hpc-ha EnginFrame nodes',
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    this.grantNodeAccess(props, clusters.mungeKeySecret, program.bucket.arnForObjects(program.s3ObjectKey));
+    acknowledge(this.role, {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]':
+        'Session Manager is the way into the nodes (no SSH key needed); this is its documented instance policy',
+    });
+
+    const keyPair = config.portal.keyName !== undefined ? KeyPair.fromKeyPairName(this, 'KeyPair', config.portal.keyName) : undefined;
+    const node = (index: 0 | 1) =>
+      new PortalNode(this, `Node${index + 1}`, {
+        vpc: props.vpc,
+        subnet: props.privateSubnets[index],
+        securityGroup: props.portalSecurityGroup,
+        role: this.role,
+        instanceType: config.portal.instanceType,
+        rootVolumeGiB: config.portal.rootVolumeGiB,
+        keyPair,
+        targetGroup: props.targetGroup,
+        signalTimeout: signalTimeout(instanceMode),
+      });
+    this.nodes = [node(0), node(1)];
+    // Node 2 joins node 1's install, and a rolling update then replaces one AZ at a time.
+    this.nodes[1].node.addDependency(this.nodes[0]);
+
+    const values: DeploymentValues = {
+      ...clusters.values,
+      portalProgramUri: program.s3ObjectUrl,
+      databaseEndpoint: props.databaseEndpoint,
+      databaseUserSecretArn: props.databaseUserSecret.secretArn,
+      loadBalancerDnsName: props.loadBalancerDnsName,
+      signalStackName: this.stackName,
+      signalResources: [this.nodes[0].logicalId, this.nodes[1].logicalId],
+      bootstrapLogGroupName: this.logGroup.logGroupName,
+    };
+    const artifacts = buildDeploymentArtifacts(config, values);
+    this.nodes[0].setUserData(artifacts.portalNodes[0].userData);
+    this.nodes[1].setUserData(artifacts.portalNodes[1].userData);
+
+    if (instanceMode) this.instanceModeClusters(props, scripts);
+
+    this.portalUrl = `https://${props.loadBalancerDnsName}/enginframe/`;
+    new CfnOutput(this, 'EnginFramePortalURL', { value: this.portalUrl, description: 'EnginFrame portal (log in as efadmin)' });
+  }
+
+  /** Least privilege for the nodes: the secrets, S3 objects and log group the bootstrap uses, nothing else. */
+  private grantNodeAccess(props: EnginFrameStackProps, mungeKey: ISecret, programObjectArn: string): void {
+    const { config } = props;
+    const role = this.role;
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ReadSecrets',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [config.portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn],
+      }),
+    );
+    const objects = [programObjectArn];
+    for (const artifact of [config.portal.installer, config.portal.jdbcDriver]) {
+      const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
+      if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
+    }
+    role.addToPolicy(new PolicyStatement({ sid: 'ReadArtifacts', actions: ['s3:GetObject'], resources: objects }));
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ShipBootstrapLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
+      }),
+    );
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'SignalBootstrap',
+        actions: ['cloudformation:SignalResource'],
+        resources: [this.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${this.stackName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+      }),
+    );
+    acknowledge(role, {
+      [`AwsSolutions-IAM5[Resource::${nagRef(this.logGroup, 'Arn')}:log-stream:*]`]: 'Each node writes its own log streams, named by instance id at boot',
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${this.region}:<AWS::AccountId>:stack/${this.stackName}/*]`]:
+        'This stack only; its id suffix is generated by CloudFormation',
+    });
+  }
+
+  /** `provisioner: instance`: the nodes run pcluster; the teardown deletes both clusters before the VPC is deleted. */
+  private instanceModeClusters(props: EnginFrameStackProps, scripts: ClusterScripts | undefined): void {
+    const { config } = props;
+    const operator = new ManagedPolicy(this, 'ParallelClusterOperator', {
+      description: 'hpc-ha: what the pcluster CLI needs to create, update and delete this deployment\'s clusters',
+      statements: parallelClusterOperatorStatements(this, config.partition),
+    });
+    this.role.addManagedPolicy(operator);
+    // pcluster validates the config by reading the custom-action scripts with the node's own credentials.
+    if (scripts?.nodePolicy) this.role.addManagedPolicy(scripts.nodePolicy);
+    const teardown = new BundledProvider(this, 'ClusterTeardown', {
+      handler: 'cluster-teardown',
+      timeout: Duration.minutes(5),
+      totalTimeout: Duration.minutes(58),
+      logRetention: logRetention(config),
+    });
+    teardown.role.addManagedPolicy(operator);
+    const names = clusterPlans(config).map((p) => p.name);
+    const resource = new CustomResource(this, 'Clusters', {
+      serviceToken: teardown.serviceToken,
+      resourceType: 'Custom::ClusterTeardown',
+      properties: {
+        [CLUSTER_TEARDOWN_PROPERTIES.clusterNames]: names,
+        [CLUSTER_TEARDOWN_PROPERTIES.parallelClusterVersion]: config.clusters.parallelclusterVersion,
+      },
+    });
+    // Created before the nodes, so it is deleted after them, and before the network the clusters live in.
+    for (const n of this.nodes) n.node.addDependency(resource);
+    acknowledgeVendorPolicyWildcards(operator, "ParallelCluster's own published policy: cluster stacks, roles and resources are named at cluster creation");
+    names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
+    if (isLegacyParallelCluster(config)) {
+      Annotations.of(this).addWarningV2(
+        'hpc-ha:legacy-clusters',
+        `ParallelCluster ${config.clusters.parallelclusterVersion}: the portal nodes do not run the 2.x CLI; create both clusters with \`pcluster create -c\` from the INI files of \`hpc-ha render\`.`,
+      );
+    }
+  }
+}

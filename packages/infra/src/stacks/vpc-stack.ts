@@ -1,0 +1,68 @@
+import { Stack } from 'aws-cdk-lib';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
+  IpAddresses,
+  SubnetType,
+  Vpc,
+  type ISubnet,
+} from 'aws-cdk-lib/aws-ec2';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { HpcSecurityGroups } from '../constructs/security-groups.js';
+import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
+
+/**
+ * The network: one VPC over the config's two Availability Zones, a public and a private subnet in each, a NAT
+ * gateway per AZ (losing an AZ must not cut the other AZ's egress) and an S3 gateway endpoint (artifacts, assets
+ * and AL2023 repositories without NAT). All security groups live here too.
+ */
+export class VpcStack extends Stack {
+  readonly vpc: Vpc;
+  readonly securityGroups: HpcSecurityGroups;
+  /** Private subnet of AZ 1 and of AZ 2, in the config's AZ order. */
+  readonly privateSubnets: readonly [ISubnet, ISubnet];
+  readonly publicSubnets: readonly [ISubnet, ISubnet];
+
+  constructor(scope: Construct, id: string, props: HpcStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const prefix = Number(config.network.vpcCidr.split('/')[1]);
+    const cidrMask = Math.min(28, prefix + 2);
+
+    this.vpc = new Vpc(this, 'Vpc', {
+      ipAddresses: IpAddresses.cidr(config.network.vpcCidr),
+      availabilityZones: [...config.network.availabilityZones],
+      natGateways: 2,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: SubnetType.PUBLIC, cidrMask },
+        { name: 'Private', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask },
+      ],
+      gatewayEndpoints: { S3: { service: GatewayVpcEndpointAwsService.S3 } },
+      restrictDefaultSecurityGroup: false,
+    });
+    const flowLogs = new LogGroup(this, 'FlowLogs', {
+      retention: logRetention(config),
+      removalPolicy: statefulRemovalPolicy(config),
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: FlowLogTrafficType.REJECT,
+    });
+
+    const pick = (subnets: ISubnet[]): readonly [ISubnet, ISubnet] => {
+      const byAz = config.network.availabilityZones.map((az) => subnets.find((s) => s.availabilityZone === az));
+      if (!byAz[0] || !byAz[1]) throw new Error('internal: the VPC has no subnet in one of the configured AZs');
+      return [byAz[0], byAz[1]];
+    };
+    this.privateSubnets = pick(this.vpc.privateSubnets);
+    this.publicSubnets = pick(this.vpc.publicSubnets);
+
+    this.securityGroups = new HpcSecurityGroups(this, 'SecurityGroups', {
+      vpc: this.vpc,
+      allowedCidrs: config.loadBalancer.allowedCidrs,
+      httpRedirect: config.loadBalancer.internetFacing,
+    });
+  }
+}

@@ -1,0 +1,161 @@
+/** `@hpc-ha/infra/artifacts`: what `hpc-ha render` writes, checked with the tools that consume those files. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateClusterConfig } from '@hpc-ha/pcluster-config';
+import {
+  envValue,
+  placeholderValues,
+  renderDeploymentArtifacts,
+  type DeploymentValues,
+} from '../src/artifacts/index.js';
+import { loadDeploymentConfig, type DeploymentConfig } from '../src/config/index.js';
+import { EXAMPLES, examplePath, variantConfig } from './support/synth.js';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'hpc-ha-artifacts-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const configs: [string, DeploymentConfig][] = [
+  ...EXAMPLES.map((e): [string, DeploymentConfig] => [e, loadDeploymentConfig(examplePath(e))]),
+  ['cn-northwest-1 with ParallelCluster 2.10.3', variantConfig('cn-northwest-1', { 'clusters.parallelclusterVersion': '2.10.3', 'clusters.os': 'alinux2', 'portal.keyName': 'hpc-admins' })],
+];
+
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+
+/** Values as long as real ones get, to check the user-data budget with margin. */
+function longValues(config: DeploymentConfig): DeploymentValues {
+  const p = placeholderValues(config);
+  const arn = (kind: string) => `arn:${config.partition}:secretsmanager:${config.region}:123456789012:secret:${kind}${'x'.repeat(40)}-AbCdEf`;
+  const s3 = `s3://cdk-hnb659fds-assets-123456789012-${config.region}/${'f'.repeat(64)}.sh`;
+  return {
+    ...p,
+    vpcId: 'vpc-0123456789abcdef0',
+    privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+    clusterSecurityGroupId: 'sg-0123456789abcdef0',
+    efsFileSystemId: 'fs-0123456789abcdeff',
+    fsx: [0, 1].map((i) => ({ fileSystemId: `fs-0123456789abcdef${i}`, dnsName: `fs-0123456789abcdef${i}.fsx.${config.region}.${config.urlSuffix}`, mountName: 'abcdefgh' })) as unknown as DeploymentValues['fsx'],
+    mungeKeySecretArn: arn('MungeKeySecret'),
+    clusterNodePolicyArn: `arn:${config.partition}:iam::123456789012:policy/parallelcluster/${'ClusterScriptsNodePolicy'.padEnd(60, 'X')}`,
+    headNodeScriptUris: [s3, s3],
+    computeNodeScriptUris: [s3, s3],
+    portalProgramUri: s3,
+    databaseEndpoint: `${config.name}-auroraserverless-clustereb0386a7-abcdefghijkl.cluster-c0123456789a.${config.region}.rds.${config.urlSuffix}`,
+    databaseUserSecretArn: arn('EnginFrameUserSecret'),
+    loadBalancerDnsName: `internal-${config.name}-LoadBalancerBE9EEC3A-1234567890.${config.region}.elb.${config.urlSuffix}`,
+    signalStackName: `${config.name}-EnginFrame`,
+    signalResources: ['Node1GroupASG37FFD1D6', 'Node2GroupASG12345678'],
+    bootstrapLogGroupName: `${config.name}-EnginFrame-BootstrapLogsA435FFA5-${'a'.repeat(12)}`,
+  };
+}
+
+describe.each(configs)('%s', (_name, config) => {
+  const files = renderDeploymentArtifacts(config, placeholderValues(config));
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const legacy = config.clusters.parallelclusterVersion.startsWith('2.');
+
+  it('renders every generated file once, described, deterministic, without CDK tokens', () => {
+    const ext = legacy ? 'ini' : 'yaml';
+    const expected = [
+      `clusters/cluster1.${ext}`,
+      `clusters/cluster2.${ext}`,
+      ...(legacy ? [] : ['clusters/cluster1-head-node.sh', 'clusters/cluster1-compute-node.sh', 'clusters/cluster2-head-node.sh', 'clusters/cluster2-compute-node.sh']),
+      'portal/bootstrap-program.sh',
+      'portal/node1/user-data.sh',
+      'portal/node2/user-data.sh',
+      'portal/efinstall.config',
+      'portal/ef.slurm.conf',
+      'portal/server.conf.settings',
+      'portal/agent.conf.settings',
+      'portal/enginframe.conf.settings',
+      'database/bootstrap.sql',
+    ];
+    expect(files.map((f) => f.path).sort()).toEqual(expected.sort());
+    expect(new Set(files.map((f) => f.path)).size).toBe(files.length);
+    for (const f of files) {
+      expect(f.description.length).toBeGreaterThan(10);
+      expect(f.content).not.toContain('${Token[');
+      expect(f.content.endsWith('\n')).toBe(true);
+    }
+    expect(renderDeploymentArtifacts(config, placeholderValues(config))).toEqual(files);
+  });
+
+  it('shows every deploy-time value as a readable <Placeholder>', () => {
+    const userData = byPath.get('portal/node1/user-data.sh')!.content;
+    for (const p of ['<EfsFileSystemId>', '<FsxFileSystemId1>', '<FsxDnsName2>', '<MungeKeySecretArn>', '<DatabaseEndpoint>', '<DatabaseUserSecretArn>', '<LoadBalancerDnsName>', '<BootstrapLogGroupName>']) {
+      expect(userData).toContain(p);
+    }
+    if (!legacy) {
+      const cluster2 = byPath.get('clusters/cluster2.yaml')!.content;
+      expect(cluster2).toContain('SubnetId: <PrivateSubnetId2>');
+      expect(cluster2).toContain('FileSystemId: <FsxFileSystemId2>');
+      expect(cluster2).toContain('MountDir: /fsx_cluster2');
+      expect(validateClusterConfig(cluster2, { clusterName: `${config.name}-cluster2` }).valid).toBe(true);
+    }
+  });
+
+  it('keeps each node\'s user data under the 16 KB EC2 limit with realistic values', () => {
+    const real = renderDeploymentArtifacts(config, longValues(config));
+    for (const n of [1, 2]) {
+      const size = Buffer.byteLength(real.find((f) => f.path === `portal/node${n}/user-data.sh`)!.content);
+      expect(size).toBeLessThan(16 * 1024 - 1024);
+    }
+  });
+
+  it('extracts efinstall.config and ef.slurm.conf exactly as bash reads them from the settings block', () => {
+    const userData = byPath.get('portal/node1/user-data.sh')!.content;
+    const env = userData.slice(userData.indexOf('\n') + 1, userData.indexOf('\n# Ship the bootstrap log'));
+    const file = join(tmp, `${config.name}-env.sh`);
+    writeFileSync(file, env);
+    for (const [name, path] of [['HPC_HA_EFINSTALL_CONFIG', 'portal/efinstall.config'], ['HPC_HA_EF_SLURM_CONF', 'portal/ef.slurm.conf']] as const) {
+      const fromBash = execFileSync('bash', ['-c', `source "$1"; printf '%s' "\${${name}}"`, 'bash', file], { encoding: 'utf8' });
+      expect(envValue(env, name)).toBe(fromBash);
+      expect(byPath.get(path)!.content.trimEnd()).toBe(fromBash.trimEnd());
+    }
+  });
+
+  it.runIf(hasShellcheck || process.env['CI'] === 'true')('user data and the program loader are shellcheck-clean', () => {
+    // Laid out as `hpc-ha render` writes them, so shellcheck follows the loader into the program it sources.
+    const root = mkdtempSync(join(tmp, 'render-'));
+    for (const f of files) {
+      mkdirSync(dirname(join(root, f.path)), { recursive: true });
+      writeFileSync(join(root, f.path), f.content);
+    }
+    for (const n of [1, 2]) {
+      const file = join(root, `portal/node${n}/user-data.sh`);
+      const run = spawnSync('shellcheck', ['-x', '-P', 'SCRIPTDIR', '-s', 'bash', file], { encoding: 'utf8' });
+      expect(run.stdout).toBe('');
+      expect(run.status).toBe(0);
+    }
+  });
+
+  it('never puts a password in a rendered file: the SQL binds it, the nodes read secrets by ARN', () => {
+    const sql = byPath.get('database/bootstrap.sql')!.content;
+    expect(sql).toContain('EnginFrameDB');
+    expect(sql).toMatch(/latin1/);
+    expect(sql).toContain('?');
+    expect(byPath.get('portal/node1/user-data.sh')!.content).toContain(`HPC_HA_ADMIN_SECRET_ARN="${config.portal.adminPasswordSecretArn}"`);
+  });
+});
+
+describe('@hpc-ha/infra/artifacts', () => {
+  it('loads and renders without resolving aws-cdk-lib, constructs or cdk-nag', () => {
+    const out = execFileSync(
+      process.execPath,
+      ['--conditions=@hpc-ha/source', '--import', 'tsx', '--import', here('./fixtures/deny-cdk.mjs'), '--input-type=module', '-e',
+        `const c = await import(${JSON.stringify(here('../src/config/index.ts'))}); const a = await import(${JSON.stringify(here('../src/artifacts/index.ts'))});
+         const config = c.loadDeploymentConfig(${JSON.stringify(examplePath('cn-north-1'))});
+         process.stdout.write(String(a.renderDeploymentArtifacts(config, a.placeholderValues(config)).length));`],
+      { encoding: 'utf8', cwd: here('..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    expect(Number(out.trim())).toBeGreaterThan(10);
+  });
+
+  it('rejects an installer whose file name does not carry the EnginFrame version, naming the config key', () => {
+    const config = variantConfig('cn-north-1', { 'portal.installer.uri': 's3://my-bucket/enginframe/latest.jar' });
+    expect(() => renderDeploymentArtifacts(config, placeholderValues(config))).toThrow(/portal\.installer\.uri: must end in .*enginframe-<version>\.jar/);
+  });
+});
