@@ -1,0 +1,184 @@
+import { join, resolve } from 'node:path';
+import type { ICloudAssemblySource, StackSelector, Toolkit } from '@aws-cdk/toolkit-lib';
+import type * as ToolkitLib from '@aws-cdk/toolkit-lib';
+import type { DeploymentConfig } from '@hpc-ha/infra/config';
+import { createIoHost, type HostState } from '../cdk/io-host.js';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, failure, usageError, type ExitCode } from '../exit.js';
+import { loadConfig } from '../load-config.js';
+import { PORTAL_URL_OUTPUT, STACK_IDS } from '../stacks.js';
+import type { Ui } from '../ui.js';
+import { CHECK } from '../ui.js';
+
+interface CdkFlags {
+  config?: string;
+  stacks?: string[];
+  app?: string;
+  yes?: boolean;
+}
+
+export interface DeployFlags extends CdkFlags {
+  method?: 'change-set' | 'direct';
+}
+
+export interface SynthFlags extends CdkFlags {
+  out: string;
+}
+export interface DiffFlags extends CdkFlags {
+  fail?: boolean;
+}
+
+interface Session {
+  config: DeploymentConfig;
+  toolkit: Toolkit;
+  lib: typeof ToolkitLib;
+  state: HostState;
+}
+
+/**
+ * The toolkit selects stacks by construct id (`EnginFrame`); users may also name the CloudFormation stack
+ * (`<name>-EnginFrame`). Globs and anything else pass through.
+ */
+export function stackPatterns(name: string, patterns: readonly string[] | undefined): string[] | undefined {
+  if (!patterns || patterns.length === 0) return undefined;
+  return patterns.map((p) => STACK_IDS.find((id) => p === `${name}-${id}`) ?? p);
+}
+
+function selector(lib: Session['lib'], s: Session, flags: CdkFlags): StackSelector {
+  const patterns = stackPatterns(s.config.name, flags.stacks);
+  return patterns
+    ? { strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH, patterns }
+    : { strategy: lib.StackSelectionStrategy.ALL_STACKS };
+}
+
+/** `*` matches any run of characters, as in the CDK CLI's stack patterns. */
+function globMatch(pattern: string, name: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(name);
+}
+
+async function session(flags: CdkFlags, ui: Ui, resultsToStderr = false): Promise<Session> {
+  const config = await loadConfig(flags, ui);
+  const lib = await import('@aws-cdk/toolkit-lib');
+  const state: HostState = { aborted: false, noStackMatched: false };
+  const toolkit = new lib.Toolkit({
+    ioHost: createIoHost(ui, { yes: flags.yes === true, debug: process.env['HPC_HA_DEBUG'] === '1', resultsToStderr }, state),
+    color: ui.color,
+    emojis: false,
+  });
+  return { config, toolkit, lib, state };
+}
+
+/**
+ * The cloud assembly source: the same CDK app `nx run infra:synth` builds (createApp), synthesized in this process,
+ * or a directory synthesized earlier (--app).
+ */
+async function source(s: Session, flags: CdkFlags, opts: { outdir?: string; offline: boolean }): Promise<ICloudAssemblySource> {
+  if (flags.app) return s.toolkit.fromAssemblyDirectory(resolve(flags.app));
+  const { createApp } = await import('@hpc-ha/infra');
+  const config = s.config;
+  return s.toolkit.fromAssemblyBuilder(
+    async (props) => {
+      const app = createApp(config, { ...(props.outdir ? { outdir: props.outdir } : {}), ...(props.context ? { context: props.context } : {}) });
+      return app.synth();
+    },
+    {
+      ...(opts.outdir ? { outdir: resolve(opts.outdir) } : {}),
+      // Synth must work offline without credentials: no STS call for a default account, no context lookups.
+      ...(opts.offline ? { resolveDefaultEnvironment: false, lookups: false } : {}),
+    },
+  );
+}
+
+/** Toolkit errors the user can fix (bad stack pattern, invalid app) are exit 2; AWS and deployment failures 1. */
+function toolkitError(e: unknown, lib: Session['lib']): never {
+  if (e instanceof CliError) throw e;
+  if (lib.ToolkitError.isToolkitError(e)) {
+    const err = e as Error & { source?: string };
+    if (lib.ToolkitError.isAuthenticationError(e)) {
+      throw failure(`AWS credentials: ${err.message.split('\n')[0]}`, 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition');
+    }
+    const bad = err.source === 'user' || /^No stacks match/.test(err.message);
+    throw new CliError(err.message.split('\n')[0] ?? err.name, bad ? EXIT_USAGE : EXIT_FAILURE, bad ? 'stack ids: VPC AuroraServerless EFS FSX ALB Clusters EnginFrame' : undefined);
+  }
+  throw e;
+}
+
+/** `hpc-ha synth`: templates into --out, no AWS call. */
+export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode> {
+  // The toolkit's own synth summary goes to stderr; stdout gets one line per template written.
+  const s = await session(flags, ui, true);
+  try {
+    const cx = await source(s, flags, { outdir: flags.out, offline: true });
+    ui.info(`synthesizing ${s.config.name} (${s.config.region}) into ${flags.out} …`);
+    const assembly = await s.toolkit.synth(cx, { stacks: selector(s.lib, s, flags), validateStacks: true });
+    try {
+      const wanted = stackPatterns(s.config.name, flags.stacks);
+      for (const st of assembly.cloudAssembly.stacksRecursively) {
+        if (wanted && !wanted.some((p) => globMatch(p, st.hierarchicalId))) continue;
+        ui.out(`${ui.style.ok(CHECK)} ${st.stackName}  ${join(flags.out, st.templateFile)}`);
+      }
+    } finally {
+      await assembly.dispose();
+    }
+  } catch (e) {
+    toolkitError(e, s.lib);
+  }
+  return EXIT_OK;
+}
+
+/** `hpc-ha diff`: what a deploy would change, stack by stack. */
+export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
+  const s = await session(flags, ui);
+  let changes = 0;
+  try {
+    const cx = await source(s, flags, { offline: false });
+    const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
+    for (const d of Object.values(diffs)) changes += d.differenceCount;
+  } catch (e) {
+    toolkitError(e, s.lib);
+  }
+  ui.info(changes === 0 ? 'no differences' : `${changes} difference${changes === 1 ? '' : 's'}`);
+  return flags.fail && changes > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** `hpc-ha deploy`: creates or updates the stacks, with CloudFormation events as progress, then the portal URL. */
+export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCode> {
+  const s = await session(flags, ui);
+  let portal: string | undefined;
+  try {
+    const cx = await source(s, flags, { offline: false });
+    const result = await s.toolkit.deploy(cx, {
+      stacks: selector(s.lib, s, flags),
+      deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+    });
+    for (const st of result.stacks) {
+      ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
+      portal ??= st.outputs[PORTAL_URL_OUTPUT];
+    }
+  } catch (e) {
+    toolkitError(e, s.lib);
+  }
+  if (portal) ui.out(`Portal: ${ui.style.bold(portal)}`);
+  else ui.info(`the portal URL is the ${PORTAL_URL_OUTPUT} output of the EnginFrame stack: hpc-ha outputs -c ${s.config.sourceFile}`);
+  return EXIT_OK;
+}
+
+/** `hpc-ha destroy`: deletes the stacks after a confirmation (or --yes). */
+export async function destroyCommand(flags: CdkFlags, ui: Ui): Promise<ExitCode> {
+  if (!flags.yes && !ui.interactive) {
+    throw usageError('destroy needs --yes when stdin is not a terminal', 'nothing was deleted');
+  }
+  const s = await session(flags, ui);
+  let deleted = 0;
+  try {
+    const cx = await source(s, flags, { offline: false });
+    const result = await s.toolkit.destroy(cx, { stacks: selector(s.lib, s, flags) });
+    deleted = result.stacks.length;
+  } catch (e) {
+    toolkitError(e, s.lib);
+  }
+  if (s.state.aborted) throw failure('not confirmed; nothing was deleted');
+  if (s.state.noStackMatched) throw usageError(`no stack matches ${(flags.stacks ?? []).join(', ')}`);
+  ui.out(`${ui.style.ok(CHECK)} destroyed ${deleted} stack${deleted === 1 ? '' : 's'} of ${s.config.name}`);
+  return EXIT_OK;
+}

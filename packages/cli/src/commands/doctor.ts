@@ -1,0 +1,54 @@
+import { clientConfig, s3Config } from '../aws.js';
+import { EXIT_FAILURE, EXIT_OK, type ExitCode } from '../exit.js';
+import { loadConfig, type ConfigFlag } from '../load-config.js';
+import type { Ui } from '../ui.js';
+import { CHECK, CROSS } from '../ui.js';
+import type { CheckResult } from '../doctor/checks.js';
+
+export function formatCheck(r: CheckResult, ui: Ui): string[] {
+  const mark = r.status === 'ok' ? ui.style.ok(CHECK) : r.status === 'fail' ? ui.style.bad(CROSS) : ui.style.dim('-');
+  const lines = [`${mark} ${r.title}: ${r.detail}`];
+  if (r.fix) lines.push(`    fix: ${r.fix}`);
+  return lines;
+}
+
+/** `hpc-ha doctor`: one ✓/✗ line per check against the live account; exit 1 when any check fails. */
+export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode> {
+  const config = await loadConfig(flags, ui);
+  const [{ runDoctor }, sts, ssm, sm, ec2, rds, s3] = await Promise.all([
+    import('../doctor/checks.js'),
+    import('@aws-sdk/client-sts'),
+    import('@aws-sdk/client-ssm'),
+    import('@aws-sdk/client-secrets-manager'),
+    import('@aws-sdk/client-ec2'),
+    import('@aws-sdk/client-rds'),
+    import('@aws-sdk/client-s3'),
+  ]);
+  const cfg = clientConfig(config.region);
+  const clients = {
+    sts: new sts.STSClient(cfg),
+    ssm: new ssm.SSMClient(cfg),
+    secrets: new sm.SecretsManagerClient(cfg),
+    ec2: new ec2.EC2Client(cfg),
+    rds: new rds.RDSClient(cfg),
+    s3: new s3.S3Client(s3Config(cfg)),
+  };
+  ui.info(`hpc-ha doctor: ${config.sourceFile} (deployment ${config.name}, ${config.region})`);
+  let results: CheckResult[];
+  try {
+    results = await runDoctor(config, clients);
+  } finally {
+    for (const c of Object.values(clients)) c.destroy();
+  }
+  for (const r of results) {
+    if (ui.quiet && r.status !== 'fail') continue;
+    for (const line of formatCheck(r, ui)) ui.out(line);
+  }
+  const failed = results.filter((r) => r.status === 'fail').length;
+  if (failed > 0) {
+    ui.error(`${failed} check${failed === 1 ? '' : 's'} failed`);
+    return EXIT_FAILURE;
+  }
+  ui.info(`${ui.style.ok(CHECK)} ready to deploy`);
+  return EXIT_OK;
+}

@@ -1,0 +1,69 @@
+import { clientConfig } from '../aws.js';
+import { EXIT_OK, failure, type ExitCode } from '../exit.js';
+import { loadConfig } from '../load-config.js';
+import { PORTAL_URL_OUTPUT, stackNames } from '../stacks.js';
+import type { Ui } from '../ui.js';
+
+export interface OutputsFlags {
+  config?: string;
+  json?: boolean;
+}
+
+export interface StackOutput {
+  stack: string;
+  key: string;
+  value: string;
+  description?: string;
+}
+
+/** Portal URL first, then stack by stack in deployment order, keys alphabetically. */
+export function orderOutputs(outputs: StackOutput[], stackOrder: readonly string[]): StackOutput[] {
+  const rank = (o: StackOutput) => (o.key === PORTAL_URL_OUTPUT ? -1 : stackOrder.indexOf(o.stack));
+  return [...outputs].sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key));
+}
+
+/** `hpc-ha outputs`: what the deployed stacks publish, read from CloudFormation. */
+export async function outputsCommand(flags: OutputsFlags, ui: Ui): Promise<ExitCode> {
+  const config = await loadConfig(flags, ui);
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = new CloudFormationClient(clientConfig(config.region));
+  const names = stackNames(config.name);
+  const found: string[] = [];
+  const outputs: StackOutput[] = [];
+  try {
+    for (const name of names) {
+      try {
+        const r = await client.send(new DescribeStacksCommand({ StackName: name }));
+        const stack = r.Stacks?.[0];
+        if (!stack || stack.StackStatus === 'DELETE_COMPLETE') continue;
+        found.push(`${name} (${stack.StackStatus})`);
+        for (const o of stack.Outputs ?? []) {
+          if (o.OutputKey === undefined || o.OutputValue === undefined) continue;
+          outputs.push({ stack: name, key: o.OutputKey, value: o.OutputValue, ...(o.Description ? { description: o.Description } : {}) });
+        }
+      } catch (e) {
+        // CloudFormation answers a missing stack with a ValidationError "Stack with id … does not exist".
+        if (e instanceof Error && e.name === 'ValidationError' && /does not exist/.test(e.message)) continue;
+        throw e;
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  if (found.length === 0) {
+    throw failure(`no stack of deployment ${config.name} in ${config.region} (looked for ${names.join(', ')})`, `deploy first: hpc-ha deploy -c ${config.sourceFile}`);
+  }
+  const ordered = orderOutputs(outputs, names);
+  if (flags.json) {
+    ui.out(JSON.stringify(ordered, null, 2));
+    return EXIT_OK;
+  }
+  ui.info(`stacks: ${found.join(', ')}`);
+  const width = Math.max(0, ...ordered.map((o) => o.key.length));
+  for (const o of ordered) {
+    const line = `${o.key.padEnd(width)}  ${o.value}`;
+    ui.out(o.key === PORTAL_URL_OUTPUT ? ui.style.bold(line) : line);
+  }
+  if (!ordered.some((o) => o.key === PORTAL_URL_OUTPUT)) ui.warn(`no ${PORTAL_URL_OUTPUT} output yet: the EnginFrame stack is not deployed`);
+  return EXIT_OK;
+}

@@ -1,0 +1,60 @@
+import type { ClusterPlan, ConfigIssue, DeploymentConfig } from '@hpc-ha/infra/config';
+import { configPath, requireConfigFile } from '../config-path.js';
+import { EXIT_OK, EXIT_USAGE, usageError, type ExitCode } from '../exit.js';
+import type { Ui } from '../ui.js';
+import { CHECK } from '../ui.js';
+
+export interface ValidateFlags {
+  config?: string;
+  json?: boolean;
+}
+
+/** `hpc-ha validate`: the full loader, nothing else (it must never pull in aws-cdk-lib). */
+export async function validateCommand(flags: ValidateFlags, ui: Ui, args: string[] = []): Promise<ExitCode> {
+  const [file] = args;
+  if (file !== undefined && flags.config !== undefined && file !== flags.config) throw usageError(`two configs given: ${file} and -c ${flags.config}`);
+  const explicit = file ?? flags.config;
+  const path = configPath(explicit);
+  const { loadDeploymentConfig, isConfigError, formatIssue, clusterPlans } = await import('@hpc-ha/infra/config');
+  if (!flags.json) requireConfigFile(path, explicit !== undefined);
+  const warnings: ConfigIssue[] = [];
+  let config: DeploymentConfig;
+  try {
+    config = loadDeploymentConfig(path, { onWarning: (w) => warnings.push(w) });
+  } catch (e) {
+    if (!isConfigError(e)) throw e;
+    if (flags.json) {
+      ui.out(JSON.stringify([...e.issues, ...warnings], null, 2));
+    } else {
+      for (const issue of e.issues) ui.error(formatIssue(issue));
+      ui.error(`${e.issues.length} problem${e.issues.length === 1 ? '' : 's'} in ${path}`);
+    }
+    return EXIT_USAGE;
+  }
+  if (flags.json) {
+    ui.out(JSON.stringify(warnings, null, 2));
+    return EXIT_OK;
+  }
+  for (const w of warnings) ui.warn(formatIssue(w));
+  ui.out(`${ui.style.ok(CHECK)} ${path} is valid`);
+  if (!ui.quiet) for (const line of summary(config, clusterPlans(config))) ui.out(`  ${line}`);
+  return EXIT_OK;
+}
+
+function summary(config: DeploymentConfig, plans: readonly ClusterPlan[]): string[] {
+  const db = config.database.mode === 'serverless-v2'
+    ? `Aurora MySQL 3 Serverless v2, ${config.database.minCapacity}-${config.database.maxCapacity} ACU`
+    : `Aurora MySQL 3 provisioned, ${config.database.instanceType ?? '?'}`;
+  const lines = [
+    `deployment ${config.name} in ${config.region} (partition ${config.partition}), AZs ${config.network.availabilityZones.join(' + ')}`,
+    `portal: 2 × ${config.portal.instanceType} behind an ${config.loadBalancer.internetFacing ? 'internet-facing' : 'internal'} ALB, allowed ${config.loadBalancer.allowedCidrs.join(', ')}`,
+    `database: ${db}`,
+    `storage: EFS /efs + FSx for Lustre ${config.storage.fsx.deploymentType} ${config.storage.fsx.storageCapacityGiB} GiB per AZ`,
+  ];
+  for (const plan of plans) {
+    const queues = plan.queues.map((q) => `${q.name}(${q.computeResources.map((r) => r.instanceType).join(',')})`).join(' ');
+    lines.push(`${plan.name} in ${plan.availabilityZone}: ParallelCluster ${config.clusters.parallelclusterVersion}, head ${config.clusters.headNode.instanceType}, queues ${queues}`);
+  }
+  if (config.disposable) lines.push('disposable: data is deleted with the stacks');
+  return lines;
+}

@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, runCli } from './cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-render-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function files(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile()).sort();
+}
+
+describe('hpc-ha render', () => {
+  it('writes every artefact with README.txt describing each, placeholders for deploy-time values, exit 0', async () => {
+    const out = join(dir, 'cn');
+    const r = await runCli(['render', '-c', `${EXAMPLES}/cn-north-1.yaml`, '--out', out]);
+    expect(r.code).toBe(0);
+    const written = files(out);
+    for (const f of ['clusters/cluster1.yaml', 'clusters/cluster2.yaml', 'portal/efinstall.config', 'portal/ef.slurm.conf', 'database/bootstrap.sql', 'portal/bootstrap-program.sh', 'README.txt']) {
+      expect(written).toContain(f);
+    }
+    expect(r.stdout).toContain(`✓ wrote ${written.length} files to ${out}`);
+    const readme = readFileSync(join(out, 'README.txt'), 'utf8');
+    for (const f of written) expect(readme).toMatch(new RegExp(`^${f.replace(/[.]/g, '\\.')}\\s{2,}\\S`, 'm'));
+    const cluster1 = readFileSync(join(out, 'clusters/cluster1.yaml'), 'utf8');
+    expect(cluster1).toMatch(/<[A-Za-z0-9]+>/);
+    for (const f of written) {
+      const text = readFileSync(join(out, f), 'utf8');
+      expect(text, f).not.toContain('${Token[');
+      if (f.endsWith('.sh')) expect(statSync(join(out, f)).mode & 0o111, f).not.toBe(0);
+    }
+  });
+
+  it('renders ParallelCluster 2.x configs as .ini for provisioner: instance', async () => {
+    const config = join(dir, 'legacy.yaml');
+    writeFileSync(
+      config,
+      readFileSync(`${EXAMPLES}/cn-northwest-1.yaml`, 'utf8').replace(/parallelclusterVersion: .*/, 'parallelclusterVersion: 2.11.9').replace(/^(\s+)os: .*/m, '$1os: alinux2'),
+    );
+    const v = await runCli(['validate', '-c', config]);
+    expect(v.code, v.stderr).toBe(0);
+    const out = join(dir, 'legacy');
+    const r = await runCli(['render', '-c', config, '--out', out]);
+    expect(r.code).toBe(0);
+    expect(files(out).some((f) => /^clusters\/cluster1\.ini$/.test(f))).toBe(true);
+  });
+
+  it('an invalid config writes nothing, exit 2', async () => {
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, readFileSync(`${EXAMPLES}/cn-north-1.yaml`, 'utf8').replace('name: compute', 'name: Compute_Q'));
+    const out = join(dir, 'bad-out');
+    const r = await runCli(['render', '-c', config, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ clusters\.queues\[0\]\.name: /);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,124 @@
+import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MotoServer } from '../../../tools/test-harness/moto.js';
+import { EXAMPLES, motoEnv, runCli } from './cli.js';
+import { motoForTests } from './moto.js';
+
+const PASSWORD = 'Canary-pw_7391#xyzzy';
+let moto: MotoServer | undefined;
+const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-secret-'));
+
+beforeAll(async () => {
+  moto = await motoForTests();
+});
+afterAll(async () => {
+  await moto?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await moto?.reset();
+});
+
+function secrets(): SecretsManagerClient {
+  return new SecretsManagerClient({ endpoint: moto!.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+}
+
+function allFilesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(root, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+describe('hpc-ha secret create (against moto_server)', () => {
+  it('stores {"efadminPassword": …} from stdin and prints only the ARN on stdout, exit 0', async (ctx) => {
+    if (!moto) return ctx.skip();
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: `${PASSWORD}\n`, env: motoEnv(moto.endpoint) });
+    expect(r.stderr).toContain('created secret efadminPassword in cn-north-1');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:efadminPassword-\w{6}$/);
+    const stored = await secrets().send(new GetSecretValueCommand({ SecretId: r.stdout.trim() }));
+    expect(JSON.parse(stored.SecretString!)).toEqual({ efadminPassword: PASSWORD });
+  });
+
+  it('--write-config sets portal.adminPasswordSecretArn and changes nothing else, comments included', async (ctx) => {
+    if (!moto) return ctx.skip();
+    const work = mkdtempSync(join(dir, 'write-'));
+    const config = join(work, 'hpc-ha.yaml');
+    const original = readFileSync(`${EXAMPLES}/cn-north-1.yaml`, 'utf8');
+    writeFileSync(config, original);
+    const r = await runCli(['secret', 'create', '--name', 'lab/efadmin', '--write-config', '-c', config], {
+      input: PASSWORD,
+      env: motoEnv(moto.endpoint, 'us-east-1'), // the config's region wins over AWS_REGION
+      cwd: work,
+    });
+    expect(r.code).toBe(0);
+    const arn = r.stdout.trim();
+    expect(arn).toMatch(/^arn:aws-cn:secretsmanager:cn-north-1:\d{12}:secret:lab\/efadmin-\w{6}$/);
+    const updated = readFileSync(config, 'utf8');
+    const before = original.split('\n');
+    const after = updated.split('\n');
+    expect(after).toHaveLength(before.length);
+    const changed = after.map((l, i) => (l === before[i] ? -1 : i)).filter((i) => i >= 0);
+    expect(changed).toHaveLength(1);
+    expect(after[changed[0]!]).toBe(`  adminPasswordSecretArn: ${arn}`);
+    const v = await runCli(['validate', '-c', config]);
+    expect(v.code).toBe(0);
+
+    // The canary password appears nowhere but in the secret: not in output, not in any file left behind.
+    for (const text of [r.stdout, r.stderr, v.stdout, v.stderr]) expect(text).not.toContain(PASSWORD);
+    for (const f of allFilesUnder(work)) expect(readFileSync(f, 'utf8'), f).not.toContain(PASSWORD);
+    expect(JSON.stringify(await secrets().send(new ListSecretsCommand({})))).not.toContain(PASSWORD);
+  });
+
+  it('a weak password is refused with every reason, nothing created, exit 2', async (ctx) => {
+    if (!moto) return ctx.skip();
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'password1\n', env: motoEnv(moto.endpoint) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the password is too weak: it has 9 characters; at least 12 are needed; it needs at least one special character');
+    expect(r.stderr).not.toContain('password1');
+    expect((await secrets().send(new ListSecretsCommand({}))).SecretList).toEqual([]);
+  });
+
+  it('refuses several lines or nothing on stdin, exit 2', async (ctx) => {
+    if (!moto) return ctx.skip();
+    const two = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: `${PASSWORD}\n${PASSWORD}\n`, env: motoEnv(moto.endpoint) });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('more than one line');
+    const none = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: '', env: motoEnv(moto.endpoint) });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no password on stdin');
+  });
+
+  it('has no way to take the password from argv: --password is an unknown option, exit 2', async () => {
+    const r = await runCli(['secret', 'create', '--password', PASSWORD]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--password'");
+  });
+
+  it('an existing secret of that name is a failure with a way out, exit 1', async (ctx) => {
+    if (!moto) return ctx.skip();
+    const env = motoEnv(moto.endpoint);
+    expect((await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env })).code).toBe(0);
+    const again = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('a secret named efadminPassword already exists in cn-north-1');
+    expect(again.stderr).toContain('choose another --name');
+  });
+
+  it('without a region anywhere it is a usage error, exit 2', async () => {
+    const r = await runCli(['secret', 'create'], { input: PASSWORD, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no AWS Region');
+  });
+
+  it('without credentials it says how to provide them, exit 1', async () => {
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, cwd: dir, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('AWS credentials');
+    expect(r.stderr).toContain('AWS_PROFILE');
+    expect(r.stderr).not.toContain(PASSWORD);
+  });
+});
