@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BIN, EXAMPLES, runCli } from './cli.js';
+import { EXAMPLES, runCli } from './cli.js';
 
 const COMMANDS: [string[], string[]][] = [
   [['init'], ['--region', '--out', '--force']],
@@ -49,8 +49,8 @@ describe('hpc-ha (the built binary)', () => {
     expect(r.stderr).toContain('Usage: hpc-ha');
   });
 
-  it('dist/bin.js runs directly through its #! line (what npm links as `hpc-ha`)', () => {
-    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  it('bin/hpc-ha.mjs (what npm links as `hpc-ha`) runs through its #! line and hands over to dist/bin.js', () => {
+    const r = spawnSync(new URL('../bin/hpc-ha.mjs', import.meta.url).pathname, ['--version'], { encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
