@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/out-tsc/**', '**/cdk.out/**', '**/node_modules/**', '**/test-results/**', '**/*.d.ts', '**/fixtures/**', '**/golden/**'],
+    ignores: ['**/dist/**', '**/out-tsc/**', '**/cdk.out/**', '**/node_modules/**', '**/test-results/**', '**/*.d.ts', '**/fixtures/**', '**/golden/**', '**/generated/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,10 +1,12 @@
 /**
  * The deployment-config loader (`@hpc-ha/infra/config`). It must never import aws-cdk-lib, so that the CLI can
- * validate a config without paying for the CDK's start-up.
+ * validate a config without paying for the CDK's start-up. For the same reason it loads neither TypeBox nor the ajv
+ * compiler: the schema's validator is generated at build time (`codegen.ts`); the TypeBox definition itself is
+ * `./schema.ts`, and the published JSON Schema is `schema/hpc-ha.schema.json`.
  */
 export { loadDeploymentConfig, parseDeploymentConfig, type LoadOptions } from './load.js';
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './errors.js';
-export { DeploymentConfigSchema, deploymentConfigJsonSchema, type DeploymentConfigFile, type QueueConfig, type ComputeResourceConfig } from './schema.js';
+export type { DeploymentConfigFile, QueueConfig, ComputeResourceConfig } from './schema.js';
 export { clusterName, clusterPlans, CLUSTER_IDS, type ClusterId, type ClusterPlan, type DeploymentConfig } from './resolved.js';
 export { REGION_PROFILES, regionProfile, partitionOfRegion, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';

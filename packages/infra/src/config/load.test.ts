@@ -6,6 +6,7 @@ import type { ConfigError} from './errors.js';
 import { type ConfigIssue } from './errors.js';
 import { loadDeploymentConfig, parseDeploymentConfig } from './load.js';
 import { clusterPlans } from './resolved.js';
+import { generatedFiles } from './codegen.js';
 import { deploymentConfigJsonSchema } from './schema.js';
 
 const EXAMPLES = new URL('../../../../examples/', import.meta.url);
@@ -74,6 +75,12 @@ describe('defaults', () => {
     expect(config.clusters.pipIndexUrl).toBeUndefined();
   });
 
+  it('reads the EnginFrame build from the installer file name unless the file names it', () => {
+    expect(parseDeploymentConfig(MINIMAL, 'x.yaml').portal.installer.version).toBe('2021.0-r1667');
+    const named = MINIMAL.replace('uri: s3://artifacts-bucket/enginframe-2021.0-r1667.jar', 'uri: s3://artifacts-bucket/ef.jar\n    version: 2024.0-r1780');
+    expect(parseDeploymentConfig(named, 'x.yaml').portal.installer.version).toBe('2024.0-r1780');
+  });
+
   it('never changes a value the user wrote', () => {
     const config = parseDeploymentConfig(MINIMAL, 'x.yaml');
     expect(config.portal.rootVolumeGiB).toBe(50);
@@ -99,7 +106,7 @@ describe('problems a user can act on', () => {
 
   it('warns (without failing) about an installer URL China may not reach', () => {
     const warnings: ConfigIssue[] = [];
-    const text = MINIMAL.replace('uri: s3://artifacts-bucket/enginframe.jar', 'uri: https://downloads.example.com/enginframe.jar');
+    const text = MINIMAL.replace('uri: s3://artifacts-bucket/enginframe-2021.0-r1667.jar', 'uri: https://downloads.example.com/enginframe-2021.0-r1667.jar');
     parseDeploymentConfig(text, 'hpc-ha.yaml', { onWarning: (w) => warnings.push(w) });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ path: 'portal.installer.uri', line: 11, severity: 'warning' });
@@ -119,9 +126,8 @@ describe('problems a user can act on', () => {
 });
 
 describe('published JSON Schema', () => {
-  it('is up to date with the TypeBox definition (rebuild infra to refresh it)', () => {
-    const committed = readFileSync(new URL('../../schema/hpc-ha.schema.json', import.meta.url), 'utf8');
-    expect(committed).toBe(`${JSON.stringify(deploymentConfigJsonSchema(), null, 2)}\n`);
+  it.each(generatedFiles().map((f) => [f.path, f.content]))('%s is up to date with the TypeBox definition (run `nx run infra:build`)', (path, content) => {
+    expect(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')).toBe(content);
   });
 
   it('lets editors leave out keys that have defaults', () => {

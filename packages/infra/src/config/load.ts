@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { closest } from './did-you-mean.js';
-import { fsxDeploymentType, defaultThroughput, semanticIssues, type RawIssue } from './checks/index.js';
+import { enginframeVersion, fsxDeploymentType, defaultThroughput, semanticIssues, type RawIssue } from './checks/index.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { dottedPath } from './paths.js';
 import { locate } from './positions.js';
 import { REGION_PROFILES, regionProfile, type RegionProfile } from './region-profile.js';
 import type { DeploymentConfig } from './resolved.js';
-import { deploymentConfigJsonSchema, type DeploymentConfigFile } from './schema.js';
+import { validate as validateGenerated } from './generated/validate-deployment-config.js';
+import type { DeploymentConfigFile } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
 
 export interface LoadOptions {
@@ -16,11 +17,8 @@ export interface LoadOptions {
   readonly onWarning?: (issue: ConfigIssue) => void;
 }
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: false }).compile(deploymentConfigJsonSchema());
-  return validator;
-}
+/** ajv's standalone validator for the schema, compiled at build time (codegen.ts): no TypeBox or ajv compile at run time. */
+const validate = validateGenerated as { (data: unknown): boolean; errors?: ErrorObject[] | null };
 
 function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: string): DeploymentConfig {
   const type = fsxDeploymentType(c, profile);
@@ -29,6 +27,7 @@ function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: st
   const pipIndexUrl = c.clusters.pipIndexUrl ?? profile.pipIndexUrl;
   return {
     ...c,
+    portal: { ...c.portal, installer: { ...c.portal.installer, version: enginframeVersion(c)! } },
     partition: profile.partition,
     urlSuffix: profile.urlSuffix,
     regionProfile: profile,
@@ -75,8 +74,7 @@ export function parseDeploymentConfig(text: string, file: string, options: LoadO
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the file must be a mapping of keys (name:, region:, portal: …)', severity: 'error' }]);
   }
 
-  const check = validate();
-  if (!check(data)) throw new ConfigError(schemaIssues(check.errors ?? []).map(located));
+  if (!validate(data)) throw new ConfigError(schemaIssues(validate.errors ?? []).map(located));
   const config = data as DeploymentConfigFile;
 
   const profile = regionProfile(config.region);

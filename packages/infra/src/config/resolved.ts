@@ -2,10 +2,14 @@ import type { DeploymentConfigFile, QueueConfig } from './schema.js';
 import type { FsxDeploymentType, Partition, RegionProfile } from './region-profile.js';
 
 /** A loaded, validated deployment config with every default filled in, ready for the CDK app and the CLI. */
-export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'network' | 'storage' | 'loadBalancer' | 'clusters'> {
+export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'portal' | 'network' | 'storage' | 'loadBalancer' | 'clusters'> {
   readonly partition: Partition;
   readonly urlSuffix: string;
   readonly regionProfile: RegionProfile;
+  readonly portal: DeploymentConfigFile['portal'] & {
+    /** The EnginFrame build, as written or read from the installer's file name. */
+    readonly installer: DeploymentConfigFile['portal']['installer'] & { readonly version: string };
+  };
   readonly network: DeploymentConfigFile['network'] & { readonly availabilityZones: readonly [string, string] };
   readonly storage: {
     readonly fsx: {

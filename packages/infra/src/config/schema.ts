@@ -78,7 +78,16 @@ export const DeploymentConfigSchema = Type.Object(
         }),
         adminPasswordSecretKey: Type.String({ default: 'efadminPassword', description: 'JSON key of the password inside that secret.' }),
         keyName: Type.Optional(Type.String({ description: 'EC2 key pair for SSH; omit to use Session Manager only.' })),
-        installer: ArtifactLocation('EnginFrame installer jar'),
+        installer: Type.Composite([
+          ArtifactLocation('EnginFrame installer jar'),
+          Type.Object({
+            version: Type.Optional(
+              Type.String({
+                description: 'EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.',
+              }),
+            ),
+          }),
+        ], { additionalProperties: false, description: 'Location of the EnginFrame installer jar.' }),
         jdbcDriver: ArtifactLocation('MySQL Connector/J jar'),
       },
       { ...strict },

@@ -41,7 +41,31 @@ function checkSha(path: readonly PathSegment[], sha: string | undefined, r: Repo
   }
 }
 
+const INSTALLER_NAME = /(?:^|\/)enginframe-(\d{4}\.\d+-r\d+)\.jar$/;
+const ENGINFRAME_VERSION = /^\d{4}\.\d+-r\d+$/;
+
+/** The EnginFrame build: written in the file, or read from the jar's published name (enginframe-2021.0-r1667.jar). */
+export function enginframeVersion(c: DeploymentConfigFile): string | undefined {
+  return c.portal.installer.version ?? INSTALLER_NAME.exec(c.portal.installer.uri.split('?')[0]!)?.[1];
+}
+
+/** The nodes need the build number: it picks the installer's components and names the install directory on EFS. */
+function checkEnginframeVersion(c: DeploymentConfigFile, r: Report): void {
+  const given = c.portal.installer.version;
+  if (given !== undefined) {
+    if (!ENGINFRAME_VERSION.test(given)) {
+      r.error(['portal', 'installer', 'version'], `${quote(given)} is not an EnginFrame build such as 2021.0-r1667`);
+    }
+  } else if (enginframeVersion(c) === undefined) {
+    r.error(
+      ['portal', 'installer', 'uri'],
+      'does not say which EnginFrame build it is: name the file enginframe-<version>.jar as NICE publishes it (e.g. enginframe-2021.0-r1667.jar), or set portal.installer.version',
+    );
+  }
+}
+
 export function checkArtifacts(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
+  checkEnginframeVersion(c, r);
   for (const key of ['installer', 'jdbcDriver'] as const) {
     checkUri(['portal', key, 'uri'], c.portal[key].uri, profile, r);
     checkSha(['portal', key, 'sha256'], c.portal[key].sha256, r);

@@ -12,6 +12,7 @@ import { checkStorage } from './storage.js';
 
 export type { RawIssue } from './report.js';
 export { fsxDeploymentType, defaultThroughput } from './storage.js';
+export { enginframeVersion } from './artifacts.js';
 
 /** Rules the JSON Schema cannot express; run on a file that already passed the schema. */
 export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile | undefined): RawIssue[] {
