@@ -154,8 +154,12 @@ describe('@hpc-ha/infra/artifacts', () => {
     expect(Number(out.trim())).toBeGreaterThan(10);
   });
 
-  it('rejects an installer whose file name does not carry the EnginFrame version, naming the config key', () => {
-    const config = variantConfig('cn-north-1', { 'portal.installer.uri': 's3://my-bucket/enginframe/latest.jar' });
-    expect(() => renderDeploymentArtifacts(config, placeholderValues(config))).toThrow(/portal\.installer\.uri: must end in .*enginframe-<version>\.jar/);
+  it('takes the EnginFrame build from portal.installer.version when the jar is not named after it', () => {
+    expect(() => variantConfig('cn-north-1', { 'portal.installer.uri': 's3://my-bucket/enginframe/latest.jar' })).toThrow(
+      /:\d+:\d+ portal\.installer\.uri: does not say which EnginFrame build it is/,
+    );
+    const config = variantConfig('cn-north-1', { 'portal.installer.uri': 's3://my-bucket/enginframe/latest.jar', 'portal.installer.version': '2021.0-r1780' });
+    const bootstrap = renderDeploymentArtifacts(config, placeholderValues(config)).find((a) => a.path === 'portal/node1/user-data.sh');
+    expect(bootstrap?.content).toContain('2021.0-r1780');
   });
 });

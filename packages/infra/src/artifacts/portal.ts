@@ -5,7 +5,7 @@ import {
   shellSingleQuote,
   type PortalBootstrapSpec,
 } from '@hpc-ha/enginframe-config';
-import { ConfigError, clusterPlans, type DeploymentConfig } from '../config/index.js';
+import { clusterPlans, type DeploymentConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT, isLegacyParallelCluster } from './clusters.js';
 import type { DeploymentValues } from './values.js';
 
@@ -15,27 +15,9 @@ export const ENGINFRAME_DB_USER = 'efdbuser';
 /** Aurora MySQL's port; the database stack keeps the default. */
 export const DATABASE_PORT = 3306;
 
-const INSTALLER_VERSION = /enginframe-(\d{4}\.\d+-r\d+)\.jar$/;
-
-/**
- * The EnginFrame build the installer jar contains, from its file name (`enginframe-2021.0-r1667.jar`), which is
- * how NICE publishes it. The version selects the install's components and names its directory on EFS.
- */
-export function enginframeVersion(config: Pick<DeploymentConfig, 'portal' | 'sourceFile'>): string {
-  const match = INSTALLER_VERSION.exec(config.portal.installer.uri);
-  if (!match?.[1]) {
-    throw new ConfigError([
-      {
-        file: config.sourceFile,
-        line: 0,
-        column: 0,
-        path: 'portal.installer.uri',
-        message: `must end in the jar's published name, enginframe-<version>.jar (e.g. enginframe-2021.0-r1667.jar), which tells the nodes which build it is; got "${config.portal.installer.uri}"`,
-        severity: 'error',
-      },
-    ]);
-  }
-  return match[1];
+/** The EnginFrame build of the installer jar (the loader reads it from the file name or `portal.installer.version`). */
+export function enginframeVersion(config: Pick<DeploymentConfig, 'portal'>): string {
+  return config.portal.installer.version;
 }
 
 /** The enginframe-config input for portal node 1 (AZ 1, installs) or 2 (AZ 2, joins). */
@@ -60,7 +42,7 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
     },
     adminPassword: { secretArn: config.portal.adminPasswordSecretArn, jsonKey: config.portal.adminPasswordSecretKey },
     mungeKeySecretArn: values.mungeKeySecretArn,
-    installer: { ...config.portal.installer },
+    installer: { uri: config.portal.installer.uri, ...(config.portal.installer.sha256 ? { sha256: config.portal.installer.sha256 } : {}) },
     jdbcDriver: { ...config.portal.jdbcDriver },
     enginframe: { version: enginframeVersion(config) },
     alb: { dnsName: values.loadBalancerDnsName },
