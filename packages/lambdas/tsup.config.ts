@@ -37,6 +37,7 @@ export default defineConfig({
     'cert/index': 'src/cert/handler.ts',
     'db-bootstrap/index': 'src/db-bootstrap/handler.ts',
     'cluster-teardown/index': 'src/cluster-teardown/handler.ts',
+    'munge-key/index': 'src/munge-key/handler.ts',
   },
   outDir: 'dist',
   format: ['esm'],

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { placeholderValues, renderDeploymentArtifacts } from '../src/artifacts/index.js';
 import { resourcesOfType, synthesize, variantConfig, type Synthesized } from './support/synth.js';
+import { expectOneSharedMungeKey } from './support/munge-key.js';
 
 let legacy: Synthesized;
 let cloudformationWithCertificate: Synthesized;
@@ -57,7 +58,7 @@ describe('provisioner cloudformation with the user\'s certificate (cn-northwest-
   it('creates both clusters as Custom::PclusterCluster and the munge key in the Clusters stack', () => {
     const t = Template.fromJSON(cloudformationWithCertificate.templates['Clusters']!);
     t.resourceCountIs('Custom::PclusterCluster', 2);
-    t.resourceCountIs('Custom::MungeKey', 1);
+    expectOneSharedMungeKey(cloudformationWithCertificate);
     Template.fromJSON(cloudformationWithCertificate.templates['EnginFrame']!).resourceCountIs('Custom::ClusterTeardown', 0);
   });
 

@@ -1,5 +1,6 @@
-// Benchmarks (never a test, never a failure): each Lambda bundle's size and cold import() time,
-// and self-signed certificate generation time per key type. Prints a Markdown table and writes
+// Benchmarks (never a test, never a failure): each Lambda bundle's size and cold import() time (every
+// handler in HANDLER_NAMES), self-signed certificate generation time per key type, and munge key
+// generation time. Prints a Markdown table and writes
 // test-results/bench-results.json. Needs `nx run lambdas:build` first (the bench target depends on it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,6 @@ import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 7;
-const HANDLERS = ['cert', 'db-bootstrap', 'cluster-teardown'];
 const BUDGET_BYTES = 1024 * 1024;
 const BUDGET_IMPORT_MS = 150;
 
@@ -37,10 +37,18 @@ function coldImportMs(url) {
   return Number(result.stdout);
 }
 
+const library = join(root, 'out-tsc', 'lib');
+const generator = join(library, 'cert', 'generate.js');
+const names = join(library, 'bundles.js');
+if (!existsSync(generator) || !existsSync(names)) {
+  console.error('bench: build first (npx nx run lambdas:build); missing: out-tsc/lib');
+  process.exit(1);
+}
+// Every handler the package ships (HANDLER_NAMES), so a new bundle is measured without editing this list.
+const { HANDLER_NAMES: HANDLERS } = await import(pathToFileURL(names).href);
 const missing = HANDLERS.filter((name) => !existsSync(join(root, 'dist', name, 'index.mjs')));
-const generator = join(root, 'out-tsc', 'lib', 'cert', 'generate.js');
-if (missing.length > 0 || !existsSync(generator)) {
-  console.error(`bench: build first (npx nx run lambdas:build); missing: ${[...missing.map((n) => `dist/${n}`), existsSync(generator) ? '' : 'out-tsc/lib'].filter(Boolean).join(', ')}`);
+if (missing.length > 0) {
+  console.error(`bench: build first (npx nx run lambdas:build); missing: ${missing.map((n) => `dist/${n}`).join(', ')}`);
   process.exit(1);
 }
 
@@ -82,6 +90,19 @@ for (const keyAlgorithm of ['EC_prime256v1', 'RSA_2048']) {
   const samples = [];
   for (let i = 0; i < RUNS; i++) samples.push(await once());
   figures.push({ name: `certificate generation ${keyAlgorithm}`, unit: 'ms', ...stats(samples) });
+}
+
+// The munge key: 1024 random bytes to base64, what the munge-key handler does once per Create.
+const { newMungeKey } = await import(pathToFileURL(join(library, 'munge-key', 'key.js')).href);
+{
+  newMungeKey();
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    newMungeKey();
+    samples.push((performance.now() - t0) * 1000);
+  }
+  figures.push({ name: 'munge key generation (1024 bytes, base64)', unit: 'µs', ...stats(samples) });
 }
 
 const rows = figures.map((f) => {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The bundled Lambda handlers, each at `dist/<name>/index.mjs`. */
-export const HANDLER_NAMES = ['cert', 'db-bootstrap', 'cluster-teardown'] as const;
+export const HANDLER_NAMES = ['cert', 'db-bootstrap', 'cluster-teardown', 'munge-key'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Lambda `handler` strings of each bundle; `isComplete` only where the handler waits. */
@@ -11,6 +11,7 @@ export const HANDLER_FUNCTIONS: Readonly<Record<HandlerName, { onEvent: string; 
   cert: { onEvent: 'index.onEvent', isComplete: 'index.isComplete' },
   'db-bootstrap': { onEvent: 'index.onEvent' },
   'cluster-teardown': { onEvent: 'index.onEvent', isComplete: 'index.isComplete' },
+  'munge-key': { onEvent: 'index.onEvent' },
 };
 
 const PACKAGE_NAME = '@hpc-ha/lambdas';

@@ -123,3 +123,32 @@ export interface ClusterTeardownProperties {
 
 /** `Fn::GetAtt` attributes of the teardown resource. */
 export const CLUSTER_TEARDOWN_ATTRIBUTES = { clusterNames: 'ClusterNames', stackNames: 'StackNames' } as const;
+
+/** Property keys of `Custom::MungeKey` (the `munge-key` handler). */
+export const MUNGE_KEY_PROPERTIES = {
+  secretArn: 'SecretArn',
+  rotationToken: 'RotationToken',
+} as const;
+
+/** Size of the key the handler writes: the largest munge accepts (8192 bits). */
+export const MUNGE_KEY_BYTES = 1024;
+
+/**
+ * Decoded sizes munge (`mungekey -b 256..8192`) and ParallelCluster's MungeKeySecretArn validator accept.
+ * A secret already holding such a key is left alone, whoever wrote it.
+ */
+export const MUNGE_KEY_ACCEPTED_BYTES = { min: 32, max: 1024 } as const;
+
+export interface MungeKeyProperties {
+  /** The secret to fill: ARN (or name) of a secret created without a value. The physical id is its ARN. */
+  SecretArn: string;
+  /**
+   * Any string; changing it on an Update writes a new key (an operator's rotation). Without a change, Create
+   * and Update keep a valid key that is already there. Rotating cuts running clusters off from the portal
+   * until every node has the new key: stop the compute fleets first.
+   */
+  RotationToken?: string;
+}
+
+/** `Fn::GetAtt` attributes of the munge key resource: depend on this, not on the secret, to see the key written. */
+export const MUNGE_KEY_ATTRIBUTES = { secretArn: 'SecretArn' } as const;

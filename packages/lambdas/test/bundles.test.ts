@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMariaDb, type MariaDbServer } from '../../../tools/test-harness/mariadb.js';
@@ -11,7 +11,7 @@ import { startMoto, type MotoServer } from '../../../tools/test-harness/moto.js'
 import { HANDLER_FUNCTIONS, HANDLER_NAMES, type HandlerName } from '../src/index.js';
 import type { OnEventRequest, OnEventResponse } from '../src/runtime/provider.js';
 import { TEST_REGION, useAwsEndpoint } from './support/aws-env.js';
-import { createEvent, deleteEvent } from './support/events.js';
+import { createEvent, deleteEvent, updateEvent } from './support/events.js';
 import { describeWith } from './support/tools.js';
 
 const packageRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -73,5 +73,16 @@ describeWith('mariadb', 'moto_server')('the tsup bundles, loaded the way Lambda 
     expect(answer.Data).toEqual({ DatabaseName: 'EnginFrameDB', UserName: 'efbundle' });
     const c = await createConnection({ host: db.host, port: db.port, user: 'efbundle', password: 'Bundle-pw-1', database: 'EnginFrameDB' });
     await c.end();
+  });
+
+  it('munge-key bundle: fills an empty secret (moto) with base64 of 1024 bytes and keeps it on Update', async () => {
+    const sm = new SecretsManagerClient({ region: TEST_REGION });
+    const arn = (await sm.send(new CreateSecretCommand({ Name: 'munge-bundle' }))).ARN!;
+    const handler = bundles['munge-key'];
+    expect(await handler.onEvent(createEvent({ SecretArn: arn }))).toEqual({ PhysicalResourceId: arn, Data: { SecretArn: arn } });
+    const first = await sm.send(new GetSecretValueCommand({ SecretId: arn }));
+    expect(Buffer.from(first.SecretString!, 'base64')).toHaveLength(1024);
+    await handler.onEvent(updateEvent(arn, { SecretArn: arn }, { SecretArn: arn }));
+    expect((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).VersionId).toBe(first.VersionId);
   });
 });

@@ -1,23 +1,30 @@
 import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Provider } from 'aws-cdk-lib/custom-resources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret, type CfnSecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { MUNGE_KEY_ATTRIBUTES, MUNGE_KEY_PROPERTIES } from '@hpc-ha/lambdas';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeFunctionVersionWildcards } from '../nag.js';
+import { acknowledge } from '../nag.js';
+import { BundledProvider } from './bundled-provider.js';
 
 export interface MungeKeySecretProps {
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly runtime?: Runtime;
+  /**
+   * Changing this on a stack update writes a new key (see the munge-key handler). Stop the compute fleets first:
+   * nodes keep the old key until they are reconfigured. Default: none, the key is written once and kept.
+   */
+  readonly rotationToken?: string;
 }
 
 /**
  * The one munge key of the deployment (both clusters' `MungeKeySecretArn` and the portal nodes): a Secrets Manager
  * secret whose value is the base64 of 1024 random bytes. Secrets Manager's generator only makes printable passwords,
- * so a small function fills the secret at deploy time; the key never appears in the template or in any response.
- * It is set once, on Create: a new key would cut running clusters off from their portal.
+ * so the secret is created empty and the `munge-key` handler of @hpc-ha/lambdas writes the key at deploy time; the
+ * key is never in the template nor in any response. It is written once and then kept: a new key would cut running
+ * clusters off from their portal.
  */
 export class MungeKeySecret extends Construct {
   readonly secret: Secret;
@@ -30,54 +37,36 @@ export class MungeKeySecret extends Construct {
       description: 'hpc-ha munge key (base64 of 1024 random bytes), shared by both clusters and the portal nodes',
       removalPolicy: props.removalPolicy,
     });
-    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
-    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda'), description: 'hpc-ha munge key writer' });
-    role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    role.addToPolicy(new PolicyStatement({ actions: ['secretsmanager:PutSecretValue'], resources: [this.secret.secretArn] }));
+    // CDK fills a secret without a value with a generated password; without either property CloudFormation creates
+    // an empty secret, which is all the handler needs (and nothing can mistake a placeholder for a key).
+    (this.secret.node.defaultChild as CfnSecret).addPropertyDeletionOverride('GenerateSecretString');
 
-    const writer = new LambdaFunction(this, 'Writer', {
-      runtime: props.runtime ?? Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: Code.fromInline(WRITER_SOURCE),
-      role,
+    const provider = new BundledProvider(this, 'Provider', {
+      handler: 'munge-key',
+      runtime: props.runtime,
       timeout: Duration.minutes(1),
-      logGroup,
+      logRetention: props.logRetention,
     });
-    writer.node.addDependency(role);
-    const provider = new Provider(this, 'Provider', {
-      onEventHandler: writer,
-      logGroup: new LogGroup(this, 'FrameworkLogs', { retention: props.logRetention }),
-    });
+    // Only this secret, and only what the handler does with it: check it, read the current value, write a key.
+    provider.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        resources: [this.secret.secretArn],
+      }),
+    );
+
     const resource = new CustomResource(this, 'Key', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::MungeKey',
-      properties: { SecretArn: this.secret.secretArn },
+      properties: {
+        [MUNGE_KEY_PROPERTIES.secretArn]: this.secret.secretArn,
+        ...(props.rotationToken !== undefined ? { [MUNGE_KEY_PROPERTIES.rotationToken]: props.rotationToken } : {}),
+      },
     });
-    this.secretArn = resource.getAttString('SecretArn');
+    this.secretArn = resource.getAttString(MUNGE_KEY_ATTRIBUTES.secretArn);
 
     acknowledge(this.secret, {
       'AwsSolutions-SMG4': 'Rotating a munge key needs every cluster fleet stopped (ParallelCluster update policy); it is an operator action',
     });
-    acknowledge(this, {
-      'AwsSolutions-L1': 'nodejs22.x is available in both China regions; the framework function picks its own runtime',
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
-        'The CDK Provider framework function uses the AWS basic execution policy for its own logs',
-    });
-    acknowledgeFunctionVersionWildcards(this, 'The CDK Provider framework invokes the current version of the writer, granted as <function ARN>:*');
   }
 }
-
-// Runs in the Lambda Node.js runtime, which ships the AWS SDK v3. It logs nothing about the key.
-const WRITER_SOURCE = `
-const { SecretsManagerClient, PutSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
-const { randomBytes } = require('node:crypto');
-const client = new SecretsManagerClient({});
-exports.handler = async (event) => {
-  const arn = event.ResourceProperties.SecretArn;
-  const changed = event.RequestType === 'Update' && event.OldResourceProperties.SecretArn !== arn;
-  if (event.RequestType === 'Create' || changed) {
-    await client.send(new PutSecretValueCommand({ SecretId: arn, SecretString: randomBytes(1024).toString('base64') }));
-  }
-  return { PhysicalResourceId: arn, Data: { SecretArn: arn } };
-};
-`;
