@@ -12,7 +12,7 @@ function answers(region: string): InitAnswers {
     internetFacing: p.defaultInternetFacing,
     allowedCidrs: ['10.0.0.0/8'],
     portalInstanceType: 'm5.xlarge',
-    installerUri: `s3://b-${region}/ef.jar`,
+    installerUri: `s3://b-${region}/enginframe-2021.0-r1667.jar`,
     jdbcDriverUri: `s3://b-${region}/jdbc.jar`,
     fsxDeploymentType: p.defaultFsxDeploymentType,
     schemaRef: '../schema/hpc-ha.schema.json',

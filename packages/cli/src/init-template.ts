@@ -67,7 +67,8 @@ portal:
   # PLACEHOLDER: run \`hpc-ha secret create --write-config -c <this file>\` to create the secret and set this.` : ''}
   adminPasswordSecretArn: ${scalar(secret)}
   # keyName: my-key        # optional EC2 key pair (seed: key_name); Session Manager works without one
-  # The EnginFrame installer jar, staged in a bucket of ${a.region}. Add sha256: <64 hex> to have the node verify it.
+  # The EnginFrame installer jar, staged in a bucket of ${a.region}, named enginframe-<version>.jar (or add
+  # version: <build>). Add sha256: <64 hex> to have the node verify it.
   installer:
     uri: ${scalar(a.installerUri)}
   # MySQL Connector/J jar (seed: jdbc_driver_link).

@@ -1,6 +1,6 @@
 import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { DeploymentConfig } from './config/index.js';
+import { stackName, type DeploymentConfig, type StackId } from './config/index.js';
 import { AlbStack } from './stacks/alb-stack.js';
 import { ClustersStack } from './stacks/clusters-stack.js';
 import { DatabaseStack } from './stacks/database-stack.js';
@@ -9,9 +9,7 @@ import { EnginFrameStack } from './stacks/enginframe-stack.js';
 import { FsxStack } from './stacks/fsx-stack.js';
 import { VpcStack } from './stacks/vpc-stack.js';
 
-/** Construct ids of the stacks (kept from the seed: `cdk deploy VPC AuroraServerless EFS FSX ALB EnginFrame`). */
-export const STACK_IDS = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB', 'Clusters', 'EnginFrame'] as const;
-export type StackId = (typeof STACK_IDS)[number];
+export { STACK_IDS, type StackId } from './config/index.js';
 
 /** Context every synth of this app uses, whether from `cdk synth`, the CLI or a test. */
 export const APP_CONTEXT: Readonly<Record<string, unknown>> = {
@@ -40,7 +38,7 @@ export interface HpcStacks {
 /** Every stack of one deployment, in an existing app. */
 export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStacks {
   const env: Environment = { region: config.region, ...(config.account !== undefined ? { account: config.account } : {}) };
-  const base = (id: StackId) => ({ config, env, stackName: `${config.name}-${id}`, description: `hpc-ha ${config.name}: ${id}` });
+  const base = (id: StackId) => ({ config, env, stackName: stackName(config.name, id), description: `hpc-ha ${config.name}: ${id}` });
 
   const vpc = new VpcStack(app, 'VPC', base('VPC'));
   const sgs = vpc.securityGroups;

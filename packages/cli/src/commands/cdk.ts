@@ -5,7 +5,7 @@ import type { DeploymentConfig } from '@hpc-ha/infra/config';
 import { createIoHost, type HostState } from '../cdk/io-host.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, failure, usageError, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
-import { PORTAL_URL_OUTPUT, STACK_IDS } from '../stacks.js';
+import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
 
@@ -40,7 +40,7 @@ interface Session {
  */
 export function stackPatterns(name: string, patterns: readonly string[] | undefined): string[] | undefined {
   if (!patterns || patterns.length === 0) return undefined;
-  return patterns.map((p) => STACK_IDS.find((id) => p === `${name}-${id}`) ?? p);
+  return patterns.map((p) => STACK_IDS.find((id) => p === stackName(name, id)) ?? p);
 }
 
 function selector(lib: Session['lib'], s: Session, flags: CdkFlags): StackSelector {

@@ -1,7 +1,7 @@
 import { clientConfig } from '../aws.js';
 import { EXIT_OK, failure, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
-import { PORTAL_URL_OUTPUT, stackNames } from '../stacks.js';
+import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 
 export interface OutputsFlags {
@@ -27,7 +27,7 @@ export async function outputsCommand(flags: OutputsFlags, ui: Ui): Promise<ExitC
   const config = await loadConfig(flags, ui);
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient(clientConfig(config.region));
-  const names = stackNames(config.name);
+  const names = STACK_IDS.map((id) => stackName(config.name, id));
   const found: string[] = [];
   const outputs: StackOutput[] = [];
   try {

@@ -13,7 +13,7 @@ import {
   type ClusterValues,
   type DeploymentValues,
 } from '../artifacts/index.js';
-import { clusterPlans } from '../config/index.js';
+import { clusterPlans, PORTAL_URL_OUTPUT } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
@@ -113,7 +113,7 @@ export class EnginFrameStack extends Stack {
     if (instanceMode) this.instanceModeClusters(props, scripts);
 
     this.portalUrl = `https://${props.loadBalancerDnsName}/enginframe/`;
-    new CfnOutput(this, 'EnginFramePortalURL', { value: this.portalUrl, description: 'EnginFrame portal (log in as efadmin)' });
+    new CfnOutput(this, PORTAL_URL_OUTPUT, { value: this.portalUrl, description: 'EnginFrame portal (log in as efadmin)' });
   }
 
   /** Least privilege for the nodes: the secrets, S3 objects and log group the bootstrap uses, nothing else. */
