@@ -40,8 +40,9 @@ function measure(args) {
 // Interleaving would be fairer on a noisy machine, but each series is short; the floor is measured first and last.
 const floorSamples = [...measure(['-e', '0'])];
 const cases = [
-  { name: '`hpc-ha --help`', args: [bin, '--help'] },
-  { name: '`hpc-ha validate examples/cn-north-1.yaml`', args: [bin, 'validate', 'examples/cn-north-1.yaml'] },
+  // Budgets are ratios to the floor (issue #5): only ratios are stable on a shared machine.
+  { name: '`hpc-ha --help`', args: [bin, '--help'], maxRatio: 1.5 },
+  { name: '`hpc-ha validate examples/cn-north-1.yaml`', args: [bin, 'validate', 'examples/cn-north-1.yaml'], maxRatio: 3 },
 ];
 const measured = cases.map((c) => ({ ...c, samples: measure(c.args) }));
 floorSamples.push(...measure(['-e', '0']));
@@ -56,8 +57,8 @@ const figures = measured.map((c) => {
     floor,
     floorName: '`node -e 0`',
     ratio: Math.round((s.median / floor) * 100) / 100,
-    budget: '< 1000 ms',
-    withinBudget: s.median < 1000,
+    budget: `≤ ${c.maxRatio}× floor`,
+    withinBudget: s.median <= c.maxRatio * floor,
   };
 });
 
