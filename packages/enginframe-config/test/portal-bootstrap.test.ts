@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -57,6 +57,9 @@ function newWorld(): World {
 
 const signals = (calls: string[]): string[] => calls.filter((c) => c.startsWith('cfn-signal '));
 
+/** A 2.x cluster config as pcluster-config's renderLegacyIni writes it (abridged). */
+const LEGACY_INI = '[aws]\naws_region_name = cn-north-1\n\n[global]\ncluster_template = cluster1\n\n[cluster cluster1]\nscheduler = slurm\nbase_os = alinux2\n';
+
 function expectNoSecretAnywhere(world: World, nodes: SimNode[]): void {
   const texts: [string, string][] = [];
   for (const file of allFiles(world.dir)) {
@@ -72,6 +75,7 @@ describe.skipIf(!haveShellcheck)('shellcheck', () => {
     ['node 1', spec(1)],
     ['node 2 without signal', spec(2, { signal: undefined })],
     ['instance provisioner', spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: 'Region: cn-north-1\nImage:\n  Os: alinux2023\n', pipIndexUrl: 'https://mirrors.aliyun.com/pypi/simple/' } })],
+    ['instance provisioner, ParallelCluster 2.x', spec(1, { pcluster: { version: '2.11.9', clusterName: 'cluster1', configIni: LEGACY_INI, pipIndexUrl: 'https://mirrors.aliyun.com/pypi/simple/' } })],
   ])('the rendered script for %s is clean', (_name, s) => {
     const run = spawnSync('shellcheck', ['--shell=bash', '-'], { input: renderPortalBootstrap(s), encoding: 'utf8' });
     expect(run.stdout + run.stderr).toBe('');
@@ -321,6 +325,126 @@ esac
       expect(node1.run(renderPortalBootstrap(spec(1))).status).toBe(0);
       expect(node1.log()).toContain('downloading https://repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar');
       expect(node1.log()).not.toContain('X-Amz-Signature');
+    } finally {
+      world.cleanup();
+    }
+  });
+});
+
+describe('instance mode with legacy ParallelCluster 2.x', () => {
+  const MIRROR = 'https://mirrors.aliyun.com/pypi/simple/';
+  const legacySpec = (waitSeconds = 10): PortalBootstrapSpec =>
+    spec(1, { pcluster: { version: '2.11.9', clusterName: 'cluster1', configIni: LEGACY_INI, pipIndexUrl: MIRROR, waitSeconds } });
+
+  /**
+   * A 2.x world: `python3 -m venv` makes a venv whose pip "installs" a stub 2.x pcluster CLI. The stub keeps its
+   * cluster in the node's state dir; files in the world dir set the final stack status and the head node's IP.
+   */
+  function legacyWorld(opts: { final?: string; headIp?: string } = {}): { world: World; node1: SimNode } {
+    const world = newWorld();
+    world.publish('cluster1', '10.0.1.100', '20.11.9');
+    writeFileSync(join(world.dir, 'pcluster-final'), opts.final ?? 'CREATE_COMPLETE');
+    writeFileSync(join(world.dir, 'pcluster-head-ip'), opts.headIp ?? '10.0.1.100');
+    const stub = (name: string, body: string): void => {
+      const file = join(world.dir, 'stubs', name);
+      writeFileSync(file, `#!/usr/bin/env bash\nset -eu\n${body}\n`);
+      chmodSync(file, 0o755);
+    };
+    stub('bin/python3', `echo "python3 $*" >>"$STUB_CALLS"
+[ "$1 $2" = "-m venv" ] || exit 1
+mkdir -p "$3/bin"; cp "$STUB_WORLD/stubs/pip" "$3/bin/pip"`);
+    stub('pip', `echo "pip $*" >>"$STUB_CALLS"
+cp "$STUB_WORLD/stubs/pcluster2" "$(dirname "$0")/pcluster"`);
+    stub('pcluster2', `echo "pcluster $*" >>"$STUB_CALLS"
+s="$STUB_STATE/pcluster2"; name="\${@: -1}"
+case "$1" in
+  version) echo "2.11.9" ;;
+  create)
+    [ ! -f "$s.created" ] || { echo "Stack parallelcluster-$name already exists"; exit 1; }
+    touch "$s.created"; printf 'Beginning cluster creation for cluster: %s\\nStatus: CREATE_IN_PROGRESS\\n' "$name" ;;
+  status)
+    [ -f "$s.created" ] || { echo "Stack with id parallelcluster-$name does not exist"; exit 1; }
+    n=$(cat "$s.polls" 2>/dev/null || echo 0); echo $((n + 1)) >"$s.polls"
+    st=CREATE_IN_PROGRESS; [ "$n" -lt 1 ] || st="$(cat "$STUB_WORLD/pcluster-final")"
+    case " $* " in
+      *" --nowait "*) printf '\\rStatus: %s\\n' "$st" ;;
+      *) printf '\\rStatus: %s\\n\\rMasterServer: RUNNING\\nClusterUser: ec2-user\\nMasterPrivateIP: %s\\n' "$st" "$(cat "$STUB_WORLD/pcluster-head-ip")" ;;
+    esac ;;
+  *) exit 2 ;;
+esac`);
+    return { world, node1: createNode(world, 'node1', '10.0.1.10', EF_VERSION) };
+  }
+
+  const pcluster = (calls: string[]): string[] => calls.filter((c) => /^(pcluster|pip|python3) /.test(c));
+
+  it('first boot installs the 2.x CLI from the mirror, writes the INI, creates the cluster once, waits, reads MasterPrivateIP', () => {
+    const { world, node1 } = legacyWorld();
+    try {
+      const run = node1.run(renderPortalBootstrap(legacySpec()));
+      expect(run.status, node1.log()).toBe(0);
+      const venv = `${node1.root}/opt/hpc-ha/pcluster`;
+      const ini = `${node1.root}/etc/hpc-ha/pcluster/cluster1.ini`;
+      expect(pcluster(run.calls)).toEqual([
+        `python3 -m venv ${venv}`,
+        `pip install --quiet aws-parallelcluster==2.11.9 setuptools<82 MarkupSafe<2.1 --index-url ${MIRROR}`,
+        `pcluster status --config ${ini} --region cn-north-1 --nowait cluster1`,
+        `pcluster create --config ${ini} --region cn-north-1 --nowait --norollback cluster1`,
+        `pcluster status --config ${ini} --region cn-north-1 --nowait cluster1`,
+        `pcluster status --config ${ini} --region cn-north-1 --nowait cluster1`,
+        `pcluster status --config ${ini} --region cn-north-1 cluster1`,
+      ]);
+      expect(node1.file('etc/hpc-ha/pcluster/cluster1.ini')).toBe(LEGACY_INI);
+      expect(statSync(ini).mode & 0o777).toBe(0o600);
+      expect(node1.log()).toContain('cluster cluster1 (stack parallelcluster-cluster1) is CREATE_COMPLETE');
+      expect(node1.log()).toContain('head node of cluster1 at 10.0.1.100');
+      // 2.x needs Python only (the 3.x CLI also needs Node.js for CDK).
+      expect(run.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils munge jq aws-cfn-bootstrap python3');
+      expect(node1.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
+      expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
+
+      // A re-run (or the re-sync after a reboot) adopts the cluster: no reinstall of the CLI, no second create.
+      const again = node1.run(renderPortalBootstrap(legacySpec()));
+      expect(again.status, node1.log()).toBe(0);
+      expect(pcluster(again.calls)).toEqual([
+        'pcluster version',
+        `pcluster status --config ${ini} --region cn-north-1 --nowait cluster1`,
+        `pcluster status --config ${ini} --region cn-north-1 cluster1`,
+      ]);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('a replacement node adopts the existing cluster without creating it', () => {
+    const { world, node1 } = legacyWorld();
+    try {
+      writeFileSync(join(node1.state, 'pcluster2.created'), '');
+      writeFileSync(join(node1.state, 'pcluster2.polls'), '5');
+      const run = node1.run(renderPortalBootstrap(legacySpec()));
+      expect(run.status, node1.log()).toBe(0);
+      expect(pcluster(run.calls).filter((c) => c.startsWith('pcluster create'))).toEqual([]);
+      expect(node1.log()).toContain('cluster cluster1 (stack parallelcluster-cluster1) is CREATE_COMPLETE');
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it.each([
+    ['the stack fails', { final: 'CREATE_FAILED' }, 10, /cluster cluster1 \(stack parallelcluster-cluster1\) is CREATE_FAILED; fix or delete it/],
+    ['the cluster is never ready (bounded wait)', { final: 'CREATE_IN_PROGRESS' }, 2, /cluster cluster1 not ready after 2 s \(last status CREATE_IN_PROGRESS\)/],
+    ['the head node has no private IP', { headIp: '' }, 10, /cluster cluster1 reports no MasterPrivateIP/],
+    ['what EFS holds is another head node’s publication', { headIp: '10.0.1.200' }, 10, /names head node 10\.0\.1\.100 but pcluster reports 10\.0\.1\.200; the publication is stale/],
+  ])('signals failure when %s', (_name, opts, waitSeconds, message) => {
+    const { world, node1 } = legacyWorld(opts);
+    try {
+      const started = Date.now();
+      const run = node1.run(renderPortalBootstrap(legacySpec(waitSeconds)));
+      expect(run.status).not.toBe(0);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(node1.log()).toMatch(message);
+      expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 1 ')]);
+      expect(world.installs()).toBe(0);
+      expect(pcluster(run.calls).filter((c) => c.startsWith('pcluster create'))).toHaveLength(1);
     } finally {
       world.cleanup();
     }

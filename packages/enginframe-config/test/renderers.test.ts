@@ -129,6 +129,22 @@ describe('validation', () => {
     });
     expect(errorOf(() => renderPortalBootstrapEnv(spec)).problems.map((p) => p.path)).toEqual(['/pcluster/clusterName', '/enginframe/niceRoot']);
   });
+  it('pcluster: 3.x takes configYaml, 2.10/2.11 configIni, nothing else', () => {
+    const paths = (pcluster: NonNullable<Parameters<typeof portalSpec>[0]>['pcluster']) =>
+      errorOf(() => renderPortalBootstrapEnv(portalSpec({ pcluster }))).problems.map((p) => `${p.path}: ${p.message}`);
+    expect(paths({ version: '2.11.9', clusterName: 'cluster1', configYaml: 'Region: cn-north-1\n' })).toEqual([
+      '/pcluster/configIni: is required for version 2.11.9 (ParallelCluster 2.x reads an INI file)',
+      '/pcluster/configYaml: does not apply to version 2.11.9 (ParallelCluster 2.x reads an INI file; give configIni)',
+    ]);
+    expect(paths({ version: '3.16.3', clusterName: 'cluster1', configIni: '[aws]\n' })).toEqual([
+      '/pcluster/configYaml: is required for version 3.16.3 (ParallelCluster 3.x reads a YAML file)',
+      '/pcluster/configIni: does not apply to version 3.16.3 (ParallelCluster 3.x reads a YAML file; give configYaml)',
+    ]);
+    expect(paths({ version: '2.9.1', clusterName: 'cluster1', configIni: '[aws]\n' }).map((p) => p.split(':')[0])).toEqual(['/pcluster/version']);
+    const env = renderPortalBootstrapEnv(portalSpec({ pcluster: { version: '2.10.4', clusterName: 'cluster1', configIni: '[aws]\naws_region_name = cn-north-1\n' } }));
+    expect(env).toContain('readonly HPC_HA_PCLUSTER_CONFIG="[aws]\naws_region_name = cn-north-1\n"');
+    expect(env).toMatch(/HPC_HA_PACKAGES="[^"]* python3"\n/);
+  });
   it('efinstall: unknown release line needs explicit intro-targets; ports must differ', () => {
     const error = errorOf(() => renderEfinstallConfig(efinstallSpec({ version: '2030.1-r1', ports: { https: 8443, shutdown: 8443, agentRmi: 9999, agentRmiBind: 9998 } })));
     expect(error.problems.map((p) => p.path)).toEqual(['/introTargets', '/ports/https', '/ports/shutdown']);

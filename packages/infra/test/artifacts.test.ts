@@ -62,7 +62,9 @@ describe.each(configs)('%s', (_name, config) => {
     const expected = [
       `clusters/cluster1.${ext}`,
       `clusters/cluster2.${ext}`,
-      ...(legacy ? [] : ['clusters/cluster1-head-node.sh', 'clusters/cluster1-compute-node.sh', 'clusters/cluster2-head-node.sh', 'clusters/cluster2-compute-node.sh']),
+      ...(legacy
+        ? ['clusters/cluster1-post-install.sh', 'clusters/cluster2-post-install.sh']
+        : ['clusters/cluster1-head-node.sh', 'clusters/cluster1-compute-node.sh', 'clusters/cluster2-head-node.sh', 'clusters/cluster2-compute-node.sh']),
       'portal/bootstrap-program.sh',
       'portal/node1/user-data.sh',
       'portal/node2/user-data.sh',
@@ -94,6 +96,28 @@ describe.each(configs)('%s', (_name, config) => {
       expect(cluster2).toContain('FileSystemId: <FsxFileSystemId2>');
       expect(cluster2).toContain('MountDir: /fsx_cluster2');
       expect(validateClusterConfig(cluster2, { clusterName: `${config.name}-cluster2` }).valid).toBe(true);
+    }
+  });
+
+  it.runIf(legacy)('2.x: one post_install script per cluster, given the munge key secret ARN; the portal nodes create the clusters', () => {
+    const ini = byPath.get('clusters/cluster2.ini')!.content;
+    expect(ini).toMatch(/^post_install = s3:\/\/<AssetBucketName>\/<cluster2PostInstallScriptKey>$/m);
+    expect(ini).toMatch(/^post_install_args = <MungeKeySecretArn>$/m);
+    expect(ini).toMatch(/^additional_iam_policies = <ClusterNodePolicyArn>$/m);
+    const script = byPath.get('clusters/cluster2-post-install.sh')!.content;
+    expect(script).toContain(`readonly CLUSTER_NAME=${config.name}-cluster2\n`);
+    // An S3 asset: no deploy-time value in its text (the secret ARN arrives as post_install_args).
+    expect(script).not.toMatch(/<(MungeKeySecretArn|AssetBucketName|EfsFileSystemId)>|arn:aws/);
+    const env = byPath.get('portal/node2/user-data.sh')!.content;
+    expect(envValue(env, 'HPC_HA_PCLUSTER_VERSION')).toBe(config.clusters.parallelclusterVersion);
+    expect(envValue(env, 'HPC_HA_PCLUSTER_CONFIG')).toBe(ini);
+    expect(envValue(env, 'HPC_HA_PCLUSTER_PIP_INDEX_URL')).toBe(config.clusters.pipIndexUrl);
+    if (hasShellcheck || process.env['CI'] === 'true') {
+      const file = join(tmp, `${config.name}-post-install.sh`);
+      writeFileSync(file, script);
+      const run = spawnSync('shellcheck', ['-s', 'bash', file], { encoding: 'utf8' });
+      expect(run.stdout).toBe('');
+      expect(run.status).toBe(0);
     }
   });
 

@@ -3,8 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { placeholderValues, renderDeploymentArtifacts } from '../src/artifacts/index.js';
+import { placeholderValues, renderDeploymentArtifacts, staticArtifacts } from '../src/artifacts/index.js';
+import { ClusterScripts } from '../src/constructs/cluster-scripts.js';
 import { resourcesOfType, synthesize, variantConfig, type Synthesized } from './support/synth.js';
 import { expectOneSharedMungeKey } from './support/munge-key.js';
 
@@ -36,7 +38,18 @@ describe('parallelclusterVersion 2.10.3 with provisioner instance', () => {
     Template.fromJSON(legacy.templates['EnginFrame']!).hasResourceProperties('Custom::ClusterTeardown', { ParallelClusterVersion: '2.10.3' });
   });
 
-  it('renders the clusters as 2.x INI files and warns that the portal does not create 2.x clusters', () => {
+  it('ships each cluster\'s post_install script as an asset the cluster nodes may read, and has the portal nodes create the clusters', () => {
+    const t = Template.fromJSON(legacy.templates['EnginFrame']!);
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Path: '/parallelcluster/',
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Effect: 'Allow' })]) },
+    });
+    const userData = JSON.stringify(t.findResources('AWS::EC2::LaunchTemplate'));
+    expect(userData).toContain(String.raw`HPC_HA_PCLUSTER_VERSION=\"2.10.3\"`);
+    expect(userData).toContain('post_install_args = ');
+  });
+
+  it('renders the clusters as 2.x INI files, which the portal nodes create with the 2.x CLI', () => {
     const files = renderDeploymentArtifacts(legacy.config, placeholderValues(legacy.config));
     const ini = files.find((f) => f.path === 'clusters/cluster1.ini');
     expect(ini?.content).toMatch(/^\[cluster hpcha-nx-cluster1\]$/m);
@@ -44,7 +57,20 @@ describe('parallelclusterVersion 2.10.3 with provisioner instance', () => {
     expect(ini?.content).toMatch(/^fsx_settings = fsx$/m);
     expect(files.some((f) => f.path.endsWith('.yaml'))).toBe(false);
     const manifest = readFileSync(join(legacy.outdir, 'EnginFrame.metadata.json'), 'utf8');
-    expect(manifest).toContain('create both clusters with `pcluster create -c`');
+    expect(manifest).not.toContain('pcluster create -c');
+    const userData = files.find((f) => f.path === 'portal/node1/user-data.sh')?.content ?? '';
+    expect(userData).toContain('2.10.3');
+  });
+
+  it('lets the portal role run the 2.x CLI: stacks, roles and queues named parallelcluster-*', () => {
+    const template = JSON.parse(readFileSync(join(legacy.outdir, 'EnginFrame.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: any }> };
+    const statements = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Sid?: string; Resource: unknown }[]);
+    const sids = statements.map((s) => s.Sid);
+    expect(sids).toEqual(expect.arrayContaining(['LegacyCloudFormation', 'LegacySqs', 'LegacyIamRoles', 'LegacyIamInstanceProfiles']));
+    const cfn = statements.find((s) => s.Sid === 'LegacyCloudFormation');
+    expect(JSON.stringify(cfn?.Resource)).toContain(':stack/parallelcluster-*');
   });
 
   it('passes cfn-lint for China and us-east-1 like the examples', () => {
@@ -74,5 +100,41 @@ describe('provisioner cloudformation with the user\'s certificate (cn-northwest-
       DBInstanceClass: 'db.r6g.large',
       AvailabilityZone: Match.stringLikeRegexp('^cn-northwest-1'),
     });
+  });
+});
+
+describe('ClusterScripts', () => {
+  const legacyConfig = variantConfig('cn-northwest-1', { 'clusters.parallelclusterVersion': '2.11.9', 'clusters.os': 'alinux2', 'clusters.provisioner': 'instance' });
+  const MUNGE = 'arn:aws-cn:secretsmanager:cn-northwest-1:123456789012:secret:hpc-ha/munge-AbCdEf';
+
+  it('for 2.x: one post_install asset per cluster, named for head and compute nodes, and a node policy that reads it and the munge key', () => {
+    const stack = new Stack(new App(), 'Scripts', { env: { region: 'cn-northwest-1' } });
+    const scripts = new ClusterScripts(stack, 'ClusterScripts', { artifacts: staticArtifacts(legacyConfig), mungeKeySecretArn: MUNGE });
+    expect(scripts.postInstall).toHaveLength(2);
+    expect(scripts.headNode).toBeUndefined();
+    expect(stack.resolve(scripts.headNodeScriptUris)).toEqual(stack.resolve(scripts.computeNodeScriptUris));
+    expect(stack.resolve(scripts.headNodeScriptUris[0])).not.toEqual(stack.resolve(scripts.headNodeScriptUris[1]));
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
+    expect(Object.values(policies).map((p) => (p as { Properties: { PolicyDocument: { Statement: { Resource: unknown[] }[] } } }).Properties.PolicyDocument.Statement[0]!.Resource.length)).toEqual([2]);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Path: '/parallelcluster/',
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Action: 's3:GetObject', Effect: 'Allow' }),
+          { Sid: 'ReadMungeKey', Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: MUNGE },
+        ],
+      },
+    });
+  });
+
+  it('for 3.x: head and compute scripts, and no munge key statement (ParallelCluster grants that from MungeKeySecretArn)', () => {
+    const stack = new Stack(new App(), 'Scripts', { env: { region: 'cn-northwest-1' } });
+    const scripts = new ClusterScripts(stack, 'ClusterScripts', {
+      artifacts: staticArtifacts(variantConfig('cn-northwest-1', {})),
+      mungeKeySecretArn: MUNGE,
+    });
+    expect(scripts.postInstall).toBeUndefined();
+    expect(scripts.headNode).toHaveLength(2);
+    expect(JSON.stringify(Template.fromStack(stack).toJSON())).not.toContain('secretsmanager:GetSecretValue');
   });
 });

@@ -51,6 +51,9 @@ describe.each(EXAMPLES)('example deployment $deployment', ({ deployment, specs }
     expect(sections['queue mpi']).toMatchObject({ enable_efa: 'true', placement_group: 'DYNAMIC' });
     expect(sections['compute_resource compute_c5-4xlarge']).toEqual({ instance_type: 'c5.4xlarge', min_count: '0', max_count: '4' });
     expect(decode(text)[`cluster ${name}`].additional_iam_policies).toMatch(/^arn:aws(-cn)?:iam::aws:policy\//);
+    // 2.x has no MungeKeySecretArn: the post_install script gets the secret ARN as its argument.
+    expect(cluster.post_install).toBe(spec.customActions!.headNode!.scriptUri.replace('head-node.sh', 'post-install.sh'));
+    expect(cluster.post_install_args).toBe(spec.mungeKeySecretArn);
   });
 });
 

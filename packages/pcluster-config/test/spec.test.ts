@@ -201,6 +201,18 @@ describe('renderLegacyIni rejects what 2.x cannot express', () => {
     ]);
   });
 
+  it('passes the munge key secret ARN to customActions.postInstall first, and refuses it next to the 3.x scripts', () => {
+    const withArgs = { ...legacy, customActions: { postInstall: { scriptUri: 's3://b/post-install.sh', args: ['extra'] } } };
+    expect(renderLegacyIni(withArgs)).toContain(`post_install_args = ${legacy.mungeKeySecretArn} extra\n`);
+    const both = { ...legacy, customActions: { ...legacy.customActions, headNode: { scriptUri: 's3://b/head.sh', args: [] } } };
+    expect(problems(() => renderLegacyIni(both))).toEqual([
+      'customActions: 2.x runs one post_install script on every node; give customActions.postInstall only (headNode/computeNode are the 3.x scripts)',
+    ]);
+    expect(problems(() => renderClusterConfig({ ...MINIMAL, customActions: { postInstall: { scriptUri: 's3://b/post-install.sh' } } }))).toEqual([
+      'customActions.postInstall: postInstall is the single post_install script of ParallelCluster 2.x; 3.x runs customActions.headNode and computeNode',
+    ]);
+  });
+
   it('refuses values configparser would read back differently', () => {
     expect(problems(() => renderLegacyIni({ ...legacy, headNode: { ...legacy.headNode, keyName: 'key;with#marks' } }))).toEqual([
       '[cluster hpcha-cluster1] key_name: "key;with#marks" cannot be written safely to a 2.x INI (no ; # = % quotes brackets, newlines or surrounding spaces)',

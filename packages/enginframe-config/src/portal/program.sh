@@ -37,6 +37,8 @@ TEMP_FILES=()
 TEMP_MOUNTS=()
 MY_IP=""
 JAVA_HOME_DIR=""
+PCLUSTER_HEAD_IP=""
+PCLUSTER_CLI=""
 
 log() { printf '%s hpc-ha-portal node%s [%s] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$HPC_HA_NODE_INDEX" "$CURRENT_STEP" "$*"; }
 die() {
@@ -328,19 +330,37 @@ install_munge_key() {
   fi
 }
 
-provision_cluster() {
-  [[ -n "$HPC_HA_PCLUSTER_VERSION" ]] || return 0
-  step "pcluster"
-  local venv="$R/opt/hpc-ha/pcluster" name="$HPC_HA_OWN_CLUSTER" pc version status out rc deadline created=0
-  pc="$venv/bin/pcluster"
-  version="$({ "$pc" version 2>/dev/null || true; } | jq -r '.version // empty' 2>/dev/null || true)"
+# Installs the pcluster CLI of HPC_HA_PCLUSTER_VERSION in its own virtualenv, from HPC_HA_PCLUSTER_PIP_INDEX_URL when
+# set (a PyPI mirror in China), unless that version is already there. Sets PCLUSTER_CLI to its path.
+ensure_pcluster_cli() {
+  local venv="$R/opt/hpc-ha/pcluster" out version
+  PCLUSTER_CLI="$venv/bin/pcluster"
+  out="$("$PCLUSTER_CLI" version 2>/dev/null || true)"
+  case "$out" in
+    '{'*) version="$(jq -r '.version // empty' <<<"$out" 2>/dev/null || true)" ;;
+    *) version="${out##*$'\n'}" ;; # 2.x prints the bare version
+  esac
   if [[ "$version" != "$HPC_HA_PCLUSTER_VERSION" ]]; then
     log "installing aws-parallelcluster $HPC_HA_PCLUSTER_VERSION"
     python3 -m venv "$venv"
     local -a pip=("$venv/bin/pip" install --quiet "aws-parallelcluster==$HPC_HA_PCLUSTER_VERSION")
+    # 2.x imports pkg_resources (gone in setuptools 82) and may get Jinja2 2.11, which breaks with MarkupSafe 2.1+.
+    [[ "$HPC_HA_PCLUSTER_VERSION" != 2.* ]] || pip+=("setuptools<82" "MarkupSafe<2.1")
     [[ -z "$HPC_HA_PCLUSTER_PIP_INDEX_URL" ]] || pip+=(--index-url "$HPC_HA_PCLUSTER_PIP_INDEX_URL")
     "${pip[@]}"
   fi
+}
+
+provision_cluster() {
+  [[ -n "$HPC_HA_PCLUSTER_VERSION" ]] || return 0
+  step "pcluster"
+  if [[ "$HPC_HA_PCLUSTER_VERSION" == 2.* ]]; then
+    provision_cluster_v2
+    return 0
+  fi
+  local name="$HPC_HA_OWN_CLUSTER" pc status out rc deadline created=0
+  ensure_pcluster_cli
+  pc="$PCLUSTER_CLI"
   printf '%s' "$HPC_HA_PCLUSTER_CONFIG" | write_if_changed "$R/etc/hpc-ha/pcluster/$name.yaml" 0600
   deadline=$((SECONDS + HPC_HA_PCLUSTER_WAIT_SECONDS))
   while :; do
@@ -372,6 +392,64 @@ provision_cluster() {
     ((SECONDS < deadline)) || die "cluster $name not ready after $HPC_HA_PCLUSTER_WAIT_SECONDS s (last status $status)"
     sleep "$HPC_HA_POLL_SECONDS"
   done
+}
+
+# The last "Status: X" of 2.x `pcluster status` output (it redraws the line with carriage returns).
+pcluster2_status() {
+  local line status=""
+  while IFS= read -r line; do
+    if [[ "$line" == "Status: "* ]]; then status="${line#Status: }"; fi
+  done <<<"${1//$'\r'/$'\n'}"
+  printf '%s\n' "${status%% *}"
+}
+
+# Legacy ParallelCluster 2.10/2.11: `pcluster create -c <ini> <name>` makes stack parallelcluster-<name>;
+# `pcluster status --nowait` reports the stack status, and without --nowait, once complete, the head node's
+# MasterPrivateIP. Describe before create, so a re-run or a replacement node adopts the existing cluster.
+provision_cluster_v2() {
+  local name="$HPC_HA_OWN_CLUSTER" pc conf status out rc deadline created=0 head_ip
+  ensure_pcluster_cli
+  pc="$PCLUSTER_CLI"
+  conf="$R/etc/hpc-ha/pcluster/$name.ini"
+  printf '%s' "$HPC_HA_PCLUSTER_CONFIG" | write_if_changed "$conf" 0600
+  deadline=$((SECONDS + HPC_HA_PCLUSTER_WAIT_SECONDS))
+  while :; do
+    rc=0
+    out="$("$pc" status --config "$conf" --region "$HPC_HA_REGION" --nowait "$name" 2>&1)" || rc=$?
+    if ((rc == 0)); then
+      status="$(pcluster2_status "$out")"
+      status="${status:-UNKNOWN}"
+    elif grep -q 'does not exist' <<<"$out"; then
+      status="NOT_FOUND"
+    else
+      printf '%s\n' "$out"
+      die "pcluster status failed for $name"
+    fi
+    case "$status" in
+      CREATE_COMPLETE | UPDATE_COMPLETE | UPDATE_ROLLBACK_COMPLETE)
+        log "cluster $name (stack parallelcluster-$name) is $status"
+        break
+        ;;
+      NOT_FOUND)
+        ((created == 0)) || die "cluster $name (stack parallelcluster-$name) disappeared after pcluster create"
+        log "creating cluster $name (ParallelCluster $HPC_HA_PCLUSTER_VERSION)"
+        "$pc" create --config "$conf" --region "$HPC_HA_REGION" --nowait --norollback "$name"
+        created=1
+        ;;
+      CREATE_IN_PROGRESS | UPDATE_IN_PROGRESS | UPDATE_COMPLETE_CLEANUP_IN_PROGRESS | \
+        UPDATE_ROLLBACK_IN_PROGRESS | UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS) ;;
+      *) die "cluster $name (stack parallelcluster-$name) is $status; fix or delete it, then re-run" ;;
+    esac
+    ((SECONDS < deadline)) || die "cluster $name not ready after $HPC_HA_PCLUSTER_WAIT_SECONDS s (last status $status)"
+    sleep "$HPC_HA_POLL_SECONDS"
+  done
+  out="$("$pc" status --config "$conf" --region "$HPC_HA_REGION" "$name" 2>&1)" ||
+    die "pcluster status failed for $name after it became ready"
+  head_ip="$(sed -n 's/^MasterPrivateIP: *//p' <<<"${out//$'\r'/$'\n'}" | tail -n 1)"
+  [[ "$head_ip" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] ||
+    die "cluster $name reports no MasterPrivateIP; is its head node running? ($(pcluster2_status "$out"))"
+  PCLUSTER_HEAD_IP="$head_ip"
+  log "head node of $name at $head_ip"
 }
 
 # Sources a cluster.env in a clean shell (nothing of ours visible to it) and prints its values.
@@ -438,6 +516,9 @@ sync_clusters() {
     fi
     read_cluster_env "$dir/cluster.env"
     [[ "$CLUSTER_NAME" == "$name" ]] || die "${dir#"$R"}/cluster.env names cluster '$CLUSTER_NAME'"
+    if [[ "$name" == "$HPC_HA_OWN_CLUSTER" && -n "$PCLUSTER_HEAD_IP" && "$CLUSTER_ADDR" != "$PCLUSTER_HEAD_IP" ]]; then
+      die "${dir#"$R"}/cluster.env names head node $CLUSTER_ADDR but pcluster reports $PCLUSTER_HEAD_IP; the publication is stale"
+    fi
     [[ -f "$dir/slurm.conf" ]] || die "${dir#"$R"}/slurm.conf is missing"
     write_if_changed "$SLURM_CONF_DIR/$name/slurm.conf" 0644 <"$dir/slurm.conf"
     ((WROTE == 0)) || log "client config for $name updated"

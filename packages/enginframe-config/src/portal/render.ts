@@ -26,6 +26,13 @@ function checkSemantics(spec: PortalBootstrapSpec): void {
   if (!names.includes(spec.ownCluster)) problems.push({ path: '/ownCluster', message: `is not one of the clusters (${names.join(', ')})` });
   if (spec.pcluster && spec.pcluster.clusterName !== spec.ownCluster)
     problems.push({ path: '/pcluster/clusterName', message: `must be this node's own cluster (${spec.ownCluster})` });
+  if (spec.pcluster) {
+    const legacy = spec.pcluster.version.startsWith('2.');
+    const [want, other] = legacy ? (['configIni', 'configYaml'] as const) : (['configYaml', 'configIni'] as const);
+    const line = legacy ? 'ParallelCluster 2.x reads an INI file' : 'ParallelCluster 3.x reads a YAML file';
+    if (spec.pcluster[want] === undefined) problems.push({ path: `/pcluster/${want}`, message: `is required for version ${spec.pcluster.version} (${line})` });
+    if (spec.pcluster[other] !== undefined) problems.push({ path: `/pcluster/${other}`, message: `does not apply to version ${spec.pcluster.version} (${line}; give ${want})` });
+  }
   const efsDir = spec.efs.mountDir ?? '/efs';
   const dirs = [efsDir, ...spec.fsx.map((f) => f.mountDir)];
   spec.fsx.forEach((f, i) => {
@@ -53,7 +60,9 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
   const slurmConfigDir = spec.slurm?.configDir ?? '/etc/hpc-ha/slurm';
   const albUrl = (spec.alb.url ?? `https://${spec.alb.dnsName}`).replace(/\/+$/, '');
   const packages = [...(spec.packages ?? DEFAULT_PACKAGES)];
-  if (spec.pcluster) for (const p of ['python3', 'nodejs']) if (!packages.includes(p)) packages.push(p);
+  // The 3.x CLI synthesizes its templates with CDK, hence Node.js; 2.x is Python only.
+  const cliPackages = spec.pcluster ? (spec.pcluster.version.startsWith('2.') ? ['python3'] : ['python3', 'nodejs']) : [];
+  for (const p of cliPackages) if (!packages.includes(p)) packages.push(p);
 
   const efinstall = renderEfinstallConfig({
     version: ef.version,
@@ -148,7 +157,7 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ['HPC_HA_PCLUSTER_VERSION', spec.pcluster?.version ?? ''],
     ['HPC_HA_PCLUSTER_PIP_INDEX_URL', spec.pcluster?.pipIndexUrl ?? ''],
     ['HPC_HA_PCLUSTER_WAIT_SECONDS', String(spec.pcluster?.waitSeconds ?? 3600)],
-    ['HPC_HA_PCLUSTER_CONFIG', spec.pcluster?.configYaml ?? ''],
+    ['HPC_HA_PCLUSTER_CONFIG', spec.pcluster?.configYaml ?? spec.pcluster?.configIni ?? ''],
     ['HPC_HA_EFINSTALL_CONFIG', efinstall],
     ['HPC_HA_EF_SLURM_CONF', efSlurmConf],
     ['HPC_HA_SERVER_CONF_SETTINGS', serverSettings],

@@ -157,14 +157,20 @@ export const PortalBootstrapSpecSchema = Type.Object(
     packages: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$' }), { minItems: 1 })),
     /** Minutes between Slurm client config re-syncs; 0 disables the timer. */
     resyncMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
-    /** `provisioner: instance` mode: this node creates or adopts its AZ's cluster with the pcluster CLI. */
+    /**
+     * `provisioner: instance` mode: this node creates or adopts its AZ's cluster with the pcluster CLI, 3.x
+     * (`configYaml`) or legacy 2.10/2.11 (`configIni`).
+     */
     pcluster: Type.Optional(
       Type.Object(
         {
-          version: Type.String({ pattern: '^3\\.\\d+\\.\\d+$' }),
+          version: Type.String({ pattern: '^(?:3\\.\\d+|2\\.1[01])\\.\\d+$' }),
           pipIndexUrl: Type.Optional(Type.String({ pattern: '^https://\\S+$' })),
           clusterName: ClusterName,
-          configYaml: Type.String({ minLength: 1, pattern: '^[^\\0]*$' }),
+          /** The v3 cluster config (`pcluster create-cluster -c`); 3.x versions only. */
+          configYaml: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\0]*$' })),
+          /** The 2.x INI config (`pcluster create -c`); 2.10/2.11 versions only. */
+          configIni: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\0]*$' })),
           waitSeconds: Type.Optional(Seconds),
         },
         { additionalProperties: false },

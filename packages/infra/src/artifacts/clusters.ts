@@ -3,6 +3,7 @@ import {
   renderComputeNodeScript,
   renderHeadNodeScript,
   renderLegacyIni,
+  renderLegacyPostInstallScript,
   type ClusterSpec,
 } from '@hpc-ha/pcluster-config';
 import { clusterPlans, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
@@ -56,9 +57,9 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
       fsxLustre: { fileSystemId: values.fsx[i].fileSystemId, mountDir: plan.fsxMountDir },
     },
     mungeKeySecretArn: values.mungeKeySecretArn,
-    // 2.x runs a single post_install on every node; the v3 head and compute scripts cannot be merged into it.
+    // 2.x runs one post_install script on every node (renderLegacyIni passes it the munge key secret ARN).
     customActions: legacy
-      ? {}
+      ? { postInstall: { scriptUri: values.headNodeScriptUris[i], args: [] } }
       : {
           headNode: { scriptUri: values.headNodeScriptUris[i], args: [] },
           computeNode: { scriptUri: values.computeNodeScriptUris[i], args: [] },
@@ -78,13 +79,17 @@ export interface ClusterArtifacts {
   readonly configFileName: string;
   readonly headNodeScript?: string;
   readonly computeNodeScript?: string;
+  /** ParallelCluster 2.x: the post_install script every node of the cluster runs; undefined for 3.x. */
+  readonly postInstallScript?: string;
 }
 
 export function clusterArtifacts(config: DeploymentConfig, values: ClusterValues): [ClusterArtifacts, ClusterArtifacts] {
   const legacy = isLegacyParallelCluster(config);
   const build = (plan: ClusterPlan): ClusterArtifacts => {
     const spec = clusterSpec(config, plan, values);
-    if (legacy) return { plan, spec, configText: renderLegacyIni(spec), configFileName: `${plan.id}.ini` };
+    if (legacy) {
+      return { plan, spec, configText: renderLegacyIni(spec), configFileName: `${plan.id}.ini`, postInstallScript: renderLegacyPostInstallScript(spec) };
+    }
     const rendered = renderClusterConfig(spec);
     return {
       plan,

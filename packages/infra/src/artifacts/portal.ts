@@ -51,16 +51,19 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
   return spec;
 }
 
-/** Adds the instance-mode cluster creation to a node's spec: it creates (or adopts) its own AZ's cluster. */
-export function withClusterCreation(spec: PortalBootstrapSpec, config: DeploymentConfig, clusterName: string, configYaml: string): PortalBootstrapSpec {
-  if (config.clusters.provisioner !== 'instance' || isLegacyParallelCluster(config)) return spec;
+/**
+ * Adds the instance-mode cluster creation to a node's spec: it creates (or adopts) its own AZ's cluster with the
+ * pcluster CLI of the configured version, from the v3 YAML or, for ParallelCluster 2.x, the INI file.
+ */
+export function withClusterCreation(spec: PortalBootstrapSpec, config: DeploymentConfig, clusterName: string, configText: string): PortalBootstrapSpec {
+  if (config.clusters.provisioner !== 'instance') return spec;
   return {
     ...spec,
     pcluster: {
       version: config.clusters.parallelclusterVersion,
       ...(config.clusters.pipIndexUrl !== undefined ? { pipIndexUrl: config.clusters.pipIndexUrl } : {}),
       clusterName,
-      configYaml,
+      ...(isLegacyParallelCluster(config) ? { configIni: configText } : { configYaml: configText }),
     },
   };
 }

@@ -38,16 +38,20 @@ export interface DeploymentArtifacts {
 /** Files whose text must be known at synth time (they become S3 assets): independent of deploy-time values. */
 export interface StaticArtifacts {
   readonly portalProgram: string;
-  /** Custom-action scripts per cluster; undefined for ParallelCluster 2.x. */
+  /** Custom-action scripts per cluster (3.x); undefined for ParallelCluster 2.x. */
   readonly headNodeScripts?: readonly [string, string];
   readonly computeNodeScripts?: readonly [string, string];
+  /** ParallelCluster 2.x: the post_install script per cluster (it takes the munge key secret ARN as argument). */
+  readonly postInstallScripts?: readonly [string, string];
 }
 
 export function staticArtifacts(config: DeploymentConfig): StaticArtifacts {
   const program = portalProgram();
-  if (isLegacyParallelCluster(config)) return { portalProgram: program };
   // The scripts embed only static spec fields (pcluster-config rejects anything else), so placeholders do.
   const [c1, c2] = clusterArtifacts(config, placeholderValues(config));
+  if (isLegacyParallelCluster(config)) {
+    return { portalProgram: program, postInstallScripts: [c1.postInstallScript ?? '', c2.postInstallScript ?? ''] };
+  }
   return {
     portalProgram: program,
     headNodeScripts: [c1.headNodeScript ?? '', c2.headNodeScript ?? ''],
@@ -94,6 +98,9 @@ export function renderDeploymentArtifacts(config: DeploymentConfig, values: Depl
     );
     if (c.headNodeScript) add(`clusters/${c.plan.id}-head-node.sh`, `OnNodeConfigured script of ${c.plan.name}'s head node (S3 asset)`, c.headNodeScript);
     if (c.computeNodeScript) add(`clusters/${c.plan.id}-compute-node.sh`, `OnNodeConfigured script of ${c.plan.name}'s compute nodes (S3 asset)`, c.computeNodeScript);
+    if (c.postInstallScript) {
+      add(`clusters/${c.plan.id}-post-install.sh`, `post_install script of every ${c.plan.name} node: accounts, munge key from its secret, publication on EFS (S3 asset)`, c.postInstallScript);
+    }
   }
 
   add('portal/bootstrap-program.sh', 'Static portal bootstrap program, run by both EnginFrame nodes (S3 asset)', built.portalProgram);

@@ -1,4 +1,5 @@
 import { CLUSTER_IDS, type DeploymentConfig } from '../config/index.js';
+import { isLegacyParallelCluster } from './clusters.js';
 
 type Pair<T> = readonly [T, T];
 
@@ -21,9 +22,15 @@ export interface ClusterValues {
   readonly efsFileSystemId: string;
   readonly fsx: Pair<FsxValues>;
   readonly mungeKeySecretArn: string;
-  /** Managed policy attached to every cluster node (reads the custom-action scripts); none for 2.x. */
+  /**
+   * Managed policy attached to every cluster node: reads the custom-action scripts (and, for 2.x, the munge key
+   * secret, which the post_install script installs itself).
+   */
   readonly clusterNodePolicyArn?: string;
-  /** `s3://` URIs of the custom-action scripts, per cluster (unused for 2.x). */
+  /**
+   * `s3://` URIs of the custom-action scripts, per cluster. ParallelCluster 2.x runs one post_install script on
+   * head and compute nodes alike, so for 2.x both pairs name that script.
+   */
   readonly headNodeScriptUris: Pair<string>;
   readonly computeNodeScriptUris: Pair<string>;
 }
@@ -45,9 +52,13 @@ export interface DeploymentValues extends ClusterValues {
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
-export function placeholderValues(config: Pick<DeploymentConfig, 'name'>): DeploymentValues {
-  void config;
+export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters'>): DeploymentValues {
   const pair = (name: string): Pair<string> => [`<${name}1>`, `<${name}2>`];
+  const scripts = (kind: string): Pair<string> => [
+    `s3://<AssetBucketName>/<${CLUSTER_IDS[0]}${kind}ScriptKey>`,
+    `s3://<AssetBucketName>/<${CLUSTER_IDS[1]}${kind}ScriptKey>`,
+  ];
+  const legacy = isLegacyParallelCluster(config);
   const fsx = (n: 1 | 2): FsxValues => ({
     fileSystemId: `<FsxFileSystemId${n}>`,
     dnsName: `<FsxDnsName${n}>`,
@@ -61,11 +72,8 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name'>): Deplo
     fsx: [fsx(1), fsx(2)],
     mungeKeySecretArn: '<MungeKeySecretArn>',
     clusterNodePolicyArn: '<ClusterNodePolicyArn>',
-    headNodeScriptUris: [`s3://<AssetBucketName>/<${CLUSTER_IDS[0]}HeadNodeScriptKey>`, `s3://<AssetBucketName>/<${CLUSTER_IDS[1]}HeadNodeScriptKey>`],
-    computeNodeScriptUris: [
-      `s3://<AssetBucketName>/<${CLUSTER_IDS[0]}ComputeNodeScriptKey>`,
-      `s3://<AssetBucketName>/<${CLUSTER_IDS[1]}ComputeNodeScriptKey>`,
-    ],
+    headNodeScriptUris: scripts(legacy ? 'PostInstall' : 'HeadNode'),
+    computeNodeScriptUris: scripts(legacy ? 'PostInstall' : 'ComputeNode'),
     portalProgramUri: 's3://<AssetBucketName>/<PortalProgramKey>',
     databaseEndpoint: '<DatabaseEndpoint>',
     databaseUserSecretArn: '<DatabaseUserSecretArn>',

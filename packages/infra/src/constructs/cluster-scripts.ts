@@ -7,8 +7,14 @@ import { textAsset } from './text-asset.js';
 type Pair<T> = readonly [T, T];
 
 export interface ClusterScriptsProps {
-  /** The generated scripts; absent for ParallelCluster 2.x. */
+  /** The generated scripts: head/compute custom actions for 3.x, the post_install script for 2.x. */
   readonly artifacts: StaticArtifacts;
+  /**
+   * The munge key secret. ParallelCluster 2.x has no MungeKeySecretArn, so its post_install script reads the
+   * secret with the node's own role: the node policy then allows exactly that. Not needed for 3.x (ParallelCluster
+   * grants its head node the secret itself).
+   */
+  readonly mungeKeySecretArn?: string;
 }
 
 /**
@@ -19,31 +25,48 @@ export interface ClusterScriptsProps {
 export class ClusterScripts extends Construct {
   readonly headNode?: Pair<Asset>;
   readonly computeNode?: Pair<Asset>;
+  /** ParallelCluster 2.x: the post_install script of each cluster, run by its head and compute nodes. */
+  readonly postInstall?: Pair<Asset>;
   readonly nodePolicy?: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ClusterScriptsProps) {
     super(scope, id);
-    const { headNodeScripts, computeNodeScripts } = props.artifacts;
-    if (!headNodeScripts || !computeNodeScripts) return;
+    const { headNodeScripts, computeNodeScripts, postInstallScripts } = props.artifacts;
     const pair = (kind: string, scripts: Pair<string>): Pair<Asset> => [
       textAsset(this, `Cluster1${kind}`, `cluster1-${kind.toLowerCase()}.sh`, scripts[0]),
       textAsset(this, `Cluster2${kind}`, `cluster2-${kind.toLowerCase()}.sh`, scripts[1]),
     ];
-    this.headNode = pair('HeadNode', headNodeScripts);
-    this.computeNode = pair('ComputeNode', computeNodeScripts);
-    const assets = [...this.headNode, ...this.computeNode];
+    const statements: PolicyStatement[] = [];
+    if (postInstallScripts) {
+      this.postInstall = pair('PostInstall', postInstallScripts);
+      if (props.mungeKeySecretArn !== undefined) {
+        statements.push(new PolicyStatement({ sid: 'ReadMungeKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.mungeKeySecretArn] }));
+      }
+    } else if (headNodeScripts && computeNodeScripts) {
+      this.headNode = pair('HeadNode', headNodeScripts);
+      this.computeNode = pair('ComputeNode', computeNodeScripts);
+    } else {
+      return;
+    }
+    const assets = [...(this.headNode ?? []), ...(this.computeNode ?? []), ...(this.postInstall ?? [])];
+    statements.unshift(new PolicyStatement({ actions: ['s3:GetObject'], resources: assets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)) }));
     this.nodePolicy = new ManagedPolicy(this, 'NodePolicy', {
       path: '/parallelcluster/',
-      description: 'hpc-ha cluster nodes: read the custom-action scripts',
-      statements: [new PolicyStatement({ actions: ['s3:GetObject'], resources: assets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)) })],
+      description: postInstallScripts ? 'hpc-ha cluster nodes: read the post_install scripts and the munge key' : 'hpc-ha cluster nodes: read the custom-action scripts',
+      statements,
     });
   }
 
+  /** For 2.x, the post_install script: ParallelCluster 2.x runs the same script on head and compute nodes. */
   get headNodeScriptUris(): Pair<string> {
-    return this.headNode ? [this.headNode[0].s3ObjectUrl, this.headNode[1].s3ObjectUrl] : ['', ''];
+    return this.uris(this.headNode ?? this.postInstall);
   }
 
   get computeNodeScriptUris(): Pair<string> {
-    return this.computeNode ? [this.computeNode[0].s3ObjectUrl, this.computeNode[1].s3ObjectUrl] : ['', ''];
+    return this.uris(this.computeNode ?? this.postInstall);
+  }
+
+  private uris(assets: Pair<Asset> | undefined): Pair<string> {
+    return assets ? [assets[0].s3ObjectUrl, assets[1].s3ObjectUrl] : ['', ''];
   }
 }

@@ -133,3 +133,47 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
     ),
   ];
 }
+
+/**
+ * What the 2.x `pcluster` CLI needs beyond the 3.x statements (ParallelCluster 2.x's documented
+ * ParallelClusterUserPolicy): 2.x tags its stacks without `parallelcluster:cluster-name`, names them and their roles
+ * `parallelcluster-<cluster>-…` (no IAM path), and creates SQS queues and SNS topics for its scaling daemons.
+ */
+export function legacyParallelClusterOperatorStatements(scope: IConstruct): PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const inRegion = { StringEquals: { 'aws:RequestedRegion': [stack.region] } };
+  const named = (service: string, resource: string, name: string, format = ArnFormat.SLASH_RESOURCE_NAME, opts: { region?: string } = {}) =>
+    stack.formatArn({ service, resource, resourceName: name, arnFormat: format, ...opts });
+  const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    new PolicyStatement({ sid, effect: Effect.ALLOW, actions, resources, conditions });
+  return [
+    allow('LegacyCloudFormation', ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack'], [
+      named('cloudformation', 'stack', 'parallelcluster-*'),
+    ]),
+    allow('LegacySqs', ['sqs:CreateQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:TagQueue', 'sqs:GetQueueAttributes'], [
+      stack.formatArn({ service: 'sqs', resource: 'parallelcluster-*', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    ]),
+    allow('LegacySnsTopics', ['sns:CreateTopic', 'sns:Subscribe', 'sns:DeleteTopic', 'sns:GetTopicAttributes'], [
+      stack.formatArn({ service: 'sns', resource: 'parallelcluster-*', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    ]),
+    allow('LegacyListAndLookup', ['sns:ListTopics', 'ssm:GetParametersByPath', 'autoscaling:DescribeAutoScalingInstances'], ['*'], inRegion),
+    allow(
+      'LegacyAutoScaling',
+      ['autoscaling:PutNotificationConfiguration', 'autoscaling:PutScalingPolicy', 'autoscaling:DeletePolicy',
+        'autoscaling:DisableMetricsCollection', 'autoscaling:EnableMetricsCollection'],
+      ['*'],
+      inRegion,
+    ),
+    allow(
+      'LegacyIamRoles',
+      ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:TagRole', 'iam:PassRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy',
+        'iam:GetRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+      [named('iam', 'role', 'parallelcluster-*', ArnFormat.SLASH_RESOURCE_NAME, { region: '' })],
+    ),
+    allow(
+      'LegacyIamInstanceProfiles',
+      ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
+      [named('iam', 'instance-profile', 'parallelcluster-*', ArnFormat.SLASH_RESOURCE_NAME, { region: '' })],
+    ),
+  ];
+}

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import { KeyPair, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -17,7 +17,7 @@ import { clusterPlans, PORTAL_URL_OUTPUT } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
-import { parallelClusterOperatorStatements } from '../constructs/parallelcluster-iam.js';
+import { legacyParallelClusterOperatorStatements, parallelClusterOperatorStatements } from '../constructs/parallelcluster-iam.js';
 import { PortalNode } from '../constructs/portal-node.js';
 import { textAsset } from '../constructs/text-asset.js';
 import { acknowledge, acknowledgeVendorPolicyWildcards, nagRef } from '../nag.js';
@@ -61,7 +61,7 @@ export class EnginFrameStack extends Stack {
     let scripts: ClusterScripts | undefined;
     if (!clusters) {
       const mungeKey = new MungeKeySecret(this, 'MungeKey', { logRetention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
-      scripts = new ClusterScripts(this, 'ClusterScripts', { artifacts: statics });
+      scripts = new ClusterScripts(this, 'ClusterScripts', { artifacts: statics, mungeKeySecretArn: mungeKey.secretArn });
       clusters = { values: clusterValues(props, scripts, mungeKey.secretArn), mungeKeySecret: mungeKey.secret };
     }
 
@@ -159,7 +159,10 @@ export class EnginFrameStack extends Stack {
     const { config } = props;
     const operator = new ManagedPolicy(this, 'ParallelClusterOperator', {
       description: 'hpc-ha: what the pcluster CLI needs to create, update and delete this deployment\'s clusters',
-      statements: parallelClusterOperatorStatements(this, config.partition),
+      statements: [
+        ...parallelClusterOperatorStatements(this, config.partition),
+        ...(isLegacyParallelCluster(config) ? legacyParallelClusterOperatorStatements(this) : []),
+      ],
     });
     this.role.addManagedPolicy(operator);
     // pcluster validates the config by reading the custom-action scripts with the node's own credentials.
@@ -184,11 +187,5 @@ export class EnginFrameStack extends Stack {
     for (const n of this.nodes) n.node.addDependency(resource);
     acknowledgeVendorPolicyWildcards(operator, "ParallelCluster's own published policy: cluster stacks, roles and resources are named at cluster creation");
     names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
-    if (isLegacyParallelCluster(config)) {
-      Annotations.of(this).addWarningV2(
-        'hpc-ha:legacy-clusters',
-        `ParallelCluster ${config.clusters.parallelclusterVersion}: the portal nodes do not run the 2.x CLI; create both clusters with \`pcluster create -c\` from the INI files of \`hpc-ha render\`.`,
-      );
-    }
   }
 }

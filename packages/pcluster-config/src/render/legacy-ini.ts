@@ -3,7 +3,6 @@ import type { ClusterSpec, ResolvedClusterSpec } from '../spec/cluster-spec.js';
 import { ClusterSpecError, type SpecProblem } from '../spec/errors.js';
 import { parseClusterSpec } from '../spec/parse-spec.js';
 
-/** base_os values of the 2.x releases this renderer targets (research §2). */
 /** base_os values of the 2.x releases that ClusterSpec can name (2.x also had centos7/ubuntu1804; research §2). */
 const BASE_OS: Record<'2.10' | '2.11', readonly string[]> = {
   '2.10': ['alinux2'],
@@ -29,7 +28,9 @@ function unique<T>(values: readonly T[]): T[] {
 /**
  * Render a ClusterSpec as a ParallelCluster 2.10/2.11 INI file (`pcluster create -c`). Only for reproducing legacy
  * deployments: set `parallelclusterVersion` to 2.10.x or 2.11.x. What 2.x cannot express is rejected with one
- * error listing every reason. `imdsSecured` and `mungeKeySecretArn` have no 2.x equivalent and are not rendered.
+ * error listing every reason. `imdsSecured` has no 2.x equivalent. 2.x has no MungeKeySecretArn either: with
+ * `customActions.postInstall` (the renderLegacyPostInstallScript asset) the secret ARN becomes that script's first
+ * post_install argument, and the script installs the key on every node.
  */
 export function renderLegacyIni(input: ClusterSpec): string {
   const spec = parseClusterSpec(input);
@@ -84,18 +85,31 @@ export function renderLegacyIni(input: ClusterSpec): string {
   }
   if (headPolicies.length) c.additional_iam_policies = spec.headNode.additionalIamPolicyArns.join(',');
 
-  const { headNode: headScript, computeNode: computeScript } = spec.customActions;
-  if (headScript || computeScript) {
+  const { headNode: headScript, computeNode: computeScript, postInstall } = spec.customActions;
+  let postInstallArgs: { path: string; args: string[]; leading: string[] } | undefined;
+  if (postInstall) {
+    if (headScript || computeScript) {
+      fail('customActions', '2.x runs one post_install script on every node; give customActions.postInstall only (headNode/computeNode are the 3.x scripts)');
+    }
+    c.post_install = postInstall.scriptUri;
+    // renderLegacyPostInstallScript takes the munge key secret ARN first: the script is an S3 asset and cannot embed it.
+    postInstallArgs = { path: 'customActions.postInstall.args', args: postInstall.args, leading: [spec.mungeKeySecretArn] };
+  } else if (headScript || computeScript) {
     const same = headScript && computeScript && headScript.scriptUri === computeScript.scriptUri && headScript.args.join('\u0000') === computeScript.args.join('\u0000');
     if (!same) {
       fail('customActions', '2.x runs one post_install script (with the same args) on head and compute nodes; give both the same scriptUri and args');
     }
     const script = (headScript ?? computeScript)!;
     c.post_install = script.scriptUri;
-    script.args.forEach((a, i) => {
-      if (a === '' || /\s/.test(a)) fail(`customActions.headNode.args[${i}]`, '2.x passes post_install_args split on whitespace; an argument cannot be empty or contain spaces');
+    postInstallArgs = { path: 'customActions.headNode.args', args: script.args, leading: [] };
+  }
+  if (postInstallArgs) {
+    const { path, args, leading } = postInstallArgs;
+    args.forEach((a, i) => {
+      if (a === '' || /\s/.test(a)) fail(`${path}[${i}]`, '2.x passes post_install_args split on whitespace; an argument cannot be empty or contain spaces');
     });
-    if (script.args.length) c.post_install_args = script.args.join(' ');
+    const all = [...leading, ...args];
+    if (all.length) c.post_install_args = all.join(' ');
   }
 
   const reads = spec.headNode.s3AccessBuckets.filter((b) => !b.enableWriteAccess);

@@ -57,11 +57,14 @@ const Account = (d: { userName: string; uid: number; groupName: string; gid: num
     what,
   );
 
-const Script = () =>
-  Closed({
-    scriptUri: ScriptUri(),
-    args: WithDefault(Type.Array(Type.String()), [], 'positional arguments ParallelCluster passes to the script'),
-  });
+const Script = (description?: string) =>
+  Closed(
+    {
+      scriptUri: ScriptUri(),
+      args: WithDefault(Type.Array(Type.String()), [], 'positional arguments ParallelCluster passes to the script'),
+    },
+    description,
+  );
 
 export const ComputeResourceSpecSchema = Closed({
   name: ResourceName('compute resource'),
@@ -131,9 +134,15 @@ export const ClusterSpecSchema = Closed({
   }),
   mungeKeySecretArn: SecretArn(),
   customActions: WithDefault(
-    Closed({ headNode: Type.Optional(Script()), computeNode: Type.Optional(Script()) }),
+    Closed({
+      headNode: Type.Optional(Script()),
+      computeNode: Type.Optional(Script()),
+      postInstall: Type.Optional(
+        Script('ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args'),
+      ),
+    }),
     {},
-    'OnNodeConfigured scripts (S3 assets)',
+    'OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x',
   ),
   imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
   scaledownIdletimeMinutes: WithDefault(Type.Integer({ minimum: -1 }), D.scaledownIdletimeMinutes, 'SlurmSettings.ScaledownIdletime'),

@@ -36,6 +36,9 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
   if (spec.parallelclusterVersion.startsWith('3.')) {
     const why = osUnavailable(spec.os, spec.parallelclusterVersion);
     if (why) add(['os'], why);
+    if (spec.customActions.postInstall) {
+      add(['customActions', 'postInstall'], 'postInstall is the single post_install script of ParallelCluster 2.x; 3.x runs customActions.headNode and computeNode');
+    }
   }
 
   const queueNames = new Set<string>();

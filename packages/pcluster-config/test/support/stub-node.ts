@@ -41,6 +41,13 @@ header="$(cat)"
 [[ "$header" == "X-aws-ec2-metadata-token: ${IMDS_TOKEN}" ]] || { echo "curl: (22) 401 Unauthorized" >&2; exit 22; }
 [[ "$*" == *"/latest/meta-data/local-ipv4" ]] || exit 22
 printf '%s' "\${STUB_IP:-10.0.1.23}"`,
+  // Secrets Manager as the AWS CLI shows it: the SecretString on stdout, read from the state dir (never an argument).
+  aws: `[[ "$1 $2" == "secretsmanager get-secret-value" ]] || { echo "unexpected aws $*" >&2; exit 2; }
+[[ " $* " == *" --query SecretString --output text "* ]] || { echo "aws stub: query SecretString as text" >&2; exit 2; }
+[[ -z "\${STUB_SECRET_FAIL:-}" ]] || { echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation" >&2; exit 254; }
+cat "$STUB_STATE/secret-string"`,
+  chown: '[[ -z "${STUB_CHOWN_FAIL:-}" ]] || exit 1',
+  systemctl: 'exit 0',
   mountpoint: 'exit "${STUB_MOUNTPOINT_RC:-0}"',
   sleep: 'exit 0',
   hostname: 'echo ip-10-0-1-23',
@@ -65,7 +72,7 @@ export function stubNode(opts: { efs?: string } = {}): StubNode {
   const bin = join(dir, 'bin');
   const state = join(dir, 'state');
   const root = join(dir, 'root');
-  for (const d of [bin, state, root, join(root, (opts.efs ?? '/efs').replace(/^\//, ''))]) mkdirSync(d, { recursive: true });
+  for (const d of [bin, state, root, join(root, 'etc/munge'), join(root, (opts.efs ?? '/efs').replace(/^\//, ''))]) mkdirSync(d, { recursive: true });
   writeFileSync(join(state, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nec2-user:x:1000:1000::/home/ec2-user:/bin/bash\n');
   writeFileSync(join(state, 'group'), 'root:x:0:\nec2-user:x:1000:\n');
   for (const [name, body] of Object.entries(STUBS)) {
