@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
+import { onFreePort, startServer } from './process.js';
 
 /** A throw-away MariaDB server on 127.0.0.1, reachable over TCP as `root` with `password`. */
 export interface MariaDbServer {
@@ -49,18 +49,6 @@ export function mariaDbAvailable(): boolean {
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 /** Runs SQL as root over the unix socket; the SQL goes through stdin so no secret is on a command line. */
 function rootSql(bins: Binaries, socket: string, sql: string, password?: string): { ok: boolean; output: string } {
   const args = ['--no-defaults', `--socket=${socket}`, '--user=root', '--batch', '--connect-timeout=5'];
@@ -70,17 +58,6 @@ function rootSql(bins: Binaries, socket: string, sql: string, password?: string)
   else delete env['MYSQL_PWD'];
   const result = spawnSync(bins.client, args, { input: sql, encoding: 'utf8', env, timeout: 10_000 });
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // A test run that dies without afterAll must not leave a server behind.
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
 }
 
 async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
@@ -106,9 +83,9 @@ async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
     throw new Error(`mariadb-install-db failed (status ${install.status}):\n${install.stdout}${install.stderr}`);
   }
 
-  const child = spawn(
-    bins.server,
-    [
+  const { stop } = await startServer({
+    command: bins.server,
+    args: [
       '--no-defaults',
       ...(isRoot ? ['--user=root'] : []),
       `--datadir=${dataDir}`,
@@ -123,48 +100,14 @@ async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
     ],
-    { stdio: 'ignore' },
-  );
-  running.add(child);
-  installExitHook();
-  let exited = false;
-  const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      running.delete(child);
-      resolve();
-    });
+    ready: () => existsSync(socket) && rootSql(bins, socket, 'SELECT 1;').ok,
+    timeoutMs: START_TIMEOUT_MS,
+    graceMs: STOP_TIMEOUT_MS,
+    logFile: errorLog,
+    notReady: `MariaDB did not become ready on port ${port}`,
+    addressInUse: /address already in use|Do you already have another/i,
+    cleanup,
   });
-
-  const stop = async (): Promise<void> => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timedOut = await Promise.race([exitPromise.then(() => false), sleep(STOP_TIMEOUT_MS).then(() => true)]);
-      if (timedOut) {
-        child.kill('SIGKILL');
-        await exitPromise;
-      }
-    }
-    cleanup();
-  };
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  let ready = false;
-  while (Date.now() < deadline) {
-    if (exited) break;
-    if (existsSync(socket) && rootSql(bins, socket, 'SELECT 1;').ok) {
-      ready = true;
-      break;
-    }
-    await sleep(100);
-  }
-  if (!ready) {
-    const log = tail(errorLog);
-    await stop();
-    const error = new Error(`MariaDB did not become ready on port ${port} within ${START_TIMEOUT_MS} ms:\n${log}`);
-    (error as Error & { addressInUse?: boolean }).addressInUse = /address already in use|Do you already have another/i.test(log);
-    throw error;
-  }
 
   const password = `Root-${randomBytes(12).toString('hex')}`;
   // --skip-name-resolve: TCP clients match IP host entries only, so root needs a 127.0.0.1 account.
@@ -192,16 +135,5 @@ async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
 export async function startMariaDb(opts: { port?: number } = {}): Promise<MariaDbServer> {
   const bins = binaries();
   if (!bins) throw new Error('MariaDB is not installed (need mariadbd, mariadb-install-db and the mariadb client)');
-  const attempts = opts.port === undefined ? 3 : 1;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = opts.port ?? (await freePort());
-    try {
-      return await startOnce(bins, port);
-    } catch (error) {
-      lastError = error;
-      if (!(error as { addressInUse?: boolean }).addressInUse) throw error;
-    }
-  }
-  throw lastError;
+  return onFreePort((port) => startOnce(bins, port), { port: opts.port });
 }

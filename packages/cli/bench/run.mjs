@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { stats } from '../../../tools/bench/per-call.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(root, '..', '..');
@@ -14,14 +15,6 @@ const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 9));
 if (!existsSync(bin)) {
   console.error(`${bin} is missing: run \`npx tsc --build packages/cli/tsconfig.lib.json\` (or nx run cli:build) first`);
   process.exit(1);
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  const round = (n) => Math.round(n * 10) / 10;
-  return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), runs: sorted.length };
 }
 
 function timeOnce(args) {
@@ -46,10 +39,10 @@ const cases = [
 ];
 const measured = cases.map((c) => ({ ...c, samples: measure(c.args) }));
 floorSamples.push(...measure(['-e', '0']));
-const floor = stats(floorSamples).median;
+const floor = stats(floorSamples, 1).median;
 
 const figures = measured.map((c) => {
-  const s = stats(c.samples);
+  const s = stats(c.samples, 1);
   return {
     name: c.name,
     unit: 'ms',

@@ -4,25 +4,20 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MotoServer } from '../../../tools/test-harness/moto.js';
 import { EXAMPLES, PACKAGE_ROOT, motoEnv, runCli } from './cli.js';
-import { motoForTests } from './moto.js';
+import { useMoto } from './moto.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-cdk-'));
 const CONFIG = `${EXAMPLES}/cn-north-1.yaml`;
 const synthOut = join(dir, 'cdk.out');
 const oneStack = join(dir, 'one-stack.out');
-let moto: MotoServer | undefined;
+const moto = useMoto();
 
 beforeAll(async () => {
-  moto = await motoForTests();
   const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'test/fixtures/one-stack-app.mjs'), oneStack], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`one-stack app failed: ${r.stderr}`);
 });
-afterAll(async () => {
-  await moto?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('hpc-ha synth / diff / deploy / destroy (through @aws-cdk/toolkit-lib)', () => {
   // The one full synth of this package's tests (it takes ~10-20 s); diff below reuses its output.
@@ -39,9 +34,9 @@ describe('hpc-ha synth / diff / deploy / destroy (through @aws-cdk/toolkit-lib)'
   }, 150_000);
 
   it('diff of the synthesized assembly against moto (nothing deployed): every resource is new, exit 0; --fail makes that exit 1', async (ctx) => {
-    if (!moto || !existsSync(synthOut)) return ctx.skip();
-    await moto.reset();
-    const env = motoEnv(moto.endpoint);
+    if (!moto.server || !existsSync(synthOut)) return ctx.skip();
+    await moto.server.reset();
+    const env = motoEnv(moto.server.endpoint);
     const r = await runCli(['diff', '-c', CONFIG, '--app', synthOut, '--stacks', 'hpcha-VPC'], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Stack VPC (hpcha-VPC)');
@@ -52,9 +47,9 @@ describe('hpc-ha synth / diff / deploy / destroy (through @aws-cdk/toolkit-lib)'
   });
 
   it('deploy, outputs and destroy of a one-stack assembly against moto (moto cannot run the real stacks; --method direct because its change sets publish no outputs)', async (ctx) => {
-    if (!moto) return ctx.skip();
-    await moto.reset();
-    const env = motoEnv(moto.endpoint);
+    if (!moto.server) return ctx.skip();
+    await moto.server.reset();
+    const env = motoEnv(moto.server.endpoint);
     const deploy = await runCli(['deploy', '-c', CONFIG, '--app', oneStack, '--method', 'direct'], { env });
     expect(deploy.code).toBe(0);
     expect(deploy.stderr).toMatch(/hpcha-EnginFrame \S* ?CREATE_COMPLETE\s+AWS::CloudFormation::Stack hpcha-EnginFrame/);
@@ -66,7 +61,7 @@ describe('hpc-ha synth / diff / deploy / destroy (through @aws-cdk/toolkit-lib)'
     const refused = await runCli(['destroy', '-c', CONFIG, '--app', oneStack], { env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('destroy needs --yes when stdin is not a terminal');
-    const cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const cfn = new CloudFormationClient({ endpoint: moto.server.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
     expect((await cfn.send(new DescribeStacksCommand({ StackName: 'hpcha-EnginFrame' }))).Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
 
     const destroy = await runCli(['destroy', '--yes', '-c', CONFIG, '--app', oneStack], { env });
@@ -76,7 +71,7 @@ describe('hpc-ha synth / diff / deploy / destroy (through @aws-cdk/toolkit-lib)'
   });
 
   it('a stack pattern that matches nothing is a usage error, exit 2', async () => {
-    const r = await runCli(['deploy', '-c', CONFIG, '--app', oneStack, '--stacks', 'Nope'], { env: moto ? motoEnv(moto.endpoint) : {} });
+    const r = await runCli(['deploy', '-c', CONFIG, '--app', oneStack, '--stacks', 'Nope'], { env: moto.server ? motoEnv(moto.server.endpoint) : {} });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Nope');
   });

@@ -4,23 +4,15 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MotoServer } from '../../../tools/test-harness/moto.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, motoEnv, runCli } from './cli.js';
-import { motoForTests } from './moto.js';
+import { useMoto } from './moto.js';
 
 // moto carries EC2 instance-type offerings for global regions only, so these tests use the us-east-1 example.
 const REGION = 'us-east-1';
-let moto: MotoServer | undefined;
+const moto = useMoto();
 const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-doctor-'));
-
-beforeAll(async () => {
-  moto = await motoForTests();
-});
-afterAll(async () => {
-  await moto?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const creds = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
@@ -43,11 +35,11 @@ async function prepareAccount(endpoint: string): Promise<void> {
 
 describe('hpc-ha doctor (against moto_server)', () => {
   it('a ready account: ✓ for credentials, bootstrap, secret, key pair, every instance type and both jars; Aurora ✗ only because moto has no aurora-mysql orderable options (covered with aws-sdk-client-mock), exit 1', async (ctx) => {
-    if (!moto) return ctx.skip();
-    await moto.reset();
-    await prepareAccount(moto.endpoint);
+    if (!moto.server) return ctx.skip();
+    await moto.server.reset();
+    await prepareAccount(moto.server.endpoint);
     const config = configWithKey('ready.yaml');
-    const env = motoEnv(moto.endpoint, REGION);
+    const env = motoEnv(moto.server.endpoint, REGION);
     const secret = await runCli(['secret', 'create', '--write-config', '-c', config], { input: 'Lab-password-2024!\n', env, cwd: dir });
     expect(secret.code).toBe(0);
 
@@ -70,9 +62,9 @@ describe('hpc-ha doctor (against moto_server)', () => {
   });
 
   it('an empty account: ✗ with a fix for bootstrap, secret, key pair and both jars, exit 1', async (ctx) => {
-    if (!moto) return ctx.skip();
-    await moto.reset();
-    const r = await runCli(['doctor', '-c', configWithKey('empty.yaml')], { env: motoEnv(moto.endpoint, REGION) });
+    if (!moto.server) return ctx.skip();
+    await moto.server.reset();
+    const r = await runCli(['doctor', '-c', configWithKey('empty.yaml')], { env: motoEnv(moto.server.endpoint, REGION) });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗ CDK bootstrap: /cdk-bootstrap/hnb659fds/version not found: us-east-1 is not bootstrapped\n    fix: npx cdk bootstrap aws://123456789012/us-east-1');
     expect(r.stdout).toContain('✗ admin password secret: arn:aws:secretsmanager:us-east-1:123456789012:secret:efadminPassword-AbCdEf does not exist\n    fix: create it: hpc-ha secret create --write-config');
@@ -82,9 +74,9 @@ describe('hpc-ha doctor (against moto_server)', () => {
   });
 
   it('--quiet prints only the ✗ lines', async (ctx) => {
-    if (!moto) return ctx.skip();
-    await moto.reset();
-    const r = await runCli(['--quiet', 'doctor', '-c', `${EXAMPLES}/us-east-1.yaml`], { env: motoEnv(moto.endpoint, REGION) });
+    if (!moto.server) return ctx.skip();
+    await moto.server.reset();
+    const r = await runCli(['--quiet', 'doctor', '-c', `${EXAMPLES}/us-east-1.yaml`], { env: motoEnv(moto.server.endpoint, REGION) });
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('✓');
     expect(r.stdout).toContain('✗ CDK bootstrap');

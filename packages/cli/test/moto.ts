@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startMoto, motoAvailable, type MotoServer } from '../../../tools/test-harness/moto.js';
 
 /**
@@ -10,4 +11,29 @@ export async function motoForTests(): Promise<MotoServer | undefined> {
     return undefined;
   }
   return startMoto();
+}
+
+/** A test file's moto_server: undefined before beforeAll and where it is not installed (then tests skip). */
+export interface FileMoto {
+  readonly server: MotoServer | undefined;
+}
+
+/**
+ * Registers the hooks that give a test file its own moto_server ({@link motoForTests} in beforeAll, stopped in
+ * afterAll); with `resetEach`, every test starts from an empty moto.
+ */
+export function useMoto(opts: { resetEach?: boolean } = {}): FileMoto {
+  const moto: { server: MotoServer | undefined } = { server: undefined };
+  beforeAll(async () => {
+    moto.server = await motoForTests();
+  });
+  afterAll(async () => {
+    await moto.server?.stop();
+  });
+  if (opts.resetEach) {
+    beforeEach(async () => {
+      await moto.server?.reset();
+    });
+  }
+  return moto;
 }

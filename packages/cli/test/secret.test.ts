@@ -2,28 +2,17 @@ import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from 
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MotoServer } from '../../../tools/test-harness/moto.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, motoEnv, runCli } from './cli.js';
-import { motoForTests } from './moto.js';
+import { useMoto } from './moto.js';
 
 const PASSWORD = 'Canary-pw_7391#xyzzy';
-let moto: MotoServer | undefined;
+const moto = useMoto({ resetEach: true });
 const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-secret-'));
-
-beforeAll(async () => {
-  moto = await motoForTests();
-});
-afterAll(async () => {
-  await moto?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  await moto?.reset();
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function secrets(): SecretsManagerClient {
-  return new SecretsManagerClient({ endpoint: moto!.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  return new SecretsManagerClient({ endpoint: moto.server!.endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 }
 
 function allFilesUnder(root: string): string[] {
@@ -34,8 +23,8 @@ function allFilesUnder(root: string): string[] {
 
 describe('hpc-ha secret create (against moto_server)', () => {
   it('stores {"efadminPassword": …} from stdin and prints only the ARN on stdout, exit 0', async (ctx) => {
-    if (!moto) return ctx.skip();
-    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: `${PASSWORD}\n`, env: motoEnv(moto.endpoint) });
+    if (!moto.server) return ctx.skip();
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: `${PASSWORD}\n`, env: motoEnv(moto.server.endpoint) });
     expect(r.stderr).toContain('created secret efadminPassword in cn-north-1');
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:efadminPassword-\w{6}$/);
@@ -44,14 +33,14 @@ describe('hpc-ha secret create (against moto_server)', () => {
   });
 
   it('--write-config sets portal.adminPasswordSecretArn and changes nothing else, comments included', async (ctx) => {
-    if (!moto) return ctx.skip();
+    if (!moto.server) return ctx.skip();
     const work = mkdtempSync(join(dir, 'write-'));
     const config = join(work, 'hpc-ha.yaml');
     const original = readFileSync(`${EXAMPLES}/cn-north-1.yaml`, 'utf8');
     writeFileSync(config, original);
     const r = await runCli(['secret', 'create', '--name', 'lab/efadmin', '--write-config', '-c', config], {
       input: PASSWORD,
-      env: motoEnv(moto.endpoint, 'us-east-1'), // the config's region wins over AWS_REGION
+      env: motoEnv(moto.server.endpoint, 'us-east-1'), // the config's region wins over AWS_REGION
       cwd: work,
     });
     expect(r.code).toBe(0);
@@ -74,8 +63,8 @@ describe('hpc-ha secret create (against moto_server)', () => {
   });
 
   it('a weak password is refused with every reason, nothing created, exit 2', async (ctx) => {
-    if (!moto) return ctx.skip();
-    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'password1\n', env: motoEnv(moto.endpoint) });
+    if (!moto.server) return ctx.skip();
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'password1\n', env: motoEnv(moto.server.endpoint) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the password is too weak: it has 9 characters; at least 12 are needed; it needs at least one special character');
     expect(r.stderr).not.toContain('password1');
@@ -83,11 +72,11 @@ describe('hpc-ha secret create (against moto_server)', () => {
   });
 
   it('refuses several lines or nothing on stdin, exit 2', async (ctx) => {
-    if (!moto) return ctx.skip();
-    const two = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: `${PASSWORD}\n${PASSWORD}\n`, env: motoEnv(moto.endpoint) });
+    if (!moto.server) return ctx.skip();
+    const two = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: `${PASSWORD}\n${PASSWORD}\n`, env: motoEnv(moto.server.endpoint) });
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('more than one line');
-    const none = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: '', env: motoEnv(moto.endpoint) });
+    const none = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: '', env: motoEnv(moto.server.endpoint) });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no password on stdin');
   });
@@ -99,8 +88,8 @@ describe('hpc-ha secret create (against moto_server)', () => {
   });
 
   it('an existing secret of that name is a failure with a way out, exit 1', async (ctx) => {
-    if (!moto) return ctx.skip();
-    const env = motoEnv(moto.endpoint);
+    if (!moto.server) return ctx.skip();
+    const env = motoEnv(moto.server.endpoint);
     expect((await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env })).code).toBe(0);
     const again = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env });
     expect(again.code).toBe(1);

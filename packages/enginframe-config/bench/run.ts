@@ -3,31 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { bootstrapSql, renderEfinstallConfig, renderEfSlurmConf, renderPortalBootstrap } from '../src/index.js';
 import { efinstallSpec, portalSpec, tokenSpec } from '../test/support/specs.js';
+import { perCall } from '../../../tools/bench/per-call.mjs';
 
 const RUNS = 7;
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Median over RUNS samples of the mean µs per call over a batch long enough (~50 ms) to dwarf timer resolution. */
-function perCall(fn: () => unknown): { median: number; min: number; max: number; runs: number } {
-  let batch = 1;
-  for (let t = 0; t < 50; batch *= 2) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    t = performance.now() - t0;
-  }
-  const samples: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    samples.push(((performance.now() - t0) * 1000) / batch);
-  }
-  samples.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return { median: round(samples[Math.floor(RUNS / 2)]!), min: round(samples[0]!), max: round(samples[RUNS - 1]!), runs: RUNS };
-}
 
 const node1 = portalSpec();
 const tokens = tokenSpec();
@@ -45,8 +26,8 @@ const cases: [string, () => unknown, unknown][] = [
 ];
 
 const figures = cases.map(([name, fn, spec]) => {
-  const floor = perCall(() => JSON.stringify(spec));
-  const s = perCall(fn);
+  const floor = perCall(() => JSON.stringify(spec), RUNS);
+  const s = perCall(fn, RUNS);
   return { name: `${name} per call`, unit: 'µs', ...s, floor: floor.median, floorName: 'JSON.stringify(spec)', ratio: Math.round((s.median / floor.median) * 10) / 10 };
 });
 

@@ -7,22 +7,16 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import * as shared from '../../../tools/bench/per-call.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 7;
 const BUDGET_BYTES = 1024 * 1024;
 const BUDGET_IMPORT_MS = 150;
 
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median: round(median), min: round(sorted[0]), max: round(sorted.at(-1)), runs: samples.length };
-}
-
-function round(n) {
-  return Math.round(n * 10) / 10;
-}
+/** Figures in ms and µs, to one decimal. */
+const stats = (samples) => shared.stats(samples, 1);
+const round = (n) => shared.round(n, 1);
 
 /** Time of `await import(url)` in a fresh node process (what a Lambda cold start pays for our code). */
 function coldImportMs(url) {

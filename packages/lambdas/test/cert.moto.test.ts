@@ -9,36 +9,21 @@ import {
   ImportCertificateCommand,
   ListTagsForCertificateCommand,
 } from '@aws-sdk/client-acm';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startMoto, type MotoServer } from '../../../tools/test-harness/moto.js';
+import { beforeAll, expect, it } from 'vitest';
 import { isComplete, onEvent } from '../src/cert/handler.js';
 import { generateSelfSigned } from '../src/cert/generate.js';
-import { useAwsEndpoint, TEST_REGION } from './support/aws-env.js';
+import { TEST_REGION } from './support/aws-env.js';
 import { completeEvent, createEvent, deleteEvent, updateEvent } from './support/events.js';
-import { captureLogs } from './support/logs.js';
+import { useMotoSuite } from './support/moto-suite.js';
 import { describeWith } from './support/tools.js';
 
 const ALB = 'internal-hpcha-alb-1234567890.cn-north-1.elb.amazonaws.com.cn';
 
 describeWith('moto_server', 'openssl')('cert handler against moto_server (ACM)', () => {
-  let moto: MotoServer;
-  let restoreEnv: () => void;
+  const { logs } = useMotoSuite();
   let acm: ACMClient;
-  let logs: ReturnType<typeof captureLogs>;
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    restoreEnv = useAwsEndpoint(moto.endpoint);
+  beforeAll(() => {
     acm = new ACMClient({ region: TEST_REGION });
-    logs = captureLogs();
-  });
-  afterAll(async () => {
-    logs?.restore();
-    restoreEnv?.();
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
   });
 
   async function pemOf(arn: string): Promise<string> {

@@ -7,36 +7,22 @@ import {
   ListSecretVersionIdsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startMoto, type MotoServer } from '../../../tools/test-harness/moto.js';
+import { beforeAll, expect, it } from 'vitest';
 import { onEvent } from '../src/munge-key/handler.js';
-import { TEST_REGION, useAwsEndpoint } from './support/aws-env.js';
+import { TEST_REGION } from './support/aws-env.js';
 import { createEvent, deleteEvent, updateEvent } from './support/events.js';
-import { captureLogs } from './support/logs.js';
+import { useMotoSuite } from './support/moto-suite.js';
 import { describeWith } from './support/tools.js';
 
 describeWith('moto_server')('munge-key handler against moto_server (Secrets Manager)', () => {
-  let moto: MotoServer;
-  let restoreEnv: () => void;
+  const { logs } = useMotoSuite();
   let sm: SecretsManagerClient;
-  let logs: ReturnType<typeof captureLogs>;
   /** Every key value a test saw, to prove afterwards that none reached a log line or an answer. */
   const seenKeys: string[] = [];
   const answers: string[] = [];
 
-  beforeAll(async () => {
-    moto = await startMoto();
-    restoreEnv = useAwsEndpoint(moto.endpoint);
+  beforeAll(() => {
     sm = new SecretsManagerClient({ region: TEST_REGION });
-    logs = captureLogs();
-  });
-  afterAll(async () => {
-    logs?.restore();
-    restoreEnv?.();
-    await moto?.stop();
-  });
-  beforeEach(async () => {
-    await moto.reset();
   });
 
   /** A secret as the infra stack makes it: no value at all until the handler writes one. */

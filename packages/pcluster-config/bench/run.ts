@@ -4,39 +4,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import { renderClusterConfig, validateClusterConfig } from '../src/index.js';
 import { EXAMPLES } from '../test/fixtures/example-specs.js';
+import { perCall } from '../../../tools/bench/per-call.mjs';
 
 const RUNS = 7;
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  runs: number;
-}
-
-/** Median over RUNS samples of the mean µs per call over a batch long enough (~50 ms) to dwarf timer resolution. */
-function perCall(fn: () => unknown): Stats {
-  let batch = 1;
-  for (let t = 0; t < 50; batch *= 2) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    t = performance.now() - t0;
-  }
-  const samples: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) fn();
-    samples.push(((performance.now() - t0) * 1000) / batch);
-  }
-  samples.sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return { median: round(samples[Math.floor(RUNS / 2)]!), min: round(samples[0]!), max: round(samples[RUNS - 1]!), runs: RUNS };
-}
 
 const example = EXAMPLES[0]!.specs[0];
 const fiftyQueues = {
@@ -73,8 +47,8 @@ const cases: { name: string; fn: () => unknown; floorName: string; floor: () => 
 ];
 
 const figures = cases.map((c) => {
-  const s = perCall(c.fn);
-  const floor = perCall(c.floor).median;
+  const s = perCall(c.fn, RUNS);
+  const floor = perCall(c.floor, RUNS).median;
   return { name: c.name, unit: 'µs/call', ...s, floor, floorName: c.floorName, ratio: Math.round((s.median / floor) * 10) / 10 };
 });
 

@@ -11,16 +11,9 @@ import {
   type Tag,
 } from '@aws-sdk/client-acm';
 import { awsCall } from '../runtime/aws-call.js';
-import { Deadline, type InvocationContext } from '../runtime/deadline.js';
-import { AwsCallError, errorName, isRetryableAwsError } from '../runtime/errors.js';
-import { createLogger, type Logger } from '../runtime/log.js';
-import {
-  requestFields,
-  type IsCompleteRequest,
-  type IsCompleteResponse,
-  type OnEventRequest,
-  type OnEventResponse,
-} from '../runtime/provider.js';
+import { AwsCallError, errorName, isDeferrable } from '../runtime/errors.js';
+import { deleteWaiter, onEventHandler, type HandlerContext } from '../runtime/handler.js';
+import type { OnEventRequest, OnEventResponse } from '../runtime/provider.js';
 import { CERT_ATTRIBUTES, CERT_DEFAULTS, CERT_PROPERTIES } from '../properties.js';
 import { PropertyErrors } from '../runtime/props.js';
 import { commonNameFor, generateSelfSigned } from './generate.js';
@@ -47,23 +40,13 @@ const IN_USE = 'ResourceInUseException';
 /** Field carried from onEvent to isComplete (top level, not Data, so it never becomes an attribute). */
 const WAIT_STARTED_AT = 'HpcHaWaitStartedAt';
 
-interface Ctx {
-  log: Logger;
-  deadline: Deadline;
-}
-
 /**
  * Create → a new self-signed certificate imported into ACM (physical id = its ARN).
  * Update → a new certificate when the name, key type or validity changed (CloudFormation then
  * deletes the old one); otherwise the tags are brought up to date on the same certificate.
  * Delete → deleted when no load balancer uses it any more; isComplete waits for that.
  */
-export async function onEvent(event: OnEventRequest, context?: InvocationContext): Promise<OnEventResponse> {
-  const ctx: Ctx = {
-    log: createLogger({ handler: 'cert', ...requestFields(event) }),
-    deadline: Deadline.fromContext(context, ON_EVENT_BUDGET_MS),
-  };
-  ctx.log.info('onEvent');
+export const onEvent = onEventHandler('cert', ON_EVENT_BUDGET_MS, async (event, ctx): Promise<OnEventResponse> => {
   switch (event.RequestType) {
     case 'Create': {
       const props = parseCertProps(event.ResourceProperties);
@@ -102,46 +85,35 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
       return { PhysicalResourceId: arn, [WAIT_STARTED_AT]: new Date().toISOString() };
     }
   }
-}
+});
 
 /** Create and Update are done when onEvent returns; Delete waits until the certificate is gone. */
-export async function isComplete(event: IsCompleteRequest, context?: InvocationContext): Promise<IsCompleteResponse> {
-  if (event.RequestType !== 'Delete') return { IsComplete: true };
-  const arn = event.PhysicalResourceId;
-  if (!isCertificateArn(arn)) return { IsComplete: true };
-  const ctx: Ctx = {
-    log: createLogger({ handler: 'cert', phase: 'isComplete', ...requestFields(event) }),
-    deadline: Deadline.fromContext(context, IS_COMPLETE_BUDGET_MS),
-  };
-  const waitLimitS = deleteWaitSeconds(event.ResourceProperties);
-  const startedRaw = (event as Record<string, unknown>)[WAIT_STARTED_AT];
-  const started = typeof startedRaw === 'string' ? Date.parse(startedRaw) : NaN;
-  const waitedMs = Number.isNaN(started) ? 0 : Date.now() - started;
+export const isComplete = deleteWaiter(
+  { handler: 'cert', budgetMs: IS_COMPLETE_BUDGET_MS, deferredFields: (event) => ({ certificateArn: event.PhysicalResourceId }) },
+  async (event, ctx) => {
+    const arn = event.PhysicalResourceId;
+    if (!isCertificateArn(arn)) return { IsComplete: true };
+    const waitLimitS = deleteWaitSeconds(event.ResourceProperties);
+    const startedRaw = (event as Record<string, unknown>)[WAIT_STARTED_AT];
+    const started = typeof startedRaw === 'string' ? Date.parse(startedRaw) : NaN;
+    const waitedMs = Number.isNaN(started) ? 0 : Date.now() - started;
 
-  let outcome: DeleteOutcome;
-  try {
-    outcome = await tryDelete(arn, ctx);
-  } catch (error) {
-    // Throttling that outlasted this poll's retries: the next poll tries again.
-    if (isDeferrable(error)) {
-      ctx.log.warn('poll deferred', { certificateArn: arn, error: error.causeName });
-      return { IsComplete: false };
+    // Throttling that outlasts this poll's retries defers to the next poll (see deleteWaiter).
+    const outcome = await tryDelete(arn, ctx);
+    if (outcome.state !== 'in-use') {
+      ctx.log.info('certificate gone', { certificateArn: arn, outcome: outcome.state });
+      return { IsComplete: true };
     }
-    throw error;
-  }
-  if (outcome.state !== 'in-use') {
-    ctx.log.info('certificate gone', { certificateArn: arn, outcome: outcome.state });
-    return { IsComplete: true };
-  }
-  if (waitedMs > waitLimitS * 1000) {
-    throw new Error(
-      `Certificate ${arn} is still in use by ${outcome.inUseBy.join(', ') || 'another resource'} after ` +
-        `${Math.round(waitedMs / 1000)} s (limit ${waitLimitS} s); detach it from the listener, then retry the stack operation`,
-    );
-  }
-  ctx.log.info('certificate still in use; waiting', { certificateArn: arn, inUseBy: outcome.inUseBy, waitedMs });
-  return { IsComplete: false };
-}
+    if (waitedMs > waitLimitS * 1000) {
+      throw new Error(
+        `Certificate ${arn} is still in use by ${outcome.inUseBy.join(', ') || 'another resource'} after ` +
+          `${Math.round(waitedMs / 1000)} s (limit ${waitLimitS} s); detach it from the listener, then retry the stack operation`,
+      );
+    }
+    ctx.log.info('certificate still in use; waiting', { certificateArn: arn, inUseBy: outcome.inUseBy, waitedMs });
+    return { IsComplete: false };
+  },
+);
 
 /** Read leniently: a Delete must not fail on properties that once were good enough to create it. */
 function deleteWaitSeconds(raw: Readonly<Record<string, unknown>> | undefined): number {
@@ -164,7 +136,7 @@ function requestToken(event: OnEventRequest): string {
     .slice(0, 40);
 }
 
-async function issue(props: CertProps, event: OnEventRequest, ctx: Ctx): Promise<string> {
+async function issue(props: CertProps, event: OnEventRequest, ctx: HandlerContext): Promise<string> {
   const token = requestToken(event);
   const existing = await findByToken(props.domainName, token, ctx);
   if (existing) {
@@ -203,7 +175,7 @@ async function issue(props: CertProps, event: OnEventRequest, ctx: Ctx): Promise
   return arn;
 }
 
-async function findByToken(domainName: string, token: string, ctx: Ctx): Promise<string | undefined> {
+async function findByToken(domainName: string, token: string, ctx: HandlerContext): Promise<string | undefined> {
   const names = new Set([domainName, commonNameFor(domainName)]);
   let nextToken: string | undefined;
   do {
@@ -231,7 +203,7 @@ async function findByToken(domainName: string, token: string, ctx: Ctx): Promise
 }
 
 /** The certificate's tags, or undefined when it no longer exists. */
-async function listTags(arn: string, ctx: Ctx): Promise<Tag[] | undefined> {
+async function listTags(arn: string, ctx: HandlerContext): Promise<Tag[] | undefined> {
   try {
     const result = await awsCall(
       'ACM ListTagsForCertificate',
@@ -245,11 +217,11 @@ async function listTags(arn: string, ctx: Ctx): Promise<Tag[] | undefined> {
   }
 }
 
-async function exists(arn: string, ctx: Ctx): Promise<boolean> {
+async function exists(arn: string, ctx: HandlerContext): Promise<boolean> {
   return (await describe(arn, ctx)) !== undefined;
 }
 
-async function describe(arn: string, ctx: Ctx): Promise<{ inUseBy: string[] } | undefined> {
+async function describe(arn: string, ctx: HandlerContext): Promise<{ inUseBy: string[] } | undefined> {
   try {
     const result = await awsCall(
       'ACM DescribeCertificate',
@@ -263,7 +235,7 @@ async function describe(arn: string, ctx: Ctx): Promise<{ inUseBy: string[] } | 
   }
 }
 
-async function syncTags(arn: string, wanted: Tag[], ctx: Ctx): Promise<void> {
+async function syncTags(arn: string, wanted: Tag[], ctx: HandlerContext): Promise<void> {
   const current = ((await listTags(arn, ctx)) ?? []).filter((tag) => !tag.Key?.startsWith(OWN_TAG_PREFIX));
   const wantedByKey = new Map(wanted.map((tag) => [tag.Key, tag.Value ?? '']));
   const stale = current.filter((tag) => !wantedByKey.has(tag.Key));
@@ -286,7 +258,7 @@ async function syncTags(arn: string, wanted: Tag[], ctx: Ctx): Promise<void> {
 
 type DeleteOutcome = { state: 'deleted' } | { state: 'not-found' } | { state: 'in-use'; inUseBy: string[] };
 
-async function tryDelete(arn: string, ctx: Ctx): Promise<DeleteOutcome> {
+async function tryDelete(arn: string, ctx: HandlerContext): Promise<DeleteOutcome> {
   const described = await describe(arn, ctx);
   if (!described) return { state: 'not-found' };
   // ACM refuses to delete a certificate that a listener still references; asking first keeps
@@ -304,11 +276,6 @@ async function tryDelete(arn: string, ctx: Ctx): Promise<DeleteOutcome> {
     if (causeName(error) === IN_USE) return { state: 'in-use', inUseBy: [] };
     throw error;
   }
-}
-
-/** A failure that only says "not now": throttling or a transient fault that outlasted the retries. */
-function isDeferrable(error: unknown): error is AwsCallError {
-  return error instanceof AwsCallError && isRetryableAwsError(error.cause);
 }
 
 function causeName(error: unknown): string {

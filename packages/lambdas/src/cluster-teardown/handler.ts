@@ -6,17 +6,10 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { awsCall } from '../runtime/aws-call.js';
-import { Deadline, type InvocationContext } from '../runtime/deadline.js';
-import { AwsCallError, errorMessage, isRetryableAwsError } from '../runtime/errors.js';
+import { AwsCallError, errorMessage } from '../runtime/errors.js';
+import { deleteWaiter, onEventHandler, type HandlerContext } from '../runtime/handler.js';
 import { PropertyErrors } from '../runtime/props.js';
-import { createLogger, type Logger } from '../runtime/log.js';
-import {
-  requestFields,
-  type IsCompleteRequest,
-  type IsCompleteResponse,
-  type OnEventRequest,
-  type OnEventResponse,
-} from '../runtime/provider.js';
+import type { OnEventResponse } from '../runtime/provider.js';
 import { CLUSTER_TEARDOWN_ATTRIBUTES, CLUSTER_TEARDOWN_DEFAULTS, CLUSTER_TEARDOWN_PROPERTIES } from '../properties.js';
 import { parseTeardownProps, stackNameFor, type TeardownProps } from './props.js';
 
@@ -43,23 +36,13 @@ interface TeardownState {
   stacks: TrackedStack[];
 }
 
-interface Ctx {
-  log: Logger;
-  deadline: Deadline;
-}
-
 /**
  * Create/Update → record the cluster names (physical id = the names, comma-separated).
  * Delete → delete each cluster's CloudFormation stack that exists; isComplete waits until all are
  * DELETE_COMPLETE or gone, asks once more for a stack that ends DELETE_FAILED, and then fails with
  * that stack's status reason.
  */
-export async function onEvent(event: OnEventRequest, context?: InvocationContext): Promise<OnEventResponse> {
-  const ctx: Ctx = {
-    log: createLogger({ handler: 'cluster-teardown', ...requestFields(event) }),
-    deadline: Deadline.fromContext(context, ON_EVENT_BUDGET_MS),
-  };
-  ctx.log.info('onEvent');
+export const onEvent = onEventHandler('cluster-teardown', ON_EVENT_BUDGET_MS, async (event, ctx): Promise<OnEventResponse> => {
   if (event.RequestType !== 'Delete') {
     const props = parseTeardownProps(event.ResourceProperties);
     const stackNames = props.clusterNames.map((name) => stackNameFor(name, props.major));
@@ -99,31 +82,19 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
   }
   ctx.log.info('teardown started', { stacks: state.stacks });
   return { PhysicalResourceId: event.PhysicalResourceId, [STATE_FIELD]: JSON.stringify(state) };
-}
+});
 
-export async function isComplete(event: IsCompleteRequest, context?: InvocationContext): Promise<IsCompleteResponse> {
-  if (event.RequestType !== 'Delete') return { IsComplete: true };
-  const ctx: Ctx = {
-    log: createLogger({ handler: 'cluster-teardown', phase: 'isComplete', ...requestFields(event) }),
-    deadline: Deadline.fromContext(context, IS_COMPLETE_BUDGET_MS),
-  };
+export const isComplete = deleteWaiter({ handler: 'cluster-teardown', budgetMs: IS_COMPLETE_BUDGET_MS }, async (event, ctx) => {
   const state = readState((event as Record<string, unknown>)[STATE_FIELD]);
   if (!state || state.stacks.length === 0) return { IsComplete: true };
   const maxWaitSeconds = maxWait(event.ResourceProperties);
   const waitedMs = Date.now() - Date.parse(state.startedAt);
 
+  // Throttling that outlasts this poll's retries defers to the next poll (see deleteWaiter).
   const pending: string[] = [];
-  try {
-    for (const tracked of state.stacks) {
-      const status = await pollStack(tracked, state, ctx);
-      if (status !== 'gone') pending.push(`${tracked.name} (${status})`);
-    }
-  } catch (error) {
-    if (error instanceof AwsCallError && isRetryableAwsError(error.cause)) {
-      ctx.log.warn('poll deferred', { error: error.causeName });
-      return { IsComplete: false };
-    }
-    throw error;
+  for (const tracked of state.stacks) {
+    const status = await pollStack(tracked, state, ctx);
+    if (status !== 'gone') pending.push(`${tracked.name} (${status})`);
   }
   if (pending.length === 0) {
     ctx.log.info('all cluster stacks deleted', { stacks: state.stacks.map((s) => s.name) });
@@ -136,7 +107,7 @@ export async function isComplete(event: IsCompleteRequest, context?: InvocationC
   }
   ctx.log.info('waiting for cluster stacks', { pending, waitedMs });
   return { IsComplete: false };
-}
+});
 
 function readState(raw: unknown): TeardownState | undefined {
   if (typeof raw !== 'string') return undefined;
@@ -159,7 +130,7 @@ function maxWait(raw: Readonly<Record<string, unknown>> | undefined): number {
 }
 
 /** 'gone' when deleted; otherwise the stack's current status. Retries or fails a DELETE_FAILED stack. */
-async function pollStack(tracked: TrackedStack, state: TeardownState, ctx: Ctx): Promise<string> {
+async function pollStack(tracked: TrackedStack, state: TeardownState, ctx: HandlerContext): Promise<string> {
   // By stack id: a deleted stack stays describable (DELETE_COMPLETE), and a new stack that reuses the name is not confused with it.
   const stack = await describeStack(tracked.id, ctx);
   const status = stack?.StackStatus;
@@ -184,7 +155,7 @@ async function pollStack(tracked: TrackedStack, state: TeardownState, ctx: Ctx):
   return status ?? 'UNKNOWN';
 }
 
-async function describeStack(nameOrId: string, ctx: Ctx): Promise<Stack | undefined> {
+async function describeStack(nameOrId: string, ctx: HandlerContext): Promise<Stack | undefined> {
   try {
     const result = await awsCall(
       'CloudFormation DescribeStacks',
@@ -201,7 +172,7 @@ async function describeStack(nameOrId: string, ctx: Ctx): Promise<Stack | undefi
   }
 }
 
-async function deleteStack(tracked: TrackedStack, ctx: Ctx): Promise<void> {
+async function deleteStack(tracked: TrackedStack, ctx: HandlerContext): Promise<void> {
   await awsCall(
     'CloudFormation DeleteStack',
     (abortSignal) => cfn.send(new DeleteStackCommand({ StackName: tracked.id }), { abortSignal }),
@@ -211,7 +182,7 @@ async function deleteStack(tracked: TrackedStack, ctx: Ctx): Promise<void> {
 }
 
 /** DELETE_FAILED events of the stack itself since the teardown began (newest first, so stop at older ones). */
-async function countDeleteFailures(tracked: TrackedStack, since: string, ctx: Ctx): Promise<number> {
+async function countDeleteFailures(tracked: TrackedStack, since: string, ctx: HandlerContext): Promise<number> {
   const sinceMs = Date.parse(since);
   let count = 0;
   let nextToken: string | undefined;

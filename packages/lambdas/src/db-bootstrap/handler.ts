@@ -1,9 +1,10 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { bootstrapSql } from '@hpc-ha/enginframe-config';
 import type { Connection } from 'mysql2/promise';
-import { Deadline, type InvocationContext } from '../runtime/deadline.js';
-import { createLogger, type Logger } from '../runtime/log.js';
-import { requestFields, type OnEventRequest, type OnEventResponse } from '../runtime/provider.js';
+import { Deadline } from '../runtime/deadline.js';
+import { onEventHandler } from '../runtime/handler.js';
+import type { Logger } from '../runtime/log.js';
+import type { OnEventRequest, OnEventResponse } from '../runtime/provider.js';
 import { DB_BOOTSTRAP_ATTRIBUTES } from '../properties.js';
 import { connectWithRetry, mysqlErrorText, redactSql } from './connect.js';
 import { parseDbProps, type DbProps } from './props.js';
@@ -30,10 +31,7 @@ interface Target {
  * Delete: leaves the data alone, unless the deployment is disposable (then drops both, best effort).
  * Physical id: `mysql://<host>:<port>/<database>`.
  */
-export async function onEvent(event: OnEventRequest, context?: InvocationContext): Promise<OnEventResponse> {
-  const log = createLogger({ handler: 'db-bootstrap', ...requestFields(event) });
-  const deadline = Deadline.fromContext(context, INVOCATION_BUDGET_MS);
-  log.info('onEvent');
+export const onEvent = onEventHandler('db-bootstrap', INVOCATION_BUDGET_MS, async (event, { log, deadline }) => {
   if (event.RequestType === 'Delete') return onDelete(event, deadline, log);
 
   const props = parseDbProps(event.ResourceProperties);
@@ -62,7 +60,7 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
       [DB_BOOTSTRAP_ATTRIBUTES.userName]: target.app.username,
     },
   };
-}
+});
 
 function physicalId(host: string, port: number, database: string): string {
   return `mysql://${host}:${port}/${database}`;

@@ -7,10 +7,8 @@ import {
   type DescribeSecretResponse,
 } from '@aws-sdk/client-secrets-manager';
 import { awsCall } from '../runtime/aws-call.js';
-import { Deadline, type InvocationContext } from '../runtime/deadline.js';
 import { AwsCallError } from '../runtime/errors.js';
-import { createLogger, type Logger } from '../runtime/log.js';
-import { requestFields, type OnEventRequest, type OnEventResponse } from '../runtime/provider.js';
+import { onEventHandler, type HandlerContext } from '../runtime/handler.js';
 import { MUNGE_KEY_ATTRIBUTES, MUNGE_KEY_BYTES } from '../properties.js';
 import { mungeKeyProblem, newMungeKey } from './key.js';
 import { parseMungeKeyProps, type MungeKeyProps } from './props.js';
@@ -23,11 +21,6 @@ const ON_EVENT_BUDGET_MS = 60_000;
 const CURRENT = 'AWSCURRENT';
 const NOT_FOUND = 'ResourceNotFoundException';
 
-interface Ctx {
-  log: Logger;
-  deadline: Deadline;
-}
-
 type Outcome = 'kept' | 'written' | 'rotated';
 
 /**
@@ -36,12 +29,7 @@ type Outcome = 'kept' | 'written' | 'rotated';
  * new one) or the secret holds no valid key (then a first one). Delete → nothing: the secret's own removal policy
  * decides what happens to it. Physical id: the secret's ARN. The key is never logged nor returned.
  */
-export async function onEvent(event: OnEventRequest, context?: InvocationContext): Promise<OnEventResponse> {
-  const ctx: Ctx = {
-    log: createLogger({ handler: 'munge-key', ...requestFields(event) }),
-    deadline: Deadline.fromContext(context, ON_EVENT_BUDGET_MS),
-  };
-  ctx.log.info('onEvent');
+export const onEvent = onEventHandler('munge-key', ON_EVENT_BUDGET_MS, async (event, ctx) => {
   if (event.RequestType === 'Delete') {
     ctx.log.info('Delete leaves the secret and its key alone (the secret\'s removal policy governs it)');
     return { PhysicalResourceId: event.PhysicalResourceId };
@@ -51,7 +39,7 @@ export async function onEvent(event: OnEventRequest, context?: InvocationContext
   const { arn, outcome, versionId } = await ensureKey(props.secretId, rotate, ctx);
   ctx.log.info(`munge key ${outcome}`, { secretArn: arn, versionId, outcome });
   return { PhysicalResourceId: arn, Data: { [MUNGE_KEY_ATTRIBUTES.secretArn]: arn } };
-}
+});
 
 /** Only a token that changed asks for a new key; unreadable old properties (a failed Create) never do. */
 function rotationRequested(props: MungeKeyProps, oldRaw: Readonly<Record<string, unknown>> | undefined): boolean {
@@ -62,7 +50,7 @@ function rotationRequested(props: MungeKeyProps, oldRaw: Readonly<Record<string,
   }
 }
 
-async function ensureKey(secretId: string, rotate: boolean, ctx: Ctx): Promise<{ arn: string; outcome: Outcome; versionId?: string }> {
+async function ensureKey(secretId: string, rotate: boolean, ctx: HandlerContext): Promise<{ arn: string; outcome: Outcome; versionId?: string }> {
   const described = await awsCall(
     'Secrets Manager DescribeSecret',
     (abortSignal) => secrets.send(new DescribeSecretCommand({ SecretId: secretId }), { abortSignal }),
@@ -94,7 +82,7 @@ function currentVersionOf(described: DescribeSecretResponse): string | undefined
 }
 
 /** Undefined when the current value is a usable key; otherwise why not (in words that never quote the value). */
-async function currentKeyProblem(arn: string, ctx: Ctx): Promise<string | undefined> {
+async function currentKeyProblem(arn: string, ctx: HandlerContext): Promise<string | undefined> {
   try {
     const value = await awsCall(
       'Secrets Manager GetSecretValue',
@@ -113,7 +101,7 @@ async function currentKeyProblem(arn: string, ctx: Ctx): Promise<string | undefi
  * One key and one request token for every attempt: a retry after a lost answer is the same request to Secrets
  * Manager (which ignores a repeated token with the same value) instead of a second, different key.
  */
-async function writeKey(arn: string, ctx: Ctx): Promise<string | undefined> {
+async function writeKey(arn: string, ctx: HandlerContext): Promise<string | undefined> {
   const request = { SecretId: arn, SecretString: newMungeKey(), ClientRequestToken: randomUUID() };
   const result = await awsCall(
     'Secrets Manager PutSecretValue',

@@ -78,3 +78,8 @@ export class AwsCallError extends Error {
     super(`${call} failed: ${causeName}: ${reason}`, options);
   }
 }
+
+/** A failure that only says "not now": throttling or a transient fault that outlasted the retries. */
+export function isDeferrable(error: unknown): error is AwsCallError {
+  return error instanceof AwsCallError && isRetryableAwsError(error.cause);
+}
