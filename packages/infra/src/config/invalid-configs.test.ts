@@ -59,6 +59,7 @@ const cases: Case[] = [
   { name: 'http installer URL', yaml: edit({ 11: '    uri: http://example.com/enginframe.jar' }), path: 'portal.installer.uri', line: 11, column: 10, message: /must start with s3:\/\/ or https:\/\// },
   { name: 'installer that does not say its EnginFrame build', yaml: edit({ 11: '    uri: s3://artifacts-bucket/enginframe-latest.jar' }), path: 'portal.installer.uri', line: 11, message: /name the file enginframe-<version>.jar .* or set portal.installer.version/ },
   { name: 'explicit EnginFrame build that is not one', yaml: edit({ 12: `    sha256: ${SHA}\n    version: latest` }), path: 'portal.installer.version', line: 13, column: 14, message: /not an EnginFrame build such as 2021.0-r1667/ },
+  { name: 'EnginFrame release line without a known component list', yaml: edit({ 12: `    sha256: ${SHA}\n    version: 2024.0-r1780` }), path: 'portal.installer.version', line: 13, message: /release line 2024.0, .* supported: 2021.0/ },
   { name: 'S3 URI without a key', yaml: edit({ 11: '    uri: s3://artifacts-bucket' }), path: 'portal.installer.uri', line: 11, message: /names no object/ },
   { name: 'invalid bucket name', yaml: edit({ 11: '    uri: s3://Artifacts_Bucket/enginframe.jar' }), path: 'portal.installer.uri', line: 11, message: /not a valid S3 bucket name/ },
   { name: 'global S3 endpoint in China', yaml: edit({ 14: '    uri: https://bucket.s3.us-east-1.amazonaws.com/mysql.jar' }), path: 'portal.jdbcDriver.uri', line: 14, message: /another AWS partition/ },

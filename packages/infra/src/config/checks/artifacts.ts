@@ -1,3 +1,4 @@
+import { INTRO_TARGETS, releaseLine } from '@hpc-ha/enginframe-config/intro-targets';
 import type { PathSegment } from '../paths.js';
 import type { RegionProfile } from '../region-profile.js';
 import type { DeploymentConfigFile } from '../schema.js';
@@ -60,6 +61,15 @@ function checkEnginframeVersion(c: DeploymentConfigFile, r: Report): void {
     r.error(
       ['portal', 'installer', 'uri'],
       'does not say which EnginFrame build it is: name the file enginframe-<version>.jar as NICE publishes it (e.g. enginframe-2021.0-r1667.jar), or set portal.installer.version',
+    );
+    return;
+  }
+  // The unattended install needs the installer's component list, which is known per release line.
+  const version = enginframeVersion(c);
+  if (version !== undefined && ENGINFRAME_VERSION.test(version) && !Object.hasOwn(INTRO_TARGETS, releaseLine(version))) {
+    r.error(
+      given !== undefined ? ['portal', 'installer', 'version'] : ['portal', 'installer', 'uri'],
+      `EnginFrame ${version} is of release line ${releaseLine(version)}, whose unattended-install component list hpc-ha does not know; supported: ${Object.keys(INTRO_TARGETS).join(', ')}`,
     );
   }
 }
