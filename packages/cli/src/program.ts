@@ -26,6 +26,12 @@ function lazy<O>(state: { exitCode: ExitCode }, load: () => Promise<Handler<O>>)
     const cmd = params[params.length - 1] as Command;
     const opts = cmd.optsWithGlobals<O & GlobalFlags>();
     const ui = createUi({ quiet: opts.quiet === true, color: opts.color !== false });
+    // The prompts colour through node:util styleText, which knows neither --no-color nor that NO_COLOR beats
+    // FORCE_COLOR here: tell it through the environment, so prompts and messages agree.
+    if (!ui.color) {
+      process.env['NO_COLOR'] = '1';
+      delete process.env['FORCE_COLOR'];
+    }
     if (opts.quiet === true) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
     const args = cmd.args;
     try {

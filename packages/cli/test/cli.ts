@@ -29,7 +29,8 @@ export const NO_AWS = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
-function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+/** The environment of a child `hpc-ha`: the runner's, minus AWS, colour and vitest variables, plus `extra` (undefined deletes). */
+export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith('AWS_') || k === 'NO_COLOR' || k === 'FORCE_COLOR' || k === 'HPC_HA_CONFIG' || k.startsWith('VITEST') || k === 'NODE_OPTIONS') continue;
