@@ -17,6 +17,10 @@ for (const pkg of readdirSync(root)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
+  // A file that fails before its tests run (a beforeAll, an import) has no failed test: count it as one failure.
+  for (const file of r.testResults ?? []) {
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')) failed += 1;
+  }
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
 }
 if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);

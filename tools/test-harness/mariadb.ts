@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onFreePort, startServer } from './process.js';
@@ -65,6 +65,9 @@ async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
   const dataDir = join(dir, 'data');
   const socket = join(dir, 'mysqld.sock');
   const errorLog = join(dir, 'error.log');
+  // A private tmpdir: servers bootstrapped at the same time (two packages' tests) must not share /tmp temp tables.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
 
   const install = spawnSync(
@@ -76,7 +79,7 @@ async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
       '--auth-root-authentication-method=normal',
       '--skip-test-db',
     ],
-    { encoding: 'utf8', timeout: 60_000 },
+    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TMPDIR: tmp } },
   );
   if (install.status !== 0) {
     cleanup();
@@ -94,6 +97,7 @@ async function startOnce(bins: Binaries, port: number): Promise<MariaDbServer> {
       `--socket=${socket}`,
       `--pid-file=${join(dir, 'mysqld.pid')}`,
       `--log-error=${errorLog}`,
+      `--tmpdir=${tmp}`,
       '--skip-name-resolve',
       '--skip-log-bin',
       '--innodb-buffer-pool-size=32M',
