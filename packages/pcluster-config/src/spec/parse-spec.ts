@@ -1,23 +1,24 @@
 import { formatPath } from '../issues.js';
-import { createAjv, type ValidateFunction } from '../validate/ajv.js';
+import type { SchemaValidator } from '../validate/ajv.js';
+import { validate as validateGenerated } from '../generated/validate-cluster-spec.js';
 import { schemaIssue } from '../validate/schema-issues.js';
 import { partitionOf } from '../validate/tags-partition.js';
 import { isDeployTimeValue } from '../deploy-time.js';
-import { ClusterSpecSchema, type ClusterSpec, type Partition, type ResolvedClusterSpec } from './cluster-spec.js';
+import type { ClusterSpec, Partition, ResolvedClusterSpec } from './cluster-spec.js';
 import { ClusterSpecError } from './errors.js';
 import { specProblems } from './semantic.js';
 
-let compiled: ValidateFunction | undefined;
+/** ajv's standalone validator for ClusterSpecSchema with defaults, generated at build time (validate/codegen.ts). */
+const validate = validateGenerated as SchemaValidator;
 
 /**
  * Validate a ClusterSpec and fill its defaults. The caller's object is not modified. Throws one ClusterSpecError
  * listing every problem with its path.
  */
 export function parseClusterSpec(input: ClusterSpec | unknown): ResolvedClusterSpec {
-  compiled ??= createAjv({ useDefaults: true }).compile(ClusterSpecSchema);
   const data = structuredClone(input) as Record<string, unknown>;
-  if (!compiled(data)) {
-    const problems = (compiled.errors ?? []).map((e) => {
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).map((e) => {
       const i = schemaIssue(e, data, 'ClusterSpec has no such field');
       return { path: formatPath(i.segments), message: i.message };
     });

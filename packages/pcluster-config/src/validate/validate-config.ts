@@ -1,7 +1,7 @@
-import { ClusterConfigSchema } from '../schema/cluster.js';
 import { DEFAULT_PCLUSTER_VERSION } from '../schema/image.js';
 import { formatPath, type ConfigIssue } from '../issues.js';
-import { createAjv, type ValidateFunction } from './ajv.js';
+import { validate as validateGenerated } from '../generated/validate-cluster-config.js';
+import type { SchemaValidator } from './ajv.js';
 import { collect, obj, type Rule } from './context.js';
 import { computeRules } from './compute.js';
 import { countRules } from './counts.js';
@@ -29,11 +29,8 @@ const RULES: readonly Rule[] = [
   ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
 ];
 
-let compiled: ValidateFunction | undefined;
-function schemaValidator(): ValidateFunction {
-  compiled ??= createAjv().compile(ClusterConfigSchema);
-  return compiled;
-}
+/** ajv's standalone validator for ClusterConfigSchema, generated at build time (codegen.ts): nothing compiles at run time. */
+const schemaValidator = validateGenerated as SchemaValidator;
 
 /**
  * Validate a ParallelCluster 3.16 cluster configuration (YAML text or the parsed object) against the public schema
@@ -51,9 +48,8 @@ export function validateClusterConfig(input: string | object, opts: ValidateOpti
     if (doc && lines) position = (i) => locate(doc, lines, i.segments, i.atKey ?? false);
   }
   const raw: RawIssue[] = [];
-  const validate = schemaValidator();
-  if (!validate(data)) {
-    for (const err of validate.errors ?? []) raw.push(schemaIssue(err, data));
+  if (!schemaValidator(data)) {
+    for (const err of schemaValidator.errors ?? []) raw.push(schemaIssue(err, data));
   }
   const config = obj(data);
   if (config) raw.push(...collect(config, opts.clusterName, opts.parallelclusterVersion ?? DEFAULT_PCLUSTER_VERSION, RULES));
