@@ -14,6 +14,7 @@ import {
 } from '../src/artifacts/index.js';
 import { loadDeploymentConfig, type DeploymentConfig } from '../src/config/index.js';
 import { EXAMPLES, examplePath, variantConfig } from './support/synth.js';
+import { CDK_MODULES, importDenying } from '../../../tools/test-harness/deny-modules.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'hpc-ha-artifacts-'));
@@ -167,14 +168,15 @@ describe.each(configs)('%s', (_name, config) => {
 
 describe('@hpc-ha/infra/artifacts', () => {
   it('loads and renders without resolving aws-cdk-lib, constructs or cdk-nag', () => {
-    const out = execFileSync(
-      process.execPath,
-      ['--conditions=@hpc-ha/source', '--import', 'tsx', '--import', here('./fixtures/deny-cdk.mjs'), '--input-type=module', '-e',
-        `const c = await import(${JSON.stringify(here('../src/config/index.ts'))}); const a = await import(${JSON.stringify(here('../src/artifacts/index.ts'))});
+    const out = importDenying({
+      deny: CDK_MODULES,
+      nodeArgs: ['--conditions=@hpc-ha/source'],
+      cwd: here('..'),
+      entry: here('../src/artifacts/index.ts'),
+      code: `const c = await import(${JSON.stringify(here('../src/config/index.ts'))});
          const config = c.loadDeploymentConfig(${JSON.stringify(examplePath('cn-north-1'))});
-         process.stdout.write(String(a.renderDeploymentArtifacts(config, a.placeholderValues(config)).length));`],
-      { encoding: 'utf8', cwd: here('..'), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+         process.stdout.write(String(m.renderDeploymentArtifacts(config, m.placeholderValues(config)).length));`,
+    });
     expect(Number(out.trim())).toBeGreaterThan(10);
   });
 

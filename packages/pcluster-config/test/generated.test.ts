@@ -1,9 +1,9 @@
-// The schema validators the library runs are ajv standalone code generated at build time (src/validate/codegen.ts).
-import { execFileSync } from 'node:child_process';
+// The schema validators the library runs are ajv standalone code generated at build time (scripts/codegen.ts).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generatedFiles } from '../src/validate/codegen.js';
+import { importDenying } from '../../../tools/test-harness/deny-modules.js';
+import { generatedFiles } from '../scripts/codegen.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -11,11 +11,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const COMPILER = ['ajv', 'ajv/dist/ajv*', 'ajv/dist/core*', 'ajv/dist/compile/*', 'ajv/dist/standalone/*', 'ajv-formats', 'ajv-formats/*'];
 
 function runDenying(denied: string[], entry: string, code: string): string {
-  return execFileSync(
-    process.execPath,
-    ['--import', 'tsx', '--import', here('./fixtures/deny-modules.mjs'), '--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); ${code}`],
-    { encoding: 'utf8', cwd: here('..'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PCC_DENY_MODULES: denied.join(',') } },
-  );
+  return importDenying({ deny: denied, entry, code, cwd: here('..') });
 }
 
 describe('generated validators', () => {
@@ -40,6 +36,6 @@ describe('generated validators', () => {
   });
 
   it('the guard itself trips when the ajv compiler is imported', () => {
-    expect(() => runDenying(COMPILER, here('../src/validate/ajv.ts'), '')).toThrow(/PCC_DENIED_MODULE ajv from /);
+    expect(() => runDenying(COMPILER, here('../src/validate/ajv.ts'), '')).toThrow(/HPC_HA_DENIED_MODULE ajv from /);
   });
 });

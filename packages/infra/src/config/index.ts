@@ -1,7 +1,7 @@
 /**
  * The deployment-config loader (`@hpc-ha/infra/config`). It must never import aws-cdk-lib, so that the CLI can
  * validate a config without paying for the CDK's start-up. For the same reason it loads neither TypeBox nor the ajv
- * compiler: the schema's validator is generated at build time (`codegen.ts`); the TypeBox definition itself is
+ * compiler: the schema's validator is generated at build time (`scripts/codegen.ts`); the TypeBox definition itself is
  * `./schema.ts`, and the published JSON Schema is `schema/hpc-ha.schema.json`.
  */
 export { loadDeploymentConfig, parseDeploymentConfig, type LoadOptions } from './load.js';

@@ -6,7 +6,7 @@ import type { ConfigError} from './errors.js';
 import { type ConfigIssue } from './errors.js';
 import { loadDeploymentConfig, parseDeploymentConfig } from './load.js';
 import { clusterPlans } from './resolved.js';
-import { generatedFiles } from './codegen.js';
+import { generatedFiles } from '../../scripts/codegen.js';
 import { deploymentConfigJsonSchema } from './schema.js';
 
 const EXAMPLES = new URL('../../../../examples/', import.meta.url);

@@ -17,7 +17,7 @@ export interface LoadOptions {
   readonly onWarning?: (issue: ConfigIssue) => void;
 }
 
-/** ajv's standalone validator for the schema, compiled at build time (codegen.ts): no TypeBox or ajv compile at run time. */
+/** ajv's standalone validator for the schema, compiled at build time (scripts/codegen.ts): no TypeBox or ajv compile at run time. */
 const validate = validateGenerated as { (data: unknown): boolean; errors?: ErrorObject[] | null };
 
 function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: string): DeploymentConfig {

@@ -1,15 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CDK_MODULES, importDenying } from '../../../../tools/test-harness/deny-modules.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 function loadWithCdkDenied(entry: string, code: string, alsoDeny: string[] = []): string {
-  return execFileSync(
-    process.execPath,
-    ['--import', 'tsx', '--import', here('../../test/fixtures/deny-cdk.mjs'), '--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); ${code}`],
-    { encoding: 'utf8', cwd: here('../..'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HPC_HA_DENY_MODULES: alsoDeny.join(',') } },
-  );
+  return importDenying({ deny: [...CDK_MODULES, ...alsoDeny], entry, code, cwd: here('../..') });
 }
 
 describe('@hpc-ha/infra/config', () => {
@@ -23,7 +19,7 @@ describe('@hpc-ha/infra/config', () => {
   });
 
   it('the guard itself trips when a denied module is imported', () => {
-    expect(() => loadWithCdkDenied('aws-cdk-lib', '')).toThrow(/HPC_HA_CDK_LOADED aws-cdk-lib/);
-    expect(() => loadWithCdkDenied(here('./schema.ts'), '', ['@sinclair/typebox'])).toThrow(/HPC_HA_CDK_LOADED @sinclair\/typebox/);
+    expect(() => loadWithCdkDenied('aws-cdk-lib', '')).toThrow(/HPC_HA_DENIED_MODULE aws-cdk-lib/);
+    expect(() => loadWithCdkDenied(here('./schema.ts'), '', ['@sinclair/typebox'])).toThrow(/HPC_HA_DENIED_MODULE @sinclair\/typebox/);
   });
 });

@@ -8,7 +8,7 @@ import type { ClusterSpec, Partition, ResolvedClusterSpec } from './cluster-spec
 import { ClusterSpecError } from './errors.js';
 import { specProblems } from './semantic.js';
 
-/** ajv's standalone validator for ClusterSpecSchema with defaults, generated at build time (validate/codegen.ts). */
+/** ajv's standalone validator for ClusterSpecSchema with defaults, generated at build time (scripts/codegen.ts). */
 const validate = validateGenerated as SchemaValidator;
 
 /**

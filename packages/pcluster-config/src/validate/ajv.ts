@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 /**
- * One ajv setup for every schema of this package, used at build time only (codegen.ts): the validators the library
+ * One ajv setup for every schema of this package, used at build time only (scripts/codegen.ts): the validators the library
  * runs are ajv's standalone code generated from it. `hint` is an annotation our schemas use to describe a pattern in
  * words; `verbose` keeps the failing schema and data on each error so messages can quote them.
  */

@@ -29,7 +29,7 @@ const RULES: readonly Rule[] = [
   ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
 ];
 
-/** ajv's standalone validator for ClusterConfigSchema, generated at build time (codegen.ts): nothing compiles at run time. */
+/** ajv's standalone validator for ClusterConfigSchema, generated at build time (scripts/codegen.ts): nothing compiles at run time. */
 const schemaValidator = validateGenerated as SchemaValidator;
 
 /**
