@@ -8,7 +8,7 @@ export { loadDeploymentConfig, parseDeploymentConfig, type LoadOptions } from '.
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './errors.js';
 export type { DeploymentConfigFile, QueueConfig, ComputeResourceConfig } from './schema.js';
 export { clusterName, clusterPlans, CLUSTER_IDS, type ClusterId, type ClusterPlan, type DeploymentConfig } from './resolved.js';
-export { REGION_PROFILES, regionProfile, partitionOfRegion, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
+export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
 export { PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';

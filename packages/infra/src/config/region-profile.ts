@@ -86,7 +86,3 @@ export const REGION_PROFILES: Readonly<Record<string, RegionProfile>> = Object.f
 export function regionProfile(region: string): RegionProfile | undefined {
   return Object.hasOwn(REGION_PROFILES, region) ? REGION_PROFILES[region] : undefined;
 }
-
-export function partitionOfRegion(region: string): Partition {
-  return region.startsWith('cn-') ? 'aws-cn' : 'aws';
-}
