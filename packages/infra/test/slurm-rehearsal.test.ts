@@ -168,7 +168,7 @@ describe.skipIf(missing.length > 0)('Slurm rehearsal: portal ↔ two clusters on
   it('each head-node script publishes against its live slurmctld: a client stub with the real address and port', () => {
     for (const c of rehearsal.clusters) {
       expect(c.headNodeRun.status, c.headNodeRun.stderr).toBe(0);
-      expect(readFileSync(rehearsal.published(c.name, 'slurm.conf'), 'utf8')).toContain(
+      expect(readFileSync(c.clientConf, 'utf8')).toContain(
         `\nClusterName=${c.name}\nSlurmctldHost=${c.headHost}(127.0.0.1)\nSlurmctldPort=${c.ctldPort}\n`,
       );
       expect(readFileSync(rehearsal.published(c.name, 'cluster.env'), 'utf8')).toContain('HPC_HA_SLURM_VERSION="22.05');

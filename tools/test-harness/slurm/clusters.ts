@@ -29,6 +29,8 @@ export interface SlurmRehearsalOptions {
   testUser: string;
   /** The EFS mount dir of the cluster spec (default /efs). */
   efsMountDir?: string;
+  /** The publication root under it (the cluster spec's publishRoot, default hpc-ha). */
+  publishRoot?: string;
 }
 
 export interface RehearsalCluster extends ServerCluster {
@@ -36,6 +38,8 @@ export interface RehearsalCluster extends ServerCluster {
   headRoot: string;
   /** The head-node script's run (exit status, log on stderr). */
   headNodeRun: RunResult;
+  /** The client slurm.conf the head-node script published (what a portal node copies). */
+  clientConf: string;
   /** Stops this cluster's slurmctld (slurmd keeps running), as when its head node is lost. */
   stopController(): Promise<void>;
 }
@@ -48,10 +52,13 @@ export interface SlurmRehearsal {
   testUser: Account;
   munge: Account;
   portal: PortalHost;
-  /** `<efs>/<publishRoot>/clusters/<name>/<file>` (publishRoot defaults to hpc-ha). */
-  published(cluster: string, file: string, publishRoot?: string): string;
-  /** Starts the portal's own munged (socket in portal.mungeRunDir) from a key file the portal wrote. */
-  startPortalMunged(opts: { keyFile: string; binary?: string; libraryPath?: string }): Promise<void>;
+  /** `<efs>/<publishRoot>/clusters/<name>/<file>`: what a cluster's head node published. */
+  published(cluster: string, file: string): string;
+  /**
+   * Starts the portal's own munged (socket in portal.mungeRunDir, where portal.run's clients look). Without
+   * `keyFile`, the deployment's key is written to `<portal root>/etc/munge/munge.key` as a portal node writes it.
+   */
+  startPortalMunged(opts?: { keyFile?: string; binary?: string; libraryPath?: string }): Promise<void>;
   /** Cancels what the test user still runs, stops every daemon, removes the test user and the temp dir. */
   stop(): Promise<void>;
 }
@@ -229,6 +236,7 @@ export async function startSlurmClusters(opts: SlurmRehearsalOptions): Promise<S
         ...c,
         headRoot: root,
         headNodeRun,
+        clientConf: join(efs, opts.publishRoot ?? 'hpc-ha', 'clusters', c.name, 'slurm.conf'),
         stopController: async () => {
           await ctld.stop();
           controllers.delete(c.name);
@@ -246,9 +254,16 @@ export async function startSlurmClusters(opts: SlurmRehearsalOptions): Promise<S
       testUser,
       munge,
       portal,
-      published: (cluster, file, publishRoot = 'hpc-ha') => join(efs, publishRoot, 'clusters', cluster, file),
-      async startPortalMunged(o) {
-        const m = await startMunged({ ...o, dir: portal.mungeRunDir, user: munge });
+      published: (cluster, file) => join(efs, opts.publishRoot ?? 'hpc-ha', 'clusters', cluster, file),
+      async startPortalMunged(o = {}) {
+        let keyFile = o.keyFile;
+        if (!keyFile) {
+          mkdirSync(join(portalRoot, 'etc/munge'), { recursive: true, mode: 0o700 });
+          chownSync(join(portalRoot, 'etc/munge'), munge.uid, munge.gid);
+          keyFile = join(portalRoot, 'etc/munge/munge.key');
+          writeMungeKey(keyFile, opts.mungeKeyBase64, munge);
+        }
+        const m = await startMunged({ ...o, keyFile, dir: portal.mungeRunDir, user: munge });
         stoppers.push(m.stop);
       },
       stop,

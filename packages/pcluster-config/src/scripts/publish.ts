@@ -50,8 +50,9 @@ trap cleanup EXIT
 }
 
 /**
- * Top-level bash that reads this head node's Slurm settings and address, then publishes slurm.conf and cluster.env
- * for the portal (CONTRACTS.md): each through a temp file and a rename, cluster.env last. Needs pathsSection first.
+ * Top-level bash that reads this head node's Slurm settings, address and munge build, then publishes the munge
+ * build, slurm.conf and cluster.env for the portal (CONTRACTS.md): each through a temp file and a rename, cluster.env
+ * last. Needs pathsSection first.
  */
 export function publishSection(variant: 'v3' | 'legacy'): string {
   const v = VARIANTS[variant];
