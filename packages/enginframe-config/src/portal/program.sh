@@ -349,13 +349,15 @@ install_munge_software() {
     log "munge from the distribution repositories"
     return 0
   fi
-  local src="$PUBLISHED_DIR/$HPC_HA_OWN_CLUSTER/munge" mine
+  local src="$PUBLISHED_DIR/$HPC_HA_OWN_CLUSTER/munge" id version mine
   local -a built
   [[ -f "$src/munge.env" ]] ||
     die "no munge to install: 'dnf info munge' finds no munge package in this node's repositories, and the head node of $HPC_HA_OWN_CLUSTER published no munge build in ${src#"$R"}/"
   mapfile -t built < <(env -i PATH=/usr/bin:/bin bash -c "$MUNGE_ENV_READER" _ "$src/munge.env")
   ((${#built[@]} == 2)) || die "${src#"$R"}/munge.env is incomplete"
-  mine="$(os_release ID) $(os_release VERSION_ID) $(uname -m)" || die "cannot read ID and VERSION_ID from /etc/os-release"
+  id="$(os_release ID)" || die "/etc/os-release has no ID"
+  version="$(os_release VERSION_ID)" || die "/etc/os-release has no VERSION_ID"
+  mine="$id $version $(uname -m)"
   [[ "${built[1]}" == "$mine" ]] ||
     die "'dnf info munge' finds no munge package, and the munge build of $HPC_HA_OWN_CLUSTER's head node is for ${built[1]} while this node runs $mine; run the clusters on this node's OS or add a repository that has munge"
   install_if_changed "$src/munged" "$MUNGE_PREFIX/sbin/munged" 0755
