@@ -175,6 +175,12 @@ describe.skipIf(missing.length > 0)('Slurm rehearsal: portal ↔ two clusters on
     }
   });
 
+  it('the portal view has the portal\'s accounts only: no slurm, as on a real portal node', () => {
+    expect(rehearsal.portal.run(['getent', 'passwd', 'slurm']).status).toBe(2);
+    expect(rehearsal.portal.run(['getent', 'passwd', TEST_USER]).status).toBe(0);
+    expect(run('getent', ['passwd', 'slurm']).status, 'the clusters run slurmctld as slurm').toBe(0);
+  });
+
   it('the portal bootstrap installs both client configs, the own head node\'s Slurm client and munge build, and the key', () => {
     expect(bootstrap.status, `${bootstrap.stdout}${bootstrap.stderr}`).toBe(0);
     for (const c of rehearsal.clusters) {
