@@ -11,13 +11,15 @@
  * test then starts the munged of the unit the bootstrap wrote) and the NFS mount of the head node's /opt/slurm
  * (replaced by a bind mount of the same directory).
  *
- * Slurm here is Debian 12's 22.05; ParallelCluster 3.16 ships 25.11. Keys that differ between them are kept out of
- * the client stub the head node publishes (ClusterName, SlurmctldHost, SlurmctldPort, AuthType, CredType, which both
- * read alike): 23.11 added auth/slurm and cred/slurm, 24.05 removed keys such as the old CoreSpecPlugin, and the
- * server keys ParallelCluster writes (SlurmctldParameters values, TaskPlugin=task/affinity,task/cgroup, cgroup.conf)
- * are left to the server-side stand-in, which sticks to plug-ins both versions have and that need no cgroups.
- * A 22.05 client cannot talk to a 25.11 controller (Slurm supports two releases back), which is why the portal copies
- * the head node's own client build; this rehearsal runs one version on both sides.
+ * Slurm here is Debian 12's 22.05; ParallelCluster 3.16 ships 25.11. The client stub the head node publishes keeps to
+ * keys both read the same way (ClusterName, SlurmctldHost name(address), SlurmctldPort range, AuthType=auth/munge,
+ * CredType=cred/munge). What could differ: plug-ins added after 22.05 that a ParallelCluster slurm.conf may name
+ * (auth/slurm and cred/slurm came in 23.11), options deprecated or removed since (check the release notes from 23.02
+ * to 25.11 before adding a key to the stub), and the server settings ParallelCluster writes (its
+ * SlurmctldParameters, cgroup-based TaskPlugin and ProctrackType, cgroup.conf, accounting), which the stand-in server
+ * config here replaces with plug-ins both versions have and that need no cgroups. A 25.11 controller accepts commands
+ * from 24.05 and later only (Slurm's upgrade guide), so a 22.05 client could not talk to it: the portal copies its
+ * head node's own client build, and this rehearsal runs one version on both sides.
  */
 import { chownSync, copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
