@@ -174,6 +174,8 @@ describe.skipIf(missing.length > 0)('Slurm rehearsal: portal ↔ two clusters on
         `\nClusterName=${c.name}\nSlurmctldHost=${c.headHost}(127.0.0.1)\nSlurmctldPort=${c.ctldPort}\n`,
       );
       expect(readFileSync(rehearsal.published(c.name, 'cluster.env'), 'utf8')).toContain('HPC_HA_SLURM_VERSION="22.05');
+      expect(readFileSync(rehearsal.published(c.name, 'munge/munge.env'), 'utf8')).toMatch(/^HPC_HA_MUNGE_VERSION="munge-0\.5\.\d+"$/m);
+      expect(readFileSync(rehearsal.published(c.name, 'munge/munged'))).toEqual(readFileSync('/usr/sbin/munged'));
     }
   });
 
@@ -219,6 +221,19 @@ describe.skipIf(missing.length > 0)('Slurm rehearsal: portal ↔ two clusters on
       expect(readFileSync(join(jobs, `rehearsal-${id}-${job}.out`), 'utf8')).toBe(`${c.name} ${c.nodeName} ${job} ${TEST_USER}\n`);
     }
   }, 90_000);
+
+  it('the same client config with the SlurmUser line the head node used to publish stops sbatch on a portal', () => {
+    const { conf } = ef.clusters[0]!;
+    const withUser = join(rehearsal.dir, 'with-slurm-user.conf');
+    writeFileSync(withUser, `${readFileSync(join(portalRoot, conf), 'utf8')}SlurmUser=slurm\n`);
+    const r = rehearsal.portal.run([join(portalRoot, ef.binDir, 'sbatch'), '--wrap=true'], {
+      user: rehearsal.testUser,
+      env: { SLURM_CONF: withUser },
+      cwd: jobs,
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Invalid user for SlurmUser slurm[\s\S]*fatal: Unable to process configuration file/);
+  });
 
   it('squeue shows the test user\'s running job and scancel cancels it', async () => {
     const { conf } = ef.clusters[1]!;
