@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { HpcSecurityGroups } from '../constructs/security-groups.js';
+import { HpcSecurityGroups, LINUX_EPHEMERAL_PORTS, SRUN_PORT_RANGE } from '../constructs/security-groups.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
 /**
@@ -63,6 +63,8 @@ export class VpcStack extends Stack {
       vpc: this.vpc,
       allowedCidrs: config.loadBalancer.allowedCidrs,
       httpRedirect: config.loadBalancer.internetFacing,
+      // 2.x clusters cannot pin SrunPortRange (see security-groups.ts).
+      srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
     });
   }
 }
