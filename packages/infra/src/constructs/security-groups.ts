@@ -1,5 +1,6 @@
 import { Peer, Port, SecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { SRUN_PORT_RANGE } from '../artifacts/clusters.js';
 import { acknowledge } from '../nag.js';
 import { markParallelClusterNodeGroup } from '../rules/parallelcluster/node-groups.js';
 
@@ -27,7 +28,7 @@ export const SLURM_HEAD_PORTS = { from: 6819, to: 6829 } as const;
  * Where srun and salloc on the portal listen for slurmctld's and slurmd's callbacks. ParallelCluster 3.x clusters get
  * it as `SrunPortRange` in their CustomSlurmSettings, and the portal copies their slurm.conf, so the range is known.
  */
-export const SRUN_PORT_RANGE = { from: 60001, to: 63000 } as const;
+export { SRUN_PORT_RANGE };
 /** 2.x clusters cannot set SrunPortRange: srun then listens on Linux's default ephemeral range. */
 export const LINUX_EPHEMERAL_PORTS = { from: 32768, to: 60999 } as const;
 

@@ -5,8 +5,9 @@ import { NagRuleCompliance } from 'cdk-nag';
 import { Stack } from 'aws-cdk-lib';
 import { renderEstimate, resolved, stackContext } from '../estimate.js';
 import { fmt, type DeployTimeRule } from '../rule.js';
+import { USER_DATA_LIMIT_BYTES } from '../../artifacts/user-data-budget.js';
 
-export const USER_DATA_MAX_BYTES = 16 * 1024;
+export const USER_DATA_MAX_BYTES = USER_DATA_LIMIT_BYTES;
 
 function userDataOf(node: CfnResource): unknown {
   if (node instanceof CfnLaunchTemplate) {
