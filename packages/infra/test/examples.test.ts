@@ -289,6 +289,24 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
   });
 });
 
+describe.each(EXAMPLES)('%s: deploy-time settings from the region table and the review', (example) => {
+  it('Aurora version and the handlers\' Lambda runtime come from the region profile', () => {
+    const db = only(resourcesOfType(tpl(example, 'AuroraServerless'), 'AWS::RDS::DBCluster'));
+    expect(db.Properties.EngineVersion).toBe(`8.0.mysql_aurora.${synths[example].config.regionProfile.auroraMysqlVersions[0]}`);
+    const runtimes = new Set(Object.values(synths[example].templates).flatMap((t) => resourcesOfType(t, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Runtime)));
+    expect([...runtimes].filter((r) => r.startsWith('nodejs') && r !== 'nodejs22.x' && r !== synths[example].config.regionProfile.lambdaNodeRuntime)).toEqual([]);
+    expect(runtimes.has(synths[example].config.regionProfile.lambdaNodeRuntime)).toBe(true);
+  });
+
+  it('the certificate handler deletes only certificates carrying its own tag', () => {
+    const policies = resourcesOfType(tpl(example, 'ALB'), 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const deletes = policies.filter((st) => [st.Action].flat().includes('acm:DeleteCertificate'));
+    if (synths[example].config.loadBalancer.certificateArn !== undefined) return;
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0].Condition).toEqual({ Null: { 'aws:ResourceTag/hpc-ha:cfn-request': 'false' } });
+  });
+});
+
 describe.each(EXAMPLES)('%s: the munge key', (example) => {
   it('is one secret, filled at deploy time by Custom::MungeKey (never in a template), shared by both clusters and the portal', () => {
     expectOneSharedMungeKey(synths[example]);
