@@ -293,9 +293,12 @@ describe.each(EXAMPLES)('%s: deploy-time settings from the region table and the 
   it('Aurora version and the handlers\' Lambda runtime come from the region profile', () => {
     const db = only(resourcesOfType(tpl(example, 'AuroraServerless'), 'AWS::RDS::DBCluster'));
     expect(db.Properties.EngineVersion).toBe(`8.0.mysql_aurora.${synths[example].config.regionProfile.auroraMysqlVersions[0]}`);
-    const runtimes = new Set(Object.values(synths[example].templates).flatMap((t) => resourcesOfType(t, 'AWS::Lambda::Function').map(([, f]) => f.Properties.Runtime)));
-    expect([...runtimes].filter((r) => r.startsWith('nodejs') && r !== 'nodejs22.x' && r !== synths[example].config.regionProfile.lambdaNodeRuntime)).toEqual([]);
-    expect(runtimes.has(synths[example].config.regionProfile.lambdaNodeRuntime)).toBe(true);
+    // Our handler bundles (index.onEvent / index.isComplete); aws-cdk-lib's framework and log-retention functions pick their own.
+    const ours = Object.values(synths[example].templates).flatMap((t) =>
+      resourcesOfType(t, 'AWS::Lambda::Function').filter(([id, f]) => /^index\.(onEvent|isComplete)$/.test(f.Properties.Handler) && !id.startsWith('LogRetention')),
+    );
+    expect(ours.length).toBeGreaterThan(2);
+    expect(new Set(ours.map(([, f]) => f.Properties.Runtime))).toEqual(new Set([synths[example].config.regionProfile.lambdaNodeRuntime]));
   });
 
   it('the certificate handler deletes only certificates carrying its own tag', () => {
@@ -420,7 +423,7 @@ describe('cfn-lint over every template of the three examples', () => {
     expect(files).toHaveLength(20);
     const run = spawnSync('cfn-lint', ['--regions', 'cn-north-1', 'cn-northwest-1', 'us-east-1', '--format', 'parseable', '--', ...files], {
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 170_000,
     });
     expect(run.error).toBeUndefined();
     const findings = run.stdout.split('\n').filter(Boolean).map((line) => ({ line, rule: line.split(':')[5] ?? '' }));
