@@ -33,6 +33,13 @@ export interface ClusterValues {
    */
   readonly headNodeScriptUris: Pair<string>;
   readonly computeNodeScriptUris: Pair<string>;
+  /**
+   * 3.x: `s3://` URI of the custom-action runner and the SSM parameters (per cluster) holding the current head-node
+   * script's URI. When given, the head node's OnNodeConfigured is the runner (a URL that never changes) and
+   * OnNodeUpdated the runner with the script's revision, so a script change is an update ParallelCluster allows.
+   */
+  readonly customActionRunnerUri?: string;
+  readonly headNodeScriptParameters?: Pair<string>;
 }
 
 /** Every value of the generated files that is known only at deploy time. */
@@ -74,6 +81,9 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     clusterNodePolicyArn: '<ClusterNodePolicyArn>',
     headNodeScriptUris: scripts(legacy ? 'PostInstall' : 'HeadNode'),
     computeNodeScriptUris: scripts(legacy ? 'PostInstall' : 'ComputeNode'),
+    ...(legacy
+      ? {}
+      : { customActionRunnerUri: 's3://<AssetBucketName>/<CustomActionRunnerKey>', headNodeScriptParameters: pair('HeadNodeScriptParameterName') }),
     portalProgramUri: 's3://<AssetBucketName>/<PortalProgramKey>',
     databaseEndpoint: '<DatabaseEndpoint>',
     databaseUserSecretArn: '<DatabaseUserSecretArn>',

@@ -15,7 +15,22 @@ import { schemaIssues } from './schema-issues.js';
 export interface LoadOptions {
   /** Called once per warning (problems that do not stop a deployment but deserve attention). */
   readonly onWarning?: (issue: ConfigIssue) => void;
+  /**
+   * Checks that need more than this module loads (the generators, e.g. `portalUserDataFits` from
+   * `@hpc-ha/infra/artifacts`), run on the resolved config; their issues get file, line and column like any other.
+   * Kept out of the default so that validating a config stays fast.
+   */
+  readonly checks?: readonly ConfigCheck[];
 }
+
+/** One problem found by a {@link ConfigCheck}: the config key it is about, as a path of keys and indexes. */
+export interface ConfigCheckIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly severity?: 'error' | 'warning';
+}
+
+export type ConfigCheck = (config: DeploymentConfig) => readonly ConfigCheckIssue[];
 
 /** ajv's standalone validator for the schema, compiled at build time (scripts/codegen.ts): no TypeBox or ajv compile at run time. */
 const validate = validateGenerated as { (data: unknown): boolean; errors?: ErrorObject[] | null };
@@ -92,7 +107,12 @@ export function parseDeploymentConfig(text: string, file: string, options: LoadO
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0 || !profile) throw new ConfigError(errors.map(located));
   for (const w of issues.filter((i) => i.severity === 'warning')) options.onWarning?.(located(w));
-  return resolve(config, profile, file);
+  const resolved = resolve(config, profile, file);
+  const extra: RawIssue[] = (options.checks ?? []).flatMap((check) => check(resolved).map((i) => ({ path: i.path, message: i.message, severity: i.severity ?? 'error' })));
+  const extraErrors = extra.filter((i) => i.severity === 'error');
+  if (extraErrors.length > 0) throw new ConfigError(extraErrors.map(located));
+  for (const w of extra.filter((i) => i.severity === 'warning')) options.onWarning?.(located(w));
+  return resolved;
 }
 
 /** Reads and validates a deployment config file; see {@link parseDeploymentConfig}. */

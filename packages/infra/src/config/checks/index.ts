@@ -25,7 +25,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   }
   checkArns(c, profile, r);
   checkArtifacts(c, profile, r);
-  checkDatabase(c, r);
+  checkDatabase(c, profile, r);
   checkStorage(c, profile, r);
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);

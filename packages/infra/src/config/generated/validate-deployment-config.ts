@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -561,7 +561,7 @@ if(data23.backupRetentionDays === undefined){
 data23.backupRetentionDays = 7;
 }
 for(const key6 in data23){
-if(!(((((key6 === "mode") || (key6 === "minCapacity")) || (key6 === "maxCapacity")) || (key6 === "instanceType")) || (key6 === "backupRetentionDays"))){
+if(!((((((key6 === "mode") || (key6 === "minCapacity")) || (key6 === "maxCapacity")) || (key6 === "instanceType")) || (key6 === "backupRetentionDays")) || (key6 === "engineVersion"))){
 const err42 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data23};
 if(vErrors === null){
 vErrors = [err42];
@@ -712,9 +712,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-else {
-const err54 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data23};
+if(data23.engineVersion !== undefined){
+let data29 = data23.engineVersion;
+if(typeof data29 !== "string"){
+const err54 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data29};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -723,14 +724,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-let data29 = data.storage;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.fsx === undefined){
-data29.fsx = {};
 }
-for(const key7 in data29){
-if(!(key7 === "fsx")){
-const err55 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data29};
+}
+else {
+const err55 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data23};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -739,15 +736,14 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-let data30 = data29.fsx;
+let data30 = data.storage;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.storageCapacityGiB === undefined){
-data30.storageCapacityGiB = 1200;
+if(data30.fsx === undefined){
+data30.fsx = {};
 }
-for(const key8 in data30){
-if(!(((key8 === "deploymentType") || (key8 === "storageCapacityGiB")) || (key8 === "perUnitStorageThroughput"))){
-const err56 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+for(const key7 in data30){
+if(!(key7 === "fsx")){
+const err56 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -757,13 +753,14 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data30.deploymentType !== undefined){
-let data31 = data30.deploymentType;
-const _errs76 = errors;
-let valid12 = false;
-const _errs77 = errors;
-if(typeof data31 !== "string"){
-const err57 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+let data31 = data30.fsx;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.storageCapacityGiB === undefined){
+data31.storageCapacityGiB = 1200;
+}
+for(const key8 in data31){
+if(!(((key8 === "deploymentType") || (key8 === "storageCapacityGiB")) || (key8 === "perUnitStorageThroughput"))){
+const err57 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -772,8 +769,14 @@ vErrors.push(err57);
 }
 errors++;
 }
-if("SCRATCH_1" !== data31){
-const err58 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+}
+if(data31.deploymentType !== undefined){
+let data32 = data31.deploymentType;
+const _errs78 = errors;
+let valid12 = false;
+const _errs79 = errors;
+if(typeof data32 !== "string"){
+const err58 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data32};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -782,12 +785,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid1 = _errs77 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs79 = errors;
-if(typeof data31 !== "string"){
-const err59 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+if("SCRATCH_1" !== data32){
+const err59 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data32};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -796,8 +795,12 @@ vErrors.push(err59);
 }
 errors++;
 }
-if("SCRATCH_2" !== data31){
-const err60 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+var _valid1 = _errs79 === errors;
+valid12 = valid12 || _valid1;
+if(!valid12){
+const _errs81 = errors;
+if(typeof data32 !== "string"){
+const err60 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -806,12 +809,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid1 = _errs79 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs81 = errors;
-if(typeof data31 !== "string"){
-const err61 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+if("SCRATCH_2" !== data32){
+const err61 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data32};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -820,8 +819,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-if("PERSISTENT_1" !== data31){
-const err62 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+var _valid1 = _errs81 === errors;
+valid12 = valid12 || _valid1;
+if(!valid12){
+const _errs83 = errors;
+if(typeof data32 !== "string"){
+const err62 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data32};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -830,12 +833,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs81 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs83 = errors;
-if(typeof data31 !== "string"){
-const err63 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+if("PERSISTENT_1" !== data32){
+const err63 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data32};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -844,8 +843,12 @@ vErrors.push(err63);
 }
 errors++;
 }
-if("PERSISTENT_2" !== data31){
-const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+var _valid1 = _errs83 === errors;
+valid12 = valid12 || _valid1;
+if(!valid12){
+const _errs85 = errors;
+if(typeof data32 !== "string"){
+const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data32};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -854,13 +857,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-var _valid1 = _errs83 === errors;
-valid12 = valid12 || _valid1;
-}
-}
-}
-if(!valid12){
-const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data31};
+if("PERSISTENT_2" !== data32){
+const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data32};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -869,21 +867,13 @@ vErrors.push(err65);
 }
 errors++;
 }
-else {
-errors = _errs76;
-if(vErrors !== null){
-if(_errs76){
-vErrors.length = _errs76;
-}
-else {
-vErrors = null;
+var _valid1 = _errs85 === errors;
+valid12 = valid12 || _valid1;
 }
 }
 }
-}
-let data32 = data30.storageCapacityGiB;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err66 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data32};
+if(!valid12){
+const err66 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data32};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -892,10 +882,21 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data30.perUnitStorageThroughput !== undefined){
-let data33 = data30.perUnitStorageThroughput;
+else {
+errors = _errs78;
+if(vErrors !== null){
+if(_errs78){
+vErrors.length = _errs78;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+let data33 = data31.storageCapacityGiB;
 if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err67 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data33};
+const err67 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data33};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -904,10 +905,10 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+if(data31.perUnitStorageThroughput !== undefined){
+let data34 = data31.perUnitStorageThroughput;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err68 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data34};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -917,8 +918,9 @@ vErrors.push(err68);
 errors++;
 }
 }
+}
 else {
-const err69 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data29};
+const err69 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data31};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -927,11 +929,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data.loadBalancer !== undefined){
-let data34 = data.loadBalancer;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.allowedCidrs === undefined){
-const err70 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data34};
+}
+else {
+const err70 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data30};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -940,9 +940,11 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key9 in data34){
-if(!(((key9 === "internetFacing") || (key9 === "allowedCidrs")) || (key9 === "certificateArn"))){
-const err71 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data34};
+if(data.loadBalancer !== undefined){
+let data35 = data.loadBalancer;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.allowedCidrs === undefined){
+const err71 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data35};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -951,11 +953,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data34.internetFacing !== undefined){
-let data35 = data34.internetFacing;
-if(typeof data35 !== "boolean"){
-const err72 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data35};
+for(const key9 in data35){
+if(!(((key9 === "internetFacing") || (key9 === "allowedCidrs")) || (key9 === "certificateArn"))){
+const err72 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data35};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -965,11 +965,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data34.allowedCidrs !== undefined){
-let data36 = data34.allowedCidrs;
-if(Array.isArray(data36)){
-if(data36.length < 1){
-const err73 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+if(data35.internetFacing !== undefined){
+let data36 = data35.internetFacing;
+if(typeof data36 !== "boolean"){
+const err73 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data36};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -978,11 +977,12 @@ vErrors.push(err73);
 }
 errors++;
 }
-const len1 = data36.length;
-for(let i1=0; i1<len1; i1++){
-let data37 = data36[i1];
-if(typeof data37 !== "string"){
-const err74 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data37};
+}
+if(data35.allowedCidrs !== undefined){
+let data37 = data35.allowedCidrs;
+if(Array.isArray(data37)){
+if(data37.length < 1){
+const err74 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data37};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -991,10 +991,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+const len1 = data37.length;
+for(let i1=0; i1<len1; i1++){
+let data38 = data37[i1];
+if(typeof data38 !== "string"){
+const err75 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data38};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1004,10 +1005,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data34.certificateArn !== undefined){
-let data38 = data34.certificateArn;
-if(typeof data38 !== "string"){
-const err76 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data38};
+}
+else {
+const err76 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data37};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1017,9 +1017,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data34};
+if(data35.certificateArn !== undefined){
+let data39 = data35.certificateArn;
+if(typeof data39 !== "string"){
+const err77 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data39};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1029,26 +1030,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data.clusters !== undefined){
-let data39 = data.clusters;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.provisioner === undefined){
-data39.provisioner = "cloudformation";
 }
-if(data39.parallelclusterVersion === undefined){
-data39.parallelclusterVersion = "3.16.3";
-}
-if(data39.os === undefined){
-data39.os = "alinux2023";
-}
-if(data39.headNode === undefined){
-data39.headNode = {};
-}
-if(data39.overrides === undefined){
-data39.overrides = {};
-}
-if(data39.queues === undefined){
-const err78 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data39};
+else {
+const err78 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data35};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1057,9 +1041,27 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key10 in data39){
-if(!(((((((key10 === "provisioner") || (key10 === "parallelclusterVersion")) || (key10 === "os")) || (key10 === "pipIndexUrl")) || (key10 === "headNode")) || (key10 === "queues")) || (key10 === "overrides"))){
-const err79 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data39};
+}
+if(data.clusters !== undefined){
+let data40 = data.clusters;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.provisioner === undefined){
+data40.provisioner = "cloudformation";
+}
+if(data40.parallelclusterVersion === undefined){
+data40.parallelclusterVersion = "3.16.3";
+}
+if(data40.os === undefined){
+data40.os = "alinux2023";
+}
+if(data40.headNode === undefined){
+data40.headNode = {};
+}
+if(data40.overrides === undefined){
+data40.overrides = {};
+}
+if(data40.queues === undefined){
+const err79 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data40};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1068,13 +1070,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-let data40 = data39.provisioner;
-const _errs104 = errors;
-let valid17 = false;
-const _errs105 = errors;
-if(typeof data40 !== "string"){
-const err80 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+for(const key10 in data40){
+if(!(((((((key10 === "provisioner") || (key10 === "parallelclusterVersion")) || (key10 === "os")) || (key10 === "pipIndexUrl")) || (key10 === "headNode")) || (key10 === "queues")) || (key10 === "overrides"))){
+const err80 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data40};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1083,8 +1081,13 @@ vErrors.push(err80);
 }
 errors++;
 }
-if("cloudformation" !== data40){
-const err81 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+}
+let data41 = data40.provisioner;
+const _errs106 = errors;
+let valid17 = false;
+const _errs107 = errors;
+if(typeof data41 !== "string"){
+const err81 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data41};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1093,12 +1096,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-var _valid2 = _errs105 === errors;
-valid17 = valid17 || _valid2;
-if(!valid17){
-const _errs107 = errors;
-if(typeof data40 !== "string"){
-const err82 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+if("cloudformation" !== data41){
+const err82 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data41};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1107,8 +1106,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-if("instance" !== data40){
-const err83 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+var _valid2 = _errs107 === errors;
+valid17 = valid17 || _valid2;
+if(!valid17){
+const _errs109 = errors;
+if(typeof data41 !== "string"){
+const err83 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data41};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1117,11 +1120,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid2 = _errs107 === errors;
-valid17 = valid17 || _valid2;
-}
-if(!valid17){
-const err84 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data40};
+if("instance" !== data41){
+const err84 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data41};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1130,20 +1130,11 @@ vErrors.push(err84);
 }
 errors++;
 }
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
+var _valid2 = _errs109 === errors;
+valid17 = valid17 || _valid2;
 }
-else {
-vErrors = null;
-}
-}
-}
-let data41 = data39.parallelclusterVersion;
-if(typeof data41 !== "string"){
-const err85 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data41};
+if(!valid17){
+const err85 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data41};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1152,9 +1143,20 @@ vErrors.push(err85);
 }
 errors++;
 }
-let data42 = data39.os;
+else {
+errors = _errs106;
+if(vErrors !== null){
+if(_errs106){
+vErrors.length = _errs106;
+}
+else {
+vErrors = null;
+}
+}
+}
+let data42 = data40.parallelclusterVersion;
 if(typeof data42 !== "string"){
-const err86 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data42};
+const err86 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data42};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1163,10 +1165,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data39.pipIndexUrl !== undefined){
-let data43 = data39.pipIndexUrl;
+let data43 = data40.os;
 if(typeof data43 !== "string"){
-const err87 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data43};
+const err87 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data43};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1175,18 +1176,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-let data44 = data39.headNode;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.instanceType === undefined){
-data44.instanceType = "c5.xlarge";
-}
-if(data44.rootVolumeGiB === undefined){
-data44.rootVolumeGiB = 50;
-}
-for(const key11 in data44){
-if(!((key11 === "instanceType") || (key11 === "rootVolumeGiB"))){
-const err88 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+if(data40.pipIndexUrl !== undefined){
+let data44 = data40.pipIndexUrl;
+if(typeof data44 !== "string"){
+const err88 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data44};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1196,9 +1189,17 @@ vErrors.push(err88);
 errors++;
 }
 }
-let data45 = data44.instanceType;
-if(typeof data45 !== "string"){
-const err89 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data45};
+let data45 = data40.headNode;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.instanceType === undefined){
+data45.instanceType = "c5.xlarge";
+}
+if(data45.rootVolumeGiB === undefined){
+data45.rootVolumeGiB = 50;
+}
+for(const key11 in data45){
+if(!((key11 === "instanceType") || (key11 === "rootVolumeGiB"))){
+const err89 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data45};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1207,9 +1208,10 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data46 = data44.rootVolumeGiB;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
-const err90 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+}
+let data46 = data45.instanceType;
+if(typeof data46 !== "string"){
+const err90 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data46};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1218,9 +1220,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(typeof data46 == "number"){
-if(data46 > 16384 || isNaN(data46)){
-const err91 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+let data47 = data45.rootVolumeGiB;
+if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
+const err91 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data47};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1229,8 +1231,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data46 < 35 || isNaN(data46)){
-const err92 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+if(typeof data47 == "number"){
+if(data47 > 16384 || isNaN(data47)){
+const err92 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data47};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1239,10 +1242,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+if(data47 < 35 || isNaN(data47)){
+const err93 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data47};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1251,11 +1252,10 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data39.queues !== undefined){
-let data47 = data39.queues;
-if(Array.isArray(data47)){
-if(data47.length < 1){
-const err94 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data45};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1264,15 +1264,11 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len2 = data47.length;
-for(let i2=0; i2<len2; i2++){
-let data48 = data47[i2];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.capacityType === undefined){
-data48.capacityType = "ONDEMAND";
-}
-if(data48.name === undefined){
-const err95 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+if(data40.queues !== undefined){
+let data48 = data40.queues;
+if(Array.isArray(data48)){
+if(data48.length < 1){
+const err95 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1281,8 +1277,15 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data48.computeResources === undefined){
-const err96 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+const len2 = data48.length;
+for(let i2=0; i2<len2; i2++){
+let data49 = data48[i2];
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.capacityType === undefined){
+data49.capacityType = "ONDEMAND";
+}
+if(data49.name === undefined){
+const err96 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data49};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1291,9 +1294,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-for(const key12 in data48){
-if(!(((key12 === "name") || (key12 === "capacityType")) || (key12 === "computeResources"))){
-const err97 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+if(data49.computeResources === undefined){
+const err97 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data49};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1302,11 +1304,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data48.name !== undefined){
-let data49 = data48.name;
-if(typeof data49 !== "string"){
-const err98 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data49};
+for(const key12 in data49){
+if(!(((key12 === "name") || (key12 === "capacityType")) || (key12 === "computeResources"))){
+const err98 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data49};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1316,12 +1316,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-let data50 = data48.capacityType;
-const _errs130 = errors;
-let valid22 = false;
-const _errs131 = errors;
+if(data49.name !== undefined){
+let data50 = data49.name;
 if(typeof data50 !== "string"){
-const err99 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+const err99 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1330,8 +1328,13 @@ vErrors.push(err99);
 }
 errors++;
 }
-if("ONDEMAND" !== data50){
-const err100 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+}
+let data51 = data49.capacityType;
+const _errs132 = errors;
+let valid22 = false;
+const _errs133 = errors;
+if(typeof data51 !== "string"){
+const err100 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1340,12 +1343,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
-valid22 = valid22 || _valid3;
-if(!valid22){
-const _errs133 = errors;
-if(typeof data50 !== "string"){
-const err101 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+if("ONDEMAND" !== data51){
+const err101 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1354,8 +1353,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-if("SPOT" !== data50){
-const err102 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+var _valid3 = _errs133 === errors;
+valid22 = valid22 || _valid3;
+if(!valid22){
+const _errs135 = errors;
+if(typeof data51 !== "string"){
+const err102 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1364,11 +1367,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
-valid22 = valid22 || _valid3;
-}
-if(!valid22){
-const err103 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data50};
+if("SPOT" !== data51){
+const err103 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1377,22 +1377,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
+var _valid3 = _errs135 === errors;
+valid22 = valid22 || _valid3;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data48.computeResources !== undefined){
-let data51 = data48.computeResources;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err104 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+if(!valid22){
+const err104 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data51};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1401,18 +1390,22 @@ vErrors.push(err104);
 }
 errors++;
 }
-const len3 = data51.length;
-for(let i3=0; i3<len3; i3++){
-let data52 = data51[i3];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.minCount === undefined){
-data52.minCount = 0;
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
 }
-if(data52.maxCount === undefined){
-data52.maxCount = 10;
+else {
+vErrors = null;
 }
-if(data52.name === undefined){
-const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+}
+}
+if(data49.computeResources !== undefined){
+let data52 = data49.computeResources;
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data52};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1421,8 +1414,18 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data52.instanceType === undefined){
-const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+const len3 = data52.length;
+for(let i3=0; i3<len3; i3++){
+let data53 = data52[i3];
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.minCount === undefined){
+data53.minCount = 0;
+}
+if(data53.maxCount === undefined){
+data53.maxCount = 10;
+}
+if(data53.name === undefined){
+const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data53};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1431,9 +1434,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key13 in data52){
-if(!((((((key13 === "name") || (key13 === "instanceType")) || (key13 === "minCount")) || (key13 === "maxCount")) || (key13 === "disableSimultaneousMultithreading")) || (key13 === "efa"))){
-const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(data53.instanceType === undefined){
+const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1442,11 +1444,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 !== "string"){
-const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data53};
+for(const key13 in data53){
+if(!((((((key13 === "name") || (key13 === "instanceType")) || (key13 === "minCount")) || (key13 === "maxCount")) || (key13 === "disableSimultaneousMultithreading")) || (key13 === "efa"))){
+const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data53};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1456,10 +1456,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data52.instanceType !== undefined){
-let data54 = data52.instanceType;
+if(data53.name !== undefined){
+let data54 = data53.name;
 if(typeof data54 !== "string"){
-const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data54};
+const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1469,9 +1469,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-let data55 = data52.minCount;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+if(data53.instanceType !== undefined){
+let data55 = data53.instanceType;
+if(typeof data55 !== "string"){
+const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data55};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1480,9 +1481,10 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(typeof data55 == "number"){
-if(data55 < 0 || isNaN(data55)){
-const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+}
+let data56 = data53.minCount;
+if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
+const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data56};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1491,10 +1493,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-let data56 = data52.maxCount;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+if(typeof data56 == "number"){
+if(data56 < 0 || isNaN(data56)){
+const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1503,9 +1504,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 < 1 || isNaN(data56)){
-const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+}
+let data57 = data53.maxCount;
+if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data57};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1514,11 +1516,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data52.disableSimultaneousMultithreading !== undefined){
-let data57 = data52.disableSimultaneousMultithreading;
-if(typeof data57 !== "boolean"){
-const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data57};
+if(typeof data57 == "number"){
+if(data57 < 1 || isNaN(data57)){
+const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data57};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1528,10 +1528,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data52.efa !== undefined){
-let data58 = data52.efa;
+if(data53.disableSimultaneousMultithreading !== undefined){
+let data58 = data53.disableSimultaneousMultithreading;
 if(typeof data58 !== "boolean"){
-const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data58};
+const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data58};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1541,9 +1541,10 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-else {
-const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(data53.efa !== undefined){
+let data59 = data53.efa;
+if(typeof data59 !== "boolean"){
+const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data59};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1555,7 +1556,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data53};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1567,7 +1568,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+const err118 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data52};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1579,7 +1580,7 @@ errors++;
 }
 }
 else {
-const err119 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+const err119 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data49};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1589,11 +1590,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-let data59 = data39.overrides;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key14 in data59){
-if(!((key14 === "cluster1") || (key14 === "cluster2"))){
-const err120 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+}
+else {
+const err120 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1603,12 +1602,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data59.cluster1 !== undefined){
-let data60 = data59.cluster1;
+let data60 = data40.overrides;
 if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key15 in data60){
-if(!(key15 === "queues")){
-const err121 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+for(const key14 in data60){
+if(!((key14 === "cluster1") || (key14 === "cluster2"))){
+const err121 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data60};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1618,18 +1616,12 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data60.queues !== undefined){
-let data61 = data60.queues;
-if(Array.isArray(data61)){
-const len4 = data61.length;
-for(let i4=0; i4<len4; i4++){
-let data62 = data61[i4];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.capacityType === undefined){
-data62.capacityType = "ONDEMAND";
-}
-if(data62.name === undefined){
-const err122 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+if(data60.cluster1 !== undefined){
+let data61 = data60.cluster1;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key15 in data61){
+if(!(key15 === "queues")){
+const err122 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data61};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1638,8 +1630,19 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data62.computeResources === undefined){
-const err123 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+if(data61.queues !== undefined){
+let data62 = data61.queues;
+if(Array.isArray(data62)){
+const len4 = data62.length;
+for(let i4=0; i4<len4; i4++){
+let data63 = data62[i4];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.capacityType === undefined){
+data63.capacityType = "ONDEMAND";
+}
+if(data63.name === undefined){
+const err123 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data63};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1648,9 +1651,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-for(const key16 in data62){
-if(!(((key16 === "name") || (key16 === "capacityType")) || (key16 === "computeResources"))){
-const err124 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+if(data63.computeResources === undefined){
+const err124 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data63};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1659,11 +1661,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data62.name !== undefined){
-let data63 = data62.name;
-if(typeof data63 !== "string"){
-const err125 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data63};
+for(const key16 in data63){
+if(!(((key16 === "name") || (key16 === "capacityType")) || (key16 === "computeResources"))){
+const err125 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data63};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1673,12 +1673,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-let data64 = data62.capacityType;
-const _errs166 = errors;
-let valid31 = false;
-const _errs167 = errors;
+if(data63.name !== undefined){
+let data64 = data63.name;
 if(typeof data64 !== "string"){
-const err126 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+const err126 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data64};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1687,8 +1685,13 @@ vErrors.push(err126);
 }
 errors++;
 }
-if("ONDEMAND" !== data64){
-const err127 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+}
+let data65 = data63.capacityType;
+const _errs168 = errors;
+let valid31 = false;
+const _errs169 = errors;
+if(typeof data65 !== "string"){
+const err127 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data65};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1697,12 +1700,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-var _valid4 = _errs167 === errors;
-valid31 = valid31 || _valid4;
-if(!valid31){
-const _errs169 = errors;
-if(typeof data64 !== "string"){
-const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+if("ONDEMAND" !== data65){
+const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data65};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1711,8 +1710,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-if("SPOT" !== data64){
-const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+var _valid4 = _errs169 === errors;
+valid31 = valid31 || _valid4;
+if(!valid31){
+const _errs171 = errors;
+if(typeof data65 !== "string"){
+const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1721,11 +1724,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-var _valid4 = _errs169 === errors;
-valid31 = valid31 || _valid4;
-}
-if(!valid31){
-const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data64};
+if("SPOT" !== data65){
+const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1734,22 +1734,11 @@ vErrors.push(err130);
 }
 errors++;
 }
-else {
-errors = _errs166;
-if(vErrors !== null){
-if(_errs166){
-vErrors.length = _errs166;
+var _valid4 = _errs171 === errors;
+valid31 = valid31 || _valid4;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data62.computeResources !== undefined){
-let data65 = data62.computeResources;
-if(Array.isArray(data65)){
-if(data65.length < 1){
-const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+if(!valid31){
+const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data65};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1758,18 +1747,22 @@ vErrors.push(err131);
 }
 errors++;
 }
-const len5 = data65.length;
-for(let i5=0; i5<len5; i5++){
-let data66 = data65[i5];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.minCount === undefined){
-data66.minCount = 0;
+else {
+errors = _errs168;
+if(vErrors !== null){
+if(_errs168){
+vErrors.length = _errs168;
 }
-if(data66.maxCount === undefined){
-data66.maxCount = 10;
+else {
+vErrors = null;
 }
-if(data66.name === undefined){
-const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+}
+}
+if(data63.computeResources !== undefined){
+let data66 = data63.computeResources;
+if(Array.isArray(data66)){
+if(data66.length < 1){
+const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data66};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1778,8 +1771,18 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data66.instanceType === undefined){
-const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+const len5 = data66.length;
+for(let i5=0; i5<len5; i5++){
+let data67 = data66[i5];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.minCount === undefined){
+data67.minCount = 0;
+}
+if(data67.maxCount === undefined){
+data67.maxCount = 10;
+}
+if(data67.name === undefined){
+const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data67};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1788,9 +1791,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key17 in data66){
-if(!((((((key17 === "name") || (key17 === "instanceType")) || (key17 === "minCount")) || (key17 === "maxCount")) || (key17 === "disableSimultaneousMultithreading")) || (key17 === "efa"))){
-const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if(data67.instanceType === undefined){
+const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data67};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1799,11 +1801,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-if(data66.name !== undefined){
-let data67 = data66.name;
-if(typeof data67 !== "string"){
-const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data67};
+for(const key17 in data67){
+if(!((((((key17 === "name") || (key17 === "instanceType")) || (key17 === "minCount")) || (key17 === "maxCount")) || (key17 === "disableSimultaneousMultithreading")) || (key17 === "efa"))){
+const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data67};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1813,10 +1813,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data66.instanceType !== undefined){
-let data68 = data66.instanceType;
+if(data67.name !== undefined){
+let data68 = data67.name;
 if(typeof data68 !== "string"){
-const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data68};
+const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1826,9 +1826,10 @@ vErrors.push(err136);
 errors++;
 }
 }
-let data69 = data66.minCount;
-if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+if(data67.instanceType !== undefined){
+let data69 = data67.instanceType;
+if(typeof data69 !== "string"){
+const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data69};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1837,9 +1838,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data69 == "number"){
-if(data69 < 0 || isNaN(data69)){
-const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+}
+let data70 = data67.minCount;
+if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
+const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data70};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1848,10 +1850,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-let data70 = data66.maxCount;
-if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+if(typeof data70 == "number"){
+if(data70 < 0 || isNaN(data70)){
+const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data70};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1860,9 +1861,10 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(typeof data70 == "number"){
-if(data70 < 1 || isNaN(data70)){
-const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+}
+let data71 = data67.maxCount;
+if(!((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71)))){
+const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data71};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1871,11 +1873,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data66.disableSimultaneousMultithreading !== undefined){
-let data71 = data66.disableSimultaneousMultithreading;
-if(typeof data71 !== "boolean"){
-const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data71};
+if(typeof data71 == "number"){
+if(data71 < 1 || isNaN(data71)){
+const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data71};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1885,10 +1885,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.efa !== undefined){
-let data72 = data66.efa;
+if(data67.disableSimultaneousMultithreading !== undefined){
+let data72 = data67.disableSimultaneousMultithreading;
 if(typeof data72 !== "boolean"){
-const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data72};
+const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data72};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1898,9 +1898,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if(data67.efa !== undefined){
+let data73 = data67.efa;
+if(typeof data73 !== "boolean"){
+const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data73};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1912,7 +1913,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data67};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1924,7 +1925,7 @@ errors++;
 }
 }
 else {
-const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data66};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1936,7 +1937,7 @@ errors++;
 }
 }
 else {
-const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data61};
+const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data63};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1948,7 +1949,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data62};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1958,12 +1959,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data59.cluster2 !== undefined){
-let data73 = data59.cluster2;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key18 in data73){
-if(!(key18 === "queues")){
-const err148 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+}
+else {
+const err148 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data61};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1973,18 +1971,12 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data73.queues !== undefined){
-let data74 = data73.queues;
-if(Array.isArray(data74)){
-const len6 = data74.length;
-for(let i6=0; i6<len6; i6++){
-let data75 = data74[i6];
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.capacityType === undefined){
-data75.capacityType = "ONDEMAND";
-}
-if(data75.name === undefined){
-const err149 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+if(data60.cluster2 !== undefined){
+let data74 = data60.cluster2;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key18 in data74){
+if(!(key18 === "queues")){
+const err149 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data74};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1993,8 +1985,19 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data75.computeResources === undefined){
-const err150 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+if(data74.queues !== undefined){
+let data75 = data74.queues;
+if(Array.isArray(data75)){
+const len6 = data75.length;
+for(let i6=0; i6<len6; i6++){
+let data76 = data75[i6];
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.capacityType === undefined){
+data76.capacityType = "ONDEMAND";
+}
+if(data76.name === undefined){
+const err150 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data76};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2003,9 +2006,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key19 in data75){
-if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
-const err151 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+if(data76.computeResources === undefined){
+const err151 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data76};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2014,11 +2016,9 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data75.name !== undefined){
-let data76 = data75.name;
-if(typeof data76 !== "string"){
-const err152 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data76};
+for(const key19 in data76){
+if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
+const err152 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data76};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2028,12 +2028,10 @@ vErrors.push(err152);
 errors++;
 }
 }
-let data77 = data75.capacityType;
-const _errs199 = errors;
-let valid39 = false;
-const _errs200 = errors;
+if(data76.name !== undefined){
+let data77 = data76.name;
 if(typeof data77 !== "string"){
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+const err153 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data77};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2042,8 +2040,13 @@ vErrors.push(err153);
 }
 errors++;
 }
-if("ONDEMAND" !== data77){
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+}
+let data78 = data76.capacityType;
+const _errs201 = errors;
+let valid39 = false;
+const _errs202 = errors;
+if(typeof data78 !== "string"){
+const err154 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data78};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2052,12 +2055,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-var _valid5 = _errs200 === errors;
-valid39 = valid39 || _valid5;
-if(!valid39){
-const _errs202 = errors;
-if(typeof data77 !== "string"){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+if("ONDEMAND" !== data78){
+const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data78};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2066,8 +2065,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-if("SPOT" !== data77){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+var _valid5 = _errs202 === errors;
+valid39 = valid39 || _valid5;
+if(!valid39){
+const _errs204 = errors;
+if(typeof data78 !== "string"){
+const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data78};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2076,11 +2079,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-var _valid5 = _errs202 === errors;
-valid39 = valid39 || _valid5;
-}
-if(!valid39){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data77};
+if("SPOT" !== data78){
+const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data78};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2089,22 +2089,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-else {
-errors = _errs199;
-if(vErrors !== null){
-if(_errs199){
-vErrors.length = _errs199;
+var _valid5 = _errs204 === errors;
+valid39 = valid39 || _valid5;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data75.computeResources !== undefined){
-let data78 = data75.computeResources;
-if(Array.isArray(data78)){
-if(data78.length < 1){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+if(!valid39){
+const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data78};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2113,18 +2102,22 @@ vErrors.push(err158);
 }
 errors++;
 }
-const len7 = data78.length;
-for(let i7=0; i7<len7; i7++){
-let data79 = data78[i7];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.minCount === undefined){
-data79.minCount = 0;
+else {
+errors = _errs201;
+if(vErrors !== null){
+if(_errs201){
+vErrors.length = _errs201;
 }
-if(data79.maxCount === undefined){
-data79.maxCount = 10;
+else {
+vErrors = null;
 }
-if(data79.name === undefined){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+}
+}
+if(data76.computeResources !== undefined){
+let data79 = data76.computeResources;
+if(Array.isArray(data79)){
+if(data79.length < 1){
+const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data79};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2133,8 +2126,18 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data79.instanceType === undefined){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+const len7 = data79.length;
+for(let i7=0; i7<len7; i7++){
+let data80 = data79[i7];
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.minCount === undefined){
+data80.minCount = 0;
+}
+if(data80.maxCount === undefined){
+data80.maxCount = 10;
+}
+if(data80.name === undefined){
+const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data80};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2143,9 +2146,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key20 in data79){
-if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if(data80.instanceType === undefined){
+const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data80};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2154,11 +2156,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data80};
+for(const key20 in data80){
+if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
+const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data80};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2168,10 +2168,10 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data79.instanceType !== undefined){
-let data81 = data79.instanceType;
+if(data80.name !== undefined){
+let data81 = data80.name;
 if(typeof data81 !== "string"){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data81};
+const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data81};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2181,9 +2181,10 @@ vErrors.push(err163);
 errors++;
 }
 }
-let data82 = data79.minCount;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+if(data80.instanceType !== undefined){
+let data82 = data80.instanceType;
+if(typeof data82 !== "string"){
+const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data82};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2192,9 +2193,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(typeof data82 == "number"){
-if(data82 < 0 || isNaN(data82)){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+}
+let data83 = data80.minCount;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data83};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2203,10 +2205,9 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-let data83 = data79.maxCount;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+if(typeof data83 == "number"){
+if(data83 < 0 || isNaN(data83)){
+const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data83};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2215,9 +2216,10 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 < 1 || isNaN(data83)){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+}
+let data84 = data80.maxCount;
+if(!((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84)))){
+const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data84};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2226,11 +2228,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-if(data79.disableSimultaneousMultithreading !== undefined){
-let data84 = data79.disableSimultaneousMultithreading;
-if(typeof data84 !== "boolean"){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data84};
+if(typeof data84 == "number"){
+if(data84 < 1 || isNaN(data84)){
+const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data84};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2240,10 +2240,10 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data79.efa !== undefined){
-let data85 = data79.efa;
+if(data80.disableSimultaneousMultithreading !== undefined){
+let data85 = data80.disableSimultaneousMultithreading;
 if(typeof data85 !== "boolean"){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data85};
+const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data85};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2253,9 +2253,10 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if(data80.efa !== undefined){
+let data86 = data80.efa;
+if(typeof data86 !== "boolean"){
+const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data86};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2267,7 +2268,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data80};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2279,7 +2280,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data79};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2291,7 +2292,7 @@ errors++;
 }
 }
 else {
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data74};
+const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data76};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2303,7 +2304,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data75};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2315,7 +2316,7 @@ errors++;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data74};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2325,8 +2326,9 @@ vErrors.push(err175);
 errors++;
 }
 }
+}
 else {
-const err176 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data39};
+const err176 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data60};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2336,14 +2338,25 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
 else {
-const err177 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err177 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data40};
 if(vErrors === null){
 vErrors = [err177];
 }
 else {
 vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
 }
 errors++;
 }
