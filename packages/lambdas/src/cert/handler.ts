@@ -5,6 +5,7 @@ import {
   DeleteCertificateCommand,
   DescribeCertificateCommand,
   ImportCertificateCommand,
+  type ImportCertificateCommandOutput,
   ListCertificatesCommand,
   ListTagsForCertificateCommand,
   RemoveTagsFromCertificateCommand,
@@ -150,7 +151,7 @@ async function issue(props: CertProps, event: OnEventRequest, ctx: HandlerContex
     validityDays: props.validityDays,
   });
   const generatedMs = Math.round(performance.now() - started);
-  const result = await awsCall(
+  const result = await awsCall<ImportCertificateCommandOutput>(
     'ACM ImportCertificate',
     (abortSignal) =>
       acm.send(
@@ -161,7 +162,15 @@ async function issue(props: CertProps, event: OnEventRequest, ctx: HandlerContex
         }),
         { abortSignal },
       ),
-    ctx,
+    {
+      ...ctx,
+      // A timed-out or 5xx import may have been carried out: look for it by its request tag before sending again,
+      // or a second certificate is imported and the first one is orphaned.
+      beforeRetry: async () => {
+        const earlier = await findByToken(props.domainName, token, ctx);
+        return earlier === undefined ? undefined : { CertificateArn: earlier, $metadata: {} };
+      },
+    },
   );
   const arn = result.CertificateArn;
   if (!arn) throw new Error('ACM ImportCertificate failed: the answer carried no CertificateArn');
