@@ -56,6 +56,7 @@ export const DB_BOOTSTRAP_PROPERTIES = {
   tls: 'Tls',
   disposable: 'Disposable',
   maxWaitSeconds: 'MaxWaitSeconds',
+  statementTimeoutSeconds: 'StatementTimeoutSeconds',
 } as const;
 
 export const DB_BOOTSTRAP_DEFAULTS = {
@@ -66,6 +67,8 @@ export const DB_BOOTSTRAP_DEFAULTS = {
   disposable: false,
   /** Budget for "cluster still starting" retries; the Lambda's remaining time caps it further. */
   maxWaitSeconds: 600,
+  /** Longest one SQL statement may run (they take milliseconds unless a lock blocks them). */
+  statementTimeoutSeconds: 30,
 } as const;
 
 export interface DbBootstrapProperties {
@@ -87,6 +90,8 @@ export interface DbBootstrapProperties {
   Disposable?: boolean;
   /** Upper bound of the wait for the database to accept connections, seconds (5..900, default 600). */
   MaxWaitSeconds?: number;
+  /** Longest one SQL statement may run, e.g. while it waits for a lock, seconds (1..300, default 30). */
+  StatementTimeoutSeconds?: number;
 }
 
 /** `Fn::GetAtt` attributes of the database resource. */
