@@ -23,3 +23,4 @@ export {
   type DbTlsMode,
   type MungeKeyProperties,
 } from './properties.js';
+export { RESERVED_TAG_PREFIXES, TAG_RULE, tagProblems, type TagProblem } from './tag-rule.js';

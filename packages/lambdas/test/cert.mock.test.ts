@@ -31,6 +31,27 @@ describe('cert handler: faults moto cannot make (aws-sdk-client-mock)', () => {
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [] });
   });
 
+  it('refuses, before any AWS call, the tags the config loader refuses, with the same rule and words', async () => {
+    const tags = [
+      { Key: 'cost&center', Value: 'x' },
+      { Key: 'hpc-ha:owner', Value: 'me' },
+      { Key: 'project', Value: 'hpc (prod)' },
+      ...Array.from({ length: 38 }, (_, i) => ({ Key: `t${i}`, Value: 'v' })),
+    ];
+    await expect(onEvent(createEvent({ DomainName: NAME, Tags: tags }))).rejects.toThrow(
+      new RegExp(
+        [
+          '^Invalid certificate properties:',
+          '  - Tags\\[0\\]\\.Key: tag key "cost&center" contains "&"; tag keys and values may hold only letters, digits, spaces and _ \\. : / = \\+ - @ \\(ACM, EFS, FSx and the load balancer refuse the rest\\)',
+          '  - Tags\\[1\\]\\.Key: tag key "hpc-ha:owner" uses the reserved "hpc-ha:" prefix \\(used by hpc-ha for its own tags\\)',
+          '  - Tags\\[2\\]\\.Value: tag value "hpc \\(prod\\)" contains "\\("',
+        ].join('\n'),
+      ),
+    );
+    await expect(onEvent(createEvent({ DomainName: NAME, Tags: tags }))).rejects.toThrow(/- Tags: 41 tags; at most 40 are allowed/);
+    expect(acm.calls()).toHaveLength(0);
+  });
+
   it('rides out throttling on ImportCertificate and imports once', async () => {
     acm.on(ImportCertificateCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({ CertificateArn: ARN });
     const answer = await onEvent(createEvent({ DomainName: NAME }));
