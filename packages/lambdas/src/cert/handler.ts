@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  ACMClient,
   AddTagsToCertificateCommand,
   DeleteCertificateCommand,
   DescribeCertificateCommand,
@@ -12,6 +11,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-acm';
 import { awsCall } from '../runtime/aws-call.js';
+import { acm } from './client.js';
 import { AwsCallError, errorName, isDeferrable } from '../runtime/errors.js';
 import { deleteWaiter, onEventHandler, type HandlerContext } from '../runtime/handler.js';
 import type { OnEventRequest, OnEventResponse } from '../runtime/provider.js';
@@ -27,8 +27,6 @@ import {
   type CertProps,
 } from './props.js';
 
-// Region, credentials and endpoint (AWS_ENDPOINT_URL) come from the environment when first used.
-const acm = new ACMClient({});
 
 /** Budget of one onEvent invocation when no Lambda context says otherwise. */
 const ON_EVENT_BUDGET_MS = 120_000;
@@ -294,3 +292,5 @@ function causeName(error: unknown): string {
 function isNotFound(error: unknown): boolean {
   return causeName(error) === NOT_FOUND;
 }
+
+export { renew } from './renew.js';
