@@ -67,6 +67,20 @@ function nestedFailedEvent(parent: string, logicalId: string, at: Date): StackEv
   };
 }
 
+/** A Delete that asked cluster1's stack to go (cluster2 has none), after which that stack reports DELETE_FAILED. */
+async function teardownWithCluster1DeleteFailed(): Promise<{ polled: ReturnType<typeof completeEvent>; started: number }> {
+  cfn.on(DescribeStacksCommand, { StackName: 'cluster1' }).resolves({ Stacks: [stack('cluster1', 'CREATE_COMPLETE')] });
+  cfn.on(DescribeStacksCommand, { StackName: 'cluster2' }).rejects(notFound('cluster2'));
+  cfn.on(DeleteStackCommand).resolves({});
+  const event = deleteEvent('cluster1,cluster2', PROPS);
+  const answer = await onEvent(event);
+  const started = Date.now();
+  cfn.on(DescribeStacksCommand, { StackName: idOf('cluster1') }).resolves({
+    Stacks: [stack('cluster1', 'DELETE_FAILED', { StackStatusReason: REASON })],
+  });
+  return { polled: completeEvent(event, answer), started };
+}
+
 describe('cluster-teardown handler (aws-sdk-client-mock for CloudFormation)', () => {
   let logs: ReturnType<typeof captureLogs>;
   beforeAll(() => {
@@ -128,17 +142,8 @@ describe('cluster-teardown handler (aws-sdk-client-mock for CloudFormation)', ()
   });
 
   it('a DELETE_FAILED stack is asked once more, then the resource fails with the stack status reason', async () => {
-    cfn.on(DescribeStacksCommand, { StackName: 'cluster1' }).resolves({ Stacks: [stack('cluster1', 'CREATE_COMPLETE')] });
-    cfn.on(DescribeStacksCommand, { StackName: 'cluster2' }).rejects(notFound('cluster2'));
-    cfn.on(DeleteStackCommand).resolves({});
-    const event = deleteEvent('cluster1,cluster2', PROPS);
-    const answer = await onEvent(event);
-    const polled = completeEvent(event, answer);
-    const started = Date.now();
+    const { polled, started } = await teardownWithCluster1DeleteFailed();
 
-    cfn.on(DescribeStacksCommand, { StackName: idOf('cluster1') }).resolves({
-      Stacks: [stack('cluster1', 'DELETE_FAILED', { StackStatusReason: REASON })],
-    });
     cfn.on(DescribeStackEventsCommand).resolves({
       StackEvents: [failedEvent('cluster1', new Date(started + 1_000)), failedEvent('cluster1', new Date(started - 86_400_000))],
     });
@@ -155,16 +160,7 @@ describe('cluster-teardown handler (aws-sdk-client-mock for CloudFormation)', ()
   });
 
   it('nested stacks failing too do not use up the retry: failures are counted for the cluster stack only', async () => {
-    cfn.on(DescribeStacksCommand, { StackName: 'cluster1' }).resolves({ Stacks: [stack('cluster1', 'CREATE_COMPLETE')] });
-    cfn.on(DescribeStacksCommand, { StackName: 'cluster2' }).rejects(notFound('cluster2'));
-    cfn.on(DeleteStackCommand).resolves({});
-    const event = deleteEvent('cluster1,cluster2', PROPS);
-    const answer = await onEvent(event);
-    const polled = completeEvent(event, answer);
-    const started = Date.now();
-    cfn.on(DescribeStacksCommand, { StackName: idOf('cluster1') }).resolves({
-      Stacks: [stack('cluster1', 'DELETE_FAILED', { StackStatusReason: REASON })],
-    });
+    const { polled, started } = await teardownWithCluster1DeleteFailed();
 
     // First failure: the cluster stack failed once, and so did two of its queue-group stacks (newest first).
     const firstRound = [
