@@ -1,4 +1,5 @@
 import { clientConfig, s3Config } from '../aws.js';
+import { certificateCheck } from '../certificate-expiry.js';
 import { EXIT_FAILURE, EXIT_OK, type ExitCode } from '../exit.js';
 import { loadConfig, type ConfigFlag } from '../load-config.js';
 import type { Ui } from '../ui.js';
@@ -36,7 +37,7 @@ export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode
   ui.info(`hpc-ha doctor: ${config.sourceFile} (deployment ${config.name}, ${config.region})`);
   let results: CheckResult[];
   try {
-    results = await runDoctor(config, clients);
+    results = [...(await runDoctor(config, clients)), await certificateCheck(config)];
   } finally {
     for (const c of Object.values(clients)) c.destroy();
   }
