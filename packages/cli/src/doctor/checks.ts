@@ -6,6 +6,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { clusterPlans, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { describeTimeout, isAwsTimeout, TIMEOUT_HINT } from '../aws.js';
 
 /** The SDK clients doctor uses, injected so tests can hand in clients pointed at moto or mocked. */
 export interface DoctorClients {
@@ -36,6 +37,7 @@ function errName(e: unknown): string {
   return e instanceof Error ? e.name : 'Error';
 }
 function errText(e: unknown): string {
+  if (isAwsTimeout(e)) return describeTimeout(e);
   return e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
 }
 
@@ -58,6 +60,7 @@ async function credentials(config: DeploymentConfig, c: DoctorClients): Promise<
     }
     return { result: ok(title, `${id.Arn} (account ${id.Account}, partition ${partition})`), ...(id.Account ? { account: id.Account } : {}) };
   } catch (e) {
+    if (isAwsTimeout(e)) return { result: fail(title, `cannot check: ${describeTimeout(e)}`, TIMEOUT_HINT) };
     return { result: fail(title, `none usable: ${errText(e)}`, 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or run `aws sso login`') };
   }
 }

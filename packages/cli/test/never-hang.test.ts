@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, runCli } from './cli.js';
+import { startSilentServer, type SilentServer } from './silent-server.js';
+
+/**
+ * Every AWS call has a connect and a request timeout and a bounded retry: against an endpoint that accepts the
+ * connection and never answers, each command ends with a clear message instead of waiting forever. The timeout
+ * is shortened through HPC_HA_AWS_TIMEOUT_MS so the test takes seconds; the runner's own limit (15 s) is what a
+ * hang would hit.
+ */
+let server: SilentServer;
+const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-hang-'));
+beforeAll(async () => {
+  server = await startSilentServer();
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function env(): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: server.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    HPC_HA_AWS_TIMEOUT_MS: '300',
+  };
+}
+
+describe('no AWS call waits forever (a local endpoint that accepts connections and never answers)', () => {
+  it('doctor: ✗ on the credentials check saying nothing answered, after 3 attempts, exit 1', async () => {
+    const before = server.connections;
+    const started = Date.now();
+    const r = await runCli(['doctor', '-c', `${EXAMPLES}/us-east-1.yaml`], { env: env(), timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✗ AWS credentials: cannot check: no answer from AWS within 300 ms (3 attempts)');
+    expect(r.stdout).toContain('fix: check the network, proxy and AWS_ENDPOINT_URL');
+    expect(server.connections - before).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('secret create: one error line and a hint, nothing printed on stdout, exit 1', async () => {
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'Canary-pw_7391#xyzzy\n', env: env(), cwd: dir, timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error: no answer from AWS within 300 ms (3 attempts)');
+    expect(r.stderr).toContain('HPC_HA_AWS_TIMEOUT_MS');
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('outputs: the same error, exit 1', async () => {
+    const r = await runCli(['outputs', '-c', `${EXAMPLES}/cn-north-1.yaml`], { env: env(), timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: no answer from AWS within 300 ms (3 attempts)');
+  });
+
+  it('a bad HPC_HA_AWS_TIMEOUT_MS is a usage error, exit 2', async () => {
+    const r = await runCli(['outputs', '-c', `${EXAMPLES}/cn-north-1.yaml`], { env: { ...env(), HPC_HA_AWS_TIMEOUT_MS: 'soon' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('HPC_HA_AWS_TIMEOUT_MS=soon: not a positive number of milliseconds');
+  });
+});
