@@ -8,6 +8,7 @@ import { loadConfig } from '../load-config.js';
 import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
+import { requireOutDir } from '../out-path.js';
 
 interface CdkFlags {
   config?: string;
@@ -105,6 +106,7 @@ function toolkitError(e: unknown, lib: Session['lib']): never {
 
 /** `hpc-ha synth`: templates into --out, no AWS call. */
 export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode> {
+  requireOutDir(flags.out);
   // The toolkit's own synth summary goes to stderr; stdout gets one line per template written.
   const s = await session(flags, ui, true);
   try {
