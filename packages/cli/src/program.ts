@@ -140,6 +140,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .option('--app <dir>', 'deploy an already synthesized cloud assembly instead of synthesizing')
     .option('-y, --yes', 'approve security-related changes (IAM, security groups) without asking')
     .addOption(new Option('--method <method>', 'change-set (reviewable, the default) or direct (CreateStack/UpdateStack)').choices(['change-set', 'direct']).default('change-set'))
+    .option('--skip-preflight', "deploy without first running doctor's account checks (secret, jars, instance types, bootstrap)")
     .action(lazy(state, async () => (await import('./commands/cdk.js')).deployCommand));
 
   program

@@ -19,6 +19,8 @@ interface CdkFlags {
 
 export interface DeployFlags extends CdkFlags {
   method?: 'change-set' | 'direct';
+  /** commander's name for --skip-preflight. */
+  skipPreflight?: boolean;
 }
 
 export interface SynthFlags extends CdkFlags {
@@ -146,6 +148,7 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
 /** `hpc-ha deploy`: creates or updates the stacks, with CloudFormation events as progress, then the portal URL. */
 export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
+  if (!flags.skipPreflight) await (await import('../preflight.js')).preflight(s.config, ui);
   let portal: string | undefined;
   try {
     const cx = await source(s, flags, { offline: false });
