@@ -15,6 +15,8 @@ interface CdkFlags {
   stacks?: string[];
   app?: string;
   yes?: boolean;
+  /** Only the stacks --stacks names, without the ones they depend on (deploy) or that depend on them (destroy). */
+  exclusively?: boolean;
 }
 
 export interface DeployFlags extends CdkFlags {
@@ -46,11 +48,15 @@ export function stackPatterns(name: string, patterns: readonly string[] | undefi
   return patterns.map((p) => STACK_IDS.find((id) => p === stackName(name, id)) ?? p);
 }
 
-function selector(lib: Session['lib'], s: Session, flags: CdkFlags): StackSelector {
+/**
+ * Like the CDK CLI: a deploy of X also deploys what X depends on (`upstream`), a destroy of X also destroys what
+ * depends on X (`downstream`), unless --exclusively; diff and synth look at exactly the stacks named.
+ */
+function selector(lib: Session['lib'], s: Session, flags: CdkFlags, expand: 'upstream' | 'downstream' | 'none' = 'none'): StackSelector {
   const patterns = stackPatterns(s.config.name, flags.stacks);
-  return patterns
-    ? { strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH, patterns }
-    : { strategy: lib.StackSelectionStrategy.ALL_STACKS };
+  if (!patterns) return { strategy: lib.StackSelectionStrategy.ALL_STACKS };
+  const how = flags.exclusively || expand === 'none' ? lib.ExpandStackSelection.NONE : expand === 'upstream' ? lib.ExpandStackSelection.UPSTREAM : lib.ExpandStackSelection.DOWNSTREAM;
+  return { strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH, patterns, expand: how };
 }
 
 /** `*` matches any run of characters, as in the CDK CLI's stack patterns. */
@@ -97,6 +103,8 @@ function toolkitError(e: unknown, lib: Session['lib']): never {
   if (e instanceof CliError) throw e;
   if (lib.ToolkitError.isToolkitError(e)) {
     const err = e as Error & { source?: string };
+    // Declined at the confirmation (or no --yes off a terminal): the user's choice, not a usage error, and no hint.
+    if (lib.ToolkitError.isAbortError(e)) throw failure(`${err.message.split('\n')[0] ?? 'cancelled'}; nothing more was changed`);
     if (lib.ToolkitError.isAuthenticationError(e)) {
       throw failure(`AWS credentials: ${err.message.split('\n')[0]}`, 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition');
     }
@@ -153,7 +161,7 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
   try {
     const cx = await source(s, flags, { offline: false });
     const result = await s.toolkit.deploy(cx, {
-      stacks: selector(s.lib, s, flags),
+      stacks: selector(s.lib, s, flags, 'upstream'),
       deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
     });
     for (const st of result.stacks) {
@@ -177,7 +185,7 @@ export async function destroyCommand(flags: CdkFlags, ui: Ui): Promise<ExitCode>
   let deleted = 0;
   try {
     const cx = await source(s, flags, { offline: false });
-    const result = await s.toolkit.destroy(cx, { stacks: selector(s.lib, s, flags) });
+    const result = await s.toolkit.destroy(cx, { stacks: selector(s.lib, s, flags, 'downstream') });
     deleted = result.stacks.length;
   } catch (e) {
     toolkitError(e, s.lib);

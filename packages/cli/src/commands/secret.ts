@@ -30,7 +30,7 @@ function readHints(path: string): ConfigHints {
 }
 
 /** An ARN of the shape Secrets Manager returns, for the dry run of the config edit. */
-const SAMPLE_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:efadminPassword-AbCdEf';
+const SAMPLE_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:efadminPassword-AbCdEf';
 
 /**
  * Everything that could stop --write-config after the secret exists, checked before it is created: a secret
