@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, runCli } from './cli.js';
+import { EXAMPLES, PACKAGE_ROOT, runCli } from './cli.js';
 import { startSilentServer, type SilentServer } from './silent-server.js';
 
 /**
@@ -13,8 +14,11 @@ import { startSilentServer, type SilentServer } from './silent-server.js';
  */
 let server: SilentServer;
 const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-hang-'));
+const oneStack = join(dir, 'one-stack.out');
 beforeAll(async () => {
   server = await startSilentServer();
+  const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'test/fixtures/one-stack-app.mjs'), oneStack], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`one-stack app failed: ${r.stderr}`);
 });
 afterAll(async () => {
   await server.close();
@@ -57,6 +61,19 @@ describe('no AWS call waits forever (a local endpoint that accepts connections a
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: no answer from AWS within 300 ms (3 attempts)');
   });
+
+  // The toolkit's own SDK clients get an agent that ends silent sockets; it reports the timeout as missing
+  // credentials, which the CLI corrects.
+  it.each([
+    ['diff', ['diff']],
+    ['deploy', ['deploy', '--skip-preflight', '--method', 'direct']],
+    ['destroy', ['destroy', '--yes']],
+  ])('%s (through the CDK toolkit): ends saying AWS did not answer, exit 1', async (_, command) => {
+    const r = await runCli([...command, '-c', `${EXAMPLES}/cn-north-1.yaml`, '--app', oneStack], { env: env(), timeoutMs: 40_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: no answer from AWS within 0.3 s, after the toolkit's retries");
+    expect(r.stderr).not.toContain('no credentials have been configured\n  set AWS_PROFILE');
+  }, 45_000);
 
   it('a bad HPC_HA_AWS_TIMEOUT_MS is a usage error, exit 2', async () => {
     const r = await runCli(['outputs', '-c', `${EXAMPLES}/cn-north-1.yaml`], { env: { ...env(), HPC_HA_AWS_TIMEOUT_MS: 'soon' } });

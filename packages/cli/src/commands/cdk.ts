@@ -3,6 +3,8 @@ import type { ICloudAssemblySource, StackSelector, Toolkit } from '@aws-cdk/tool
 import type * as ToolkitLib from '@aws-cdk/toolkit-lib';
 import type { DeploymentConfig } from '@hpc-ha/infra/config';
 import { createIoHost, type HostState } from '../cdk/io-host.js';
+import { idleTimeoutAgent } from '../cdk/idle-agent.js';
+import { requestTimeoutMs, TIMEOUT_HINT } from '../aws.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, failure, usageError, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
 import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
@@ -73,6 +75,7 @@ async function session(flags: CdkFlags, ui: Ui, resultsToStderr = false): Promis
     ioHost: createIoHost(ui, { yes: flags.yes === true, debug: process.env['HPC_HA_DEBUG'] === '1', resultsToStderr }, state),
     color: ui.color,
     emojis: false,
+    sdkConfig: { httpOptions: { agent: idleTimeoutAgent(requestTimeoutMs()) } },
   });
   return { config, toolkit, lib, state };
 }
@@ -99,8 +102,9 @@ async function source(s: Session, flags: CdkFlags, opts: { outdir?: string; offl
 }
 
 /** Toolkit errors the user can fix (bad stack pattern, invalid app) are exit 2; AWS and deployment failures 1. */
-function toolkitError(e: unknown, lib: Session['lib']): never {
+function toolkitError(e: unknown, lib: Session['lib'], state?: HostState): never {
   if (e instanceof CliError) throw e;
+  if (state?.timedOut) throw failure(`no answer from AWS within ${requestTimeoutMs() / 1000} s, after the toolkit's retries`, TIMEOUT_HINT);
   if (lib.ToolkitError.isToolkitError(e)) {
     const err = e as Error & { source?: string };
     // Declined at the confirmation (or no --yes off a terminal): the user's choice, not a usage error, and no hint.
@@ -133,7 +137,7 @@ export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode>
       await assembly.dispose();
     }
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   return EXIT_OK;
 }
@@ -147,7 +151,7 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
     const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
     for (const d of Object.values(diffs)) changes += d.differenceCount;
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   ui.info(changes === 0 ? 'no differences' : `${changes} difference${changes === 1 ? '' : 's'}`);
   return flags.fail && changes > 0 ? EXIT_FAILURE : EXIT_OK;
@@ -169,7 +173,7 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
       portal ??= st.outputs[PORTAL_URL_OUTPUT];
     }
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   if (portal) ui.out(`Portal: ${ui.style.bold(portal)}`);
   else ui.info(`the portal URL is the ${PORTAL_URL_OUTPUT} output of the EnginFrame stack: hpc-ha outputs -c ${s.config.sourceFile}`);
@@ -188,7 +192,7 @@ export async function destroyCommand(flags: CdkFlags, ui: Ui): Promise<ExitCode>
     const result = await s.toolkit.destroy(cx, { stacks: selector(s.lib, s, flags, 'downstream') });
     deleted = result.stacks.length;
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   if (s.state.aborted) throw failure('not confirmed; nothing was deleted');
   if (s.state.noStackMatched) throw usageError(`no stack matches ${(flags.stacks ?? []).join(', ')}`);
