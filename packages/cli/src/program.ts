@@ -130,6 +130,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .addOption(stacksOption())
     .option('--app <dir>', 'use an already synthesized cloud assembly instead of synthesizing')
     .option('--fail', 'exit 1 when there are differences')
+    .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): plan cluster updates accordingly')
     .action(lazy(state, async () => (await import('./commands/cdk.js')).diffCommand));
 
   program
@@ -140,6 +141,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .option('--app <dir>', 'deploy an already synthesized cloud assembly instead of synthesizing')
     .option('-y, --yes', 'approve security-related changes (IAM, security groups) without asking')
     .addOption(new Option('--method <method>', 'change-set (reviewable, the default) or direct (CreateStack/UpdateStack)').choices(['change-set', 'direct']).default('change-set'))
+    .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): allow cluster updates that need it')
     .action(lazy(state, async () => (await import('./commands/cdk.js')).deployCommand));
 
   program

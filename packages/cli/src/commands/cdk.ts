@@ -8,6 +8,7 @@ import { loadConfig } from '../load-config.js';
 import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
+import { checkClusterUpdates, type ClusterUpdateFlags } from '../cluster-updates/guard.js';
 
 interface CdkFlags {
   config?: string;
@@ -16,14 +17,14 @@ interface CdkFlags {
   yes?: boolean;
 }
 
-export interface DeployFlags extends CdkFlags {
+export interface DeployFlags extends CdkFlags, ClusterUpdateFlags {
   method?: 'change-set' | 'direct';
 }
 
 export interface SynthFlags extends CdkFlags {
   out: string;
 }
-export interface DiffFlags extends CdkFlags {
+export interface DiffFlags extends CdkFlags, ClusterUpdateFlags {
   fail?: boolean;
 }
 
@@ -103,6 +104,26 @@ function toolkitError(e: unknown, lib: Session['lib']): never {
   throw e;
 }
 
+/**
+ * Synthesizes once, then plans each ParallelCluster cluster update from the Clusters template (printed per cluster;
+ * with `refuse`, exit 2 before anything is deployed when ParallelCluster would refuse it). Returns the assembly for
+ * the toolkit action that follows, so it works on exactly the templates that were checked.
+ */
+async function withClusterUpdates(s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, refuse: boolean) {
+  const assembly = await s.toolkit.synth(cx);
+  const patterns = stackPatterns(s.config.name, flags.stacks);
+  const stacks = assembly.cloudAssembly.stacksRecursively.filter(
+    (st) => !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName)),
+  );
+  try {
+    await checkClusterUpdates(s.config, stacks, ui, { refuse, ...flags });
+  } catch (e) {
+    await assembly.dispose();
+    throw e;
+  }
+  return assembly;
+}
+
 /** `hpc-ha synth`: templates into --out, no AWS call. */
 export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode> {
   // The toolkit's own synth summary goes to stderr; stdout gets one line per template written.
@@ -131,9 +152,13 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
   let changes = 0;
   try {
-    const cx = await source(s, flags, { offline: false });
-    const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
-    for (const d of Object.values(diffs)) changes += d.differenceCount;
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, false);
+    try {
+      const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
+      for (const d of Object.values(diffs)) changes += d.differenceCount;
+    } finally {
+      await cx.dispose();
+    }
   } catch (e) {
     toolkitError(e, s.lib);
   }
@@ -146,14 +171,18 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
   const s = await session(flags, ui);
   let portal: string | undefined;
   try {
-    const cx = await source(s, flags, { offline: false });
-    const result = await s.toolkit.deploy(cx, {
-      stacks: selector(s.lib, s, flags),
-      deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
-    });
-    for (const st of result.stacks) {
-      ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
-      portal ??= st.outputs[PORTAL_URL_OUTPUT];
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, true);
+    try {
+      const result = await s.toolkit.deploy(cx, {
+        stacks: selector(s.lib, s, flags),
+        deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+      });
+      for (const st of result.stacks) {
+        ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
+        portal ??= st.outputs[PORTAL_URL_OUTPUT];
+      }
+    } finally {
+      await cx.dispose();
     }
   } catch (e) {
     toolkitError(e, s.lib);
