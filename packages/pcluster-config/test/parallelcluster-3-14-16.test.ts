@@ -180,6 +180,8 @@ describe('offline validators', () => {
       const r = check((c) => (c.Scheduling.SlurmQueues[0].ComputeResources[0].CustomSlurmSettings = { [k]: 'x' }));
       expect(at(r.issues, `${cr0}.CustomSlurmSettings.${k}`, 'error'), k).toHaveLength(1);
     }
+    // CustomSlurmNodeNamesValidator: -st- / -dy- belong to ParallelCluster's own nodes.
+    expect(at(check((c) => (c.Scheduling.SlurmSettings.CustomSlurmSettings = [{ NodeName: 'ext-st-[1-2]', State: 'CLOUD' }])).issues, 'Scheduling.SlurmSettings.CustomSlurmSettings[0].NodeName', 'error')[0]!.message).toMatch(/reserves for the nodes it manages/);
     // A custom node line (several keys) is not checked against the cluster list.
     expect(check((c) => (c.Scheduling.SlurmSettings.CustomSlurmSettings = [{ NodeName: 'ext-[1-2]', State: 'CLOUD', Weight: 5, Prolog: 'x' }])).valid).toBe(true);
   });

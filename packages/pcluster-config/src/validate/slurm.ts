@@ -84,6 +84,12 @@ const customSlurmSettings: Rule = (ctx) => {
     const o = obj(entry);
     const denyHere = o && Object.keys(o).length > 1 ? [] : clusterDeny;
     checkKeys(report, ['Scheduling', 'SlurmSettings', 'CustomSlurmSettings', i], entry, denyHere, 'cluster-level');
+    // CustomSlurmNodeNamesValidator: "-st-" and "-dy-" mark the nodes ParallelCluster's daemons manage.
+    for (const [k, v] of Object.entries(o ?? {})) {
+      if (k.toLowerCase() === 'nodename' && /-st-|-dy-/.test(String(v))) {
+        report(['Scheduling', 'SlurmSettings', 'CustomSlurmSettings', i, k], `custom node name "${String(v)}" contains "-st-" or "-dy-", which ParallelCluster reserves for the nodes it manages; rename it`);
+      }
+    }
   });
   for (const q of slurmQueues(ctx.config)) {
     checkKeys(report, [...q.path, 'CustomSlurmSettings'], q.value.CustomSlurmSettings, SLURM_DENY_LIST.queue, 'queue');
