@@ -45,10 +45,17 @@ export const KEY_RELEASES: readonly KeyRelease[] = [
 
 /** Every place `pattern` names in `root`, with its path. */
 export function locateAll(root: unknown, pattern: string): { value: unknown; path: PathSegment[] }[] {
+  return locateParts(root, parsePattern(pattern));
+}
+
+type Part = { key: string; many: boolean };
+const parsePattern = (pattern: string): Part[] =>
+  pattern.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), many: part.endsWith('[]') }));
+
+function locateParts(root: unknown, parts: readonly Part[]): { value: unknown; path: PathSegment[] }[] {
   let found: { value: unknown; path: PathSegment[] }[] = [{ value: root, path: [] }];
-  for (const part of pattern.split('.')) {
-    const key = part.replace(/\[\]$/, '');
-    const many = part.endsWith('[]');
+  for (const { key, many } of parts) {
+    if (!found.length) break;
     found = found.flatMap(({ value, path }) => {
       const o = obj(value);
       if (!o || o[key] === undefined) return [];
@@ -60,9 +67,11 @@ export function locateAll(root: unknown, pattern: string): { value: unknown; pat
   return found;
 }
 
+const PARSED = KEY_RELEASES.map((k) => ({ k, parts: parsePattern(k.path) }));
+
 const keyReleases: Rule = (ctx) => {
-  for (const k of KEY_RELEASES) {
-    for (const hit of locateAll(ctx.config, k.path)) {
+  for (const { k, parts } of PARSED) {
+    for (const hit of locateParts(ctx.config, parts)) {
       const name = k.path.replace(/\[\]/g, '');
       const instead = k.instead ? `; ${k.instead}` : '';
       if (k.since && compareVersions(ctx.version, k.since) < 0) {
