@@ -3,18 +3,21 @@
  * stack holding Custom::PclusterCluster resources is what moto cannot serve faithfully, and the faults are ours to
  * choose). The configs are the ones hpc-ha renders for the cn-north-1 example.
  */
-import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { renderClusterConfig } from '@hpc-ha/pcluster-config';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../exit.js';
 import { createUi } from '../ui.js';
 import { checkClusterUpdates, type SynthesizedStack } from './guard.js';
 import { CLUSTER_RESOURCE_TYPE } from './templates.js';
 
 const cfnMock = mockClient(CloudFormationClient);
+const deployedStatus = (status: string) =>
+  cfnMock.on(DescribeStacksCommand, { StackName: 'hpcha-Clusters' }).resolves({ Stacks: [{ StackName: 'hpcha-Clusters', StackStatus: status as never, CreationTime: new Date() }] });
+beforeEach(() => deployedStatus('UPDATE_COMPLETE'));
 afterEach(() => cfnMock.reset());
 const client = () => new CloudFormationClient({ region: 'cn-north-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const config = { name: 'hpcha', region: 'cn-north-1' };
@@ -91,8 +94,19 @@ describe('checkClusterUpdates (diff/deploy step)', () => {
     await expect(checkClusterUpdates(config, synthesized(os), capture().ui, { refuse: true, fleetStopped: true, client: client() })).rejects.toThrow(/refuse 1 change/);
   });
 
+  it('a stack whose first create rolled back holds no cluster: every cluster is new, nothing is refused', async () => {
+    deployedStatus('ROLLBACK_COMPLETE');
+    cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(template({ 'hpcha-cluster1': rendered(1) })) });
+    const out = capture();
+    const next = template({ 'hpcha-cluster1': rendered(1, (s) => (s.headNode.instanceType = 'm5.2xlarge')) });
+    const updates = await checkClusterUpdates(config, synthesized(next), out.ui, { refuse: true, client: client() });
+    expect(updates.map((u) => u.kind)).toEqual(['new']);
+    expect(out.text()).toContain('hpcha-Clusters is ROLLBACK_COMPLETE: its clusters were never created: every cluster is new');
+    expect(cfnMock.commandCalls(GetTemplateCommand)).toHaveLength(0);
+  });
+
   it('no deployed stack: every cluster is new, nothing is refused', async () => {
-    cfnMock.on(GetTemplateCommand).rejects(Object.assign(new Error('Stack with id hpcha-Clusters does not exist'), { name: 'ValidationError' }));
+    cfnMock.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id hpcha-Clusters does not exist'), { name: 'ValidationError' }));
     const out = capture();
     const updates = await checkClusterUpdates(config, synthesized(template({ 'hpcha-cluster1': rendered(1), 'hpcha-cluster2': rendered(2) })), out.ui, { refuse: true, client: client() });
     expect(updates.map((u) => u.kind)).toEqual(['new', 'new']);

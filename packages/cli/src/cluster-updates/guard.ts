@@ -33,7 +33,7 @@ export async function checkClusterUpdates(
   if (!synthesized.length) return [];
   const name = stackName(config.name, 'Clusters');
   const deployed = await deployedClusters(name, config.region, opts.client);
-  if (deployed.status === 'no-stack') ui.info(`${name} is not deployed yet: every cluster is new`);
+  if (deployed.status === 'no-stack') ui.info(`${deployed.why}: every cluster is new`);
   const updates = planClusterUpdates(synthesized, deployed, {
     ...(opts.fleetStopped ? { computeFleetStopped: true } : {}),
     ...(opts.loginNodesStopped ? { loginNodesStopped: true } : {}),

@@ -3,12 +3,14 @@
  * resource, in the synthesized Clusters template (new) and in the template CloudFormation holds for the deployed
  * stack (old, from GetTemplate).
  */
-import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { parse as parseYaml } from 'yaml';
 import { awsErrorName, clientConfig } from '../aws.js';
 import { failure } from '../exit.js';
 
 export const CLUSTER_RESOURCE_TYPE = 'Custom::PclusterCluster';
+/** Stack states in which no cluster of the template exists (a failed first create, a change set never run). */
+const NEVER_CREATED = ['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'ROLLBACK_IN_PROGRESS', 'REVIEW_IN_PROGRESS', 'CREATE_FAILED', 'DELETE_COMPLETE'];
 
 export interface TemplateCluster {
   /** The ClusterName property (a string in hpc-ha's templates), or the logical id when it is not a string. */
@@ -34,7 +36,7 @@ export function clustersInTemplate(template: unknown): TemplateCluster[] {
 }
 
 export type DeployedClusters =
-  | { readonly status: 'no-stack'; readonly stackName: string }
+  | { readonly status: 'no-stack'; readonly stackName: string; readonly why: string }
   | { readonly status: 'deployed'; readonly stackName: string; readonly clusters: readonly TemplateCluster[] };
 
 /**
@@ -46,10 +48,13 @@ export async function deployedClusters(stackName: string, region: string, client
   const cfn = client ?? new CloudFormationClient(clientConfig(region));
   let body: string | undefined;
   try {
+    const status = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.StackStatus;
+    // A stack whose creation failed (or never ran) holds a template but no cluster: the next deploy creates them anew.
+    if (status !== undefined && NEVER_CREATED.includes(status)) return { status: 'no-stack', stackName, why: `${stackName} is ${status}: its clusters were never created` };
     body = (await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }))).TemplateBody;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (awsErrorName(e) === 'ValidationError' && /does not exist/.test(message)) return { status: 'no-stack', stackName };
+    if (awsErrorName(e) === 'ValidationError' && /does not exist/.test(message)) return { status: 'no-stack', stackName, why: `${stackName} is not deployed yet` };
     throw failure(`could not read the deployed template of ${stackName} (to plan the cluster updates): ${message.split('\n')[0]}`,
       awsErrorName(e).includes('Credentials') ? 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition' : undefined);
   }
