@@ -150,6 +150,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .addOption(stacksOption())
     .option('--app <dir>', 'use an already synthesized cloud assembly instead of synthesizing')
     .option('--fail', 'exit 1 when there are differences')
+    .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): plan cluster updates accordingly')
     .action(lazy(state, async () => (await import('./commands/cdk.js')).diffCommand));
 
   program
@@ -162,6 +163,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .addOption(new Option('--method <method>', 'change-set (reviewable, the default) or direct (CreateStack/UpdateStack)').choices(['change-set', 'direct']).default('change-set'))
     .option('-e, --exclusively', 'with --stacks: only those stacks, not the stacks they depend on')
     .option('--skip-preflight', "deploy without first running doctor's account checks (secret, jars, instance types, bootstrap)")
+    .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): allow cluster updates that need it')
     .addOption(concurrencyOption())
     .action(lazy(state, async () => (await import('./commands/cdk.js')).deployCommand));
 

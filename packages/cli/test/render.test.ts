@@ -40,6 +40,7 @@ describe('hpc-ha render', () => {
     );
     const v = await runCli(['validate', '-c', config]);
     expect(v.code, v.stderr).toBe(0);
+    expect(v.stderr).toMatch(/clusters\.parallelclusterVersion: .*2\.11\.9 is out of support since 2023-12-31/);
     const out = join(dir, 'legacy');
     const r = await runCli(['render', '-c', config, '--out', out]);
     expect(r.code).toBe(0);

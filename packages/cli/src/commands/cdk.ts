@@ -11,6 +11,7 @@ import { deployWaves, PORTAL_URL_OUTPUT, STACK_IDS, stackGraph, stackName } from
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
 import { requireOutDir } from '../out-path.js';
+import { checkClusterUpdates, type ClusterUpdateFlags } from '../cluster-updates/guard.js';
 
 interface CdkFlags {
   config?: string;
@@ -21,7 +22,7 @@ interface CdkFlags {
   exclusively?: boolean;
 }
 
-export interface DeployFlags extends CdkFlags {
+export interface DeployFlags extends CdkFlags, ClusterUpdateFlags {
   method?: 'change-set' | 'direct';
   /** commander's name for --skip-preflight. */
   skipPreflight?: boolean;
@@ -31,7 +32,7 @@ export interface DeployFlags extends CdkFlags {
 export interface SynthFlags extends CdkFlags {
   out: string;
 }
-export interface DiffFlags extends CdkFlags {
+export interface DiffFlags extends CdkFlags, ClusterUpdateFlags {
   fail?: boolean;
 }
 
@@ -119,6 +120,26 @@ function toolkitError(e: unknown, lib: Session['lib'], state?: HostState): never
   throw e;
 }
 
+/**
+ * Synthesizes once, then plans each ParallelCluster cluster update from the Clusters template (printed per cluster;
+ * with `refuse`, exit 2 before anything is deployed when ParallelCluster would refuse it). Returns the assembly for
+ * the toolkit action that follows, so it works on exactly the templates that were checked.
+ */
+async function withClusterUpdates(s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, refuse: boolean) {
+  const assembly = await s.toolkit.synth(cx);
+  const patterns = stackPatterns(s.config.name, flags.stacks);
+  const stacks = assembly.cloudAssembly.stacksRecursively.filter(
+    (st) => !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName)),
+  );
+  try {
+    await checkClusterUpdates(s.config, stacks, ui, { refuse, ...flags });
+  } catch (e) {
+    await assembly.dispose();
+    throw e;
+  }
+  return assembly;
+}
+
 /** `hpc-ha synth`: templates into --out, no AWS call. */
 export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode> {
   requireOutDir(flags.out);
@@ -148,9 +169,13 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
   let changes = 0;
   try {
-    const cx = await source(s, flags, { offline: false });
-    const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
-    for (const d of Object.values(diffs)) changes += d.differenceCount;
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, false);
+    try {
+      const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
+      for (const d of Object.values(diffs)) changes += d.differenceCount;
+    } finally {
+      await cx.dispose();
+    }
   } catch (e) {
     toolkitError(e, s.lib, s.state);
   }
@@ -169,15 +194,19 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
   if (!flags.skipPreflight) await (await import('../preflight.js')).preflight(s.config, ui);
   let portal: string | undefined;
   try {
-    const cx = await source(s, flags, { offline: false });
-    const result = await s.toolkit.deploy(cx, {
-      stacks: selector(s.lib, s, flags, 'upstream'),
-      deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
-      concurrency: deployConcurrency(s.config, flags.concurrency),
-    });
-    for (const st of result.stacks) {
-      ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
-      portal ??= st.outputs[PORTAL_URL_OUTPUT];
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, true);
+    try {
+      const result = await s.toolkit.deploy(cx, {
+        stacks: selector(s.lib, s, flags, 'upstream'),
+        deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+        concurrency: deployConcurrency(s.config, flags.concurrency),
+      });
+      for (const st of result.stacks) {
+        ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
+        portal ??= st.outputs[PORTAL_URL_OUTPUT];
+      }
+    } finally {
+      await cx.dispose();
     }
   } catch (e) {
     toolkitError(e, s.lib, s.state);
