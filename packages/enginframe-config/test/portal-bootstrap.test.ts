@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
 import { allFiles, createNode, type SimNode, type World } from './support/node-sim.js';
-import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_VERSION, listenDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
+import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
 import { efinstallSpec } from './support/specs.js';
 
 const inCi = process.env['CI'] === 'true';
@@ -22,11 +22,7 @@ if (inCi && !haveShellcheck) throw new Error('CI=true but shellcheck is not inst
 
 // The database endpoint listens on a port of this suite's own (16750-16799 range).
 const DB_PORT = 16751;
-let closeDatabase: () => Promise<void>;
-beforeAll(async () => {
-  closeDatabase = await listenDatabase(DB_PORT);
-});
-afterAll(() => closeDatabase());
+useDatabase(DB_PORT);
 const spec = (nodeIndex: 1 | 2, extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec => testSpec(nodeIndex, DB_PORT, extra);
 
 /** A 2.x cluster config as pcluster-config's renderLegacyIni writes it (abridged). */

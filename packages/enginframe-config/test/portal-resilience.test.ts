@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { renderPortalBootstrap, type PortalBootstrapSpec } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
 import { createNode, type SimNode, type World } from './support/node-sim.js';
-import { EF_VERSION, listenDatabase, newWorld, sha256, signals, testSpec } from './support/portal-fixtures.js';
+import { EF_VERSION, useDatabase, newWorld, sha256, signals, testSpec } from './support/portal-fixtures.js';
 
 /**
  * Issue 13: a portal node boots in a degraded region (one AZ gone), signals success only when it serves, keeps
@@ -19,11 +19,7 @@ const inCi = process.env['CI'] === 'true';
 const DB_PORT = 16753;
 const DEAD_DB_PORT = 16754;
 const IMDS_TEST_PORT = 16755;
-let closeDatabase: () => Promise<void>;
-beforeAll(async () => {
-  closeDatabase = await listenDatabase(DB_PORT);
-});
-afterAll(() => closeDatabase());
+useDatabase(DB_PORT);
 
 const spec = (nodeIndex: 1 | 2, extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec => testSpec(nodeIndex, DB_PORT, extra);
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
@@ -37,6 +33,15 @@ function installedWorld(): { world: World; node1: SimNode } {
   const run = node1.run(renderPortalBootstrap(spec(1)));
   if (run.status !== 0) throw new Error(`node 1 did not boot:\n${node1.log()}`);
   return { world, node1 };
+}
+
+// One installed world for the scenarios that only read it or re-run node 1 (idempotent), built on first use.
+let shared: { world: World; node1: SimNode } | undefined;
+const sharedWorld = (): { world: World; node1: SimNode } => (shared ??= installedWorld());
+afterAll(() => shared?.world.cleanup());
+
+function withShared(body: (w: { world: World; node1: SimNode }) => void): void {
+  body(sharedWorld());
 }
 
 function withWorld<T>(make: () => T & { world: World }, body: (w: T & { world: World }) => void): void {
@@ -71,7 +76,7 @@ describe('availability: the loss of one AZ', () => {
   });
 
   it('the re-sync timer re-arms the other AZ’s automount (and only that one)', () => {
-    withWorld(installedWorld, ({ node1 }) => {
+    withShared(({ node1 }) => {
       const run = node1.run(renderPortalBootstrap(spec(1)), ['resync']);
       expect(run.status, node1.log()).toBe(0);
       const systemctl = run.calls.filter((c) => c.startsWith('systemctl '));
@@ -86,7 +91,7 @@ describe('availability: the loss of one AZ', () => {
   if (inCi && !haveGenerator) throw new Error(`CI=true but ${generator} (Debian package systemd) is missing`);
 
   it.skipIf(!haveGenerator)('systemd’s fstab generator makes only EFS and this AZ’s FSx required for boot; the other is an automount with a timeout', () => {
-    withWorld(installedWorld, ({ world, node1 }) => {
+    withShared(({ world, node1 }) => {
       const out = mkdtempSync(join(tmpdir(), 'efcfg-fstab-'));
       try {
         const dirs = ['normal', 'early', 'late'].map((d) => join(out, d));
@@ -108,7 +113,7 @@ describe('availability: the loss of one AZ', () => {
 
 describe('availability: success is signalled only when the node serves', () => {
   it('waits for the database before installing, and for https://localhost:8443/enginframe/ before signalling', () => {
-    withWorld(installedWorld, ({ node1 }) => {
+    withShared(({ node1 }) => {
       const log = node1.log();
       expect(log).toContain(`database hpc-ha-db.cluster-abc123.cn-north-1.rds.amazonaws.com.cn:${DB_PORT} (127.0.0.1) accepts connections`);
       expect(log.indexOf('accepts connections')).toBeLessThan(log.indexOf('running the EnginFrame'));
@@ -215,7 +220,7 @@ describe('availability: cfn-signal where aws-cfn-bootstrap installs it, with a f
 
 describe('security: the node role and fetched secrets stay with root', () => {
   it('restricts the metadata service to root and efnobody before any secret is read, and keeps the rules for every boot', () => {
-    withWorld(installedWorld, ({ node1 }) => {
+    withShared(({ node1 }) => {
       const calls = node1.calls();
       const restore = calls.indexOf('iptables-restore -w 10 --noflush');
       expect(restore).toBeGreaterThan(-1);
@@ -238,7 +243,7 @@ describe('security: the node role and fetched secrets stay with root', () => {
   });
 
   it('keeps what it fetched root-only: the log, the local state, the settings copy, the transient install config', () => {
-    withWorld(installedWorld, ({ world, node1 }) => {
+    withShared(({ world, node1 }) => {
       expect(mode(join(node1.root, 'var/log/hpc-ha/portal-bootstrap.log'))).toBe('600');
       expect(mode(join(node1.root, 'var/lib/hpc-ha'))).toBe('700');
       expect(mode(join(node1.root, 'etc/hpc-ha/portal.env'))).toBe('600');
@@ -256,7 +261,7 @@ describe('security: the node role and fetched secrets stay with root', () => {
   it.skipIf(!(root && haveIptables))(
     'after a reboot the unit’s command restores the rules in the real iptables: root and efnobody reach 169.254.169.254, other users do not',
     () => {
-      withWorld(installedWorld, ({ world, node1 }) => {
+      withShared(({ world, node1 }) => {
         const unit = node1.file('etc/systemd/system/hpc-ha-imds-access.service');
         const execStart = /^ExecStart=(.+)$/m.exec(unit)![1]!.split(' ');
         const command = [join(node1.root, execStart[0]!), ...execStart.slice(1)];

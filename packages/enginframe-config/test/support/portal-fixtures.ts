@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import type { PortalBootstrapSpec } from '../../src/index.js';
 import { createWorld, type World } from './node-sim.js';
 import { portalSpec } from './specs.js';
@@ -21,11 +22,11 @@ export const CANARIES = [DB_PASSWORD.trim(), 'CANARY-db', ADMIN_PASSWORD, 'CANAR
 /** The database endpoint's name; the world resolves it to loopback, where `listenDatabase` accepts connections. */
 export const DB_HOST = 'hpc-ha-db.cluster-abc123.cn-north-1.rds.amazonaws.com.cn';
 
-/** A TCP listener standing in for Aurora on 127.0.0.1:port (each suite its own port of 16750-16799). */
-export async function listenDatabase(port: number): Promise<() => Promise<void>> {
+/** A TCP listener standing in for Aurora on 127.0.0.1:port for the calling suite (each its own port of 16750-16799). */
+export function useDatabase(port: number): void {
   const server = createServer((socket) => socket.end());
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  beforeAll(() => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve)));
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 }
 
 /** Node `nodeIndex`'s spec with short timeouts, the world's artefacts and the database on `dbPort`. */
