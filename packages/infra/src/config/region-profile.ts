@@ -18,6 +18,11 @@ export interface RegionProfile {
   readonly defaultInternetFacing: boolean;
   /** Where nodes install Python packages from when PyPI itself is out of reach; undefined = PyPI. */
   readonly pipIndexUrl?: string;
+  /**
+   * Whether AWS documents the bucket `enginframe-license.<region>` from which EnginFrame on EC2 reads its free
+   * licence. It is documented for the global partition only; China needs a licence file (`portal.licenseFile`).
+   */
+  readonly enginframeLicenseBucket: boolean;
 }
 
 const ALL_FSX: readonly FsxDeploymentType[] = ['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'];
@@ -37,6 +42,7 @@ function global(region: string, azLetters: string): RegionProfile {
     fsxDeploymentTypes: ALL_FSX,
     defaultFsxDeploymentType: 'PERSISTENT_2',
     defaultInternetFacing: true,
+    enginframeLicenseBucket: true,
   };
 }
 
@@ -50,6 +56,7 @@ function china(region: string, azLetters: string): RegionProfile {
     defaultFsxDeploymentType: 'PERSISTENT_2',
     defaultInternetFacing: false,
     pipIndexUrl: CHINA_PIP_MIRROR,
+    enginframeLicenseBucket: false,
   };
 }
 
