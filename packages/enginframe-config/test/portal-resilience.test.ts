@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { renderPortalBootstrap, type PortalBootstrapSpec } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
 import { createNode, type SimNode, type World } from './support/node-sim.js';
@@ -16,6 +16,8 @@ import { EF_VERSION, useDatabase, newWorld, sha256, signals, testSpec } from './
  */
 
 const inCi = process.env['CI'] === 'true';
+// Most scenarios boot two simulated nodes (each a few hundred stub processes): give a busy machine time.
+vi.setConfig({ testTimeout: 180_000 });
 const DB_PORT = 16753;
 const DEAD_DB_PORT = 16754;
 const IMDS_TEST_PORT = 16755;
@@ -140,6 +142,10 @@ describe('availability: success is signalled only when the node serves', () => {
       ]);
       expect(world.installs()).toBe(0);
       expect(run.calls.some((c) => c.startsWith('java ') || c === 'systemctl start enginframe')).toBe(false);
+      // A resource signal carries no reason into CloudFormation's events: cloud-init's output (console) gets it.
+      expect(run.stderr).toContain(
+        `hpc-ha portal bootstrap (boot) failed in step database: database not reachable after 2 s: hpc-ha-db.cluster-abc123.cn-north-1.rds.amazonaws.com.cn:${DEAD_DB_PORT} (127.0.0.1) refuses or drops connections (log: /var/log/hpc-ha/portal-bootstrap.log)`,
+      );
     });
   });
 

@@ -97,6 +97,9 @@ on_exit() {
   set +e
   cleanup
   if ((rc == 0)); then log "done ($MODE)"; else log "FAILED ($MODE) with status $rc"; fi
+  # CloudFormation shows only the status of a resource signal, so the reason also goes where an operator looks.
+  ((rc == 0)) || printf 'hpc-ha portal bootstrap (%s) failed in step %s: %s (log: %s)\n' \
+    "$MODE" "$CURRENT_STEP" "${FAIL_REASON:-status $rc}" "$HPC_HA_LOG_FILE" >&8 2>/dev/null || true
   signal_cloudformation "$rc"
   exit "$rc"
 }
@@ -229,7 +232,8 @@ wait_for() {
 
 setup_logging() {
   mkdir -p "$(dirname "$LOG_FILE")"
-  exec >>"$LOG_FILE" 2>&1
+  # fd 8 keeps the caller's stderr (cloud-init's output: the console and its own CloudWatch stream) for the verdict.
+  exec 8>&2 >>"$LOG_FILE" 2>&1
   # Installer output lands here too: root only. So does the local state (downloads, the transient install config).
   chmod 0600 "$LOG_FILE"
   mkdir -p "$LOCAL_STATE"

@@ -82,12 +82,6 @@ export function checkArtifacts(c: DeploymentConfigFile, profile: RegionProfile |
     checkUri(['portal', key, 'uri'], artifact.uri, profile, r);
     checkSha(['portal', key, 'sha256'], artifact.sha256, r);
   }
-  if (profile && !profile.enginframeLicenseBucket && !c.portal.licenseFile) {
-    r.warning(
-      ['portal'],
-      `EnginFrame reads its free EC2 licence from the bucket enginframe-license.${profile.region}, which AWS does not document for ${profile.partition}; without portal.licenseFile EnginFrame may refuse to start (see README, "EnginFrame licence")`,
-    );
-  }
   if (c.clusters.pipIndexUrl !== undefined) {
     if (!/^https:\/\/[^/\s]+(\/\S*)?$/.test(c.clusters.pipIndexUrl)) {
       r.error(['clusters', 'pipIndexUrl'], `${quote(c.clusters.pipIndexUrl)} must be an https:// URL of a Python package index`);
