@@ -12,3 +12,15 @@ export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, typ
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
 export { PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';
+export {
+  deployTiming,
+  deployWaves,
+  modelledResources,
+  stackGraph,
+  TYPICAL_MINUTES,
+  type DeployTiming,
+  type Phase,
+  type ResourceCounts,
+  type StackNode,
+  type StackTiming,
+} from './plan/index.js';
