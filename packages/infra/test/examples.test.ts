@@ -292,6 +292,27 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
     expect(operator.length > 1).toBe(config.clusters.provisioner === 'instance');
   });
 
+  it('EnginFrame licence: AWS\'s per-region licence bucket where the partition has it, else the licence file the config ships', () => {
+    const { config } = synths[example];
+    const statements = resourcesOfType(tpl(example, 'EnginFrame'), 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('NodeRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const bucketRead = statements.find((s) => s.Sid === 'ReadEnginFrameLicense');
+    const artifacts = JSON.stringify(statements.find((s) => s.Sid === 'ReadArtifacts').Resource);
+    if (config.partition === 'aws') {
+      expect(bucketRead).toMatchObject({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::enginframe-license.', { Ref: 'AWS::Region' }, '/*']] },
+      });
+      expect(config.portal.licenseFile).toBeUndefined();
+    } else {
+      // China: no documented licence bucket, so no grant; the example ships a licence file, which the node reads.
+      expect(bucketRead).toBeUndefined();
+      const key = /^s3:\/\/([^/]+)\/(.+)$/.exec(config.portal.licenseFile!.uri)!;
+      expect(artifacts).toContain(`:s3:::${key[1]}/${key[2]}`);
+    }
+  });
+
   it('clusters: Custom::PclusterCluster per AZ from the pinned provider template, or the teardown in instance mode', () => {
     const s = synths[example];
     const { config } = s;
