@@ -12,9 +12,9 @@ import {
   type PortalBootstrapSpec,
 } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
-import { allFiles, createNode, createWorld, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
+import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
 import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
-import { efinstallSpec, portalSpec } from './support/specs.js';
+import { efinstallSpec } from './support/specs.js';
 
 const inCi = process.env['CI'] === 'true';
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
