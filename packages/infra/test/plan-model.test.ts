@@ -29,6 +29,8 @@ const configs: [string, () => DeploymentConfig][] = [
   ['us-east-1 with an own certificate, internal', () =>
     variantConfig('us-east-1', { 'loadBalancer.certificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4000-8000-000000000001', 'loadBalancer.internetFacing': false })],
   ['cn-north-1 with provisioner: instance', () => variantConfig('cn-north-1', { 'clusters.provisioner': 'instance' })],
+  ['cn-northwest-1 with ParallelCluster 2.11', () =>
+    variantConfig('cn-northwest-1', { 'clusters.parallelclusterVersion': '2.11.9', 'clusters.os': 'alinux2', 'clusters.provisioner': 'instance' })],
 ];
 
 describe.each(configs)('the offline plan model matches the synthesized app: %s', (_name, load) => {

@@ -19,8 +19,8 @@ function provider(isComplete: boolean): ResourceCounts {
     : { 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2, 'AWS::Lambda::Function': 2, 'AWS::Logs::LogGroup': 1 };
 }
 
-function vpc(): Counts {
-  return add(
+function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
+  const counts = add(
     {
       'AWS::EC2::VPC': 1,
       'AWS::EC2::Subnet': 4,
@@ -38,8 +38,8 @@ function vpc(): Counts {
       'AWS::EC2::FlowLog': 1,
       'AWS::Logs::LogGroup': 2,
       'AWS::EC2::SecurityGroup': 7,
-      'AWS::EC2::SecurityGroupEgress': 1,
-      'AWS::EC2::SecurityGroupIngress': 15,
+      'AWS::EC2::SecurityGroupEgress': 3,
+      'AWS::EC2::SecurityGroupIngress': 17,
       'AWS::SecretsManager::Secret': 1,
       'Custom::MungeKey': 1,
       // The cluster nodes' policy for reading their custom-action scripts.
@@ -47,6 +47,9 @@ function vpc(): Counts {
     },
     provider(false),
   );
+  // 3.x: where each head node's current script lives, read by the stable custom-action runner.
+  if (!config.clusters.parallelclusterVersion.startsWith('2.')) add(counts, { 'AWS::SSM::Parameter': 2 });
+  return counts;
 }
 
 function database(): Counts {
@@ -87,6 +90,9 @@ function loadBalancer(config: Pick<DeploymentConfig, 'loadBalancer'>): Counts {
   return counts;
 }
 
+/** Managed policies ParallelCluster's operator statements fill (3.x, and 2.x with its own): see parallelcluster-iam.ts. */
+const OPERATOR_POLICIES = 2;
+
 function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
   const counts: Counts = {
     'AWS::Logs::LogGroup': 1,
@@ -96,7 +102,8 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
     'AWS::EC2::LaunchTemplate': 2,
     'AWS::AutoScaling::AutoScalingGroup': 2,
   };
-  if (config.clusters.provisioner === 'instance') add(add(counts, { 'AWS::IAM::ManagedPolicy': 1, 'Custom::ClusterTeardown': 1 }), provider(true));
+  // ParallelCluster's operator statements, split into as many managed policies as IAM's 6,144-character limit needs.
+  if (config.clusters.provisioner === 'instance') add(add(counts, { 'AWS::IAM::ManagedPolicy': OPERATOR_POLICIES, 'Custom::ClusterTeardown': 1 }), provider(true));
   return counts;
 }
 
@@ -109,7 +116,7 @@ export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'l
   for (const { id } of stackGraph(config)) {
     switch (id) {
       case 'VPC':
-        out[id] = vpc();
+        out[id] = vpc(config);
         break;
       case 'AuroraServerless':
         out[id] = database();
