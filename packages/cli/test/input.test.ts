@@ -140,8 +140,7 @@ describe('render into a directory that is not empty', () => {
     const legacy = readFileSync(`${EXAMPLES}/cn-northwest-1.yaml`, 'utf8');
     const v2 = write('v2.yaml', legacy.replace(/parallelclusterVersion: .*/, 'parallelclusterVersion: 2.11.9').replace(/^(\s+)os: .*/m, '$1os: alinux2'));
     const r = await runCli(['render', '-c', v2, '--out', out]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const second = files(out);
     expect(second).toContain('clusters/my-notes.txt');
     expect(readFileSync(join(out, 'clusters', 'my-notes.txt'), 'utf8')).toBe('keep\n');

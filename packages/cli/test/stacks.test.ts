@@ -28,7 +28,7 @@ async function live(): Promise<string[]> {
 const cdk = (command: 'deploy' | 'destroy', ...args: string[]) =>
   runCli([command, ...(command === 'deploy' ? ['--skip-preflight', '--method', 'direct'] : ['--yes']), ...args, '-c', CONFIG, '--app', app], { env: motoEnv(moto.server!.endpoint), timeoutMs: 60_000 });
 
-describe('--stacks with dependencies (EnginFrame depends on VPC), against moto_server', () => {
+describe('--stacks with dependencies (EnginFrame depends on VPC), against moto_server', { timeout: 180_000 }, () => {
   it('deploy --stacks EnginFrame also deploys VPC, which it depends on, exit 0', async (ctx) => {
     if (!moto.server) return ctx.skip();
     const r = await cdk('deploy', '--stacks', 'EnginFrame');
