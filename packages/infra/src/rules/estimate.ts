@@ -8,7 +8,8 @@ const PSEUDO: Readonly<Record<string, string>> = {
   'AWS::Partition': 'aws-us-gov',
   'AWS::Region': 'ap-southeast-5x',
   'AWS::AccountId': '123456789012',
-  'AWS::URLSuffix': 'amazonaws.com.cn',
+  // The longest URL suffix (China's) is 16 characters.
+  'AWS::URLSuffix': 'x'.repeat(16),
   'AWS::StackName': 'x'.repeat(128),
   'AWS::StackId': 'x'.repeat(160),
   'AWS::NoValue': '',

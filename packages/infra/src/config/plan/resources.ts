@@ -19,7 +19,7 @@ function provider(isComplete: boolean): ResourceCounts {
     : { 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2, 'AWS::Lambda::Function': 2, 'AWS::Logs::LogGroup': 1 };
 }
 
-function vpc(): Counts {
+function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
   return add(
     {
       'AWS::EC2::VPC': 1,
@@ -38,12 +38,15 @@ function vpc(): Counts {
       'AWS::EC2::FlowLog': 1,
       'AWS::Logs::LogGroup': 2,
       'AWS::EC2::SecurityGroup': 7,
-      'AWS::EC2::SecurityGroupEgress': 1,
-      'AWS::EC2::SecurityGroupIngress': 15,
+      // The ALB's egress and the EFS group's NFS back to portal and cluster nodes (ParallelCluster checks both ways).
+      'AWS::EC2::SecurityGroupEgress': 3,
+      'AWS::EC2::SecurityGroupIngress': 17,
       'AWS::SecretsManager::Secret': 1,
       'Custom::MungeKey': 1,
       // The cluster nodes' policy for reading their custom-action scripts.
       'AWS::IAM::ManagedPolicy': 1,
+      // 3.x: where each head node's custom-action runner finds the current head-node script.
+      ...(config.clusters.parallelclusterVersion.startsWith('2.') ? {} : { 'AWS::SSM::Parameter': 2 }),
     },
     provider(false),
   );
@@ -92,7 +95,8 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
     'AWS::EC2::LaunchTemplate': 2,
     'AWS::AutoScaling::AutoScalingGroup': 2,
   };
-  if (config.clusters.provisioner === 'instance') add(add(counts, { 'AWS::IAM::ManagedPolicy': 1, 'Custom::ClusterTeardown': 1 }), provider(true));
+  // ParallelCluster's operator statements take two managed policies under IAM's 6,144-character limit.
+  if (config.clusters.provisioner === 'instance') add(add(counts, { 'AWS::IAM::ManagedPolicy': 2, 'Custom::ClusterTeardown': 1 }), provider(true));
   return counts;
 }
 
@@ -105,7 +109,7 @@ export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'l
   for (const { id } of stackGraph(config)) {
     switch (id) {
       case 'VPC':
-        out[id] = vpc();
+        out[id] = vpc(config);
         break;
       case 'AuroraServerless':
         out[id] = database();
