@@ -69,9 +69,19 @@ describe.each(configs)('%s', (_name, config) => {
     expect(renderDeploymentArtifacts(config, placeholderValues(config))).toEqual(files);
   });
 
+  it('requires only its own AZ\'s FSx on each node (the other is automounted), and points the agent at its own server', () => {
+    const node1 = byPath.get('portal/node1/user-data.sh')!.content;
+    const node2 = byPath.get('portal/node2/user-data.sh')!.content;
+    expect(node1).toMatch(/ \/fsx_cluster1 required\n.* \/fsx_cluster2 optional"/);
+    expect(node2).toMatch(/ \/fsx_cluster1 optional\n.* \/fsx_cluster2 required"/);
+    for (const userData of [node1, node2]) expect(userData).toContain('ef.download.server.url=https\\\\://localhost\\\\:8443/enginframe/download');
+    // The loader's own failure signal finds cfn-signal where aws-cfn-bootstrap puts it (not on cloud-init's PATH).
+    expect(node1).toContain('PATH="/opt/aws/bin:$PATH" cfn-signal --exit-code 1');
+  });
+
   it('shows every deploy-time value as a readable <Placeholder>', () => {
     const userData = byPath.get('portal/node1/user-data.sh')!.content;
-    for (const p of ['<EfsFileSystemId>', '<FsxFileSystemId1>', '<FsxDnsName2>', '<MungeKeySecretArn>', '<DatabaseEndpoint>', '<DatabaseUserSecretArn>', '<LoadBalancerDnsName>', '<BootstrapLogGroupName>']) {
+    for (const p of ['<EfsFileSystemId>', '<FsxFileSystemId1>', '<FsxDnsName2>', '<MungeKeySecretArn>', '<DatabaseEndpoint>', '<DatabaseUserSecretArn>', '<BootstrapLogGroupName>']) {
       expect(userData).toContain(p);
     }
     if (!legacy) {

@@ -227,6 +227,39 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
     t.hasResourceProperties('Custom::SelfSignedCertificate', { DomainName: { 'Fn::GetAtt': [Match.anyValue(), 'DNSName'] } });
   });
 
+  it('ALB: the self-signed certificate is renewed daily into the same ARN by a function that may touch only it', () => {
+    const template = tpl(example, 'ALB');
+    const t = Template.fromJSON(template);
+    const [certId] = resourcesOfType(template, 'Custom::SelfSignedCertificate')[0]!;
+    const certArn = { 'Fn::GetAtt': [certId, 'CertificateArn'] };
+    const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+    const renewals = functions.filter(([, fn]) => fn.Properties.Handler === 'index.renew');
+    const renewal = only(renewals);
+    const renewalId = renewals[0]![0];
+    // Same runtime as the certificate resource's own functions (the same bundle).
+    const onEvent = only(functions.filter(([, fn]) => fn.Properties.Handler === 'index.onEvent'));
+    expect(renewal.Properties.Runtime).toBe(onEvent.Properties.Runtime);
+
+    const rule = only(resourcesOfType(template, 'AWS::Events::Rule'));
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 day)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.Targets).toHaveLength(1);
+    expect(rule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [renewalId, 'Arn'] });
+    // The input is JSON built around two references: the certificate ARN and the load balancer's DNS name.
+    const input = JSON.stringify(rule.Properties.Targets[0].Input);
+    expect(input).toContain(JSON.stringify(certArn).slice(1, -1));
+    expect(input).toMatch(/\\"RenewDaysBefore\\":30/);
+
+    // Least privilege: describe and re-import that one certificate, nothing else of ACM.
+    const roleId: string = renewal.Properties.Role['Fn::GetAtt'][0];
+    const statements = resourcesOfType(template, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+    const acmStatements = statements.filter((st) => JSON.stringify(st.Action).includes('acm:'));
+    expect(acmStatements).toEqual([expect.objectContaining({ Action: ['acm:DescribeCertificate', 'acm:ImportCertificate'], Resource: certArn })]);
+    t.hasOutput('CertificateArn', { Value: certArn });
+  });
+
   it('EnginFrame nodes: AL2023 x86_64, IMDSv2, encrypted gp3, signal-gated creation and rolling replacement', () => {
     const t = Template.fromJSON(tpl(example, 'EnginFrame'));
     t.resourceCountIs('AWS::EC2::LaunchTemplate', 2);
@@ -257,6 +290,27 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
     const operator = resourcesOfType(t, 'AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('ParallelClusterOperator'));
     // Instance mode: ParallelCluster's published statements, split under IAM's 6,144-character limit.
     expect(operator.length > 1).toBe(config.clusters.provisioner === 'instance');
+  });
+
+  it('EnginFrame licence: AWS\'s per-region licence bucket where the partition has it, else the licence file the config ships', () => {
+    const { config } = synths[example];
+    const statements = resourcesOfType(tpl(example, 'EnginFrame'), 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('NodeRole'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    const bucketRead = statements.find((s) => s.Sid === 'ReadEnginFrameLicense');
+    const artifacts = JSON.stringify(statements.find((s) => s.Sid === 'ReadArtifacts').Resource);
+    if (config.partition === 'aws') {
+      expect(bucketRead).toMatchObject({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::enginframe-license.', { Ref: 'AWS::Region' }, '/*']] },
+      });
+      expect(config.portal.licenseFile).toBeUndefined();
+    } else {
+      // China: no documented licence bucket, so no grant; the example ships a licence file, which the node reads.
+      expect(bucketRead).toBeUndefined();
+      const key = /^s3:\/\/([^/]+)\/(.+)$/.exec(config.portal.licenseFile!.uri)!;
+      expect(artifacts).toContain(`:s3:::${key[1]}/${key[2]}`);
+    }
   });
 
   it('clusters: Custom::PclusterCluster per AZ from the pinned provider template, or the teardown in instance mode', () => {
@@ -350,8 +404,11 @@ function strings(node: unknown, path: string[] = [], out: { path: string[]; valu
   return out;
 }
 
-/** Where a global service name (`ec2.amazonaws.com`) is right in every partition: principals and IAM service-name conditions. */
-const SERVICE_NAME_KEYS = ['Service', 'iam:PassedToService', 'iam:AWSServiceName'];
+/**
+ * Where a global service name (`ec2.amazonaws.com`) is right in every partition: principals (`Service` in a policy,
+ * `Principal` of an AWS::Lambda::Permission) and IAM service-name conditions.
+ */
+const SERVICE_NAME_KEYS = ['Service', 'Principal', 'iam:PassedToService', 'iam:AWSServiceName'];
 
 describe.each(EXAMPLES)('%s: partition', (example) => {
   it('has no ARN or endpoint of the other partition in any template', () => {
@@ -434,6 +491,7 @@ describe('cfn-lint over every template of the three examples', () => {
     expect(existsSync(join(PACKAGE_ROOT, /test\/\S+\.test\.ts/.exec(ignore)![0]))).toBe(true);
     // Exit status 0 (clean) or 4 (warnings only): never 2 (errors) or anything else (a crash).
     expect([0, 4]).toContain(run.status);
+    // cfn-lint's own limit, not the suite's 30 s: 20 templates for 3 regions take 20-50 s on a busy 2-core machine.
   }, 180_000);
 
   it.runIf(RUN_CFN_LINT)('the ignore list is honest: a broken template does make cfn-lint fail', () => {

@@ -107,6 +107,9 @@ describe('provisioner cloudformation with the user\'s certificate (cn-northwest-
     t.resourceCountIs('Custom::SelfSignedCertificate', 0);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Certificates: [{ CertificateArn: CERT }] });
     expect(resourcesOfType(cloudformationWithCertificate.templates['ALB']!, 'AWS::Lambda::Function')).toEqual([]);
+    // The operator's certificate is theirs to renew: no schedule, but its ARN is an output for `hpc-ha outputs`.
+    t.resourceCountIs('AWS::Events::Rule', 0);
+    t.hasOutput('CertificateArn', { Value: CERT });
   });
 
   it('runs Aurora on provisioned instances of the configured class', () => {

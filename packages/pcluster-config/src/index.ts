@@ -19,3 +19,8 @@ export { renderLegacyPostInstallScript } from './scripts/legacy-post-install.js'
 export { validateClusterConfig, type ValidateOptions, type ValidationResult } from './validate/validate-config.js';
 export { ClusterConfigSchema } from './schema/cluster.js';
 export { V3_OSES } from './schema/image.js';
+export {
+  planClusterUpdate, type PlanOptions, type PlannedChange, type UpdateOutcome, type UpdatePlan,
+} from './update/plan.js';
+export { UPDATE_POLICIES, type UpdatePolicyName } from './update/policies.js';
+export { POLICY_TABLE, UNCLASSIFIED_KEYS } from './update/policy-table.js';

@@ -28,7 +28,6 @@ export function realisticValues(config: DeploymentConfig): DeploymentValues {
     portalProgramUri: s3,
     databaseEndpoint: `${config.name}-auroraserverless-clustereb0386a7-abcdefghijkl.cluster-c0123456789a.${config.region}.rds.${config.urlSuffix}`,
     databaseUserSecretArn: secret('EnginFrameUserSecret'),
-    loadBalancerDnsName: `internal-${config.name}-LoadBalancerBE9EEC3A-1234567890.${config.region}.elb.${config.urlSuffix}`,
     signalStackName: `${config.name}-EnginFrame`,
     signalResources: ['Node1GroupASG37FFD1D6', 'Node2GroupASG12345678'],
     bootstrapLogGroupName: `${config.name}-EnginFrame-BootstrapLogsA435FFA5-${'a'.repeat(12)}`,

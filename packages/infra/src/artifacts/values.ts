@@ -50,7 +50,6 @@ export interface DeploymentValues extends ClusterValues {
   readonly databaseEndpoint: string;
   /** `{"username", "password"}` secret of EnginFrame's database user. */
   readonly databaseUserSecretArn: string;
-  readonly loadBalancerDnsName: string;
   /** Where each portal node signals its bootstrap result: stack name and the logical ids of the two ASGs. */
   readonly signalStackName: string;
   readonly signalResources: Pair<string>;
@@ -87,7 +86,6 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     portalProgramUri: 's3://<AssetBucketName>/<PortalProgramKey>',
     databaseEndpoint: '<DatabaseEndpoint>',
     databaseUserSecretArn: '<DatabaseUserSecretArn>',
-    loadBalancerDnsName: '<LoadBalancerDnsName>',
     signalStackName: '<EnginFrameStackName>',
     signalResources: pair('PortalAutoScalingGroupLogicalId'),
     bootstrapLogGroupName: '<BootstrapLogGroupName>',

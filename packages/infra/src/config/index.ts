@@ -11,7 +11,7 @@ export { clusterName, clusterPlans, CLUSTER_IDS, type ClusterId, type ClusterPla
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
-export { PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';
+export { CERTIFICATE_ARN_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';
 export {
   deployTiming,
   deployWaves,

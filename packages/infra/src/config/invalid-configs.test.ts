@@ -101,6 +101,7 @@ const cases: Case[] = [
   { name: 'ParallelCluster 3.5 lacks MungeKeySecretArn', yaml: edit({ 28: '  parallelclusterVersion: 3.5.1' }), path: 'clusters.parallelclusterVersion', line: 28, message: /3.8.0 or later/ },
   { name: 'version that YAML reads as a number', yaml: edit({ 28: '  parallelclusterVersion: 3.16' }), path: 'clusters.parallelclusterVersion', line: 28, message: /must be text, not the number 3.16/ },
   { name: 'OS the version does not support', yaml: edit({ 29: '  os: centos7' }), path: 'clusters.os', line: 29, message: /use one of/ },
+  { name: 'alinux2023 before ParallelCluster 3.10', yaml: edit({ 28: '  parallelclusterVersion: 3.9.3' }), path: 'clusters.os', line: 29, message: /"alinux2023" is not an OS ParallelCluster 3.9.3 supports/ },
   { name: 'Graviton head node', yaml: edit({ 31: '    instanceType: c7g.xlarge' }), path: 'clusters.headNode.instanceType', line: 31, message: /Arm \(Graviton\)/ },
   { name: 'queue name with upper case', yaml: edit({ 33: '    - name: Compute' }), path: 'clusters.queues[0].name', line: 33, column: 13, message: /lower-case letter/ },
   { name: 'queue called default', yaml: edit({ 33: '    - name: default' }), path: 'clusters.queues[0].name', line: 33, message: /"default" is reserved/ },

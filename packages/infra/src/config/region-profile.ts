@@ -22,6 +22,11 @@ export interface RegionProfile {
   readonly auroraMysqlVersions: readonly string[];
   /** Lambda runtime of the custom-resource handlers (the bundles target Node.js 22). */
   readonly lambdaNodeRuntime: string;
+  /**
+   * Whether AWS documents the bucket `enginframe-license.<region>` from which EnginFrame on EC2 reads its free
+   * licence. It is documented for the global partition only; China needs a licence file (`portal.licenseFile`).
+   */
+  readonly enginframeLicenseBucket: boolean;
 }
 
 /**
@@ -52,6 +57,7 @@ function global(region: string, azLetters: string): RegionProfile {
     defaultInternetFacing: true,
     auroraMysqlVersions: AURORA_MYSQL_3_LTS,
     lambdaNodeRuntime: LAMBDA_NODE_RUNTIME,
+    enginframeLicenseBucket: true,
   };
 }
 
@@ -67,6 +73,7 @@ function china(region: string, azLetters: string): RegionProfile {
     pipIndexUrl: CHINA_PIP_MIRROR,
     auroraMysqlVersions: AURORA_MYSQL_3_LTS,
     lambdaNodeRuntime: LAMBDA_NODE_RUNTIME,
+    enginframeLicenseBucket: false,
   };
 }
 

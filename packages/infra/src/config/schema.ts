@@ -89,6 +89,11 @@ export const DeploymentConfigSchema = Type.Object(
           }),
         ], { additionalProperties: false, description: 'Location of the EnginFrame installer jar.' }),
         jdbcDriver: ArtifactLocation('MySQL Connector/J jar'),
+        licenseFile: Type.Optional(
+          ArtifactLocation(
+            'NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China',
+          ),
+        ),
       },
       { ...strict },
     ),

@@ -13,7 +13,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { CERT_ATTRIBUTES, CERT_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
+import { CERTIFICATE_ARN_OUTPUT } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
+import { CertificateRenewal } from '../constructs/certificate-renewal.js';
 import { PORTAL_HTTPS_PORT } from '../constructs/security-groups.js';
 import { acknowledge } from '../nag.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
@@ -100,9 +102,14 @@ export class AlbStack extends Stack {
 
     this.portalUrl = `https://${this.loadBalancer.loadBalancerDnsName}/enginframe/`;
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
+    // `hpc-ha outputs` and `doctor` read the certificate's expiry through this.
+    new CfnOutput(this, CERTIFICATE_ARN_OUTPUT, { value: certificateArn, description: 'Certificate of the HTTPS listener' });
   }
 
-  /** A self-signed SHA-256 certificate for the load balancer's DNS name, imported into ACM by a custom resource. */
+  /**
+   * A self-signed SHA-256 certificate for the load balancer's DNS name, imported into ACM by a custom resource and
+   * re-issued into the same ARN by a daily renewal before it expires.
+   */
   private selfSignedCertificate(disposable: boolean, tags: Readonly<Record<string, string>>): string {
     const provider = new BundledProvider(this, 'CertificateProvider', {
       handler: 'cert',
@@ -139,6 +146,13 @@ export class AlbStack extends Stack {
         [CERT_PROPERTIES.tags]: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       },
     });
-    return certificate.getAttString(CERT_ATTRIBUTES.certificateArn);
+    const certificateArn = certificate.getAttString(CERT_ATTRIBUTES.certificateArn);
+    new CertificateRenewal(this, 'CertificateRenewal', {
+      certificateArn,
+      domainName: this.loadBalancer.loadBalancerDnsName,
+      runtime: provider.onEventFunction.runtime,
+      logRetention: logRetention({ disposable }),
+    });
+    return certificateArn;
   }
 }

@@ -99,7 +99,6 @@ export class EnginFrameStack extends Stack {
       portalProgramUri: program.s3ObjectUrl,
       databaseEndpoint: props.databaseEndpoint,
       databaseUserSecretArn: props.databaseUserSecret.secretArn,
-      loadBalancerDnsName: props.loadBalancerDnsName,
       signalStackName: this.stackName,
       signalResources: [this.nodes[0].logicalId, this.nodes[1].logicalId],
       bootstrapLogGroupName: this.logGroup.logGroupName,
@@ -126,11 +125,20 @@ export class EnginFrameStack extends Stack {
       }),
     );
     const objects = [programObjectArn];
-    for (const artifact of [config.portal.installer, config.portal.jdbcDriver]) {
-      const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
+    for (const artifact of [config.portal.installer, config.portal.jdbcDriver, config.portal.licenseFile]) {
+      const s3 = artifact && /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
     }
     role.addToPolicy(new PolicyStatement({ sid: 'ReadArtifacts', actions: ['s3:GetObject'], resources: objects }));
+    if (config.regionProfile.enginframeLicenseBucket) {
+      // EnginFrame on EC2 checks its free licence in AWS's bucket for the region, with the instance role.
+      const licenseObjects = `arn:${Aws.PARTITION}:s3:::enginframe-license.${Aws.REGION}/*`;
+      role.addToPolicy(new PolicyStatement({ sid: 'ReadEnginFrameLicense', actions: ['s3:GetObject'], resources: [licenseObjects] }));
+      acknowledge(role, {
+        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::enginframe-license.<AWS::Region>/*]`]:
+          "AWS's own EnginFrame licence bucket: EnginFrame names the object it reads, read-only",
+      });
+    }
     role.addToPolicy(
       new PolicyStatement({
         sid: 'ShipBootstrapLogs',

@@ -85,7 +85,8 @@ export const QueueSpecSchema = Closed({
 export const ClusterSpecSchema = Closed({
   region: Id('[a-z]{2}(?:-[a-z]+)+-[0-9]', 'an AWS region name such as cn-north-1'),
   partition: Type.Optional(Enum(PARTITIONS)),
-  clusterName: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9-]+$', maxLength: 60, hint: 'a cluster name: letter first, then letters, digits, hyphens' }),
+  // Lower case only: Slurm lower-cases ClusterName, and the head-node script compares Slurm's name with this one.
+  clusterName: Type.String({ pattern: '^[a-z][a-z0-9-]+$', maxLength: 60, hint: 'a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)' }),
   os: WithDefault(Enum(SPEC_OSES), D.os, 'Image.Os (base_os in 2.x)'),
   parallelclusterVersion: WithDefault(
     Type.String({ pattern: '^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$', hint: 'a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)' }),
