@@ -36,7 +36,9 @@ export function acknowledgeFunctionVersionWildcards(scope: IConstruct, reason: s
 export function acknowledgeVendorPolicyWildcards(policy: IConstruct, statements: readonly PolicyStatement[], reason: string): void {
   if (!(policy.node.defaultChild instanceof CfnResource)) throw new Error(`internal: ${policy.node.path} has no CloudFormation resource`);
   const stack = Stack.of(policy);
-  const scratch = new Stack(new App(), 'VendorPolicy', { env: { region: stack.region, account: stack.account } });
+  // Never synthesized: with CDK_OUTDIR set (the CDK CLI, src/main.ts) an App synthesizes itself on exit by default,
+  // which would overwrite the real assembly.
+  const scratch = new Stack(new App({ autoSynth: false }), 'VendorPolicy', { env: { region: stack.region, account: stack.account } });
   const findings = new Set<string>();
   statements.forEach((statement, i) => {
     const probe = new CfnManagedPolicy(scratch, `Statement${i}`, {

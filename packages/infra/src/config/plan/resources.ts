@@ -20,7 +20,7 @@ function provider(isComplete: boolean): ResourceCounts {
 }
 
 function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
-  const counts = add(
+  return add(
     {
       'AWS::EC2::VPC': 1,
       'AWS::EC2::Subnet': 4,
@@ -38,18 +38,18 @@ function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
       'AWS::EC2::FlowLog': 1,
       'AWS::Logs::LogGroup': 2,
       'AWS::EC2::SecurityGroup': 7,
+      // The ALB's egress and the EFS group's NFS back to portal and cluster nodes (ParallelCluster checks both ways).
       'AWS::EC2::SecurityGroupEgress': 3,
       'AWS::EC2::SecurityGroupIngress': 17,
       'AWS::SecretsManager::Secret': 1,
       'Custom::MungeKey': 1,
       // The cluster nodes' policy for reading their custom-action scripts.
       'AWS::IAM::ManagedPolicy': 1,
+      // 3.x: where each head node's custom-action runner finds the current head-node script.
+      ...(config.clusters.parallelclusterVersion.startsWith('2.') ? {} : { 'AWS::SSM::Parameter': 2 }),
     },
     provider(false),
   );
-  // 3.x: where each head node's current script lives, read by the stable custom-action runner.
-  if (!config.clusters.parallelclusterVersion.startsWith('2.')) add(counts, { 'AWS::SSM::Parameter': 2 });
-  return counts;
 }
 
 function database(): Counts {
