@@ -108,21 +108,28 @@ function toolkitError(e: unknown, lib: Session['lib']): never {
 /**
  * Synthesizes once, then plans each ParallelCluster cluster update from the Clusters template (printed per cluster;
  * with `refuse`, exit 2 before anything is deployed when ParallelCluster would refuse it). Returns the assembly for
- * the toolkit action that follows, so it works on exactly the templates that were checked.
+ * the toolkit action that follows, so it works on exactly the templates that were checked; when --stacks leaves the
+ * Clusters stack out there is nothing to plan and the source passes through untouched.
  */
-async function withClusterUpdates(s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, refuse: boolean) {
-  const assembly = await s.toolkit.synth(cx);
+async function withClusterUpdates(
+  s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, refuse: boolean,
+): Promise<{ source: ICloudAssemblySource; dispose(): Promise<void> }> {
   const patterns = stackPatterns(s.config.name, flags.stacks);
-  const stacks = assembly.cloudAssembly.stacksRecursively.filter(
-    (st) => !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName)),
-  );
+  const clusters = stackName(s.config.name, 'Clusters');
+  if (patterns && !patterns.some((p) => globMatch(p, 'Clusters') || globMatch(p, clusters))) {
+    return { source: cx, dispose: async () => {} };
+  }
+  const assembly = await s.toolkit.synth(cx);
   try {
+    const stacks = assembly.cloudAssembly.stacksRecursively.filter(
+      (st) => !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName)),
+    );
     await checkClusterUpdates(s.config, stacks, ui, { refuse, ...flags });
   } catch (e) {
     await assembly.dispose();
     throw e;
   }
-  return assembly;
+  return { source: assembly, dispose: () => assembly.dispose() };
 }
 
 /** `hpc-ha synth`: templates into --out, no AWS call. */
@@ -155,7 +162,7 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
   try {
     const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, false);
     try {
-      const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
+      const diffs = await s.toolkit.diff(cx.source, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
       for (const d of Object.values(diffs)) changes += d.differenceCount;
     } finally {
       await cx.dispose();
@@ -179,7 +186,7 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
   try {
     const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, true);
     try {
-      const result = await s.toolkit.deploy(cx, {
+      const result = await s.toolkit.deploy(cx.source, {
         stacks: selector(s.lib, s, flags),
         deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
         concurrency: deployConcurrency(s.config, flags.concurrency),
