@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-render-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function files(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile()).sort();
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile() && f !== '.hpc-ha-render.json').sort();
 }
 
 describe('hpc-ha render', () => {

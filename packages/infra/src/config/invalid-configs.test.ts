@@ -71,6 +71,13 @@ const cases: Case[] = [
   { name: 'capacity below 0.5 ACU', yaml: edit({ 17: '  minCapacity: 0.25' }), path: 'database.minCapacity', line: 17, message: /0.5 to 256 ACU/ },
   { name: 'capacity above 256 ACU', yaml: edit({ 18: '  maxCapacity: 512' }), path: 'database.maxCapacity', line: 18, message: /0.5 to 256 ACU/ },
   { name: 'capacity not in half steps', yaml: edit({ 18: '  maxCapacity: 4.3' }), path: 'database.maxCapacity', line: 18, message: /multiple of 0.5/ },
+  {
+    name: 'Aurora version the region profile does not list',
+    yaml: edit({ 17: '  minCapacity: 0.5\n  engineVersion: 3.04.1' }),
+    path: 'database.engineVersion',
+    line: 18,
+    message: /"3\.04\.1" is not one hpc-ha knows to exist in cn-north-1; use one of 3\.10\.3/,
+  },
   { name: 'min capacity above max', yaml: edit({ 17: '  minCapacity: 8' }), path: 'database.minCapacity', line: 17, message: /larger than maxCapacity/ },
   { name: 'provisioned without an instance class', yaml: edit({ 16: '  mode: provisioned' }), path: 'database.mode', line: 16, message: /needs database.instanceType/ },
   { name: 'instance class with serverless', yaml: edit({ 18: '  maxCapacity: 4\n  instanceType: db.r6g.large' }), path: 'database.instanceType', line: 19, message: /only used with mode: provisioned/ },

@@ -44,6 +44,8 @@ export function clusterValues(infra: ClusterInfrastructure, scripts: ClusterScri
     clusterNodePolicyArn: scripts.nodePolicy?.managedPolicyArn,
     headNodeScriptUris: scripts.headNodeScriptUris,
     computeNodeScriptUris: scripts.computeNodeScriptUris,
+    customActionRunnerUri: scripts.customActionRunnerUri,
+    headNodeScriptParameters: scripts.headNodeScriptParameterNames,
   };
 }
 

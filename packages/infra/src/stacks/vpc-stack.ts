@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import { staticArtifacts } from '../artifacts/index.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
-import { HpcSecurityGroups } from '../constructs/security-groups.js';
+import { HpcSecurityGroups, LINUX_EPHEMERAL_PORTS, SRUN_PORT_RANGE } from '../constructs/security-groups.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
 /**
@@ -74,6 +74,8 @@ export class VpcStack extends Stack {
       vpc: this.vpc,
       allowedCidrs: config.loadBalancer.allowedCidrs,
       httpRedirect: config.loadBalancer.internetFacing,
+      // 2.x clusters cannot pin SrunPortRange (see security-groups.ts).
+      srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
     });
 
     this.mungeKey = new MungeKeySecret(this, 'MungeKey', { logRetention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });

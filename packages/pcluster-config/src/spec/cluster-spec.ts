@@ -138,6 +138,7 @@ export const ClusterSpecSchema = Closed({
     Closed({
       headNode: Type.Optional(Script()),
       computeNode: Type.Optional(Script()),
+      headNodeUpdated: Type.Optional(Script('OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured')),
       postInstall: Type.Optional(
         Script('ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args'),
       ),
@@ -146,6 +147,15 @@ export const ClusterSpecSchema = Closed({
     'OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x',
   ),
   imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
+  queueUpdateStrategy: Type.Optional(
+    Type.Unsafe<'COMPUTE_FLEET_STOP' | 'DRAIN' | 'TERMINATE'>({
+      ...Enum(['COMPUTE_FLEET_STOP', 'DRAIN', 'TERMINATE']),
+      description: 'SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet',
+    }),
+  ),
+  srunPortRange: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}-[0-9]{1,5}$', hint: 'a port range such as 60001-63000', description: 'SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks' }),
+  ),
   scaledownIdletimeMinutes: WithDefault(Type.Integer({ minimum: -1 }), D.scaledownIdletimeMinutes, 'SlurmSettings.ScaledownIdletime'),
   tags: WithDefault(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 })), {}, 'cluster tags (rendered sorted by key)'),
   portalAdmin: Account(D.portalAdmin, 'EnginFrame portal administrator, created on every node'),

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -279,7 +279,7 @@ vErrors.push(err19);
 errors++;
 }
 for(const key3 in data10){
-if(!(((((((key3 === "instanceType") || (key3 === "rootVolumeGiB")) || (key3 === "adminPasswordSecretArn")) || (key3 === "adminPasswordSecretKey")) || (key3 === "keyName")) || (key3 === "installer")) || (key3 === "jdbcDriver"))){
+if(!((((((((key3 === "instanceType") || (key3 === "rootVolumeGiB")) || (key3 === "adminPasswordSecretArn")) || (key3 === "adminPasswordSecretKey")) || (key3 === "keyName")) || (key3 === "installer")) || (key3 === "jdbcDriver")) || (key3 === "licenseFile"))){
 const err20 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err20];
@@ -534,9 +534,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
+if(data10.licenseFile !== undefined){
+let data23 = data10.licenseFile;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.uri === undefined){
+const err41 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.licenseFile.required,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -545,24 +547,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-let data23 = data.database;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.mode === undefined){
-data23.mode = "serverless-v2";
-}
-if(data23.minCapacity === undefined){
-data23.minCapacity = 0.5;
-}
-if(data23.maxCapacity === undefined){
-data23.maxCapacity = 4;
-}
-if(data23.backupRetentionDays === undefined){
-data23.backupRetentionDays = 7;
-}
 for(const key6 in data23){
-if(!(((((key6 === "mode") || (key6 === "minCapacity")) || (key6 === "maxCapacity")) || (key6 === "instanceType")) || (key6 === "backupRetentionDays"))){
-const err42 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data23};
+if(!((key6 === "uri") || (key6 === "sha256"))){
+const err42 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -572,12 +559,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-let data24 = data23.mode;
-const _errs56 = errors;
-let valid9 = false;
-const _errs57 = errors;
-if(typeof data24 !== "string"){
-const err43 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data24};
+if(data23.uri !== undefined){
+let data24 = data23.uri;
+if(typeof data24 === "string"){
+if(func3(data24) < 1){
+const err43 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data24};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -586,8 +572,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-if("serverless-v2" !== data24){
-const err44 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data24};
+}
+else {
+const err44 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.uri.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data24};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -596,12 +583,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-var _valid0 = _errs57 === errors;
-valid9 = valid9 || _valid0;
-if(!valid9){
-const _errs59 = errors;
-if(typeof data24 !== "string"){
-const err45 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data24};
+}
+if(data23.sha256 !== undefined){
+let data25 = data23.sha256;
+if(typeof data25 !== "string"){
+const err45 = {instancePath:instancePath+"/portal/licenseFile/sha256",schemaPath:"#/properties/portal/properties/licenseFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.sha256.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.sha256,data:data25};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -610,8 +596,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if("provisioned" !== data24){
-const err46 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data24};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.licenseFile.type,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -620,11 +608,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs59 === errors;
-valid9 = valid9 || _valid0;
 }
-if(!valid9){
-const err47 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data24};
+}
+else {
+const err47 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -633,20 +620,24 @@ vErrors.push(err47);
 }
 errors++;
 }
-else {
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
 }
-else {
-vErrors = null;
+let data26 = data.database;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.mode === undefined){
+data26.mode = "serverless-v2";
 }
+if(data26.minCapacity === undefined){
+data26.minCapacity = 0.5;
 }
+if(data26.maxCapacity === undefined){
+data26.maxCapacity = 4;
 }
-let data25 = data23.minCapacity;
-if(!(typeof data25 == "number")){
-const err48 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data25};
+if(data26.backupRetentionDays === undefined){
+data26.backupRetentionDays = 7;
+}
+for(const key7 in data26){
+if(!((((((key7 === "mode") || (key7 === "minCapacity")) || (key7 === "maxCapacity")) || (key7 === "instanceType")) || (key7 === "backupRetentionDays")) || (key7 === "engineVersion"))){
+const err48 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -655,9 +646,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-let data26 = data23.maxCapacity;
-if(!(typeof data26 == "number")){
-const err49 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data26};
+}
+let data27 = data26.mode;
+const _errs63 = errors;
+let valid10 = false;
+const _errs64 = errors;
+if(typeof data27 !== "string"){
+const err49 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data27};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -666,10 +661,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data23.instanceType !== undefined){
-let data27 = data23.instanceType;
-if(typeof data27 !== "string"){
-const err50 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data27};
+if("serverless-v2" !== data27){
+const err50 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data27};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -678,10 +671,12 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-let data28 = data23.backupRetentionDays;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err51 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+var _valid0 = _errs64 === errors;
+valid10 = valid10 || _valid0;
+if(!valid10){
+const _errs66 = errors;
+if(typeof data27 !== "string"){
+const err51 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data27};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -690,9 +685,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data28 == "number"){
-if(data28 > 35 || isNaN(data28)){
-const err52 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+if("provisioned" !== data27){
+const err52 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data27};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -701,8 +695,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data28 < 7 || isNaN(data28)){
-const err53 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+var _valid0 = _errs66 === errors;
+valid10 = valid10 || _valid0;
+}
+if(!valid10){
+const err53 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data27};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -711,10 +708,20 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
 }
 else {
-const err54 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data23};
+vErrors = null;
+}
+}
+}
+let data28 = data26.minCapacity;
+if(!(typeof data28 == "number")){
+const err54 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data28};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -723,14 +730,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-let data29 = data.storage;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.fsx === undefined){
-data29.fsx = {};
-}
-for(const key7 in data29){
-if(!(key7 === "fsx")){
-const err55 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data29};
+let data29 = data26.maxCapacity;
+if(!(typeof data29 == "number")){
+const err55 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data29};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -739,15 +741,10 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-let data30 = data29.fsx;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.storageCapacityGiB === undefined){
-data30.storageCapacityGiB = 1200;
-}
-for(const key8 in data30){
-if(!(((key8 === "deploymentType") || (key8 === "storageCapacityGiB")) || (key8 === "perUnitStorageThroughput"))){
-const err56 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+if(data26.instanceType !== undefined){
+let data30 = data26.instanceType;
+if(typeof data30 !== "string"){
+const err56 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -757,13 +754,9 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data30.deploymentType !== undefined){
-let data31 = data30.deploymentType;
-const _errs76 = errors;
-let valid12 = false;
-const _errs77 = errors;
-if(typeof data31 !== "string"){
-const err57 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+let data31 = data26.backupRetentionDays;
+if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
+const err57 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -772,8 +765,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-if("SCRATCH_1" !== data31){
-const err58 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+if(typeof data31 == "number"){
+if(data31 > 35 || isNaN(data31)){
+const err58 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -782,12 +776,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid1 = _errs77 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs79 = errors;
-if(typeof data31 !== "string"){
-const err59 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+if(data31 < 7 || isNaN(data31)){
+const err59 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -796,8 +786,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-if("SCRATCH_2" !== data31){
-const err60 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+}
+if(data26.engineVersion !== undefined){
+let data32 = data26.engineVersion;
+if(typeof data32 !== "string"){
+const err60 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -806,12 +799,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid1 = _errs79 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs81 = errors;
-if(typeof data31 !== "string"){
-const err61 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -820,8 +811,14 @@ vErrors.push(err61);
 }
 errors++;
 }
-if("PERSISTENT_1" !== data31){
-const err62 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+let data33 = data.storage;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.fsx === undefined){
+data33.fsx = {};
+}
+for(const key8 in data33){
+if(!(key8 === "fsx")){
+const err62 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data33};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -830,12 +827,15 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs81 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs83 = errors;
-if(typeof data31 !== "string"){
-const err63 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+}
+let data34 = data33.fsx;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.storageCapacityGiB === undefined){
+data34.storageCapacityGiB = 1200;
+}
+for(const key9 in data34){
+if(!(((key9 === "deploymentType") || (key9 === "storageCapacityGiB")) || (key9 === "perUnitStorageThroughput"))){
+const err63 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data34};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -844,8 +844,14 @@ vErrors.push(err63);
 }
 errors++;
 }
-if("PERSISTENT_2" !== data31){
-const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+}
+if(data34.deploymentType !== undefined){
+let data35 = data34.deploymentType;
+const _errs85 = errors;
+let valid13 = false;
+const _errs86 = errors;
+if(typeof data35 !== "string"){
+const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -854,13 +860,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-var _valid1 = _errs83 === errors;
-valid12 = valid12 || _valid1;
-}
-}
-}
-if(!valid12){
-const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data31};
+if("SCRATCH_1" !== data35){
+const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -869,21 +870,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-else {
-errors = _errs76;
-if(vErrors !== null){
-if(_errs76){
-vErrors.length = _errs76;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-let data32 = data30.storageCapacityGiB;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err66 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data32};
+var _valid1 = _errs86 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs88 = errors;
+if(typeof data35 !== "string"){
+const err66 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -892,10 +884,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data30.perUnitStorageThroughput !== undefined){
-let data33 = data30.perUnitStorageThroughput;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err67 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data33};
+if("SCRATCH_2" !== data35){
+const err67 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -904,10 +894,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+var _valid1 = _errs88 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs90 = errors;
+if(typeof data35 !== "string"){
+const err68 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data35};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -916,9 +908,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data29};
+if("PERSISTENT_1" !== data35){
+const err69 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data35};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -927,11 +918,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data.loadBalancer !== undefined){
-let data34 = data.loadBalancer;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.allowedCidrs === undefined){
-const err70 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data34};
+var _valid1 = _errs90 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs92 = errors;
+if(typeof data35 !== "string"){
+const err70 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data35};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -940,9 +932,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key9 in data34){
-if(!(((key9 === "internetFacing") || (key9 === "allowedCidrs")) || (key9 === "certificateArn"))){
-const err71 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data34};
+if("PERSISTENT_2" !== data35){
+const err71 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data35};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -951,11 +942,13 @@ vErrors.push(err71);
 }
 errors++;
 }
+var _valid1 = _errs92 === errors;
+valid13 = valid13 || _valid1;
 }
-if(data34.internetFacing !== undefined){
-let data35 = data34.internetFacing;
-if(typeof data35 !== "boolean"){
-const err72 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data35};
+}
+}
+if(!valid13){
+const err72 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data35};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -964,12 +957,21 @@ vErrors.push(err72);
 }
 errors++;
 }
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
 }
-if(data34.allowedCidrs !== undefined){
-let data36 = data34.allowedCidrs;
-if(Array.isArray(data36)){
-if(data36.length < 1){
-const err73 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+else {
+vErrors = null;
+}
+}
+}
+}
+let data36 = data34.storageCapacityGiB;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err73 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data36};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -978,11 +980,10 @@ vErrors.push(err73);
 }
 errors++;
 }
-const len1 = data36.length;
-for(let i1=0; i1<len1; i1++){
-let data37 = data36[i1];
-if(typeof data37 !== "string"){
-const err74 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data37};
+if(data34.perUnitStorageThroughput !== undefined){
+let data37 = data34.perUnitStorageThroughput;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err74 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data37};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -994,7 +995,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+const err75 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data34};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1004,10 +1005,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data34.certificateArn !== undefined){
-let data38 = data34.certificateArn;
-if(typeof data38 !== "string"){
-const err76 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data38};
+else {
+const err76 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1016,10 +1015,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data34};
+if(data.loadBalancer !== undefined){
+let data38 = data.loadBalancer;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.allowedCidrs === undefined){
+const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data38};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1028,27 +1028,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-if(data.clusters !== undefined){
-let data39 = data.clusters;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.provisioner === undefined){
-data39.provisioner = "cloudformation";
-}
-if(data39.parallelclusterVersion === undefined){
-data39.parallelclusterVersion = "3.16.3";
-}
-if(data39.os === undefined){
-data39.os = "alinux2023";
-}
-if(data39.headNode === undefined){
-data39.headNode = {};
-}
-if(data39.overrides === undefined){
-data39.overrides = {};
-}
-if(data39.queues === undefined){
-const err78 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data39};
+for(const key10 in data38){
+if(!(((key10 === "internetFacing") || (key10 === "allowedCidrs")) || (key10 === "certificateArn"))){
+const err78 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data38};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1057,9 +1039,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key10 in data39){
-if(!(((((((key10 === "provisioner") || (key10 === "parallelclusterVersion")) || (key10 === "os")) || (key10 === "pipIndexUrl")) || (key10 === "headNode")) || (key10 === "queues")) || (key10 === "overrides"))){
-const err79 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data39};
+}
+if(data38.internetFacing !== undefined){
+let data39 = data38.internetFacing;
+if(typeof data39 !== "boolean"){
+const err79 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data39};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1069,12 +1053,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-let data40 = data39.provisioner;
-const _errs104 = errors;
-let valid17 = false;
-const _errs105 = errors;
-if(typeof data40 !== "string"){
-const err80 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+if(data38.allowedCidrs !== undefined){
+let data40 = data38.allowedCidrs;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err80 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data40};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1083,8 +1066,11 @@ vErrors.push(err80);
 }
 errors++;
 }
-if("cloudformation" !== data40){
-const err81 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+const len1 = data40.length;
+for(let i1=0; i1<len1; i1++){
+let data41 = data40[i1];
+if(typeof data41 !== "string"){
+const err81 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data41};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1093,12 +1079,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-var _valid2 = _errs105 === errors;
-valid17 = valid17 || _valid2;
-if(!valid17){
-const _errs107 = errors;
-if(typeof data40 !== "string"){
-const err82 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data40};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1107,8 +1091,11 @@ vErrors.push(err82);
 }
 errors++;
 }
-if("instance" !== data40){
-const err83 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+}
+if(data38.certificateArn !== undefined){
+let data42 = data38.certificateArn;
+if(typeof data42 !== "string"){
+const err83 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data42};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1117,11 +1104,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid2 = _errs107 === errors;
-valid17 = valid17 || _valid2;
 }
-if(!valid17){
-const err84 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data40};
+}
+else {
+const err84 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data38};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1130,20 +1116,27 @@ vErrors.push(err84);
 }
 errors++;
 }
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
 }
-else {
-vErrors = null;
+if(data.clusters !== undefined){
+let data43 = data.clusters;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.provisioner === undefined){
+data43.provisioner = "cloudformation";
 }
+if(data43.parallelclusterVersion === undefined){
+data43.parallelclusterVersion = "3.16.3";
 }
+if(data43.os === undefined){
+data43.os = "alinux2023";
 }
-let data41 = data39.parallelclusterVersion;
-if(typeof data41 !== "string"){
-const err85 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data41};
+if(data43.headNode === undefined){
+data43.headNode = {};
+}
+if(data43.overrides === undefined){
+data43.overrides = {};
+}
+if(data43.queues === undefined){
+const err85 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data43};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1152,9 +1145,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-let data42 = data39.os;
-if(typeof data42 !== "string"){
-const err86 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data42};
+for(const key11 in data43){
+if(!(((((((key11 === "provisioner") || (key11 === "parallelclusterVersion")) || (key11 === "os")) || (key11 === "pipIndexUrl")) || (key11 === "headNode")) || (key11 === "queues")) || (key11 === "overrides"))){
+const err86 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data43};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1163,10 +1156,13 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data39.pipIndexUrl !== undefined){
-let data43 = data39.pipIndexUrl;
-if(typeof data43 !== "string"){
-const err87 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data43};
+}
+let data44 = data43.provisioner;
+const _errs113 = errors;
+let valid18 = false;
+const _errs114 = errors;
+if(typeof data44 !== "string"){
+const err87 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1175,18 +1171,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-let data44 = data39.headNode;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.instanceType === undefined){
-data44.instanceType = "c5.xlarge";
-}
-if(data44.rootVolumeGiB === undefined){
-data44.rootVolumeGiB = 50;
-}
-for(const key11 in data44){
-if(!((key11 === "instanceType") || (key11 === "rootVolumeGiB"))){
-const err88 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+if("cloudformation" !== data44){
+const err88 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1195,10 +1181,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-let data45 = data44.instanceType;
-if(typeof data45 !== "string"){
-const err89 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data45};
+var _valid2 = _errs114 === errors;
+valid18 = valid18 || _valid2;
+if(!valid18){
+const _errs116 = errors;
+if(typeof data44 !== "string"){
+const err89 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1207,9 +1195,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data46 = data44.rootVolumeGiB;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
-const err90 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+if("instance" !== data44){
+const err90 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1218,9 +1205,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(typeof data46 == "number"){
-if(data46 > 16384 || isNaN(data46)){
-const err91 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+var _valid2 = _errs116 === errors;
+valid18 = valid18 || _valid2;
+}
+if(!valid18){
+const err91 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data44};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1229,8 +1218,20 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data46 < 35 || isNaN(data46)){
-const err92 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+else {
+errors = _errs113;
+if(vErrors !== null){
+if(_errs113){
+vErrors.length = _errs113;
+}
+else {
+vErrors = null;
+}
+}
+}
+let data45 = data43.parallelclusterVersion;
+if(typeof data45 !== "string"){
+const err92 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data45};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1239,10 +1240,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+let data46 = data43.os;
+if(typeof data46 !== "string"){
+const err93 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data46};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1251,11 +1251,10 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data39.queues !== undefined){
-let data47 = data39.queues;
-if(Array.isArray(data47)){
-if(data47.length < 1){
-const err94 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+if(data43.pipIndexUrl !== undefined){
+let data47 = data43.pipIndexUrl;
+if(typeof data47 !== "string"){
+const err94 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data47};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1264,15 +1263,18 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len2 = data47.length;
-for(let i2=0; i2<len2; i2++){
-let data48 = data47[i2];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.capacityType === undefined){
-data48.capacityType = "ONDEMAND";
 }
-if(data48.name === undefined){
-const err95 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+let data48 = data43.headNode;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.instanceType === undefined){
+data48.instanceType = "c5.xlarge";
+}
+if(data48.rootVolumeGiB === undefined){
+data48.rootVolumeGiB = 50;
+}
+for(const key12 in data48){
+if(!((key12 === "instanceType") || (key12 === "rootVolumeGiB"))){
+const err95 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1281,8 +1283,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data48.computeResources === undefined){
-const err96 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+}
+let data49 = data48.instanceType;
+if(typeof data49 !== "string"){
+const err96 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data49};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1291,9 +1295,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-for(const key12 in data48){
-if(!(((key12 === "name") || (key12 === "capacityType")) || (key12 === "computeResources"))){
-const err97 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+let data50 = data48.rootVolumeGiB;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+const err97 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1302,11 +1306,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data48.name !== undefined){
-let data49 = data48.name;
-if(typeof data49 !== "string"){
-const err98 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data49};
+if(typeof data50 == "number"){
+if(data50 > 16384 || isNaN(data50)){
+const err98 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1315,13 +1317,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-let data50 = data48.capacityType;
-const _errs130 = errors;
-let valid22 = false;
-const _errs131 = errors;
-if(typeof data50 !== "string"){
-const err99 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+if(data50 < 35 || isNaN(data50)){
+const err99 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1330,8 +1327,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if("ONDEMAND" !== data50){
-const err100 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data48};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1340,12 +1339,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
-valid22 = valid22 || _valid3;
-if(!valid22){
-const _errs133 = errors;
-if(typeof data50 !== "string"){
-const err101 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+if(data43.queues !== undefined){
+let data51 = data43.queues;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err101 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1354,8 +1352,15 @@ vErrors.push(err101);
 }
 errors++;
 }
-if("SPOT" !== data50){
-const err102 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+const len2 = data51.length;
+for(let i2=0; i2<len2; i2++){
+let data52 = data51[i2];
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.capacityType === undefined){
+data52.capacityType = "ONDEMAND";
+}
+if(data52.name === undefined){
+const err102 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1364,11 +1369,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
-valid22 = valid22 || _valid3;
-}
-if(!valid22){
-const err103 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data50};
+if(data52.computeResources === undefined){
+const err103 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1377,22 +1379,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data48.computeResources !== undefined){
-let data51 = data48.computeResources;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err104 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+for(const key13 in data52){
+if(!(((key13 === "name") || (key13 === "capacityType")) || (key13 === "computeResources"))){
+const err104 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1401,18 +1390,11 @@ vErrors.push(err104);
 }
 errors++;
 }
-const len3 = data51.length;
-for(let i3=0; i3<len3; i3++){
-let data52 = data51[i3];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.minCount === undefined){
-data52.minCount = 0;
 }
-if(data52.maxCount === undefined){
-data52.maxCount = 10;
-}
-if(data52.name === undefined){
-const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(data52.name !== undefined){
+let data53 = data52.name;
+if(typeof data53 !== "string"){
+const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data53};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1421,8 +1403,13 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data52.instanceType === undefined){
-const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+}
+let data54 = data52.capacityType;
+const _errs139 = errors;
+let valid23 = false;
+const _errs140 = errors;
+if(typeof data54 !== "string"){
+const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1431,9 +1418,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key13 in data52){
-if(!((((((key13 === "name") || (key13 === "instanceType")) || (key13 === "minCount")) || (key13 === "maxCount")) || (key13 === "disableSimultaneousMultithreading")) || (key13 === "efa"))){
-const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if("ONDEMAND" !== data54){
+const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1442,11 +1428,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 !== "string"){
-const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data53};
+var _valid3 = _errs140 === errors;
+valid23 = valid23 || _valid3;
+if(!valid23){
+const _errs142 = errors;
+if(typeof data54 !== "string"){
+const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1455,11 +1442,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data52.instanceType !== undefined){
-let data54 = data52.instanceType;
-if(typeof data54 !== "string"){
-const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data54};
+if("SPOT" !== data54){
+const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1468,10 +1452,11 @@ vErrors.push(err109);
 }
 errors++;
 }
+var _valid3 = _errs142 === errors;
+valid23 = valid23 || _valid3;
 }
-let data55 = data52.minCount;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+if(!valid23){
+const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data54};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1480,9 +1465,22 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(typeof data55 == "number"){
-if(data55 < 0 || isNaN(data55)){
-const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+else {
+errors = _errs139;
+if(vErrors !== null){
+if(_errs139){
+vErrors.length = _errs139;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data52.computeResources !== undefined){
+let data55 = data52.computeResources;
+if(Array.isArray(data55)){
+if(data55.length < 1){
+const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1491,10 +1489,18 @@ vErrors.push(err111);
 }
 errors++;
 }
+const len3 = data55.length;
+for(let i3=0; i3<len3; i3++){
+let data56 = data55[i3];
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.minCount === undefined){
+data56.minCount = 0;
 }
-let data56 = data52.maxCount;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+if(data56.maxCount === undefined){
+data56.maxCount = 10;
+}
+if(data56.name === undefined){
+const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1503,9 +1509,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 < 1 || isNaN(data56)){
-const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+if(data56.instanceType === undefined){
+const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1514,11 +1519,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data52.disableSimultaneousMultithreading !== undefined){
-let data57 = data52.disableSimultaneousMultithreading;
-if(typeof data57 !== "boolean"){
-const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data57};
+for(const key14 in data56){
+if(!((((((key14 === "name") || (key14 === "instanceType")) || (key14 === "minCount")) || (key14 === "maxCount")) || (key14 === "disableSimultaneousMultithreading")) || (key14 === "efa"))){
+const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1528,10 +1531,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data52.efa !== undefined){
-let data58 = data52.efa;
-if(typeof data58 !== "boolean"){
-const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data58};
+if(data56.name !== undefined){
+let data57 = data56.name;
+if(typeof data57 !== "string"){
+const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data57};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1541,9 +1544,10 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-else {
-const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(data56.instanceType !== undefined){
+let data58 = data56.instanceType;
+if(typeof data58 !== "string"){
+const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data58};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1553,9 +1557,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+let data59 = data56.minCount;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data59};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1564,10 +1568,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+if(typeof data59 == "number"){
+if(data59 < 0 || isNaN(data59)){
+const err118 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data59};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1577,9 +1580,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
-else {
-const err119 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+let data60 = data56.maxCount;
+if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
+const err119 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data60};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1588,12 +1591,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-let data59 = data39.overrides;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key14 in data59){
-if(!((key14 === "cluster1") || (key14 === "cluster2"))){
-const err120 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+if(typeof data60 == "number"){
+if(data60 < 1 || isNaN(data60)){
+const err120 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data60};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1603,12 +1603,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data59.cluster1 !== undefined){
-let data60 = data59.cluster1;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key15 in data60){
-if(!(key15 === "queues")){
-const err121 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+if(data56.disableSimultaneousMultithreading !== undefined){
+let data61 = data56.disableSimultaneousMultithreading;
+if(typeof data61 !== "boolean"){
+const err121 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data61};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1618,18 +1616,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data60.queues !== undefined){
-let data61 = data60.queues;
-if(Array.isArray(data61)){
-const len4 = data61.length;
-for(let i4=0; i4<len4; i4++){
-let data62 = data61[i4];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.capacityType === undefined){
-data62.capacityType = "ONDEMAND";
-}
-if(data62.name === undefined){
-const err122 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+if(data56.efa !== undefined){
+let data62 = data56.efa;
+if(typeof data62 !== "boolean"){
+const err122 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data62};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1638,8 +1628,10 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data62.computeResources === undefined){
-const err123 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1648,9 +1640,10 @@ vErrors.push(err123);
 }
 errors++;
 }
-for(const key16 in data62){
-if(!(((key16 === "name") || (key16 === "capacityType")) || (key16 === "computeResources"))){
-const err124 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data55};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1660,10 +1653,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data62.name !== undefined){
-let data63 = data62.name;
-if(typeof data63 !== "string"){
-const err125 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data63};
+}
+else {
+const err125 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1673,12 +1665,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-let data64 = data62.capacityType;
-const _errs166 = errors;
-let valid31 = false;
-const _errs167 = errors;
-if(typeof data64 !== "string"){
-const err126 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+}
+else {
+const err126 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data51};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1687,8 +1676,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-if("ONDEMAND" !== data64){
-const err127 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+}
+let data63 = data43.overrides;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key15 in data63){
+if(!((key15 === "cluster1") || (key15 === "cluster2"))){
+const err127 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data63};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1697,12 +1690,13 @@ vErrors.push(err127);
 }
 errors++;
 }
-var _valid4 = _errs167 === errors;
-valid31 = valid31 || _valid4;
-if(!valid31){
-const _errs169 = errors;
-if(typeof data64 !== "string"){
-const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+}
+if(data63.cluster1 !== undefined){
+let data64 = data63.cluster1;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key16 in data64){
+if(!(key16 === "queues")){
+const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data64};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1711,8 +1705,19 @@ vErrors.push(err128);
 }
 errors++;
 }
-if("SPOT" !== data64){
-const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+}
+if(data64.queues !== undefined){
+let data65 = data64.queues;
+if(Array.isArray(data65)){
+const len4 = data65.length;
+for(let i4=0; i4<len4; i4++){
+let data66 = data65[i4];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.capacityType === undefined){
+data66.capacityType = "ONDEMAND";
+}
+if(data66.name === undefined){
+const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1721,11 +1726,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-var _valid4 = _errs169 === errors;
-valid31 = valid31 || _valid4;
-}
-if(!valid31){
-const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data64};
+if(data66.computeResources === undefined){
+const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1734,22 +1736,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-else {
-errors = _errs166;
-if(vErrors !== null){
-if(_errs166){
-vErrors.length = _errs166;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data62.computeResources !== undefined){
-let data65 = data62.computeResources;
-if(Array.isArray(data65)){
-if(data65.length < 1){
-const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+for(const key17 in data66){
+if(!(((key17 === "name") || (key17 === "capacityType")) || (key17 === "computeResources"))){
+const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1758,18 +1747,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-const len5 = data65.length;
-for(let i5=0; i5<len5; i5++){
-let data66 = data65[i5];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.minCount === undefined){
-data66.minCount = 0;
 }
-if(data66.maxCount === undefined){
-data66.maxCount = 10;
-}
-if(data66.name === undefined){
-const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if(data66.name !== undefined){
+let data67 = data66.name;
+if(typeof data67 !== "string"){
+const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data67};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1778,8 +1760,13 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data66.instanceType === undefined){
-const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+}
+let data68 = data66.capacityType;
+const _errs175 = errors;
+let valid32 = false;
+const _errs176 = errors;
+if(typeof data68 !== "string"){
+const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1788,9 +1775,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key17 in data66){
-if(!((((((key17 === "name") || (key17 === "instanceType")) || (key17 === "minCount")) || (key17 === "maxCount")) || (key17 === "disableSimultaneousMultithreading")) || (key17 === "efa"))){
-const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if("ONDEMAND" !== data68){
+const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1799,11 +1785,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-if(data66.name !== undefined){
-let data67 = data66.name;
-if(typeof data67 !== "string"){
-const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data67};
+var _valid4 = _errs176 === errors;
+valid32 = valid32 || _valid4;
+if(!valid32){
+const _errs178 = errors;
+if(typeof data68 !== "string"){
+const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data68};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1812,11 +1799,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-if(data66.instanceType !== undefined){
-let data68 = data66.instanceType;
-if(typeof data68 !== "string"){
-const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data68};
+if("SPOT" !== data68){
+const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data68};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1825,10 +1809,11 @@ vErrors.push(err136);
 }
 errors++;
 }
+var _valid4 = _errs178 === errors;
+valid32 = valid32 || _valid4;
 }
-let data69 = data66.minCount;
-if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+if(!valid32){
+const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data68};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1837,9 +1822,22 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data69 == "number"){
-if(data69 < 0 || isNaN(data69)){
-const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+else {
+errors = _errs175;
+if(vErrors !== null){
+if(_errs175){
+vErrors.length = _errs175;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data66.computeResources !== undefined){
+let data69 = data66.computeResources;
+if(Array.isArray(data69)){
+if(data69.length < 1){
+const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data69};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1848,10 +1846,18 @@ vErrors.push(err138);
 }
 errors++;
 }
+const len5 = data69.length;
+for(let i5=0; i5<len5; i5++){
+let data70 = data69[i5];
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.minCount === undefined){
+data70.minCount = 0;
 }
-let data70 = data66.maxCount;
-if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+if(data70.maxCount === undefined){
+data70.maxCount = 10;
+}
+if(data70.name === undefined){
+const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1860,9 +1866,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(typeof data70 == "number"){
-if(data70 < 1 || isNaN(data70)){
-const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+if(data70.instanceType === undefined){
+const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1871,11 +1876,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data66.disableSimultaneousMultithreading !== undefined){
-let data71 = data66.disableSimultaneousMultithreading;
-if(typeof data71 !== "boolean"){
-const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data71};
+for(const key18 in data70){
+if(!((((((key18 === "name") || (key18 === "instanceType")) || (key18 === "minCount")) || (key18 === "maxCount")) || (key18 === "disableSimultaneousMultithreading")) || (key18 === "efa"))){
+const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1885,10 +1888,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.efa !== undefined){
-let data72 = data66.efa;
-if(typeof data72 !== "boolean"){
-const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data72};
+if(data70.name !== undefined){
+let data71 = data70.name;
+if(typeof data71 !== "string"){
+const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data71};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1898,9 +1901,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if(data70.instanceType !== undefined){
+let data72 = data70.instanceType;
+if(typeof data72 !== "string"){
+const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data72};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1910,9 +1914,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-else {
-const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+let data73 = data70.minCount;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data73};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1921,10 +1925,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+if(typeof data73 == "number"){
+if(data73 < 0 || isNaN(data73)){
+const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data73};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1934,9 +1937,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data61};
+let data74 = data70.maxCount;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data74};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1945,10 +1948,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+if(typeof data74 == "number"){
+if(data74 < 1 || isNaN(data74)){
+const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data74};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1958,12 +1960,10 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data59.cluster2 !== undefined){
-let data73 = data59.cluster2;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key18 in data73){
-if(!(key18 === "queues")){
-const err148 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+if(data70.disableSimultaneousMultithreading !== undefined){
+let data75 = data70.disableSimultaneousMultithreading;
+if(typeof data75 !== "boolean"){
+const err148 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data75};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1973,18 +1973,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data73.queues !== undefined){
-let data74 = data73.queues;
-if(Array.isArray(data74)){
-const len6 = data74.length;
-for(let i6=0; i6<len6; i6++){
-let data75 = data74[i6];
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.capacityType === undefined){
-data75.capacityType = "ONDEMAND";
-}
-if(data75.name === undefined){
-const err149 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+if(data70.efa !== undefined){
+let data76 = data70.efa;
+if(typeof data76 !== "boolean"){
+const err149 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data76};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1993,8 +1985,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data75.computeResources === undefined){
-const err150 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2003,9 +1997,10 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key19 in data75){
-if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
-const err151 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data69};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2015,10 +2010,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data75.name !== undefined){
-let data76 = data75.name;
-if(typeof data76 !== "string"){
-const err152 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data76};
+}
+else {
+const err152 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2028,12 +2022,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-let data77 = data75.capacityType;
-const _errs199 = errors;
-let valid39 = false;
-const _errs200 = errors;
-if(typeof data77 !== "string"){
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+}
+else {
+const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data65};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2042,8 +2033,10 @@ vErrors.push(err153);
 }
 errors++;
 }
-if("ONDEMAND" !== data77){
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2052,12 +2045,13 @@ vErrors.push(err154);
 }
 errors++;
 }
-var _valid5 = _errs200 === errors;
-valid39 = valid39 || _valid5;
-if(!valid39){
-const _errs202 = errors;
-if(typeof data77 !== "string"){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+}
+if(data63.cluster2 !== undefined){
+let data77 = data63.cluster2;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key19 in data77){
+if(!(key19 === "queues")){
+const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data77};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2066,8 +2060,19 @@ vErrors.push(err155);
 }
 errors++;
 }
-if("SPOT" !== data77){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+}
+if(data77.queues !== undefined){
+let data78 = data77.queues;
+if(Array.isArray(data78)){
+const len6 = data78.length;
+for(let i6=0; i6<len6; i6++){
+let data79 = data78[i6];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.capacityType === undefined){
+data79.capacityType = "ONDEMAND";
+}
+if(data79.name === undefined){
+const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2076,11 +2081,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-var _valid5 = _errs202 === errors;
-valid39 = valid39 || _valid5;
-}
-if(!valid39){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data77};
+if(data79.computeResources === undefined){
+const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2089,22 +2091,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-else {
-errors = _errs199;
-if(vErrors !== null){
-if(_errs199){
-vErrors.length = _errs199;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data75.computeResources !== undefined){
-let data78 = data75.computeResources;
-if(Array.isArray(data78)){
-if(data78.length < 1){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+for(const key20 in data79){
+if(!(((key20 === "name") || (key20 === "capacityType")) || (key20 === "computeResources"))){
+const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2113,18 +2102,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-const len7 = data78.length;
-for(let i7=0; i7<len7; i7++){
-let data79 = data78[i7];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.minCount === undefined){
-data79.minCount = 0;
 }
-if(data79.maxCount === undefined){
-data79.maxCount = 10;
-}
-if(data79.name === undefined){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if(data79.name !== undefined){
+let data80 = data79.name;
+if(typeof data80 !== "string"){
+const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data80};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2133,8 +2115,13 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data79.instanceType === undefined){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+}
+let data81 = data79.capacityType;
+const _errs208 = errors;
+let valid40 = false;
+const _errs209 = errors;
+if(typeof data81 !== "string"){
+const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2143,9 +2130,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key20 in data79){
-if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if("ONDEMAND" !== data81){
+const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2154,11 +2140,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data80};
+var _valid5 = _errs209 === errors;
+valid40 = valid40 || _valid5;
+if(!valid40){
+const _errs211 = errors;
+if(typeof data81 !== "string"){
+const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2167,11 +2154,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-if(data79.instanceType !== undefined){
-let data81 = data79.instanceType;
-if(typeof data81 !== "string"){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data81};
+if("SPOT" !== data81){
+const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2180,10 +2164,11 @@ vErrors.push(err163);
 }
 errors++;
 }
+var _valid5 = _errs211 === errors;
+valid40 = valid40 || _valid5;
 }
-let data82 = data79.minCount;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+if(!valid40){
+const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data81};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2192,9 +2177,22 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(typeof data82 == "number"){
-if(data82 < 0 || isNaN(data82)){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+else {
+errors = _errs208;
+if(vErrors !== null){
+if(_errs208){
+vErrors.length = _errs208;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data79.computeResources !== undefined){
+let data82 = data79.computeResources;
+if(Array.isArray(data82)){
+if(data82.length < 1){
+const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data82};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2203,10 +2201,18 @@ vErrors.push(err165);
 }
 errors++;
 }
+const len7 = data82.length;
+for(let i7=0; i7<len7; i7++){
+let data83 = data82[i7];
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.minCount === undefined){
+data83.minCount = 0;
 }
-let data83 = data79.maxCount;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+if(data83.maxCount === undefined){
+data83.maxCount = 10;
+}
+if(data83.name === undefined){
+const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2215,9 +2221,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 < 1 || isNaN(data83)){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+if(data83.instanceType === undefined){
+const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2226,11 +2231,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-if(data79.disableSimultaneousMultithreading !== undefined){
-let data84 = data79.disableSimultaneousMultithreading;
-if(typeof data84 !== "boolean"){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data84};
+for(const key21 in data83){
+if(!((((((key21 === "name") || (key21 === "instanceType")) || (key21 === "minCount")) || (key21 === "maxCount")) || (key21 === "disableSimultaneousMultithreading")) || (key21 === "efa"))){
+const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2240,10 +2243,10 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data79.efa !== undefined){
-let data85 = data79.efa;
-if(typeof data85 !== "boolean"){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data85};
+if(data83.name !== undefined){
+let data84 = data83.name;
+if(typeof data84 !== "string"){
+const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2253,9 +2256,10 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if(data83.instanceType !== undefined){
+let data85 = data83.instanceType;
+if(typeof data85 !== "string"){
+const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data85};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2265,9 +2269,9 @@ vErrors.push(err170);
 errors++;
 }
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+let data86 = data83.minCount;
+if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
+const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2276,10 +2280,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-}
-else {
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+if(typeof data86 == "number"){
+if(data86 < 0 || isNaN(data86)){
+const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2289,9 +2292,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data74};
+let data87 = data83.maxCount;
+if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
+const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2300,10 +2303,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-}
-else {
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+if(typeof data87 == "number"){
+if(data87 < 1 || isNaN(data87)){
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2313,9 +2315,10 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+if(data83.disableSimultaneousMultithreading !== undefined){
+let data88 = data83.disableSimultaneousMultithreading;
+if(typeof data88 !== "boolean"){
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data88};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2325,8 +2328,10 @@ vErrors.push(err175);
 errors++;
 }
 }
-else {
-const err176 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data39};
+if(data83.efa !== undefined){
+let data89 = data83.efa;
+if(typeof data89 !== "boolean"){
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data89};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2338,12 +2343,95 @@ errors++;
 }
 }
 else {
-const err177 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err177];
 }
 else {
 vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data82};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data78};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data77};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data63};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data43};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+else {
+const err184 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
 }
 errors++;
 }
