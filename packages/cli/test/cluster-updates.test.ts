@@ -72,7 +72,7 @@ describe('cluster update plans in hpc-ha diff / deploy (built binary, moto_serve
       if (name === 'hpcha-cluster2') c.HeadNode.InstanceType = 'm5.large';
     });
     const cfn = await deploy(body);
-    const r = await runCli(['deploy', '-c', CONFIG, '--app', out, '--stacks', 'Clusters', '--method', 'direct'], { env: motoEnv(moto.server.endpoint), timeoutMs: 60_000 });
+    const r = await runCli(['deploy', '-c', CONFIG, '--app', out, '--stacks', 'Clusters', '--method', 'direct', '--skip-preflight'], { env: motoEnv(moto.server.endpoint), timeoutMs: 60_000 });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('hpcha-cluster2: HeadNode.InstanceType [UNSUPPORTED]: ParallelCluster never updates this key');
     expect(r.stderr).toContain('error: deploy refused: ParallelCluster would refuse 1 change to hpcha-cluster2; nothing was deployed');
