@@ -123,21 +123,42 @@ function toolkitError(e: unknown, lib: Session['lib'], state?: HostState): never
 /**
  * Synthesizes once, then plans each ParallelCluster cluster update from the Clusters template (printed per cluster;
  * with `refuse`, exit 2 before anything is deployed when ParallelCluster would refuse it). Returns the assembly for
- * the toolkit action that follows, so it works on exactly the templates that were checked.
+ * the toolkit action that follows, so it works on exactly the templates that were checked. `upstream`: the action
+ * also takes the stacks the selected ones depend on (deploy without --exclusively). When the selection cannot reach
+ * the Clusters stack there is nothing to plan and the source passes through untouched.
  */
-async function withClusterUpdates(s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, refuse: boolean) {
-  const assembly = await s.toolkit.synth(cx);
+async function withClusterUpdates(
+  s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, opts: { refuse: boolean; upstream: boolean },
+): Promise<{ source: ICloudAssemblySource; dispose(): Promise<void> }> {
   const patterns = stackPatterns(s.config.name, flags.stacks);
-  const stacks = assembly.cloudAssembly.stacksRecursively.filter(
-    (st) => !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName)),
-  );
+  const clusters = stackName(s.config.name, 'Clusters');
+  const named = (st: { hierarchicalId: string; stackName: string }) =>
+    !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName));
+  if (!opts.upstream && !named({ hierarchicalId: 'Clusters', stackName: clusters })) {
+    return { source: cx, dispose: async () => {} };
+  }
+  const assembly = await s.toolkit.synth(cx);
   try {
-    await checkClusterUpdates(s.config, stacks, ui, { refuse, ...flags });
+    const all = assembly.cloudAssembly.stacksRecursively;
+    const selected = new Set(all.filter(named));
+    // Dependencies of what is deployed are deployed first, so they count as selected.
+    for (const st of opts.upstream ? [...selected] : []) {
+      const queue = [...st.dependencies];
+      while (queue.length) {
+        const d = queue.pop()!;
+        const dep = all.find((x) => x.id === d.id);
+        if (dep && !selected.has(dep)) {
+          selected.add(dep);
+          queue.push(...dep.dependencies);
+        }
+      }
+    }
+    await checkClusterUpdates(s.config, [...selected], ui, { refuse: opts.refuse, ...flags });
   } catch (e) {
     await assembly.dispose();
     throw e;
   }
-  return assembly;
+  return { source: assembly, dispose: () => assembly.dispose() };
 }
 
 /** `hpc-ha synth`: templates into --out, no AWS call. */
@@ -169,9 +190,9 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
   let changes = 0;
   try {
-    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, false);
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, { refuse: false, upstream: false });
     try {
-      const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
+      const diffs = await s.toolkit.diff(cx.source, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
       for (const d of Object.values(diffs)) changes += d.differenceCount;
     } finally {
       await cx.dispose();
@@ -194,9 +215,9 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
   if (!flags.skipPreflight) await (await import('../preflight.js')).preflight(s.config, ui);
   let portal: string | undefined;
   try {
-    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, true);
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, { refuse: true, upstream: flags.exclusively !== true });
     try {
-      const result = await s.toolkit.deploy(cx, {
+      const result = await s.toolkit.deploy(cx.source, {
         stacks: selector(s.lib, s, flags, 'upstream'),
         deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
         concurrency: deployConcurrency(s.config, flags.concurrency),
