@@ -22,3 +22,4 @@ export {
   portalBootstrapSpec,
   portalUserData,
 } from './portal.js';
+export { DIRECTORY_CA_FILE, clusterDirectoryService, portalDirectory, sssdSpec } from './directory.js';
