@@ -13,6 +13,8 @@ export interface SecretCreateFlags {
   region?: string;
   config?: string;
   writeConfig?: boolean;
+  /** The directory's bind password: stored as plain text (ParallelCluster's form), written to directory.bindPasswordSecretArn. */
+  directoryBind?: boolean;
 }
 
 interface ConfigHints {
@@ -45,8 +47,14 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
   const key = hints.key ?? 'efadminPassword';
 
   const password = await readPassword(ui);
-  const problems = checkPasswordStrength(password);
-  if (problems.length > 0) throw usageError(`the password is too weak: ${problems.join('; ')}`, 'nothing was created');
+  // A bind password is the directory's to set; it only has to survive sssd.conf, which cannot quote.
+  const problems = flags.directoryBind ? bindPasswordProblems(password) : checkPasswordStrength(password);
+  if (problems.length > 0) {
+    throw usageError(`the password ${flags.directoryBind ? 'cannot be used' : 'is too weak'}: ${problems.join('; ')}`, 'nothing was created');
+  }
+  const target = flags.directoryBind
+    ? { what: 'the directory bind user', secretString: password, shape: 'plain text', purpose: 'directory-bind-password', key: ['directory', 'bindPasswordSecretArn'] }
+    : { what: 'the EnginFrame portal administrator (efadmin)', secretString: JSON.stringify({ [key]: password }), shape: `{"${key}": "…"}`, purpose: 'efadmin-password', key: ['portal', 'adminPasswordSecretArn'] };
 
   const { SecretsManagerClient, CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient(clientConfig(region));
@@ -55,9 +63,9 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
     const result = await client.send(
       new CreateSecretCommand({
         Name: flags.name,
-        Description: 'hpc-ha: password of the EnginFrame portal administrator (efadmin)',
-        SecretString: JSON.stringify({ [key]: password }),
-        Tags: [{ Key: 'hpc-ha:purpose', Value: 'efadmin-password' }],
+        Description: `hpc-ha: password of ${target.what}`,
+        SecretString: target.secretString,
+        Tags: [{ Key: 'hpc-ha:purpose', Value: target.purpose }],
       }),
     );
     arn = result.ARN ?? '';
@@ -73,15 +81,21 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
   }
   if (!arn) throw failure('Secrets Manager returned no ARN');
   ui.out(arn);
-  ui.info(`${ui.style.ok(CHECK)} created secret ${flags.name} in ${region} as {"${key}": "…"}`);
+  ui.info(`${ui.style.ok(CHECK)} created secret ${flags.name} in ${region} as ${target.shape}`);
   if (flags.writeConfig) {
     const text = readFileSync(path, 'utf8');
-    const updated = setYamlValue(text, ['portal', 'adminPasswordSecretArn'], arn, path);
+    const updated = setYamlValue(text, target.key, arn, path);
     // Written next to the original and renamed over it, so an interrupted write never leaves half a config.
     const temp = `${path}.hpc-ha-tmp`;
     writeFileSync(temp, updated);
     renameSync(temp, path);
-    ui.info(`${ui.style.ok(CHECK)} set portal.adminPasswordSecretArn in ${path}`);
+    ui.info(`${ui.style.ok(CHECK)} set ${target.key.join('.')} in ${path}`);
   }
   return EXIT_OK;
+}
+
+/** sssd.conf holds the bind password as the rest of a line: one line, no surrounding spaces. */
+function bindPasswordProblems(password: string): string[] {
+  if (password === '') return ['it is empty'];
+  return password !== password.trim() ? ['it starts or ends with a space, which sssd.conf would drop'] : [];
 }

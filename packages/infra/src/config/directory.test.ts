@@ -131,6 +131,7 @@ const cases: Case[] = [
   { name: 'CA certificate over http', yaml: section(LDAP, {}, ['  caCertificate:', '    uri: http://example.com/ca.pem']), path: 'directory.caCertificate.uri', line: L(8), message: /must start with s3:\/\/ or https:\/\// },
   { name: 'directory keys with type none', yaml: section(['directory:', '  type: none', '  baseDn: dc=example,dc=com']), path: 'directory.baseDn', line: L(2), message: /only used with a directory/ },
   { name: 'directory with ParallelCluster 2.x', yaml: section(LDAP).replace('parallelclusterVersion: 3.16.3', 'parallelclusterVersion: 2.11.9').replace('provisioner: cloudformation', 'provisioner: instance').replace('os: alinux2023', 'os: alinux2'), path: 'directory.type', line: L(1), message: /has no DirectoryService/ },
+  { name: 'ldap base DN without dc= (ParallelCluster DomainName)', yaml: section(LDAP, { 3: '  baseDn: o=example' }), path: 'directory.baseDn', line: L(3), message: /no dc= part/ },
   { name: 'misspelt key', yaml: section(LDAP, { 3: '  baseDN: dc=example,dc=com' }), path: 'directory.baseDN', line: L(3), message: /did you mean "baseDn"/ },
 ];
 
