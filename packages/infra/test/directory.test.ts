@@ -76,6 +76,10 @@ describe('an existing Active Directory (examples/directory)', () => {
     expect(sssd?.content).toContain(`ldap_tls_cacert = ${DIRECTORY_CA_FILE}\n`);
     expect(sssd?.content).not.toMatch(/authtok\s*=/);
     expect(DIRECTORY_CA_FILE.startsWith(`${EFS_MOUNT_DIR}/${PUBLISH_ROOT}/`)).toBe(true);
+    // The sssd step's settings ride in the user data: still well under EC2's 16 KB.
+    for (const n of [1, 2]) {
+      expect(Buffer.byteLength(files.find((f) => f.path === `portal/node${n}/user-data.sh`)!.content)).toBeLessThan(13 * 1024);
+    }
   });
 });
 
