@@ -2,7 +2,7 @@ import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackName, type DeploymentConfig, type StackId } from './config/index.js';
 import { AlbStack } from './stacks/alb-stack.js';
-import { ClustersStack } from './stacks/clusters-stack.js';
+import { ClustersStack, clusterValues } from './stacks/clusters-stack.js';
 import { DatabaseStack } from './stacks/database-stack.js';
 import { EfsStack } from './stacks/efs-stack.js';
 import { EnginFrameStack } from './stacks/enginframe-stack.js';
@@ -65,22 +65,26 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     fsx: fsx.fileSystems,
     ...(vpc.managedDirectory ? { directoryAddresses: vpc.managedDirectory.dnsAddresses } : {}),
   };
-  const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), ...infra }) : undefined;
+  const values = clusterValues(infra, vpc.clusterScripts, vpc.mungeKey.secretArn);
+  const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), values }) : undefined;
   const enginframe = new EnginFrameStack(app, 'EnginFrame', {
     ...base('EnginFrame'),
     ...infra,
+    clusterValues: values,
+    mungeKeySecret: vpc.mungeKey.secret,
+    clusterNodePolicy: vpc.clusterScripts.nodePolicy,
     portalSecurityGroup: sgs.portal,
     targetGroup: alb.targetGroup,
     loadBalancerDnsName: alb.loadBalancer.loadBalancerDnsName,
     databaseEndpoint: database.endpoint,
     databaseUserSecret: database.userSecret,
-    clusters: clusters ? { values: clusters.values, mungeKeySecret: clusters.mungeKey.secret } : undefined,
   });
   // The portal needs the database bootstrapped (not only its endpoint) and every storage mount target in place.
+  // It does not wait for the Clusters stack: both deploy in the same wave, and each node waits (bounded) for its
+  // own AZ's head node to publish on EFS, then its re-sync timer picks up the other cluster.
   enginframe.addStackDependency(database);
   enginframe.addStackDependency(efs);
   enginframe.addStackDependency(fsx);
-  if (clusters) enginframe.addStackDependency(clusters);
 
   // Listener tags are not in the China regions' resource schema (cfn-lint E3002), so listeners stay untagged.
   const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
