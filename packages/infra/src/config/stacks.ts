@@ -12,3 +12,6 @@ export function stackName(deploymentName: string, id: StackId): string {
 
 /** The portal URL output (the seed's name), on the EnginFrame stack. */
 export const PORTAL_URL_OUTPUT = 'EnginFramePortalURL';
+
+/** The HTTPS listener's certificate ARN output, on the ALB stack (the CLI reads its expiry from ACM). */
+export const CERTIFICATE_ARN_OUTPUT = 'CertificateArn';

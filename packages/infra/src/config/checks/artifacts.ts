@@ -76,9 +76,11 @@ function checkEnginframeVersion(c: DeploymentConfigFile, r: Report): void {
 
 export function checkArtifacts(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
   checkEnginframeVersion(c, r);
-  for (const key of ['installer', 'jdbcDriver'] as const) {
-    checkUri(['portal', key, 'uri'], c.portal[key].uri, profile, r);
-    checkSha(['portal', key, 'sha256'], c.portal[key].sha256, r);
+  for (const key of ['installer', 'jdbcDriver', 'licenseFile'] as const) {
+    const artifact = c.portal[key];
+    if (!artifact) continue;
+    checkUri(['portal', key, 'uri'], artifact.uri, profile, r);
+    checkSha(['portal', key, 'sha256'], artifact.sha256, r);
   }
   if (c.clusters.pipIndexUrl !== undefined) {
     if (!/^https:\/\/[^/\s]+(\/\S*)?$/.test(c.clusters.pipIndexUrl)) {

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -282,7 +282,7 @@ vErrors.push(err19);
 errors++;
 }
 for(const key3 in data10){
-if(!(((((((key3 === "instanceType") || (key3 === "rootVolumeGiB")) || (key3 === "adminPasswordSecretArn")) || (key3 === "adminPasswordSecretKey")) || (key3 === "keyName")) || (key3 === "installer")) || (key3 === "jdbcDriver"))){
+if(!((((((((key3 === "instanceType") || (key3 === "rootVolumeGiB")) || (key3 === "adminPasswordSecretArn")) || (key3 === "adminPasswordSecretKey")) || (key3 === "keyName")) || (key3 === "installer")) || (key3 === "jdbcDriver")) || (key3 === "licenseFile"))){
 const err20 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err20];
@@ -537,9 +537,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
+if(data10.licenseFile !== undefined){
+let data23 = data10.licenseFile;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.uri === undefined){
+const err41 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.licenseFile.required,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -548,24 +550,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-let data23 = data.database;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.mode === undefined){
-data23.mode = "serverless-v2";
-}
-if(data23.minCapacity === undefined){
-data23.minCapacity = 0.5;
-}
-if(data23.maxCapacity === undefined){
-data23.maxCapacity = 4;
-}
-if(data23.backupRetentionDays === undefined){
-data23.backupRetentionDays = 7;
-}
 for(const key6 in data23){
-if(!(((((key6 === "mode") || (key6 === "minCapacity")) || (key6 === "maxCapacity")) || (key6 === "instanceType")) || (key6 === "backupRetentionDays"))){
-const err42 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data23};
+if(!((key6 === "uri") || (key6 === "sha256"))){
+const err42 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -575,12 +562,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-let data24 = data23.mode;
-const _errs56 = errors;
-let valid9 = false;
-const _errs57 = errors;
-if(typeof data24 !== "string"){
-const err43 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data24};
+if(data23.uri !== undefined){
+let data24 = data23.uri;
+if(typeof data24 === "string"){
+if(func3(data24) < 1){
+const err43 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data24};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -589,8 +575,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-if("serverless-v2" !== data24){
-const err44 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data24};
+}
+else {
+const err44 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.uri.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data24};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -599,12 +586,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-var _valid0 = _errs57 === errors;
-valid9 = valid9 || _valid0;
-if(!valid9){
-const _errs59 = errors;
-if(typeof data24 !== "string"){
-const err45 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data24};
+}
+if(data23.sha256 !== undefined){
+let data25 = data23.sha256;
+if(typeof data25 !== "string"){
+const err45 = {instancePath:instancePath+"/portal/licenseFile/sha256",schemaPath:"#/properties/portal/properties/licenseFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.sha256.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.sha256,data:data25};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -613,8 +599,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if("provisioned" !== data24){
-const err46 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data24};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.licenseFile.type,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -623,11 +611,10 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs59 === errors;
-valid9 = valid9 || _valid0;
 }
-if(!valid9){
-const err47 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data24};
+}
+else {
+const err47 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -636,20 +623,24 @@ vErrors.push(err47);
 }
 errors++;
 }
-else {
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
 }
-else {
-vErrors = null;
+let data26 = data.database;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.mode === undefined){
+data26.mode = "serverless-v2";
 }
+if(data26.minCapacity === undefined){
+data26.minCapacity = 0.5;
 }
+if(data26.maxCapacity === undefined){
+data26.maxCapacity = 4;
 }
-let data25 = data23.minCapacity;
-if(!(typeof data25 == "number")){
-const err48 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data25};
+if(data26.backupRetentionDays === undefined){
+data26.backupRetentionDays = 7;
+}
+for(const key7 in data26){
+if(!((((((key7 === "mode") || (key7 === "minCapacity")) || (key7 === "maxCapacity")) || (key7 === "instanceType")) || (key7 === "backupRetentionDays")) || (key7 === "engineVersion"))){
+const err48 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data26};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -658,9 +649,13 @@ vErrors.push(err48);
 }
 errors++;
 }
-let data26 = data23.maxCapacity;
-if(!(typeof data26 == "number")){
-const err49 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data26};
+}
+let data27 = data26.mode;
+const _errs63 = errors;
+let valid10 = false;
+const _errs64 = errors;
+if(typeof data27 !== "string"){
+const err49 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data27};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -669,10 +664,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data23.instanceType !== undefined){
-let data27 = data23.instanceType;
-if(typeof data27 !== "string"){
-const err50 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data27};
+if("serverless-v2" !== data27){
+const err50 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data27};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -681,10 +674,12 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-let data28 = data23.backupRetentionDays;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err51 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+var _valid0 = _errs64 === errors;
+valid10 = valid10 || _valid0;
+if(!valid10){
+const _errs66 = errors;
+if(typeof data27 !== "string"){
+const err51 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data27};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -693,9 +688,8 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data28 == "number"){
-if(data28 > 35 || isNaN(data28)){
-const err52 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+if("provisioned" !== data27){
+const err52 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data27};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -704,8 +698,11 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data28 < 7 || isNaN(data28)){
-const err53 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+var _valid0 = _errs66 === errors;
+valid10 = valid10 || _valid0;
+}
+if(!valid10){
+const err53 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data27};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -714,10 +711,20 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
+else {
+errors = _errs63;
+if(vErrors !== null){
+if(_errs63){
+vErrors.length = _errs63;
 }
 else {
-const err54 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data23};
+vErrors = null;
+}
+}
+}
+let data28 = data26.minCapacity;
+if(!(typeof data28 == "number")){
+const err54 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data28};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -726,14 +733,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-let data29 = data.storage;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.fsx === undefined){
-data29.fsx = {};
-}
-for(const key7 in data29){
-if(!(key7 === "fsx")){
-const err55 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data29};
+let data29 = data26.maxCapacity;
+if(!(typeof data29 == "number")){
+const err55 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data29};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -742,15 +744,10 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-let data30 = data29.fsx;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.storageCapacityGiB === undefined){
-data30.storageCapacityGiB = 1200;
-}
-for(const key8 in data30){
-if(!(((key8 === "deploymentType") || (key8 === "storageCapacityGiB")) || (key8 === "perUnitStorageThroughput"))){
-const err56 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+if(data26.instanceType !== undefined){
+let data30 = data26.instanceType;
+if(typeof data30 !== "string"){
+const err56 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data30};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -760,13 +757,9 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data30.deploymentType !== undefined){
-let data31 = data30.deploymentType;
-const _errs76 = errors;
-let valid12 = false;
-const _errs77 = errors;
-if(typeof data31 !== "string"){
-const err57 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+let data31 = data26.backupRetentionDays;
+if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
+const err57 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -775,8 +768,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-if("SCRATCH_1" !== data31){
-const err58 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+if(typeof data31 == "number"){
+if(data31 > 35 || isNaN(data31)){
+const err58 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -785,12 +779,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid1 = _errs77 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs79 = errors;
-if(typeof data31 !== "string"){
-const err59 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+if(data31 < 7 || isNaN(data31)){
+const err59 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -799,8 +789,11 @@ vErrors.push(err59);
 }
 errors++;
 }
-if("SCRATCH_2" !== data31){
-const err60 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+}
+if(data26.engineVersion !== undefined){
+let data32 = data26.engineVersion;
+if(typeof data32 !== "string"){
+const err60 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -809,12 +802,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid1 = _errs79 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs81 = errors;
-if(typeof data31 !== "string"){
-const err61 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -823,8 +814,14 @@ vErrors.push(err61);
 }
 errors++;
 }
-if("PERSISTENT_1" !== data31){
-const err62 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+let data33 = data.storage;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.fsx === undefined){
+data33.fsx = {};
+}
+for(const key8 in data33){
+if(!(key8 === "fsx")){
+const err62 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data33};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -833,12 +830,15 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs81 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs83 = errors;
-if(typeof data31 !== "string"){
-const err63 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+}
+let data34 = data33.fsx;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.storageCapacityGiB === undefined){
+data34.storageCapacityGiB = 1200;
+}
+for(const key9 in data34){
+if(!(((key9 === "deploymentType") || (key9 === "storageCapacityGiB")) || (key9 === "perUnitStorageThroughput"))){
+const err63 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data34};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -847,8 +847,14 @@ vErrors.push(err63);
 }
 errors++;
 }
-if("PERSISTENT_2" !== data31){
-const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+}
+if(data34.deploymentType !== undefined){
+let data35 = data34.deploymentType;
+const _errs85 = errors;
+let valid13 = false;
+const _errs86 = errors;
+if(typeof data35 !== "string"){
+const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -857,13 +863,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-var _valid1 = _errs83 === errors;
-valid12 = valid12 || _valid1;
-}
-}
-}
-if(!valid12){
-const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data31};
+if("SCRATCH_1" !== data35){
+const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -872,21 +873,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-else {
-errors = _errs76;
-if(vErrors !== null){
-if(_errs76){
-vErrors.length = _errs76;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-let data32 = data30.storageCapacityGiB;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err66 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data32};
+var _valid1 = _errs86 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs88 = errors;
+if(typeof data35 !== "string"){
+const err66 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -895,10 +887,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data30.perUnitStorageThroughput !== undefined){
-let data33 = data30.perUnitStorageThroughput;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err67 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data33};
+if("SCRATCH_2" !== data35){
+const err67 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -907,10 +897,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-}
-else {
-const err68 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+var _valid1 = _errs88 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs90 = errors;
+if(typeof data35 !== "string"){
+const err68 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data35};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -919,9 +911,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data29};
+if("PERSISTENT_1" !== data35){
+const err69 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data35};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -930,11 +921,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data.loadBalancer !== undefined){
-let data34 = data.loadBalancer;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.allowedCidrs === undefined){
-const err70 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data34};
+var _valid1 = _errs90 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs92 = errors;
+if(typeof data35 !== "string"){
+const err70 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data35};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -943,9 +935,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key9 in data34){
-if(!(((key9 === "internetFacing") || (key9 === "allowedCidrs")) || (key9 === "certificateArn"))){
-const err71 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data34};
+if("PERSISTENT_2" !== data35){
+const err71 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data35};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -954,11 +945,13 @@ vErrors.push(err71);
 }
 errors++;
 }
+var _valid1 = _errs92 === errors;
+valid13 = valid13 || _valid1;
 }
-if(data34.internetFacing !== undefined){
-let data35 = data34.internetFacing;
-if(typeof data35 !== "boolean"){
-const err72 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data35};
+}
+}
+if(!valid13){
+const err72 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data35};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -967,12 +960,21 @@ vErrors.push(err72);
 }
 errors++;
 }
+else {
+errors = _errs85;
+if(vErrors !== null){
+if(_errs85){
+vErrors.length = _errs85;
 }
-if(data34.allowedCidrs !== undefined){
-let data36 = data34.allowedCidrs;
-if(Array.isArray(data36)){
-if(data36.length < 1){
-const err73 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+else {
+vErrors = null;
+}
+}
+}
+}
+let data36 = data34.storageCapacityGiB;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+const err73 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data36};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -981,11 +983,10 @@ vErrors.push(err73);
 }
 errors++;
 }
-const len1 = data36.length;
-for(let i1=0; i1<len1; i1++){
-let data37 = data36[i1];
-if(typeof data37 !== "string"){
-const err74 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data37};
+if(data34.perUnitStorageThroughput !== undefined){
+let data37 = data34.perUnitStorageThroughput;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+const err74 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data37};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -997,7 +998,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+const err75 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data34};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1007,10 +1008,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data34.certificateArn !== undefined){
-let data38 = data34.certificateArn;
-if(typeof data38 !== "string"){
-const err76 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data38};
+else {
+const err76 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1019,10 +1018,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data34};
+if(data.loadBalancer !== undefined){
+let data38 = data.loadBalancer;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.allowedCidrs === undefined){
+const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data38};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1031,27 +1031,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-if(data.clusters !== undefined){
-let data39 = data.clusters;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.provisioner === undefined){
-data39.provisioner = "cloudformation";
-}
-if(data39.parallelclusterVersion === undefined){
-data39.parallelclusterVersion = "3.16.3";
-}
-if(data39.os === undefined){
-data39.os = "alinux2023";
-}
-if(data39.headNode === undefined){
-data39.headNode = {};
-}
-if(data39.overrides === undefined){
-data39.overrides = {};
-}
-if(data39.queues === undefined){
-const err78 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data39};
+for(const key10 in data38){
+if(!(((key10 === "internetFacing") || (key10 === "allowedCidrs")) || (key10 === "certificateArn"))){
+const err78 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data38};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1060,9 +1042,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key10 in data39){
-if(!(((((((key10 === "provisioner") || (key10 === "parallelclusterVersion")) || (key10 === "os")) || (key10 === "pipIndexUrl")) || (key10 === "headNode")) || (key10 === "queues")) || (key10 === "overrides"))){
-const err79 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data39};
+}
+if(data38.internetFacing !== undefined){
+let data39 = data38.internetFacing;
+if(typeof data39 !== "boolean"){
+const err79 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data39};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1072,12 +1056,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-let data40 = data39.provisioner;
-const _errs104 = errors;
-let valid17 = false;
-const _errs105 = errors;
-if(typeof data40 !== "string"){
-const err80 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+if(data38.allowedCidrs !== undefined){
+let data40 = data38.allowedCidrs;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err80 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data40};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1086,8 +1069,11 @@ vErrors.push(err80);
 }
 errors++;
 }
-if("cloudformation" !== data40){
-const err81 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+const len1 = data40.length;
+for(let i1=0; i1<len1; i1++){
+let data41 = data40[i1];
+if(typeof data41 !== "string"){
+const err81 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data41};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1096,12 +1082,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-var _valid2 = _errs105 === errors;
-valid17 = valid17 || _valid2;
-if(!valid17){
-const _errs107 = errors;
-if(typeof data40 !== "string"){
-const err82 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data40};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1110,8 +1094,11 @@ vErrors.push(err82);
 }
 errors++;
 }
-if("instance" !== data40){
-const err83 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+}
+if(data38.certificateArn !== undefined){
+let data42 = data38.certificateArn;
+if(typeof data42 !== "string"){
+const err83 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data42};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1120,11 +1107,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid2 = _errs107 === errors;
-valid17 = valid17 || _valid2;
 }
-if(!valid17){
-const err84 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data40};
+}
+else {
+const err84 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data38};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1133,20 +1119,27 @@ vErrors.push(err84);
 }
 errors++;
 }
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
 }
-else {
-vErrors = null;
+if(data.clusters !== undefined){
+let data43 = data.clusters;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.provisioner === undefined){
+data43.provisioner = "cloudformation";
 }
+if(data43.parallelclusterVersion === undefined){
+data43.parallelclusterVersion = "3.16.3";
 }
+if(data43.os === undefined){
+data43.os = "alinux2023";
 }
-let data41 = data39.parallelclusterVersion;
-if(typeof data41 !== "string"){
-const err85 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data41};
+if(data43.headNode === undefined){
+data43.headNode = {};
+}
+if(data43.overrides === undefined){
+data43.overrides = {};
+}
+if(data43.queues === undefined){
+const err85 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data43};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1155,9 +1148,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-let data42 = data39.os;
-if(typeof data42 !== "string"){
-const err86 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data42};
+for(const key11 in data43){
+if(!(((((((key11 === "provisioner") || (key11 === "parallelclusterVersion")) || (key11 === "os")) || (key11 === "pipIndexUrl")) || (key11 === "headNode")) || (key11 === "queues")) || (key11 === "overrides"))){
+const err86 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data43};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1166,10 +1159,13 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data39.pipIndexUrl !== undefined){
-let data43 = data39.pipIndexUrl;
-if(typeof data43 !== "string"){
-const err87 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data43};
+}
+let data44 = data43.provisioner;
+const _errs113 = errors;
+let valid18 = false;
+const _errs114 = errors;
+if(typeof data44 !== "string"){
+const err87 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1178,18 +1174,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-let data44 = data39.headNode;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.instanceType === undefined){
-data44.instanceType = "c5.xlarge";
-}
-if(data44.rootVolumeGiB === undefined){
-data44.rootVolumeGiB = 50;
-}
-for(const key11 in data44){
-if(!((key11 === "instanceType") || (key11 === "rootVolumeGiB"))){
-const err88 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+if("cloudformation" !== data44){
+const err88 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1198,10 +1184,12 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-let data45 = data44.instanceType;
-if(typeof data45 !== "string"){
-const err89 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data45};
+var _valid2 = _errs114 === errors;
+valid18 = valid18 || _valid2;
+if(!valid18){
+const _errs116 = errors;
+if(typeof data44 !== "string"){
+const err89 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1210,9 +1198,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data46 = data44.rootVolumeGiB;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
-const err90 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+if("instance" !== data44){
+const err90 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1221,9 +1208,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(typeof data46 == "number"){
-if(data46 > 16384 || isNaN(data46)){
-const err91 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+var _valid2 = _errs116 === errors;
+valid18 = valid18 || _valid2;
+}
+if(!valid18){
+const err91 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data44};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1232,8 +1221,20 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data46 < 35 || isNaN(data46)){
-const err92 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+else {
+errors = _errs113;
+if(vErrors !== null){
+if(_errs113){
+vErrors.length = _errs113;
+}
+else {
+vErrors = null;
+}
+}
+}
+let data45 = data43.parallelclusterVersion;
+if(typeof data45 !== "string"){
+const err92 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data45};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1242,10 +1243,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+let data46 = data43.os;
+if(typeof data46 !== "string"){
+const err93 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data46};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1254,11 +1254,10 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data39.queues !== undefined){
-let data47 = data39.queues;
-if(Array.isArray(data47)){
-if(data47.length < 1){
-const err94 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+if(data43.pipIndexUrl !== undefined){
+let data47 = data43.pipIndexUrl;
+if(typeof data47 !== "string"){
+const err94 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data47};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1267,15 +1266,18 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len2 = data47.length;
-for(let i2=0; i2<len2; i2++){
-let data48 = data47[i2];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.capacityType === undefined){
-data48.capacityType = "ONDEMAND";
 }
-if(data48.name === undefined){
-const err95 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+let data48 = data43.headNode;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.instanceType === undefined){
+data48.instanceType = "c5.xlarge";
+}
+if(data48.rootVolumeGiB === undefined){
+data48.rootVolumeGiB = 50;
+}
+for(const key12 in data48){
+if(!((key12 === "instanceType") || (key12 === "rootVolumeGiB"))){
+const err95 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1284,8 +1286,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data48.computeResources === undefined){
-const err96 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+}
+let data49 = data48.instanceType;
+if(typeof data49 !== "string"){
+const err96 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data49};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1294,9 +1298,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-for(const key12 in data48){
-if(!(((key12 === "name") || (key12 === "capacityType")) || (key12 === "computeResources"))){
-const err97 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+let data50 = data48.rootVolumeGiB;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+const err97 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1305,11 +1309,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data48.name !== undefined){
-let data49 = data48.name;
-if(typeof data49 !== "string"){
-const err98 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data49};
+if(typeof data50 == "number"){
+if(data50 > 16384 || isNaN(data50)){
+const err98 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1318,13 +1320,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-let data50 = data48.capacityType;
-const _errs130 = errors;
-let valid22 = false;
-const _errs131 = errors;
-if(typeof data50 !== "string"){
-const err99 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+if(data50 < 35 || isNaN(data50)){
+const err99 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1333,8 +1330,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if("ONDEMAND" !== data50){
-const err100 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data48};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1343,12 +1342,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
-valid22 = valid22 || _valid3;
-if(!valid22){
-const _errs133 = errors;
-if(typeof data50 !== "string"){
-const err101 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+if(data43.queues !== undefined){
+let data51 = data43.queues;
+if(Array.isArray(data51)){
+if(data51.length < 1){
+const err101 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1357,8 +1355,15 @@ vErrors.push(err101);
 }
 errors++;
 }
-if("SPOT" !== data50){
-const err102 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+const len2 = data51.length;
+for(let i2=0; i2<len2; i2++){
+let data52 = data51[i2];
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.capacityType === undefined){
+data52.capacityType = "ONDEMAND";
+}
+if(data52.name === undefined){
+const err102 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1367,11 +1372,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
-valid22 = valid22 || _valid3;
-}
-if(!valid22){
-const err103 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data50};
+if(data52.computeResources === undefined){
+const err103 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1380,22 +1382,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data48.computeResources !== undefined){
-let data51 = data48.computeResources;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err104 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+for(const key13 in data52){
+if(!(((key13 === "name") || (key13 === "capacityType")) || (key13 === "computeResources"))){
+const err104 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1404,18 +1393,11 @@ vErrors.push(err104);
 }
 errors++;
 }
-const len3 = data51.length;
-for(let i3=0; i3<len3; i3++){
-let data52 = data51[i3];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.minCount === undefined){
-data52.minCount = 0;
 }
-if(data52.maxCount === undefined){
-data52.maxCount = 10;
-}
-if(data52.name === undefined){
-const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(data52.name !== undefined){
+let data53 = data52.name;
+if(typeof data53 !== "string"){
+const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data53};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1424,8 +1406,13 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data52.instanceType === undefined){
-const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+}
+let data54 = data52.capacityType;
+const _errs139 = errors;
+let valid23 = false;
+const _errs140 = errors;
+if(typeof data54 !== "string"){
+const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1434,9 +1421,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key13 in data52){
-if(!((((((key13 === "name") || (key13 === "instanceType")) || (key13 === "minCount")) || (key13 === "maxCount")) || (key13 === "disableSimultaneousMultithreading")) || (key13 === "efa"))){
-const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if("ONDEMAND" !== data54){
+const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data54};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1445,11 +1431,12 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 !== "string"){
-const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data53};
+var _valid3 = _errs140 === errors;
+valid23 = valid23 || _valid3;
+if(!valid23){
+const _errs142 = errors;
+if(typeof data54 !== "string"){
+const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1458,11 +1445,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data52.instanceType !== undefined){
-let data54 = data52.instanceType;
-if(typeof data54 !== "string"){
-const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data54};
+if("SPOT" !== data54){
+const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data54};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1471,10 +1455,11 @@ vErrors.push(err109);
 }
 errors++;
 }
+var _valid3 = _errs142 === errors;
+valid23 = valid23 || _valid3;
 }
-let data55 = data52.minCount;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+if(!valid23){
+const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data54};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1483,9 +1468,22 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(typeof data55 == "number"){
-if(data55 < 0 || isNaN(data55)){
-const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+else {
+errors = _errs139;
+if(vErrors !== null){
+if(_errs139){
+vErrors.length = _errs139;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data52.computeResources !== undefined){
+let data55 = data52.computeResources;
+if(Array.isArray(data55)){
+if(data55.length < 1){
+const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1494,10 +1492,18 @@ vErrors.push(err111);
 }
 errors++;
 }
+const len3 = data55.length;
+for(let i3=0; i3<len3; i3++){
+let data56 = data55[i3];
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.minCount === undefined){
+data56.minCount = 0;
 }
-let data56 = data52.maxCount;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+if(data56.maxCount === undefined){
+data56.maxCount = 10;
+}
+if(data56.name === undefined){
+const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1506,9 +1512,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 < 1 || isNaN(data56)){
-const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+if(data56.instanceType === undefined){
+const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1517,11 +1522,9 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data52.disableSimultaneousMultithreading !== undefined){
-let data57 = data52.disableSimultaneousMultithreading;
-if(typeof data57 !== "boolean"){
-const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data57};
+for(const key14 in data56){
+if(!((((((key14 === "name") || (key14 === "instanceType")) || (key14 === "minCount")) || (key14 === "maxCount")) || (key14 === "disableSimultaneousMultithreading")) || (key14 === "efa"))){
+const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1531,10 +1534,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data52.efa !== undefined){
-let data58 = data52.efa;
-if(typeof data58 !== "boolean"){
-const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data58};
+if(data56.name !== undefined){
+let data57 = data56.name;
+if(typeof data57 !== "string"){
+const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data57};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1544,9 +1547,10 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-else {
-const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(data56.instanceType !== undefined){
+let data58 = data56.instanceType;
+if(typeof data58 !== "string"){
+const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data58};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1556,9 +1560,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+let data59 = data56.minCount;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data59};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1567,10 +1571,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+if(typeof data59 == "number"){
+if(data59 < 0 || isNaN(data59)){
+const err118 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data59};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1580,9 +1583,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
-else {
-const err119 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+let data60 = data56.maxCount;
+if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
+const err119 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data60};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1591,12 +1594,9 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-let data59 = data39.overrides;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key14 in data59){
-if(!((key14 === "cluster1") || (key14 === "cluster2"))){
-const err120 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+if(typeof data60 == "number"){
+if(data60 < 1 || isNaN(data60)){
+const err120 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data60};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1606,12 +1606,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data59.cluster1 !== undefined){
-let data60 = data59.cluster1;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key15 in data60){
-if(!(key15 === "queues")){
-const err121 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+if(data56.disableSimultaneousMultithreading !== undefined){
+let data61 = data56.disableSimultaneousMultithreading;
+if(typeof data61 !== "boolean"){
+const err121 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data61};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1621,18 +1619,10 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data60.queues !== undefined){
-let data61 = data60.queues;
-if(Array.isArray(data61)){
-const len4 = data61.length;
-for(let i4=0; i4<len4; i4++){
-let data62 = data61[i4];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.capacityType === undefined){
-data62.capacityType = "ONDEMAND";
-}
-if(data62.name === undefined){
-const err122 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+if(data56.efa !== undefined){
+let data62 = data56.efa;
+if(typeof data62 !== "boolean"){
+const err122 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data62};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1641,8 +1631,10 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data62.computeResources === undefined){
-const err123 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1651,9 +1643,10 @@ vErrors.push(err123);
 }
 errors++;
 }
-for(const key16 in data62){
-if(!(((key16 === "name") || (key16 === "capacityType")) || (key16 === "computeResources"))){
-const err124 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data55};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1663,10 +1656,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data62.name !== undefined){
-let data63 = data62.name;
-if(typeof data63 !== "string"){
-const err125 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data63};
+}
+else {
+const err125 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1676,12 +1668,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-let data64 = data62.capacityType;
-const _errs166 = errors;
-let valid31 = false;
-const _errs167 = errors;
-if(typeof data64 !== "string"){
-const err126 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+}
+else {
+const err126 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data51};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1690,8 +1679,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-if("ONDEMAND" !== data64){
-const err127 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+}
+let data63 = data43.overrides;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key15 in data63){
+if(!((key15 === "cluster1") || (key15 === "cluster2"))){
+const err127 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data63};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1700,12 +1693,13 @@ vErrors.push(err127);
 }
 errors++;
 }
-var _valid4 = _errs167 === errors;
-valid31 = valid31 || _valid4;
-if(!valid31){
-const _errs169 = errors;
-if(typeof data64 !== "string"){
-const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+}
+if(data63.cluster1 !== undefined){
+let data64 = data63.cluster1;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key16 in data64){
+if(!(key16 === "queues")){
+const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data64};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1714,8 +1708,19 @@ vErrors.push(err128);
 }
 errors++;
 }
-if("SPOT" !== data64){
-const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+}
+if(data64.queues !== undefined){
+let data65 = data64.queues;
+if(Array.isArray(data65)){
+const len4 = data65.length;
+for(let i4=0; i4<len4; i4++){
+let data66 = data65[i4];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.capacityType === undefined){
+data66.capacityType = "ONDEMAND";
+}
+if(data66.name === undefined){
+const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1724,11 +1729,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-var _valid4 = _errs169 === errors;
-valid31 = valid31 || _valid4;
-}
-if(!valid31){
-const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data64};
+if(data66.computeResources === undefined){
+const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1737,22 +1739,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-else {
-errors = _errs166;
-if(vErrors !== null){
-if(_errs166){
-vErrors.length = _errs166;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data62.computeResources !== undefined){
-let data65 = data62.computeResources;
-if(Array.isArray(data65)){
-if(data65.length < 1){
-const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+for(const key17 in data66){
+if(!(((key17 === "name") || (key17 === "capacityType")) || (key17 === "computeResources"))){
+const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1761,18 +1750,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-const len5 = data65.length;
-for(let i5=0; i5<len5; i5++){
-let data66 = data65[i5];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.minCount === undefined){
-data66.minCount = 0;
 }
-if(data66.maxCount === undefined){
-data66.maxCount = 10;
-}
-if(data66.name === undefined){
-const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if(data66.name !== undefined){
+let data67 = data66.name;
+if(typeof data67 !== "string"){
+const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data67};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1781,8 +1763,13 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data66.instanceType === undefined){
-const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+}
+let data68 = data66.capacityType;
+const _errs175 = errors;
+let valid32 = false;
+const _errs176 = errors;
+if(typeof data68 !== "string"){
+const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1791,9 +1778,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key17 in data66){
-if(!((((((key17 === "name") || (key17 === "instanceType")) || (key17 === "minCount")) || (key17 === "maxCount")) || (key17 === "disableSimultaneousMultithreading")) || (key17 === "efa"))){
-const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if("ONDEMAND" !== data68){
+const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data68};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1802,11 +1788,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-if(data66.name !== undefined){
-let data67 = data66.name;
-if(typeof data67 !== "string"){
-const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data67};
+var _valid4 = _errs176 === errors;
+valid32 = valid32 || _valid4;
+if(!valid32){
+const _errs178 = errors;
+if(typeof data68 !== "string"){
+const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data68};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1815,11 +1802,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-if(data66.instanceType !== undefined){
-let data68 = data66.instanceType;
-if(typeof data68 !== "string"){
-const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data68};
+if("SPOT" !== data68){
+const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data68};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1828,10 +1812,11 @@ vErrors.push(err136);
 }
 errors++;
 }
+var _valid4 = _errs178 === errors;
+valid32 = valid32 || _valid4;
 }
-let data69 = data66.minCount;
-if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+if(!valid32){
+const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data68};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1840,9 +1825,22 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data69 == "number"){
-if(data69 < 0 || isNaN(data69)){
-const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+else {
+errors = _errs175;
+if(vErrors !== null){
+if(_errs175){
+vErrors.length = _errs175;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data66.computeResources !== undefined){
+let data69 = data66.computeResources;
+if(Array.isArray(data69)){
+if(data69.length < 1){
+const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data69};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1851,10 +1849,18 @@ vErrors.push(err138);
 }
 errors++;
 }
+const len5 = data69.length;
+for(let i5=0; i5<len5; i5++){
+let data70 = data69[i5];
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.minCount === undefined){
+data70.minCount = 0;
 }
-let data70 = data66.maxCount;
-if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+if(data70.maxCount === undefined){
+data70.maxCount = 10;
+}
+if(data70.name === undefined){
+const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1863,9 +1869,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(typeof data70 == "number"){
-if(data70 < 1 || isNaN(data70)){
-const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+if(data70.instanceType === undefined){
+const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1874,11 +1879,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data66.disableSimultaneousMultithreading !== undefined){
-let data71 = data66.disableSimultaneousMultithreading;
-if(typeof data71 !== "boolean"){
-const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data71};
+for(const key18 in data70){
+if(!((((((key18 === "name") || (key18 === "instanceType")) || (key18 === "minCount")) || (key18 === "maxCount")) || (key18 === "disableSimultaneousMultithreading")) || (key18 === "efa"))){
+const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1888,10 +1891,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.efa !== undefined){
-let data72 = data66.efa;
-if(typeof data72 !== "boolean"){
-const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data72};
+if(data70.name !== undefined){
+let data71 = data70.name;
+if(typeof data71 !== "string"){
+const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data71};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1901,9 +1904,10 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+if(data70.instanceType !== undefined){
+let data72 = data70.instanceType;
+if(typeof data72 !== "string"){
+const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data72};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1913,9 +1917,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-else {
-const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+let data73 = data70.minCount;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data73};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1924,10 +1928,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+if(typeof data73 == "number"){
+if(data73 < 0 || isNaN(data73)){
+const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data73};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1937,9 +1940,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data61};
+let data74 = data70.maxCount;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data74};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1948,10 +1951,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+if(typeof data74 == "number"){
+if(data74 < 1 || isNaN(data74)){
+const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data74};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1961,12 +1963,10 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data59.cluster2 !== undefined){
-let data73 = data59.cluster2;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key18 in data73){
-if(!(key18 === "queues")){
-const err148 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+if(data70.disableSimultaneousMultithreading !== undefined){
+let data75 = data70.disableSimultaneousMultithreading;
+if(typeof data75 !== "boolean"){
+const err148 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data75};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1976,18 +1976,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data73.queues !== undefined){
-let data74 = data73.queues;
-if(Array.isArray(data74)){
-const len6 = data74.length;
-for(let i6=0; i6<len6; i6++){
-let data75 = data74[i6];
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.capacityType === undefined){
-data75.capacityType = "ONDEMAND";
-}
-if(data75.name === undefined){
-const err149 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+if(data70.efa !== undefined){
+let data76 = data70.efa;
+if(typeof data76 !== "boolean"){
+const err149 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data76};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1996,8 +1988,10 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data75.computeResources === undefined){
-const err150 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2006,9 +2000,10 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key19 in data75){
-if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
-const err151 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data69};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2018,10 +2013,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data75.name !== undefined){
-let data76 = data75.name;
-if(typeof data76 !== "string"){
-const err152 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data76};
+}
+else {
+const err152 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2031,12 +2025,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-let data77 = data75.capacityType;
-const _errs199 = errors;
-let valid39 = false;
-const _errs200 = errors;
-if(typeof data77 !== "string"){
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+}
+else {
+const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data65};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2045,8 +2036,10 @@ vErrors.push(err153);
 }
 errors++;
 }
-if("ONDEMAND" !== data77){
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2055,12 +2048,13 @@ vErrors.push(err154);
 }
 errors++;
 }
-var _valid5 = _errs200 === errors;
-valid39 = valid39 || _valid5;
-if(!valid39){
-const _errs202 = errors;
-if(typeof data77 !== "string"){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+}
+if(data63.cluster2 !== undefined){
+let data77 = data63.cluster2;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key19 in data77){
+if(!(key19 === "queues")){
+const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data77};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2069,8 +2063,19 @@ vErrors.push(err155);
 }
 errors++;
 }
-if("SPOT" !== data77){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+}
+if(data77.queues !== undefined){
+let data78 = data77.queues;
+if(Array.isArray(data78)){
+const len6 = data78.length;
+for(let i6=0; i6<len6; i6++){
+let data79 = data78[i6];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.capacityType === undefined){
+data79.capacityType = "ONDEMAND";
+}
+if(data79.name === undefined){
+const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2079,11 +2084,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-var _valid5 = _errs202 === errors;
-valid39 = valid39 || _valid5;
-}
-if(!valid39){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data77};
+if(data79.computeResources === undefined){
+const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2092,22 +2094,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-else {
-errors = _errs199;
-if(vErrors !== null){
-if(_errs199){
-vErrors.length = _errs199;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data75.computeResources !== undefined){
-let data78 = data75.computeResources;
-if(Array.isArray(data78)){
-if(data78.length < 1){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+for(const key20 in data79){
+if(!(((key20 === "name") || (key20 === "capacityType")) || (key20 === "computeResources"))){
+const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2116,18 +2105,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-const len7 = data78.length;
-for(let i7=0; i7<len7; i7++){
-let data79 = data78[i7];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.minCount === undefined){
-data79.minCount = 0;
 }
-if(data79.maxCount === undefined){
-data79.maxCount = 10;
-}
-if(data79.name === undefined){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if(data79.name !== undefined){
+let data80 = data79.name;
+if(typeof data80 !== "string"){
+const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data80};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2136,8 +2118,13 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data79.instanceType === undefined){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+}
+let data81 = data79.capacityType;
+const _errs208 = errors;
+let valid40 = false;
+const _errs209 = errors;
+if(typeof data81 !== "string"){
+const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2146,9 +2133,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key20 in data79){
-if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if("ONDEMAND" !== data81){
+const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2157,11 +2143,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data80};
+var _valid5 = _errs209 === errors;
+valid40 = valid40 || _valid5;
+if(!valid40){
+const _errs211 = errors;
+if(typeof data81 !== "string"){
+const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2170,11 +2157,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-if(data79.instanceType !== undefined){
-let data81 = data79.instanceType;
-if(typeof data81 !== "string"){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data81};
+if("SPOT" !== data81){
+const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2183,10 +2167,11 @@ vErrors.push(err163);
 }
 errors++;
 }
+var _valid5 = _errs211 === errors;
+valid40 = valid40 || _valid5;
 }
-let data82 = data79.minCount;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+if(!valid40){
+const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data81};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2195,9 +2180,22 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(typeof data82 == "number"){
-if(data82 < 0 || isNaN(data82)){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+else {
+errors = _errs208;
+if(vErrors !== null){
+if(_errs208){
+vErrors.length = _errs208;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data79.computeResources !== undefined){
+let data82 = data79.computeResources;
+if(Array.isArray(data82)){
+if(data82.length < 1){
+const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data82};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2206,10 +2204,18 @@ vErrors.push(err165);
 }
 errors++;
 }
+const len7 = data82.length;
+for(let i7=0; i7<len7; i7++){
+let data83 = data82[i7];
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.minCount === undefined){
+data83.minCount = 0;
 }
-let data83 = data79.maxCount;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+if(data83.maxCount === undefined){
+data83.maxCount = 10;
+}
+if(data83.name === undefined){
+const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2218,9 +2224,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 < 1 || isNaN(data83)){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+if(data83.instanceType === undefined){
+const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2229,11 +2234,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-if(data79.disableSimultaneousMultithreading !== undefined){
-let data84 = data79.disableSimultaneousMultithreading;
-if(typeof data84 !== "boolean"){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data84};
+for(const key21 in data83){
+if(!((((((key21 === "name") || (key21 === "instanceType")) || (key21 === "minCount")) || (key21 === "maxCount")) || (key21 === "disableSimultaneousMultithreading")) || (key21 === "efa"))){
+const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2243,10 +2246,10 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data79.efa !== undefined){
-let data85 = data79.efa;
-if(typeof data85 !== "boolean"){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data85};
+if(data83.name !== undefined){
+let data84 = data83.name;
+if(typeof data84 !== "string"){
+const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2256,9 +2259,10 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+if(data83.instanceType !== undefined){
+let data85 = data83.instanceType;
+if(typeof data85 !== "string"){
+const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data85};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2268,9 +2272,9 @@ vErrors.push(err170);
 errors++;
 }
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+let data86 = data83.minCount;
+if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
+const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2279,10 +2283,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-}
-else {
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+if(typeof data86 == "number"){
+if(data86 < 0 || isNaN(data86)){
+const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2292,9 +2295,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data74};
+let data87 = data83.maxCount;
+if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
+const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2303,10 +2306,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-}
-else {
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+if(typeof data87 == "number"){
+if(data87 < 1 || isNaN(data87)){
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2316,9 +2318,10 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+if(data83.disableSimultaneousMultithreading !== undefined){
+let data88 = data83.disableSimultaneousMultithreading;
+if(typeof data88 !== "boolean"){
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data88};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2328,8 +2331,10 @@ vErrors.push(err175);
 errors++;
 }
 }
-else {
-const err176 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data39};
+if(data83.efa !== undefined){
+let data89 = data83.efa;
+if(typeof data89 !== "boolean"){
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data89};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2339,14 +2344,9 @@ vErrors.push(err176);
 errors++;
 }
 }
-let data86 = data.directory;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.type === undefined){
-data86.type = "none";
 }
-for(const key21 in data86){
-if(!(func2.call(schema11.properties.directory.properties, key21))){
-const err177 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data86};
+else {
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2356,12 +2356,9 @@ vErrors.push(err177);
 errors++;
 }
 }
-let data87 = data86.type;
-const _errs225 = errors;
-let valid44 = false;
-const _errs226 = errors;
-if(typeof data87 !== "string"){
-const err178 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data87};
+}
+else {
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data82};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2370,8 +2367,10 @@ vErrors.push(err178);
 }
 errors++;
 }
-if("none" !== data87){
-const err179 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data87};
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2380,12 +2379,10 @@ vErrors.push(err179);
 }
 errors++;
 }
-var _valid6 = _errs226 === errors;
-valid44 = valid44 || _valid6;
-if(!valid44){
-const _errs228 = errors;
-if(typeof data87 !== "string"){
-const err180 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data87};
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data78};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2394,8 +2391,10 @@ vErrors.push(err180);
 }
 errors++;
 }
-if("activeDirectory" !== data87){
-const err181 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data87};
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data77};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2404,12 +2403,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-var _valid6 = _errs228 === errors;
-valid44 = valid44 || _valid6;
-if(!valid44){
-const _errs230 = errors;
-if(typeof data87 !== "string"){
-const err182 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data87};
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data63};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2418,8 +2415,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-if("ldap" !== data87){
-const err183 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data87};
+}
+else {
+const err183 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data43};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2428,12 +2426,15 @@ vErrors.push(err183);
 }
 errors++;
 }
-var _valid6 = _errs230 === errors;
-valid44 = valid44 || _valid6;
 }
+let data90 = data.directory;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.type === undefined){
+data90.type = "none";
 }
-if(!valid44){
-const err184 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data87};
+for(const key22 in data90){
+if(!(func2.call(schema11.properties.directory.properties, key22))){
+const err184 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data90};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2442,21 +2443,13 @@ vErrors.push(err184);
 }
 errors++;
 }
-else {
-errors = _errs225;
-if(vErrors !== null){
-if(_errs225){
-vErrors.length = _errs225;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data86.domainName !== undefined){
-let data88 = data86.domainName;
-if(typeof data88 !== "string"){
-const err185 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data88};
+let data91 = data90.type;
+const _errs234 = errors;
+let valid45 = false;
+const _errs235 = errors;
+if(typeof data91 !== "string"){
+const err185 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2465,11 +2458,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data86.create !== undefined){
-let data89 = data86.create;
-if(typeof data89 !== "boolean"){
-const err186 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data89};
+if("none" !== data91){
+const err186 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2478,15 +2468,12 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-if(data86.uris !== undefined){
-let data90 = data86.uris;
-if(Array.isArray(data90)){
-const len8 = data90.length;
-for(let i8=0; i8<len8; i8++){
-let data91 = data90[i8];
+var _valid6 = _errs235 === errors;
+valid45 = valid45 || _valid6;
+if(!valid45){
+const _errs237 = errors;
 if(typeof data91 !== "string"){
-const err187 = {instancePath:instancePath+"/directory/uris/" + i8,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data91};
+const err187 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2495,10 +2482,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-}
-else {
-const err188 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data90};
+if("activeDirectory" !== data91){
+const err188 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2507,11 +2492,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data86.baseDn !== undefined){
-let data92 = data86.baseDn;
-if(typeof data92 !== "string"){
-const err189 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data92};
+var _valid6 = _errs237 === errors;
+valid45 = valid45 || _valid6;
+if(!valid45){
+const _errs239 = errors;
+if(typeof data91 !== "string"){
+const err189 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data91};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2520,11 +2506,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-if(data86.bindDn !== undefined){
-let data93 = data86.bindDn;
-if(typeof data93 !== "string"){
-const err190 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data93};
+if("ldap" !== data91){
+const err190 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data91};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2533,11 +2516,12 @@ vErrors.push(err190);
 }
 errors++;
 }
+var _valid6 = _errs239 === errors;
+valid45 = valid45 || _valid6;
 }
-if(data86.bindPasswordSecretArn !== undefined){
-let data94 = data86.bindPasswordSecretArn;
-if(typeof data94 !== "string"){
-const err191 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data94};
+}
+if(!valid45){
+const err191 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data91};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2546,12 +2530,21 @@ vErrors.push(err191);
 }
 errors++;
 }
+else {
+errors = _errs234;
+if(vErrors !== null){
+if(_errs234){
+vErrors.length = _errs234;
 }
-if(data86.caCertificate !== undefined){
-let data95 = data86.caCertificate;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.uri === undefined){
-const err192 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+else {
+vErrors = null;
+}
+}
+}
+if(data90.domainName !== undefined){
+let data92 = data90.domainName;
+if(typeof data92 !== "string"){
+const err192 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data92};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2560,9 +2553,11 @@ vErrors.push(err192);
 }
 errors++;
 }
-for(const key22 in data95){
-if(!((key22 === "uri") || (key22 === "sha256"))){
-const err193 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+}
+if(data90.create !== undefined){
+let data93 = data90.create;
+if(typeof data93 !== "boolean"){
+const err193 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data93};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2572,11 +2567,14 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data95.uri !== undefined){
-let data96 = data95.uri;
-if(typeof data96 === "string"){
-if(func3(data96) < 1){
-const err194 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data96};
+if(data90.uris !== undefined){
+let data94 = data90.uris;
+if(Array.isArray(data94)){
+const len8 = data94.length;
+for(let i8=0; i8<len8; i8++){
+let data95 = data94[i8];
+if(typeof data95 !== "string"){
+const err194 = {instancePath:instancePath+"/directory/uris/" + i8,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data95};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2586,8 +2584,9 @@ vErrors.push(err194);
 errors++;
 }
 }
+}
 else {
-const err195 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data96};
+const err195 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data94};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2597,10 +2596,10 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data95.sha256 !== undefined){
-let data97 = data95.sha256;
-if(typeof data97 !== "string"){
-const err196 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data97};
+if(data90.baseDn !== undefined){
+let data96 = data90.baseDn;
+if(typeof data96 !== "string"){
+const err196 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data96};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2610,9 +2609,10 @@ vErrors.push(err196);
 errors++;
 }
 }
-}
-else {
-const err197 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+if(data90.bindDn !== undefined){
+let data97 = data90.bindDn;
+if(typeof data97 !== "string"){
+const err197 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data97};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2622,13 +2622,10 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data86.ldapTlsReqCert !== undefined){
-let data98 = data86.ldapTlsReqCert;
-const _errs254 = errors;
-let valid48 = false;
-const _errs255 = errors;
+if(data90.bindPasswordSecretArn !== undefined){
+let data98 = data90.bindPasswordSecretArn;
 if(typeof data98 !== "string"){
-const err198 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data98};
+const err198 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data98};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2637,8 +2634,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-if("never" !== data98){
-const err199 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data98};
+}
+if(data90.caCertificate !== undefined){
+let data99 = data90.caCertificate;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.uri === undefined){
+const err199 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data99};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2647,12 +2648,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-var _valid7 = _errs255 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs257 = errors;
-if(typeof data98 !== "string"){
-const err200 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data98};
+for(const key23 in data99){
+if(!((key23 === "uri") || (key23 === "sha256"))){
+const err200 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data99};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2661,8 +2659,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if("allow" !== data98){
-const err201 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data98};
+}
+if(data99.uri !== undefined){
+let data100 = data99.uri;
+if(typeof data100 === "string"){
+if(func3(data100) < 1){
+const err201 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data100};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2671,12 +2673,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-var _valid7 = _errs257 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs259 = errors;
-if(typeof data98 !== "string"){
-const err202 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data98};
+}
+else {
+const err202 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data100};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2685,8 +2684,11 @@ vErrors.push(err202);
 }
 errors++;
 }
-if("try" !== data98){
-const err203 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data98};
+}
+if(data99.sha256 !== undefined){
+let data101 = data99.sha256;
+if(typeof data101 !== "string"){
+const err203 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data101};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2695,12 +2697,10 @@ vErrors.push(err203);
 }
 errors++;
 }
-var _valid7 = _errs259 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs261 = errors;
-if(typeof data98 !== "string"){
-const err204 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data98};
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data99};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2709,8 +2709,14 @@ vErrors.push(err204);
 }
 errors++;
 }
-if("demand" !== data98){
-const err205 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data98};
+}
+if(data90.ldapTlsReqCert !== undefined){
+let data102 = data90.ldapTlsReqCert;
+const _errs263 = errors;
+let valid49 = false;
+const _errs264 = errors;
+if(typeof data102 !== "string"){
+const err205 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data102};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2719,12 +2725,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-var _valid7 = _errs261 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs263 = errors;
-if(typeof data98 !== "string"){
-const err206 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data98};
+if("never" !== data102){
+const err206 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data102};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2733,8 +2735,12 @@ vErrors.push(err206);
 }
 errors++;
 }
-if("hard" !== data98){
-const err207 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data98};
+var _valid7 = _errs264 === errors;
+valid49 = valid49 || _valid7;
+if(!valid49){
+const _errs266 = errors;
+if(typeof data102 !== "string"){
+const err207 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data102};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2743,14 +2749,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-var _valid7 = _errs263 === errors;
-valid48 = valid48 || _valid7;
-}
-}
-}
-}
-if(!valid48){
-const err208 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data98};
+if("allow" !== data102){
+const err208 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data102};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2759,22 +2759,12 @@ vErrors.push(err208);
 }
 errors++;
 }
-else {
-errors = _errs254;
-if(vErrors !== null){
-if(_errs254){
-vErrors.length = _errs254;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data86.adminGroup !== undefined){
-let data99 = data86.adminGroup;
-if(typeof data99 !== "string"){
-const err209 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data99};
+var _valid7 = _errs266 === errors;
+valid49 = valid49 || _valid7;
+if(!valid49){
+const _errs268 = errors;
+if(typeof data102 !== "string"){
+const err209 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data102};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2783,15 +2773,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-if(data86.sssdSettings !== undefined){
-let data100 = data86.sssdSettings;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-for(const key23 in data100){
-if(pattern0.test(key23)){
-let data101 = data100[key23];
-if(typeof data101 !== "string"){
-const err210 = {instancePath:instancePath+"/directory/sssdSettings/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data101};
+if("try" !== data102){
+const err210 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data102};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2800,11 +2783,12 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err211 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data100};
+var _valid7 = _errs268 === errors;
+valid49 = valid49 || _valid7;
+if(!valid49){
+const _errs270 = errors;
+if(typeof data102 !== "string"){
+const err211 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data102};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2813,10 +2797,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-}
-else {
-const err212 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data86};
+if("demand" !== data102){
+const err212 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data102};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2825,14 +2807,120 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-else {
-const err213 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+var _valid7 = _errs270 === errors;
+valid49 = valid49 || _valid7;
+if(!valid49){
+const _errs272 = errors;
+if(typeof data102 !== "string"){
+const err213 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data102};
 if(vErrors === null){
 vErrors = [err213];
 }
 else {
 vErrors.push(err213);
+}
+errors++;
+}
+if("hard" !== data102){
+const err214 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data102};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+var _valid7 = _errs272 === errors;
+valid49 = valid49 || _valid7;
+}
+}
+}
+}
+if(!valid49){
+const err215 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data102};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+else {
+errors = _errs263;
+if(vErrors !== null){
+if(_errs263){
+vErrors.length = _errs263;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data90.adminGroup !== undefined){
+let data103 = data90.adminGroup;
+if(typeof data103 !== "string"){
+const err216 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data103};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data90.sssdSettings !== undefined){
+let data104 = data90.sssdSettings;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+for(const key24 in data104){
+if(pattern0.test(key24)){
+let data105 = data104[key24];
+if(typeof data105 !== "string"){
+const err217 = {instancePath:instancePath+"/directory/sssdSettings/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data105};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err218 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data104};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data90};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+else {
+const err220 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
 }
 errors++;
 }
