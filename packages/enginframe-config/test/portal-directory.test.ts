@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { renderSssdConf } from '@hpc-ha/sssd-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPortalBootstrap, type PortalBootstrapSpec } from '../src/index.js';
-import { allFiles, createNode, createWorld, type SimNode, type World } from './support/node-sim.js';
-import { portalSpec } from './support/specs.js';
+import { allFiles, createNode, type SimNode, type World } from './support/node-sim.js';
+import { EF_VERSION, newWorld, testSpec, useDatabase } from './support/portal-fixtures.js';
 
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
-const EF_VERSION = '2021.0-r1667';
 const BIND_PASSWORD = 'CANARY-bind-pa55 word';
 const BIND_SECRET = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpcha/ldap-bind-AbCdEf';
 
@@ -38,18 +37,10 @@ const directory: NonNullable<PortalBootstrapSpec['directory']> = {
   homeRoot: '/efs/home',
 };
 
-function spec(extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec {
-  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-  return portalSpec({
-    nodeIndex: 1,
-    ownCluster: 'cluster1',
-    installer: { uri: `s3://hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, sha256: sha(Buffer.from('jar')) },
-    jdbcDriver: { uri: 's3://hpc-ha-artifacts/jdbc.jar', sha256: sha(Buffer.from('driver')) },
-    timeouts: { clusterPublicationSeconds: 3, installMarkerSeconds: 2, pollSeconds: 1 },
-    directory,
-    ...extra,
-  });
-}
+// The database endpoint listens on a port of this helper's own range (16900-16949).
+const DB_PORT = 16948;
+useDatabase(DB_PORT);
+const spec = (extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec => testSpec(1, DB_PORT, { directory, ...extra });
 
 describe('portal bootstrap with a directory (bash, stub commands)', () => {
   let world: World;
@@ -57,14 +48,8 @@ describe('portal bootstrap with a directory (bash, stub commands)', () => {
   let run: ReturnType<SimNode['run']>;
 
   beforeAll(() => {
-    world = createWorld();
-    const base = spec();
-    world.s3(`hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, Buffer.from('jar'));
-    world.s3('hpc-ha-artifacts/jdbc.jar', Buffer.from('driver'));
+    world = newWorld();
     world.s3('hpc-ha-artifacts/directory/ca.pem', CA);
-    world.secret(base.database.appUserSecretArn, JSON.stringify({ password: 'db-pass' }));
-    world.secret(base.adminPassword.secretArn, JSON.stringify({ efadminPassword: 'admin-pass' }));
-    world.secret(base.mungeKeySecretArn, Buffer.alloc(64, 7).toString('base64'));
     world.secret(BIND_SECRET, BIND_PASSWORD);
     world.publish('cluster1', '10.0.1.100', '24.11.6');
     node = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
