@@ -118,14 +118,16 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .option('--name <name>', 'secret name', 'efadminPassword')
     .option('--region <region>', 'AWS Region (default: the config\'s region, then $AWS_REGION)')
     .addOption(configOption())
-    .option('--write-config', 'also set portal.adminPasswordSecretArn in the config, keeping its comments')
+    .option('--write-config', 'also set portal.adminPasswordSecretArn (or directory.bindPasswordSecretArn) in the config, keeping its comments')
+    .option('--directory-bind', 'store the directory bind user\'s password instead, as plain text (the form ParallelCluster reads)')
     .addHelpText(
       'after',
       `
 The password is read from a hidden prompt (twice) on a terminal, or from the first line of stdin otherwise,
 never from the command line. It needs at least 12 characters with letters, digits and a special character.
   hpc-ha secret create --write-config -c hpc-ha.yaml
-  pass show hpc/efadmin | hpc-ha secret create --region cn-north-1`,
+  pass show hpc/efadmin | hpc-ha secret create --region cn-north-1
+  hpc-ha secret create --directory-bind --name hpcha/ad-bind --write-config -c hpc-ha.yaml`,
     )
     .action(lazy(state, async () => (await import('./commands/secret.js')).secretCreateCommand));
 

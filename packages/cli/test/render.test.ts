@@ -47,6 +47,26 @@ describe('hpc-ha render', () => {
     expect(files(out).some((f) => /^clusters\/cluster1\.ini$/.test(f))).toBe(true);
   });
 
+  it('shows the portal nodes’ sssd.conf for a directory, with placeholders for a directory the stack creates', async () => {
+    const example = join(EXAMPLES, 'directory', 'cn-northwest-1-active-directory.yaml');
+    const config = join(dir, 'managed-ad.yaml');
+    writeFileSync(
+      config,
+      readFileSync(example, 'utf8')
+        .replace(/^ {2}uris: .*\n/m, '  create: true\n')
+        .replace(/^ {2}bindDn: .*\n/m, ''),
+    );
+    const out = join(dir, 'directory');
+    const r = await runCli(['render', '-c', config, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const sssd = readFileSync(join(out, 'portal/sssd.conf'), 'utf8');
+    expect(sssd).toContain('ldap_uri = ldaps://<DirectoryDnsIp1>,ldaps://<DirectoryDnsIp2>\n');
+    expect(sssd).toContain('ldap_default_bind_dn = CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com\n');
+    expect(sssd).not.toMatch(/authtok\s*=/);
+    expect(readFileSync(join(out, 'README.txt'), 'utf8')).toMatch(/^portal\/sssd\.conf\s{2,}sssd\.conf of both portal nodes/m);
+    expect(readFileSync(join(out, 'clusters/cluster2.yaml'), 'utf8')).toContain('DomainAddr: ldaps://<DirectoryDnsIp1>,ldaps://<DirectoryDnsIp2>');
+  });
+
   it('an invalid config writes nothing, exit 2', async () => {
     const config = join(dir, 'bad.yaml');
     writeFileSync(config, readFileSync(`${EXAMPLES}/cn-north-1.yaml`, 'utf8').replace('name: compute', 'name: Compute_Q'));

@@ -62,6 +62,35 @@ describe('hpc-ha secret create (against moto_server)', () => {
     expect(JSON.stringify(await secrets().send(new ListSecretsCommand({})))).not.toContain(PASSWORD);
   });
 
+  it('--directory-bind stores the bind password as plain text (ParallelCluster’s form) and sets directory.bindPasswordSecretArn', async (ctx) => {
+    if (!moto.server) return ctx.skip();
+    const work = mkdtempSync(join(dir, 'bind-'));
+    const config = join(work, 'hpc-ha.yaml');
+    writeFileSync(config, readFileSync(join(EXAMPLES, 'directory', 'cn-northwest-1-active-directory.yaml'), 'utf8'));
+    // A directory's bind password need not meet efadmin's rules, only fit on one sssd.conf line.
+    const bind = 'Canary bind pw';
+    const r = await runCli(['secret', 'create', '--directory-bind', '--name', 'hpcha/ad-bind', '--write-config', '-c', config], {
+      input: `${bind}\n`,
+      env: motoEnv(moto.server.endpoint, 'cn-northwest-1'),
+      cwd: work,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const arn = r.stdout.trim();
+    expect(r.stderr).toContain('as plain text');
+    const stored = await new SecretsManagerClient({ endpoint: moto.server.endpoint, region: 'cn-northwest-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } }).send(
+      new GetSecretValueCommand({ SecretId: arn }),
+    );
+    expect(stored.SecretString).toBe(bind);
+    expect(readFileSync(config, 'utf8')).toContain(`  bindPasswordSecretArn: ${arn}\n`);
+    const v = await runCli(['validate', '-c', config]);
+    expect(v.code, v.stderr).toBe(0);
+    for (const text of [r.stdout, r.stderr, v.stdout, v.stderr]) expect(text).not.toContain(bind);
+
+    const padded = await runCli(['secret', 'create', '--directory-bind', '--name', 'x', '--region', 'cn-north-1'], { input: ' padded\n', env: motoEnv(moto.server.endpoint) });
+    expect(padded.code).toBe(2);
+    expect(padded.stderr).toContain('starts or ends with a space');
+  });
+
   it('--write-config without the key in the config inserts one line under portal: and keeps every other byte', async (ctx) => {
     if (!moto.server) return ctx.skip();
     const work = mkdtempSync(join(dir, 'insert-'));

@@ -21,6 +21,23 @@ function variant(name: string, edit: (text: string) => string): string {
 }
 
 describe('hpc-ha validate', () => {
+  it('accepts the directory example and says where users come from', async () => {
+    const r = await runCli(['validate', '-c', 'examples/directory/cn-northwest-1-active-directory.yaml'], { cwd: REPO_ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('users: Active Directory corp.example.com (2 server(s)), homes /efs/home/<user>, admins: group hpc-admins');
+  });
+
+  it('refuses ldap:// with the file and line, exit 2', async () => {
+    const file = join(dir, 'plain-ldap.yaml');
+    const example = `${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`;
+    writeFileSync(file, readFileSync(example, 'utf8').replace('uris: [ldaps://10.0.128.10', 'uris: [ldap://10.0.128.10'));
+    const r = await runCli(['validate', '-c', file]);
+    expect(r.code).toBe(2);
+    const at = where(file, 'uris: [ldap://', 'ldap://');
+    expect(r.stderr).toContain(`${file}:${at.line}:${at.column} directory.uris[0]: "ldap://10.0.128.10" is plain LDAP`);
+  });
+
   it.each(['cn-north-1', 'cn-northwest-1', 'us-east-1'])('accepts examples/%s.yaml with a summary, exit 0', async (region) => {
     const r = await runCli(['validate', '-c', `examples/${region}.yaml`], { cwd: REPO_ROOT });
     expect(r.code).toBe(0);

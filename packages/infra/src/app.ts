@@ -67,6 +67,7 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     clusterSecurityGroup: sgs.cluster,
     efs: efs.fileSystem,
     fsx: fsx.fileSystems,
+    ...(vpc.managedDirectory ? { directoryAddresses: vpc.managedDirectory.dnsAddresses } : {}),
   };
   const values = clusterValues(infra, vpc.clusterScripts, vpc.mungeKey.secretArn);
   const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), values }) : undefined;

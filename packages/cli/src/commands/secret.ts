@@ -14,6 +14,8 @@ export interface SecretCreateFlags {
   region?: string;
   config?: string;
   writeConfig?: boolean;
+  /** The directory's bind password: stored as plain text (ParallelCluster's form), written to directory.bindPasswordSecretArn. */
+  directoryBind?: boolean;
 }
 
 interface ConfigHints {
@@ -37,9 +39,9 @@ const SAMPLE_ARN = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:efa
  * nobody's config points at is worse than no secret. The edit is tried on the text, and the file and its directory
  * (the new text is written next to it and renamed over it) must be writable.
  */
-function checkConfigEditable(path: string): void {
+function checkConfigEditable(path: string, configKey: readonly string[]): void {
   try {
-    setYamlValue(readFileSync(path, 'utf8'), ['portal', 'adminPasswordSecretArn'], SAMPLE_ARN, path);
+    setYamlValue(readFileSync(path, 'utf8'), configKey, SAMPLE_ARN, path);
   } catch (e) {
     if (e instanceof CliError) throw usageError(e.message, '--write-config: nothing was created');
     throw e;
@@ -48,7 +50,7 @@ function checkConfigEditable(path: string): void {
     try {
       accessSync(target, constants.W_OK);
     } catch {
-      throw usageError(`--write-config: ${what} is not writable; nothing was created`, 'fix the permissions, or run without --write-config and set portal.adminPasswordSecretArn by hand');
+      throw usageError(`--write-config: ${what} is not writable; nothing was created`, `fix the permissions, or run without --write-config and set ${configKey.join('.')} by hand`);
     }
   }
 }
@@ -68,11 +70,18 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
   }
   if (!/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(flags.name)) throw usageError(`--name ${JSON.stringify(flags.name)}: Secrets Manager names use letters, digits and /_+=.@- only`);
   const key = hints.key ?? 'efadminPassword';
-  if (flags.writeConfig) checkConfigEditable(path);
+  const configKey = flags.directoryBind ? ['directory', 'bindPasswordSecretArn'] : ['portal', 'adminPasswordSecretArn'];
+  if (flags.writeConfig) checkConfigEditable(path, configKey);
 
   const password = await readPassword(ui);
-  const problems = checkPasswordStrength(password);
-  if (problems.length > 0) throw usageError(`the password is too weak: ${problems.join('; ')}`, 'nothing was created');
+  // A bind password is the directory's to set; it only has to survive sssd.conf, which cannot quote.
+  const problems = flags.directoryBind ? bindPasswordProblems(password) : checkPasswordStrength(password);
+  if (problems.length > 0) {
+    throw usageError(`the password ${flags.directoryBind ? 'cannot be used' : 'is too weak'}: ${problems.join('; ')}`, 'nothing was created');
+  }
+  const target = flags.directoryBind
+    ? { what: 'the directory bind user', secretString: password, shape: 'plain text', purpose: 'directory-bind-password', key: configKey }
+    : { what: 'the EnginFrame portal administrator (efadmin)', secretString: JSON.stringify({ [key]: password }), shape: `{"${key}": "…"}`, purpose: 'efadmin-password', key: configKey };
 
   const { SecretsManagerClient, CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient(clientConfig(region));
@@ -81,9 +90,9 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
     const result = await client.send(
       new CreateSecretCommand({
         Name: flags.name,
-        Description: 'hpc-ha: password of the EnginFrame portal administrator (efadmin)',
-        SecretString: JSON.stringify({ [key]: password }),
-        Tags: [{ Key: 'hpc-ha:purpose', Value: 'efadmin-password' }],
+        Description: `hpc-ha: password of ${target.what}`,
+        SecretString: target.secretString,
+        Tags: [{ Key: 'hpc-ha:purpose', Value: target.purpose }],
       }),
     );
     arn = result.ARN ?? '';
@@ -99,10 +108,10 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
   }
   if (!arn) throw failure('Secrets Manager returned no ARN');
   ui.out(arn);
-  ui.info(`${ui.style.ok(CHECK)} created secret ${flags.name} in ${region} as {"${key}": "…"}`);
+  ui.info(`${ui.style.ok(CHECK)} created secret ${flags.name} in ${region} as ${target.shape}`);
   if (flags.writeConfig) {
     try {
-      const updated = setYamlValue(readFileSync(path, 'utf8'), ['portal', 'adminPasswordSecretArn'], arn, path);
+      const updated = setYamlValue(readFileSync(path, 'utf8'), target.key, arn, path);
       // Written next to the original and renamed over it, so an interrupted write never leaves half a config.
       const temp = `${path}.hpc-ha-tmp`;
       writeFileSync(temp, updated);
@@ -110,9 +119,15 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
     } catch (e) {
       // Checked before the secret was made, so only a change to the file in the meantime gets here.
       const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw failure(`the secret was created (ARN above), but ${path} could not be updated: ${why}`, 'set portal.adminPasswordSecretArn to that ARN by hand');
+      throw failure(`the secret was created (ARN above), but ${path} could not be updated: ${why}`, `set ${target.key.join('.')} to that ARN by hand`);
     }
-    ui.info(`${ui.style.ok(CHECK)} set portal.adminPasswordSecretArn in ${path}`);
+    ui.info(`${ui.style.ok(CHECK)} set ${target.key.join('.')} in ${path}`);
   }
   return EXIT_OK;
+}
+
+/** sssd.conf holds the bind password as the rest of a line: one line, no surrounding spaces. */
+function bindPasswordProblems(password: string): string[] {
+  if (password === '') return ['it is empty'];
+  return password !== password.trim() ? ['it starts or ends with a space, which sssd.conf would drop'] : [];
 }

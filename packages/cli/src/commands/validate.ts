@@ -58,6 +58,11 @@ function summary(config: DeploymentConfig, plans: readonly ClusterPlan[]): strin
     const queues = plan.queues.map((q) => `${q.name}(${q.computeResources.map((r) => r.instanceType).join(',')})`).join(' ');
     lines.push(`${plan.name} in ${plan.availabilityZone}: ParallelCluster ${config.clusters.parallelclusterVersion}, head ${config.clusters.headNode.instanceType}, queues ${queues}`);
   }
+  const d = config.directory;
+  if (d.type !== 'none') {
+    const where = d.type === 'activeDirectory' && d.create ? 'AWS Managed Microsoft AD created in both private subnets' : `${d.uris.length} server(s)`;
+    lines.push(`users: ${d.type === 'ldap' ? `LDAP ${d.baseDn}` : `Active Directory ${d.domainName}`} (${where}), homes ${d.homeDirectory.replace('%u', '<user>')}, admins: group ${d.adminGroup}`);
+  }
   if (config.disposable) lines.push('disposable: data is deleted with the stacks');
   return lines;
 }

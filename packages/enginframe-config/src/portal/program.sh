@@ -427,6 +427,15 @@ create_accounts() {
   log "efadmin password set from Secrets Manager"
 }
 
+# Directory users (sssd for PAM and NSS) from the shared step of @hpc-ha/sssd-config, whose functions the rendered
+# program carries. Runs after the mounts (homes and the CA live on EFS) and before EnginFrame starts, so portal
+# logins and jobs see directory users from the first request.
+configure_directory() {
+  [[ "$HPC_HA_DIRECTORY_TYPE" != none ]] || return 0
+  step "directory"
+  hpc_ha_configure_sssd
+}
+
 # munge for the Slurm client comes from the first source that has it: the distribution's package when this node's
 # repositories carry one, else the build ParallelCluster compiled on this AZ's head node, which the head node publishes
 # on EFS next to its slurm.conf. That build is installed only when the head node runs this node's OS and architecture:
@@ -957,6 +966,7 @@ main() {
       discover_instance
       mount_filesystems
       create_accounts
+      configure_directory
       provision_cluster
       sync_clusters yes
       # After the clusters: munge may come from this AZ's head node, which publishes once its cluster is up.

@@ -29,6 +29,8 @@ const STUBS: Record<string, string> = {
   dnf: `if [ "$1 \${2:-}" = "info munge" ] && [ -f "$STUB_WORLD/no-munge-package" ]; then echo "Error: No matching Packages to list" >&2; exit 1; fi`,
   ldconfig: ``,
   uname: `[ "$*" = -m ] && echo x86_64`,
+  authselect: ``,
+  sssctl: ``,
   hostname: `echo "$STUB_HOSTNAME"`,
   chown: ``,
   mountpoint: `exit 1`,

@@ -8,6 +8,7 @@ import {
   type ClusterSpec,
 } from '@hpc-ha/pcluster-config';
 import { clusterPlans, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
+import { clusterDirectoryService } from './directory.js';
 import type { ClusterValues } from './values.js';
 
 /** Where every node mounts the shared EFS, and the directory under it the head nodes publish to (CONTRACTS.md). */
@@ -82,6 +83,7 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
         },
     tags: { ...config.tags },
     publishRoot: PUBLISH_ROOT,
+    ...directoryService(config, values),
     ...(legacy ? {} : { queueUpdateStrategy: QUEUE_UPDATE_STRATEGY, srunPortRange: `${SRUN_PORT_RANGE.from}-${SRUN_PORT_RANGE.to}` }),
   };
 }
@@ -99,6 +101,11 @@ function throughRunner(spec: ClusterSpec, config: DeploymentConfig, values: Clus
       headNodeUpdated: { scriptUri: runner, args: [config.region, parameter, scriptRevision(headNodeScript)] },
     },
   };
+}
+
+function directoryService(config: DeploymentConfig, values: ClusterValues): Pick<ClusterSpec, 'directoryService'> {
+  const directory = clusterDirectoryService(config, values);
+  return directory ? { directoryService: directory } : {};
 }
 
 export interface ClusterArtifacts {

@@ -32,4 +32,5 @@ export {
   portalBootstrapSpec,
   portalUserData,
 } from './portal.js';
+export { DIRECTORY_CA_FILE, clusterDirectoryService, portalDirectory, sssdSpec } from './directory.js';
 export { portalUserDataBytes, portalUserDataFits, realisticValues, USER_DATA_LIMIT_BYTES } from './user-data-budget.js';

@@ -7,6 +7,7 @@ import {
 } from '@hpc-ha/enginframe-config';
 import { clusterPlans, type DeploymentConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT, isLegacyParallelCluster } from './clusters.js';
+import { portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
 
 /** EnginFrame's database and the user the db-bootstrap custom resource creates (its secret holds the same name). */
@@ -56,7 +57,8 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
     signal: { stackName: values.signalStackName, logicalResourceId: values.signalResources[nodeIndex - 1], region: config.region },
     ...(config.clusters.provisioner === 'cloudformation' ? { timeouts: { clusterPublicationSeconds: CLUSTER_PUBLICATION_WAIT_SECONDS } } : {}),
   };
-  return spec;
+  const directory = portalDirectory(config, values);
+  return directory ? { ...spec, directory } : spec;
 }
 
 /**

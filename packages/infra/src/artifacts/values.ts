@@ -33,6 +33,8 @@ export interface ClusterValues {
    */
   readonly headNodeScriptUris: Pair<string>;
   readonly computeNodeScriptUris: Pair<string>;
+  /** IP addresses of the two domain controllers of the directory the stack creates (`directory.create: true`). */
+  readonly directoryAddresses?: Pair<string>;
   /**
    * 3.x: `s3://` URI of the custom-action runner and the SSM parameters (per cluster) holding the current head-node
    * script's URI. When given, the head node's OnNodeConfigured is the runner (a URL that never changes) and
@@ -58,7 +60,7 @@ export interface DeploymentValues extends ClusterValues {
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
-export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters'>): DeploymentValues {
+export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters' | 'directory'>): DeploymentValues {
   const pair = (name: string): Pair<string> => [`<${name}1>`, `<${name}2>`];
   const scripts = (kind: string): Pair<string> => [
     `s3://<AssetBucketName>/<${CLUSTER_IDS[0]}${kind}ScriptKey>`,
@@ -89,5 +91,6 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     signalStackName: '<EnginFrameStackName>',
     signalResources: pair('PortalAutoScalingGroupLogicalId'),
     bootstrapLogGroupName: '<BootstrapLogGroupName>',
+    ...(config.directory.type === 'activeDirectory' && config.directory.create ? { directoryAddresses: pair('DirectoryDnsIp') } : {}),
   };
 }

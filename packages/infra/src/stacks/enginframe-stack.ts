@@ -13,7 +13,7 @@ import {
   type ClusterValues,
   type DeploymentValues,
 } from '../artifacts/index.js';
-import { clusterPlans, PORTAL_URL_OUTPUT } from '../config/index.js';
+import { clusterPlans, PORTAL_URL_OUTPUT, type DeploymentConfig } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
 import {
   legacyParallelClusterOperatorStatements,
@@ -121,11 +121,11 @@ export class EnginFrameStack extends Stack {
       new PolicyStatement({
         sid: 'ReadSecrets',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [config.portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn],
+        resources: [config.portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
       }),
     );
     const objects = [programObjectArn];
-    for (const artifact of [config.portal.installer, config.portal.jdbcDriver, config.portal.licenseFile]) {
+    for (const artifact of [config.portal.installer, config.portal.jdbcDriver, config.portal.licenseFile, ...directoryArtifacts(config)]) {
       const s3 = artifact && /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
     }
@@ -195,4 +195,14 @@ export class EnginFrameStack extends Stack {
     for (const n of this.nodes) n.node.addDependency(resource);
     names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
   }
+}
+
+/** The directory's bind password secret, read by the portal step (the clusters' head nodes get it from ParallelCluster). */
+function directorySecrets(config: DeploymentConfig): string[] {
+  return config.directory.type === 'none' ? [] : [config.directory.bindPasswordSecretArn];
+}
+
+/** The directory's CA bundle, when it is an S3 object the portal nodes download. */
+function directoryArtifacts(config: DeploymentConfig): { uri: string }[] {
+  return config.directory.type !== 'none' && config.directory.caCertificate ? [config.directory.caCertificate] : [];
 }

@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ManagedDirectory } from '../constructs/managed-directory.js';
 import { staticArtifacts } from '../artifacts/index.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
@@ -31,6 +32,8 @@ export class VpcStack extends Stack {
   /** Private subnet of AZ 1 and of AZ 2, in the config's AZ order. */
   readonly privateSubnets: readonly [ISubnet, ISubnet];
   readonly publicSubnets: readonly [ISubnet, ISubnet];
+  /** `directory.create: true`: the AWS Managed Microsoft AD in the two private subnets. */
+  readonly managedDirectory?: ManagedDirectory;
   /** The deployment's one munge key (both clusters and both portal nodes). */
   readonly mungeKey: MungeKeySecret;
   /** The clusters' custom-action scripts (S3 assets) and the policy their nodes read them with. */
@@ -78,6 +81,19 @@ export class VpcStack extends Stack {
       srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
     });
 
+    const directory = config.directory;
+    if (directory.type === 'activeDirectory' && directory.create) {
+      this.managedDirectory = new ManagedDirectory(this, 'ManagedDirectory', {
+        vpc: this.vpc,
+        subnets: this.privateSubnets,
+        domainName: directory.domainName,
+        netbiosName: directory.create.netbiosName,
+        bindPasswordSecretArn: directory.bindPasswordSecretArn,
+        bindDn: directory.bindDn,
+        adminGroup: directory.adminGroup,
+        removalPolicy: statefulRemovalPolicy(config),
+      });
+    }
     this.mungeKey = new MungeKeySecret(this, 'MungeKey', { logRetention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
     this.clusterScripts = new ClusterScripts(this, 'ClusterScripts', { artifacts: staticArtifacts(config), mungeKeySecretArn: this.mungeKey.secretArn });
   }

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
@@ -22,10 +22,13 @@ const pattern16 = new RegExp("^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)
 const pattern17 = new RegExp("^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern19 = new RegExp("^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern20 = new RegExp("^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern24 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
-const pattern25 = new RegExp("^(.*)$", "u");
-const pattern26 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern30 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
+const pattern24 = new RegExp("^ldaps://[^\\s,]+$", "u");
+const pattern26 = new RegExp("^/\\S+$", "u");
+const pattern27 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern29 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
+const pattern30 = new RegExp("^(.*)$", "u");
+const pattern31 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern35 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1857,9 +1860,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-let data66 = data.imdsSecured;
-if(typeof data66 !== "boolean"){
-const err144 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data66};
+if(data.directoryService !== undefined){
+let data66 = data.directoryService;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.domainName === undefined){
+const err144 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "domainName"},message:"must have required property '"+"domainName"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1868,10 +1873,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data.queueUpdateStrategy !== undefined){
-let data67 = data.queueUpdateStrategy;
-if(typeof data67 !== "string"){
-const err145 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data67};
+if(data66.addresses === undefined){
+const err145 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "addresses"},message:"must have required property '"+"addresses"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1880,8 +1883,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(!(((data67 === "COMPUTE_FLEET_STOP") || (data67 === "DRAIN")) || (data67 === "TERMINATE"))){
-const err146 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data67};
+if(data66.passwordSecretArn === undefined){
+const err146 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "passwordSecretArn"},message:"must have required property '"+"passwordSecretArn"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1890,12 +1893,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data.srunPortRange !== undefined){
-let data68 = data.srunPortRange;
-if(typeof data68 === "string"){
-if(!pattern24.test(data68)){
-const err147 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data68};
+if(data66.readOnlyUser === undefined){
+const err147 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "readOnlyUser"},message:"must have required property '"+"readOnlyUser"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1904,9 +1903,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data68};
+for(const key14 in data66){
+if(!(func2.call(schema11.properties.directoryService.properties, key14))){
+const err148 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1916,9 +1915,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-let data69 = data.scaledownIdletimeMinutes;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-const err149 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data69};
+if(data66.domainName !== undefined){
+let data67 = data66.domainName;
+if(typeof data67 === "string"){
+if(func3(data67) < 1){
+const err149 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.domainName,data:data67};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1927,9 +1928,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-if((typeof data69 == "number") && (isFinite(data69))){
-if(data69 < -1 || isNaN(data69)){
-const err150 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data69};
+}
+else {
+const err150 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.domainName.type,parentSchema:schema11.properties.directoryService.properties.domainName,data:data67};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1939,14 +1940,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-let data70 = data.tags;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-for(const key14 in data70){
-if(pattern25.test(key14)){
-let data71 = data70[key14];
-if(typeof data71 === "string"){
-if(func3(data71) > 256){
-const err151 = {instancePath:instancePath+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data71};
+if(data66.addresses !== undefined){
+let data68 = data66.addresses;
+if(Array.isArray(data68)){
+if(data68.length < 1){
+const err151 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.directoryService.properties.addresses,data:data68};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1955,9 +1953,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data71};
+const len12 = data68.length;
+for(let i12=0; i12<len12; i12++){
+let data69 = data68[i12];
+if(typeof data69 === "string"){
+if(!pattern24.test(data69)){
+const err152 = {instancePath:instancePath+"/directoryService/addresses/" + i12,schemaPath:"#/properties/directoryService/properties/addresses/items/pattern",keyword:"pattern",params:{pattern: "^ldaps://[^\\s,]+$"},message:"must match pattern \""+"^ldaps://[^\\s,]+$"+"\"",schema:"^ldaps://[^\\s,]+$",parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data69};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1967,10 +1968,8 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-}
 else {
-const err153 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data70};
+const err153 = {instancePath:instancePath+"/directoryService/addresses/" + i12,schemaPath:"#/properties/directoryService/properties/addresses/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.addresses.items.type,parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data69};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1979,23 +1978,10 @@ vErrors.push(err153);
 }
 errors++;
 }
-let data72 = data.portalAdmin;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-if(data72.userName === undefined){
-data72.userName = "efadmin";
 }
-if(data72.uid === undefined){
-data72.uid = 5000;
 }
-if(data72.groupName === undefined){
-data72.groupName = "efadmin";
-}
-if(data72.gid === undefined){
-data72.gid = 5000;
-}
-for(const key15 in data72){
-if(!((((key15 === "userName") || (key15 === "uid")) || (key15 === "groupName")) || (key15 === "gid"))){
-const err154 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data72};
+else {
+const err154 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directoryService.properties.addresses.type,parentSchema:schema11.properties.directoryService.properties.addresses,data:data68};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2005,10 +1991,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-let data73 = data72.userName;
-if(typeof data73 === "string"){
-if(!pattern26.test(data73)){
-const err155 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data73};
+if(data66.passwordSecretArn !== undefined){
+let data70 = data66.passwordSecretArn;
+if(typeof data70 === "string"){
+if(!pattern19.test(data70)){
+const err155 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data70};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2019,7 +2006,7 @@ errors++;
 }
 }
 else {
-const err156 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data73};
+const err156 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.passwordSecretArn.type,parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data70};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2028,9 +2015,12 @@ vErrors.push(err156);
 }
 errors++;
 }
-let data74 = data72.uid;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err157 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data74};
+}
+if(data66.readOnlyUser !== undefined){
+let data71 = data66.readOnlyUser;
+if(typeof data71 === "string"){
+if(func3(data71) < 1){
+const err157 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data71};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2039,9 +2029,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 > 2147483647 || isNaN(data74)){
-const err158 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data74};
+}
+else {
+const err158 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.readOnlyUser.type,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data71};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2050,8 +2040,12 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data74 < 1000 || isNaN(data74)){
-const err159 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data74};
+}
+if(data66.ldapTlsCaCert !== undefined){
+let data72 = data66.ldapTlsCaCert;
+if(typeof data72 === "string"){
+if(!pattern26.test(data72)){
+const err159 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data72};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2061,10 +2055,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-let data75 = data72.groupName;
-if(typeof data75 === "string"){
-if(!pattern26.test(data75)){
-const err160 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data75};
+else {
+const err160 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsCaCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data72};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2074,8 +2066,10 @@ vErrors.push(err160);
 errors++;
 }
 }
-else {
-const err161 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data75};
+if(data66.ldapTlsReqCert !== undefined){
+let data73 = data66.ldapTlsReqCert;
+if(typeof data73 !== "string"){
+const err161 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data73};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2084,9 +2078,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-let data76 = data72.gid;
-if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
-const err162 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data76};
+if(!(((((data73 === "never") || (data73 === "allow")) || (data73 === "try")) || (data73 === "demand")) || (data73 === "hard"))){
+const err162 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/enum",keyword:"enum",params:{allowedValues: schema11.properties.directoryService.properties.ldapTlsReqCert.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.enum,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data73};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2095,9 +2088,12 @@ vErrors.push(err162);
 }
 errors++;
 }
-if((typeof data76 == "number") && (isFinite(data76))){
-if(data76 > 2147483647 || isNaN(data76)){
-const err163 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data76};
+}
+if(data66.ldapAccessFilter !== undefined){
+let data74 = data66.ldapAccessFilter;
+if(typeof data74 === "string"){
+if(func3(data74) < 1){
+const err163 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data74};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2106,8 +2102,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data76 < 1000 || isNaN(data76)){
-const err164 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data76};
+}
+else {
+const err164 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapAccessFilter.type,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data74};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2117,9 +2114,10 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data72};
+if(data66.generateSshKeysForUsers !== undefined){
+let data75 = data66.generateSshKeysForUsers;
+if(typeof data75 !== "boolean"){
+const err165 = {instancePath:instancePath+"/directoryService/generateSshKeysForUsers",schemaPath:"#/properties/directoryService/properties/generateSshKeysForUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directoryService.properties.generateSshKeysForUsers.type,parentSchema:schema11.properties.directoryService.properties.generateSshKeysForUsers,data:data75};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2128,23 +2126,13 @@ vErrors.push(err165);
 }
 errors++;
 }
-let data77 = data.portalServiceUser;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.userName === undefined){
-data77.userName = "efnobody";
 }
-if(data77.uid === undefined){
-data77.uid = 5001;
-}
-if(data77.groupName === undefined){
-data77.groupName = "efnobody";
-}
-if(data77.gid === undefined){
-data77.gid = 5001;
-}
-for(const key16 in data77){
-if(!((((key16 === "userName") || (key16 === "uid")) || (key16 === "groupName")) || (key16 === "gid"))){
-const err166 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data77};
+if(data66.additionalSssdConfigs !== undefined){
+let data76 = data66.additionalSssdConfigs;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key15 in data76){
+if(!(pattern27.test(key15))){
+const err166 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data76};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2154,10 +2142,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-let data78 = data77.userName;
-if(typeof data78 === "string"){
-if(!pattern26.test(data78)){
-const err167 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data78};
+for(const key16 in data76){
+if(pattern27.test(key16)){
+let data77 = data76[key16];
+if(typeof data77 !== "string"){
+const err167 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/patternProperties/%5E%5Ba-z%5D%5Ba-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"].type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"],data:data77};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2167,8 +2156,10 @@ vErrors.push(err167);
 errors++;
 }
 }
+}
+}
 else {
-const err168 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data78};
+const err168 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data76};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2177,9 +2168,10 @@ vErrors.push(err168);
 }
 errors++;
 }
-let data79 = data77.uid;
-if(!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79)))){
-const err169 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data79};
+}
+}
+else {
+const err169 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.type,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2188,9 +2180,10 @@ vErrors.push(err169);
 }
 errors++;
 }
-if((typeof data79 == "number") && (isFinite(data79))){
-if(data79 > 2147483647 || isNaN(data79)){
-const err170 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data79};
+}
+let data78 = data.imdsSecured;
+if(typeof data78 !== "boolean"){
+const err170 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data78};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2199,8 +2192,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data79 < 1000 || isNaN(data79)){
-const err171 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data79};
+if(data.queueUpdateStrategy !== undefined){
+let data79 = data.queueUpdateStrategy;
+if(typeof data79 !== "string"){
+const err171 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2209,11 +2204,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-let data80 = data77.groupName;
-if(typeof data80 === "string"){
-if(!pattern26.test(data80)){
-const err172 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data80};
+if(!(((data79 === "COMPUTE_FLEET_STOP") || (data79 === "DRAIN")) || (data79 === "TERMINATE"))){
+const err172 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2223,8 +2215,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-else {
-const err173 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data80};
+if(data.srunPortRange !== undefined){
+let data80 = data.srunPortRange;
+if(typeof data80 === "string"){
+if(!pattern29.test(data80)){
+const err173 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data80};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2233,9 +2228,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-let data81 = data77.gid;
-if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
-const err174 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data81};
+}
+else {
+const err174 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data80};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2244,9 +2239,10 @@ vErrors.push(err174);
 }
 errors++;
 }
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 > 2147483647 || isNaN(data81)){
-const err175 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data81};
+}
+let data81 = data.scaledownIdletimeMinutes;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err175 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2255,8 +2251,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data81 < 1000 || isNaN(data81)){
-const err176 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data81};
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < -1 || isNaN(data81)){
+const err176 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2266,9 +2263,14 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data77};
+let data82 = data.tags;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+for(const key17 in data82){
+if(pattern30.test(key17)){
+let data83 = data82[key17];
+if(typeof data83 === "string"){
+if(func3(data83) > 256){
+const err177 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2277,10 +2279,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-let data82 = data.publishRoot;
-if(typeof data82 === "string"){
-if(!pattern30.test(data82)){
-const err178 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data82};
+}
+else {
+const err178 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2290,8 +2291,10 @@ vErrors.push(err178);
 errors++;
 }
 }
+}
+}
 else {
-const err179 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data82};
+const err179 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data82};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2300,14 +2303,335 @@ vErrors.push(err179);
 }
 errors++;
 }
+let data84 = data.portalAdmin;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.userName === undefined){
+data84.userName = "efadmin";
 }
-else {
-const err180 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data84.uid === undefined){
+data84.uid = 5000;
+}
+if(data84.groupName === undefined){
+data84.groupName = "efadmin";
+}
+if(data84.gid === undefined){
+data84.gid = 5000;
+}
+for(const key18 in data84){
+if(!((((key18 === "userName") || (key18 === "uid")) || (key18 === "groupName")) || (key18 === "gid"))){
+const err180 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data84};
 if(vErrors === null){
 vErrors = [err180];
 }
 else {
 vErrors.push(err180);
+}
+errors++;
+}
+}
+let data85 = data84.userName;
+if(typeof data85 === "string"){
+if(!pattern31.test(data85)){
+const err181 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data85};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data85};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+let data86 = data84.uid;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err183 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 > 2147483647 || isNaN(data86)){
+const err184 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+if(data86 < 1000 || isNaN(data86)){
+const err185 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+let data87 = data84.groupName;
+if(typeof data87 === "string"){
+if(!pattern31.test(data87)){
+const err186 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data87};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data87};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+let data88 = data84.gid;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err188 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 2147483647 || isNaN(data88)){
+const err189 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if(data88 < 1000 || isNaN(data88)){
+const err190 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data84};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+let data89 = data.portalServiceUser;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.userName === undefined){
+data89.userName = "efnobody";
+}
+if(data89.uid === undefined){
+data89.uid = 5001;
+}
+if(data89.groupName === undefined){
+data89.groupName = "efnobody";
+}
+if(data89.gid === undefined){
+data89.gid = 5001;
+}
+for(const key19 in data89){
+if(!((((key19 === "userName") || (key19 === "uid")) || (key19 === "groupName")) || (key19 === "gid"))){
+const err192 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data89};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+let data90 = data89.userName;
+if(typeof data90 === "string"){
+if(!pattern31.test(data90)){
+const err193 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data90};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data90};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+let data91 = data89.uid;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err195 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 2147483647 || isNaN(data91)){
+const err196 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data91 < 1000 || isNaN(data91)){
+const err197 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+let data92 = data89.groupName;
+if(typeof data92 === "string"){
+if(!pattern31.test(data92)){
+const err198 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data92};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data92};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+let data93 = data89.gid;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err200 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 2147483647 || isNaN(data93)){
+const err201 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+if(data93 < 1000 || isNaN(data93)){
+const err202 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data89};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+let data94 = data.publishRoot;
+if(typeof data94 === "string"){
+if(!pattern35.test(data94)){
+const err204 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data94};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data94};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+else {
+const err206 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
 }
 errors++;
 }

@@ -10,6 +10,7 @@ import { efsFsxOptionRules } from './efs-fsx-options.js';
 import { nodePriorityRules } from './node-priorities.js';
 import { versionGateRules } from './version-gates.js';
 import { countRules } from './counts.js';
+import { directoryServiceRules } from './directory-service.js';
 import { nameRules } from './names.js';
 import { nodeRules } from './nodes.js';
 import { schemaIssue, type RawIssue } from './schema-issues.js';
@@ -34,6 +35,7 @@ export interface ValidationResult {
 
 const RULES: readonly Rule[] = [
   ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
+  ...directoryServiceRules,
   ...versionGateRules, ...efaRules, ...ebsRules, ...efsFsxOptionRules, ...nodePriorityRules,
 ];
 
