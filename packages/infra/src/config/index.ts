@@ -12,3 +12,8 @@ export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, typ
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
 export { PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';
+export {
+  DIRECTORY_HOME_ROOT, DIRECTORY_TYPES, LDAP_TLS_REQCERT, domainBaseDn, managedAdUsersOu,
+  type ActiveDirectory, type DirectoryConfig, type DirectoryType, type LdapDirectory, type LdapTlsReqCert, type VerifiedFile,
+} from './directory.js';
+export { subnetLayout, type SubnetLayout } from './subnet-layout.js';

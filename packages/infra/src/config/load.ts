@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { closest } from './did-you-mean.js';
 import { enginframeVersion, fsxDeploymentType, defaultThroughput, semanticIssues, type RawIssue } from './checks/index.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { resolveDirectory } from './directory.js';
 import { dottedPath } from './paths.js';
 import { locate } from './positions.js';
 import { REGION_PROFILES, regionProfile, type RegionProfile } from './region-profile.js';
@@ -41,6 +42,7 @@ function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: st
     },
     loadBalancer: { ...c.loadBalancer, internetFacing: c.loadBalancer.internetFacing ?? profile.defaultInternetFacing },
     clusters: { ...c.clusters, ...(pipIndexUrl === undefined ? {} : { pipIndexUrl }) },
+    directory: resolveDirectory(c.directory),
     sourceFile,
   };
 }

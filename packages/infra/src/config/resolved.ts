@@ -1,8 +1,9 @@
 import type { DeploymentConfigFile, QueueConfig } from './schema.js';
 import type { FsxDeploymentType, Partition, RegionProfile } from './region-profile.js';
+import type { DirectoryConfig } from './directory.js';
 
 /** A loaded, validated deployment config with every default filled in, ready for the CDK app and the CLI. */
-export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'portal' | 'network' | 'storage' | 'loadBalancer' | 'clusters'> {
+export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'portal' | 'network' | 'storage' | 'loadBalancer' | 'clusters' | 'directory'> {
   readonly partition: Partition;
   readonly urlSuffix: string;
   readonly regionProfile: RegionProfile;
@@ -21,6 +22,8 @@ export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'portal' | 
   };
   readonly loadBalancer: DeploymentConfigFile['loadBalancer'] & { readonly internetFacing: boolean };
   readonly clusters: DeploymentConfigFile['clusters'] & { readonly pipIndexUrl?: string };
+  /** Where users come from; `{ type: 'none' }` = local accounts only. */
+  readonly directory: DirectoryConfig;
   /** The file the config was read from, as the user named it. */
   readonly sourceFile: string;
 }

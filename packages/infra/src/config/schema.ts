@@ -3,6 +3,7 @@
  * and the TypeScript type of the file's contents before defaults that depend on the region are filled in.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DirectorySchema } from './directory-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -169,6 +170,7 @@ export const DeploymentConfigSchema = Type.Object(
       },
       { ...strict },
     ),
+    directory: DirectorySchema,
   },
   {
     ...strict,

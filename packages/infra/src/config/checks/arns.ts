@@ -5,13 +5,13 @@ import type { DeploymentConfigFile } from '../schema.js';
 import type { Report } from './report.js';
 import { quote } from './report.js';
 
-interface ArnRule {
+export interface ArnRule {
   readonly what: string;
   /** `service:resource-prefix` pairs the ARN may match. */
   readonly kinds: readonly { service: string; resource: RegExp; regional: boolean }[];
 }
 
-const SECRET: ArnRule = {
+export const SECRET: ArnRule = {
   what: 'a Secrets Manager secret ARN',
   kinds: [{ service: 'secretsmanager', resource: /^secret:.+/, regional: true }],
 };
@@ -24,7 +24,7 @@ const CERTIFICATE: ArnRule = {
 };
 
 /** Every ARN must belong to the deployment's partition, region and (when given) account, or deploy fails late. */
-function checkArn(
+export function checkArn(
   path: readonly PathSegment[],
   text: string,
   rule: ArnRule,

@@ -8,7 +8,7 @@ import { quote } from './report.js';
 const S3_URI = /^s3:\/\/([^/]+)\/(.+)$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function checkUri(path: readonly PathSegment[], uri: string, profile: RegionProfile | undefined, r: Report): void {
+export function checkUri(path: readonly PathSegment[], uri: string, profile: RegionProfile | undefined, r: Report): void {
   if (uri.startsWith('s3://')) {
     const m = S3_URI.exec(uri);
     if (!m) r.error(path, `${quote(uri)} names no object; write s3://<bucket>/<key>`);
@@ -36,7 +36,7 @@ function checkUri(path: readonly PathSegment[], uri: string, profile: RegionProf
   }
 }
 
-function checkSha(path: readonly PathSegment[], sha: string | undefined, r: Report): void {
+export function checkSha(path: readonly PathSegment[], sha: string | undefined, r: Report): void {
   if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) {
     r.error(path, `must be 64 hexadecimal characters (a SHA-256 such as \`sha256sum\` prints); got ${sha.length} characters`);
   }

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -27,6 +27,9 @@ data.database = {};
 }
 if(data.storage === undefined){
 data.storage = {};
+}
+if(data.directory === undefined){
+data.directory = {};
 }
 if(data.name === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.required,parentSchema:schema11,data};
@@ -2336,14 +2339,500 @@ vErrors.push(err176);
 errors++;
 }
 }
+let data86 = data.directory;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.type === undefined){
+data86.type = "none";
 }
-else {
-const err177 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+for(const key21 in data86){
+if(!(func2.call(schema11.properties.directory.properties, key21))){
+const err177 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data86};
 if(vErrors === null){
 vErrors = [err177];
 }
 else {
 vErrors.push(err177);
+}
+errors++;
+}
+}
+let data87 = data86.type;
+const _errs225 = errors;
+let valid44 = false;
+const _errs226 = errors;
+if(typeof data87 !== "string"){
+const err178 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data87};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if("none" !== data87){
+const err179 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data87};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+var _valid6 = _errs226 === errors;
+valid44 = valid44 || _valid6;
+if(!valid44){
+const _errs228 = errors;
+if(typeof data87 !== "string"){
+const err180 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data87};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+if("activeDirectory" !== data87){
+const err181 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data87};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+var _valid6 = _errs228 === errors;
+valid44 = valid44 || _valid6;
+if(!valid44){
+const _errs230 = errors;
+if(typeof data87 !== "string"){
+const err182 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data87};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+if("ldap" !== data87){
+const err183 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data87};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+var _valid6 = _errs230 === errors;
+valid44 = valid44 || _valid6;
+}
+}
+if(!valid44){
+const err184 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data87};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+else {
+errors = _errs225;
+if(vErrors !== null){
+if(_errs225){
+vErrors.length = _errs225;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data86.domainName !== undefined){
+let data88 = data86.domainName;
+if(typeof data88 !== "string"){
+const err185 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data88};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data86.create !== undefined){
+let data89 = data86.create;
+if(typeof data89 !== "boolean"){
+const err186 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data89};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+if(data86.uris !== undefined){
+let data90 = data86.uris;
+if(Array.isArray(data90)){
+const len8 = data90.length;
+for(let i8=0; i8<len8; i8++){
+let data91 = data90[i8];
+if(typeof data91 !== "string"){
+const err187 = {instancePath:instancePath+"/directory/uris/" + i8,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data91};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data90};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+if(data86.baseDn !== undefined){
+let data92 = data86.baseDn;
+if(typeof data92 !== "string"){
+const err189 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data92};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data86.bindDn !== undefined){
+let data93 = data86.bindDn;
+if(typeof data93 !== "string"){
+const err190 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data93};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data86.bindPasswordSecretArn !== undefined){
+let data94 = data86.bindPasswordSecretArn;
+if(typeof data94 !== "string"){
+const err191 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data94};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+if(data86.caCertificate !== undefined){
+let data95 = data86.caCertificate;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.uri === undefined){
+const err192 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+for(const key22 in data95){
+if(!((key22 === "uri") || (key22 === "sha256"))){
+const err193 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data95.uri !== undefined){
+let data96 = data95.uri;
+if(typeof data96 === "string"){
+if(func3(data96) < 1){
+const err194 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data96};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data96};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if(data95.sha256 !== undefined){
+let data97 = data95.sha256;
+if(typeof data97 !== "string"){
+const err196 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data97};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(data86.ldapTlsReqCert !== undefined){
+let data98 = data86.ldapTlsReqCert;
+const _errs254 = errors;
+let valid48 = false;
+const _errs255 = errors;
+if(typeof data98 !== "string"){
+const err198 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data98};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+if("never" !== data98){
+const err199 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data98};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+var _valid7 = _errs255 === errors;
+valid48 = valid48 || _valid7;
+if(!valid48){
+const _errs257 = errors;
+if(typeof data98 !== "string"){
+const err200 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data98};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if("allow" !== data98){
+const err201 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data98};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+var _valid7 = _errs257 === errors;
+valid48 = valid48 || _valid7;
+if(!valid48){
+const _errs259 = errors;
+if(typeof data98 !== "string"){
+const err202 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data98};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+if("try" !== data98){
+const err203 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data98};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+var _valid7 = _errs259 === errors;
+valid48 = valid48 || _valid7;
+if(!valid48){
+const _errs261 = errors;
+if(typeof data98 !== "string"){
+const err204 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data98};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if("demand" !== data98){
+const err205 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data98};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+var _valid7 = _errs261 === errors;
+valid48 = valid48 || _valid7;
+if(!valid48){
+const _errs263 = errors;
+if(typeof data98 !== "string"){
+const err206 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data98};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if("hard" !== data98){
+const err207 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data98};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+var _valid7 = _errs263 === errors;
+valid48 = valid48 || _valid7;
+}
+}
+}
+}
+if(!valid48){
+const err208 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data98};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+else {
+errors = _errs254;
+if(vErrors !== null){
+if(_errs254){
+vErrors.length = _errs254;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data86.adminGroup !== undefined){
+let data99 = data86.adminGroup;
+if(typeof data99 !== "string"){
+const err209 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data99};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data86.sssdSettings !== undefined){
+let data100 = data86.sssdSettings;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+for(const key23 in data100){
+if(pattern0.test(key23)){
+let data101 = data100[key23];
+if(typeof data101 !== "string"){
+const err210 = {instancePath:instancePath+"/directory/sssdSettings/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data101};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data100};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data86};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+else {
+const err213 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
 }
 errors++;
 }
