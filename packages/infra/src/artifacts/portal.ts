@@ -5,7 +5,7 @@ import {
   shellSingleQuote,
   type PortalBootstrapSpec,
 } from '@hpc-ha/enginframe-config';
-import { clusterPlans, type DeploymentConfig } from '../config/index.js';
+import { clusterPlans, enginframePortal, type DeploymentConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT, isLegacyParallelCluster } from './clusters.js';
 import type { DeploymentValues } from './values.js';
 
@@ -17,13 +17,14 @@ export const DATABASE_PORT = 3306;
 
 /** The EnginFrame build of the installer jar (the loader reads it from the file name or `portal.installer.version`). */
 export function enginframeVersion(config: Pick<DeploymentConfig, 'portal'>): string {
-  return config.portal.installer.version;
+  return enginframePortal(config).installer.version;
 }
 
 /** The enginframe-config input for portal node 1 (AZ 1, installs) or 2 (AZ 2, joins). */
 export function portalBootstrapSpec(config: DeploymentConfig, values: DeploymentValues, nodeIndex: 1 | 2): PortalBootstrapSpec {
   const plans = clusterPlans(config);
   const own = plans[nodeIndex - 1];
+  const portal = enginframePortal(config);
   const spec: PortalBootstrapSpec = {
     region: config.region,
     partition: config.partition,
@@ -40,10 +41,10 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
       user: ENGINFRAME_DB_USER,
       appUserSecretArn: values.databaseUserSecretArn,
     },
-    adminPassword: { secretArn: config.portal.adminPasswordSecretArn, jsonKey: config.portal.adminPasswordSecretKey },
+    adminPassword: { secretArn: portal.adminPasswordSecretArn, jsonKey: portal.adminPasswordSecretKey },
     mungeKeySecretArn: values.mungeKeySecretArn,
-    installer: { uri: config.portal.installer.uri, ...(config.portal.installer.sha256 ? { sha256: config.portal.installer.sha256 } : {}) },
-    jdbcDriver: { ...config.portal.jdbcDriver },
+    installer: { uri: portal.installer.uri, ...(portal.installer.sha256 ? { sha256: portal.installer.sha256 } : {}) },
+    jdbcDriver: { ...portal.jdbcDriver },
     enginframe: { version: enginframeVersion(config) },
     alb: { dnsName: values.loadBalancerDnsName },
     signal: { stackName: values.signalStackName, logicalResourceId: values.signalResources[nodeIndex - 1], region: config.region },

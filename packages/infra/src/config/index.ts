@@ -7,7 +7,19 @@
 export { loadDeploymentConfig, parseDeploymentConfig, type LoadOptions } from './load.js';
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './errors.js';
 export type { DeploymentConfigFile, QueueConfig, ComputeResourceConfig } from './schema.js';
-export { clusterName, clusterPlans, CLUSTER_IDS, type ClusterId, type ClusterPlan, type DeploymentConfig } from './resolved.js';
+export {
+  clusterName,
+  clusterPlans,
+  CLUSTER_IDS,
+  enginframePortal,
+  type ClusterId,
+  type ClusterPlan,
+  type DeploymentConfig,
+  type EnginFramePortalConfig,
+  type OpenOnDemandPortalConfig,
+  type PortalConfig,
+} from './resolved.js';
+export { DEFAULT_OPENONDEMAND_VERSION, PORTAL_KINDS, type PortalKind } from './ondemand.js';
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigError} from './errors.js';
 import { type ConfigIssue } from './errors.js';
 import { loadDeploymentConfig, parseDeploymentConfig } from './load.js';
-import { clusterPlans } from './resolved.js';
+import { clusterPlans, enginframePortal } from './resolved.js';
 import { generatedFiles } from '../../scripts/codegen.js';
 import { deploymentConfigJsonSchema } from './schema.js';
 
@@ -76,9 +76,9 @@ describe('defaults', () => {
   });
 
   it('reads the EnginFrame build from the installer file name unless the file names it', () => {
-    expect(parseDeploymentConfig(MINIMAL, 'x.yaml').portal.installer.version).toBe('2021.0-r1667');
+    expect(enginframePortal(parseDeploymentConfig(MINIMAL, 'x.yaml')).installer.version).toBe('2021.0-r1667');
     const named = MINIMAL.replace('uri: s3://artifacts-bucket/enginframe-2021.0-r1667.jar', 'uri: s3://artifacts-bucket/ef.jar\n    version: 2021.0-r1780');
-    expect(parseDeploymentConfig(named, 'x.yaml').portal.installer.version).toBe('2021.0-r1780');
+    expect(enginframePortal(parseDeploymentConfig(named, 'x.yaml')).installer.version).toBe('2021.0-r1780');
   });
 
   it('never changes a value the user wrote', () => {

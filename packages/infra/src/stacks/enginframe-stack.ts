@@ -13,7 +13,7 @@ import {
   type ClusterValues,
   type DeploymentValues,
 } from '../artifacts/index.js';
-import { clusterPlans, PORTAL_URL_OUTPUT } from '../config/index.js';
+import { clusterPlans, enginframePortal, PORTAL_URL_OUTPUT } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
@@ -119,16 +119,17 @@ export class EnginFrameStack extends Stack {
   /** Least privilege for the nodes: the secrets, S3 objects and log group the bootstrap uses, nothing else. */
   private grantNodeAccess(props: EnginFrameStackProps, mungeKey: ISecret, programObjectArn: string): void {
     const { config } = props;
+    const portal = enginframePortal(config);
     const role = this.role;
     role.addToPolicy(
       new PolicyStatement({
         sid: 'ReadSecrets',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [config.portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn],
+        resources: [portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn],
       }),
     );
     const objects = [programObjectArn];
-    for (const artifact of [config.portal.installer, config.portal.jdbcDriver]) {
+    for (const artifact of [portal.installer, portal.jdbcDriver]) {
       const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
     }

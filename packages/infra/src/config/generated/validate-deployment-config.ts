@@ -4,9 +4,9 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
-const func3 = (runtime0.default ?? runtime0);
+const func4 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -242,6 +242,9 @@ errors++;
 if(data.portal !== undefined){
 let data10 = data.portal;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.kind === undefined){
+data10.kind = "enginframe";
+}
 if(data10.instanceType === undefined){
 data10.instanceType = "m5.xlarge";
 }
@@ -251,8 +254,9 @@ data10.rootVolumeGiB = 50;
 if(data10.adminPasswordSecretKey === undefined){
 data10.adminPasswordSecretKey = "efadminPassword";
 }
-if(data10.adminPasswordSecretArn === undefined){
-const err17 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/required",keyword:"required",params:{missingProperty: "adminPasswordSecretArn"},message:"must have required property '"+"adminPasswordSecretArn"+"'",schema:schema11.properties.portal.required,parentSchema:schema11.properties.portal,data:data10};
+for(const key3 in data10){
+if(!(func2.call(schema11.properties.portal.properties, key3))){
+const err17 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -261,8 +265,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data10.installer === undefined){
-const err18 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/required",keyword:"required",params:{missingProperty: "installer"},message:"must have required property '"+"installer"+"'",schema:schema11.properties.portal.required,parentSchema:schema11.properties.portal,data:data10};
+}
+let data11 = data10.kind;
+const _errs27 = errors;
+let valid6 = false;
+const _errs28 = errors;
+if(typeof data11 !== "string"){
+const err18 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.kind.anyOf[0].type,parentSchema:schema11.properties.portal.properties.kind.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -271,8 +280,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data10.jdbcDriver === undefined){
-const err19 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/required",keyword:"required",params:{missingProperty: "jdbcDriver"},message:"must have required property '"+"jdbcDriver"+"'",schema:schema11.properties.portal.required,parentSchema:schema11.properties.portal,data:data10};
+if("enginframe" !== data11){
+const err19 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "enginframe"},message:"must be equal to constant",schema:"enginframe",parentSchema:schema11.properties.portal.properties.kind.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -281,9 +290,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((((((key3 === "instanceType") || (key3 === "rootVolumeGiB")) || (key3 === "adminPasswordSecretArn")) || (key3 === "adminPasswordSecretKey")) || (key3 === "keyName")) || (key3 === "installer")) || (key3 === "jdbcDriver"))){
-const err20 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal,data:data10};
+var _valid0 = _errs28 === errors;
+valid6 = valid6 || _valid0;
+if(!valid6){
+const _errs30 = errors;
+if(typeof data11 !== "string"){
+const err20 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.kind.anyOf[1].type,parentSchema:schema11.properties.portal.properties.kind.anyOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -292,10 +304,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-let data11 = data10.instanceType;
-if(typeof data11 !== "string"){
-const err21 = {instancePath:instancePath+"/portal/instanceType",schemaPath:"#/properties/portal/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.instanceType.type,parentSchema:schema11.properties.portal.properties.instanceType,data:data11};
+if("openondemand" !== data11){
+const err21 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/1/const",keyword:"const",params:{allowedValue: "openondemand"},message:"must be equal to constant",schema:"openondemand",parentSchema:schema11.properties.portal.properties.kind.anyOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -304,9 +314,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-let data12 = data10.rootVolumeGiB;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err22 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.rootVolumeGiB.type,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data12};
+var _valid0 = _errs30 === errors;
+valid6 = valid6 || _valid0;
+}
+if(!valid6){
+const err22 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.portal.properties.kind.anyOf,parentSchema:schema11.properties.portal.properties.kind,data:data11};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -315,9 +327,20 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(typeof data12 == "number"){
-if(data12 > 16384 || isNaN(data12)){
-const err23 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data12};
+else {
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
+}
+else {
+vErrors = null;
+}
+}
+}
+let data12 = data10.instanceType;
+if(typeof data12 !== "string"){
+const err23 = {instancePath:instancePath+"/portal/instanceType",schemaPath:"#/properties/portal/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.instanceType.type,parentSchema:schema11.properties.portal.properties.instanceType,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -326,8 +349,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data12 < 20 || isNaN(data12)){
-const err24 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 20},message:"must be >= 20",schema:20,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data12};
+let data13 = data10.rootVolumeGiB;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err24 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.rootVolumeGiB.type,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -336,11 +360,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data10.adminPasswordSecretArn !== undefined){
-let data13 = data10.adminPasswordSecretArn;
-if(typeof data13 !== "string"){
-const err25 = {instancePath:instancePath+"/portal/adminPasswordSecretArn",schemaPath:"#/properties/portal/properties/adminPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretArn.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretArn,data:data13};
+if(typeof data13 == "number"){
+if(data13 > 16384 || isNaN(data13)){
+const err25 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data13};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -349,10 +371,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-let data14 = data10.adminPasswordSecretKey;
-if(typeof data14 !== "string"){
-const err26 = {instancePath:instancePath+"/portal/adminPasswordSecretKey",schemaPath:"#/properties/portal/properties/adminPasswordSecretKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretKey.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretKey,data:data14};
+if(data13 < 20 || isNaN(data13)){
+const err26 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 20},message:"must be >= 20",schema:20,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data13};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -361,10 +381,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data10.keyName !== undefined){
-let data15 = data10.keyName;
-if(typeof data15 !== "string"){
-const err27 = {instancePath:instancePath+"/portal/keyName",schemaPath:"#/properties/portal/properties/keyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.keyName.type,parentSchema:schema11.properties.portal.properties.keyName,data:data15};
+}
+if(data10.adminPasswordSecretArn !== undefined){
+let data14 = data10.adminPasswordSecretArn;
+if(typeof data14 !== "string"){
+const err27 = {instancePath:instancePath+"/portal/adminPasswordSecretArn",schemaPath:"#/properties/portal/properties/adminPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretArn.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretArn,data:data14};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -374,11 +395,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data10.installer !== undefined){
-let data16 = data10.installer;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.uri === undefined){
-const err28 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.installer.required,parentSchema:schema11.properties.portal.properties.installer,data:data16};
+let data15 = data10.adminPasswordSecretKey;
+if(typeof data15 !== "string"){
+const err28 = {instancePath:instancePath+"/portal/adminPasswordSecretKey",schemaPath:"#/properties/portal/properties/adminPasswordSecretKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretKey.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretKey,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -387,9 +406,10 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key4 in data16){
-if(!(((key4 === "uri") || (key4 === "sha256")) || (key4 === "version"))){
-const err29 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.installer,data:data16};
+if(data10.keyName !== undefined){
+let data16 = data10.keyName;
+if(typeof data16 !== "string"){
+const err29 = {instancePath:instancePath+"/portal/keyName",schemaPath:"#/properties/portal/properties/keyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.keyName.type,parentSchema:schema11.properties.portal.properties.keyName,data:data16};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -399,11 +419,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data16.uri !== undefined){
-let data17 = data16.uri;
-if(typeof data17 === "string"){
-if(func3(data17) < 1){
-const err30 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data17};
+if(data10.installer !== undefined){
+let data17 = data10.installer;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.uri === undefined){
+const err30 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.installer.required,parentSchema:schema11.properties.portal.properties.installer,data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -412,9 +432,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.uri.type,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data17};
+for(const key4 in data17){
+if(!(((key4 === "uri") || (key4 === "sha256")) || (key4 === "version"))){
+const err31 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.installer,data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -424,10 +444,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data16.sha256 !== undefined){
-let data18 = data16.sha256;
-if(typeof data18 !== "string"){
-const err32 = {instancePath:instancePath+"/portal/installer/sha256",schemaPath:"#/properties/portal/properties/installer/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.sha256.type,parentSchema:schema11.properties.portal.properties.installer.properties.sha256,data:data18};
+if(data17.uri !== undefined){
+let data18 = data17.uri;
+if(typeof data18 === "string"){
+if(func4(data18) < 1){
+const err32 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -437,10 +458,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data16.version !== undefined){
-let data19 = data16.version;
-if(typeof data19 !== "string"){
-const err33 = {instancePath:instancePath+"/portal/installer/version",schemaPath:"#/properties/portal/properties/installer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.version.type,parentSchema:schema11.properties.portal.properties.installer.properties.version,data:data19};
+else {
+const err33 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.uri.type,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -450,9 +469,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.installer.type,parentSchema:schema11.properties.portal.properties.installer,data:data16};
+if(data17.sha256 !== undefined){
+let data19 = data17.sha256;
+if(typeof data19 !== "string"){
+const err34 = {instancePath:instancePath+"/portal/installer/sha256",schemaPath:"#/properties/portal/properties/installer/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.sha256.type,parentSchema:schema11.properties.portal.properties.installer.properties.sha256,data:data19};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -462,11 +482,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.jdbcDriver !== undefined){
-let data20 = data10.jdbcDriver;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.uri === undefined){
-const err35 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.jdbcDriver.required,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data20};
+if(data17.version !== undefined){
+let data20 = data17.version;
+if(typeof data20 !== "string"){
+const err35 = {instancePath:instancePath+"/portal/installer/version",schemaPath:"#/properties/portal/properties/installer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.version.type,parentSchema:schema11.properties.portal.properties.installer.properties.version,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -475,9 +494,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-for(const key5 in data20){
-if(!((key5 === "uri") || (key5 === "sha256"))){
-const err36 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data20};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.installer.type,parentSchema:schema11.properties.portal.properties.installer,data:data17};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -487,11 +507,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data20.uri !== undefined){
-let data21 = data20.uri;
-if(typeof data21 === "string"){
-if(func3(data21) < 1){
-const err37 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data21};
+if(data10.jdbcDriver !== undefined){
+let data21 = data10.jdbcDriver;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.uri === undefined){
+const err37 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.jdbcDriver.required,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data21};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -500,9 +520,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.uri.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data21};
+for(const key5 in data21){
+if(!((key5 === "uri") || (key5 === "sha256"))){
+const err38 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data21};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -512,10 +532,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data20.sha256 !== undefined){
-let data22 = data20.sha256;
-if(typeof data22 !== "string"){
-const err39 = {instancePath:instancePath+"/portal/jdbcDriver/sha256",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.sha256.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.sha256,data:data22};
+if(data21.uri !== undefined){
+let data22 = data21.uri;
+if(typeof data22 === "string"){
+if(func4(data22) < 1){
+const err39 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data22};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -525,9 +546,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
 else {
-const err40 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.jdbcDriver.type,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data20};
+const err40 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.uri.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data22};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -537,9 +557,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
+if(data21.sha256 !== undefined){
+let data23 = data21.sha256;
+if(typeof data23 !== "string"){
+const err41 = {instancePath:instancePath+"/portal/jdbcDriver/sha256",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.sha256.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.sha256,data:data23};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -549,23 +570,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-let data23 = data.database;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.mode === undefined){
-data23.mode = "serverless-v2";
 }
-if(data23.minCapacity === undefined){
-data23.minCapacity = 0.5;
-}
-if(data23.maxCapacity === undefined){
-data23.maxCapacity = 4;
-}
-if(data23.backupRetentionDays === undefined){
-data23.backupRetentionDays = 7;
-}
-for(const key6 in data23){
-if(!(((((key6 === "mode") || (key6 === "minCapacity")) || (key6 === "maxCapacity")) || (key6 === "instanceType")) || (key6 === "backupRetentionDays"))){
-const err42 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data23};
+else {
+const err42 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.jdbcDriver.type,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data21};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -575,12 +582,21 @@ vErrors.push(err42);
 errors++;
 }
 }
-let data24 = data23.mode;
-const _errs56 = errors;
-let valid9 = false;
-const _errs57 = errors;
-if(typeof data24 !== "string"){
-const err43 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data24};
+if(data10.openondemand !== undefined){
+let data24 = data10.openondemand;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.version === undefined){
+data24.version = "4.2.3";
+}
+if(data24.title === undefined){
+data24.title = "Open OnDemand";
+}
+if(data24.idleTimeoutMinutes === undefined){
+data24.idleTimeoutMinutes = 480;
+}
+for(const key6 in data24){
+if(!((((((((key6 === "version") || (key6 === "repositoryUrl")) || (key6 === "bundle")) || (key6 === "title")) || (key6 === "brandColor")) || (key6 === "clusters")) || (key6 === "idleTimeoutMinutes")) || (key6 === "serverName"))){
+const err43 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -589,8 +605,10 @@ vErrors.push(err43);
 }
 errors++;
 }
-if("serverless-v2" !== data24){
-const err44 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data24};
+}
+let data25 = data24.version;
+if(typeof data25 !== "string"){
+const err44 = {instancePath:instancePath+"/portal/openondemand/version",schemaPath:"#/properties/portal/properties/openondemand/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.version.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.version,data:data25};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -599,12 +617,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-var _valid0 = _errs57 === errors;
-valid9 = valid9 || _valid0;
-if(!valid9){
-const _errs59 = errors;
-if(typeof data24 !== "string"){
-const err45 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data24};
+if(data24.repositoryUrl !== undefined){
+let data26 = data24.repositoryUrl;
+if(typeof data26 !== "string"){
+const err45 = {instancePath:instancePath+"/portal/openondemand/repositoryUrl",schemaPath:"#/properties/portal/properties/openondemand/properties/repositoryUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.repositoryUrl.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.repositoryUrl,data:data26};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -613,8 +629,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if("provisioned" !== data24){
-const err46 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data24};
+}
+if(data24.bundle !== undefined){
+let data27 = data24.bundle;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.uri === undefined){
+const err46 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.openondemand.properties.bundle.required,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -623,11 +643,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-var _valid0 = _errs59 === errors;
-valid9 = valid9 || _valid0;
-}
-if(!valid9){
-const err47 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data24};
+if(data27.sha256 === undefined){
+const err47 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.portal.properties.openondemand.properties.bundle.required,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -636,20 +653,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-else {
-errors = _errs56;
-if(vErrors !== null){
-if(_errs56){
-vErrors.length = _errs56;
-}
-else {
-vErrors = null;
-}
-}
-}
-let data25 = data23.minCapacity;
-if(!(typeof data25 == "number")){
-const err48 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data25};
+for(const key7 in data27){
+if(!((key7 === "uri") || (key7 === "sha256"))){
+const err48 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -658,9 +664,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-let data26 = data23.maxCapacity;
-if(!(typeof data26 == "number")){
-const err49 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data26};
+}
+if(data27.uri !== undefined){
+let data28 = data27.uri;
+if(typeof data28 === "string"){
+if(func4(data28) < 1){
+const err49 = {instancePath:instancePath+"/portal/openondemand/bundle/uri",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.uri,data:data28};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -669,10 +678,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data23.instanceType !== undefined){
-let data27 = data23.instanceType;
-if(typeof data27 !== "string"){
-const err50 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data27};
+}
+else {
+const err50 = {instancePath:instancePath+"/portal/openondemand/bundle/uri",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.uri.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.uri,data:data28};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -682,9 +690,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-let data28 = data23.backupRetentionDays;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err51 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+if(data27.sha256 !== undefined){
+let data29 = data27.sha256;
+if(typeof data29 !== "string"){
+const err51 = {instancePath:instancePath+"/portal/openondemand/bundle/sha256",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.sha256,data:data29};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -693,9 +702,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(typeof data28 == "number"){
-if(data28 > 35 || isNaN(data28)){
-const err52 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.properties.bundle.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -704,8 +714,10 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data28 < 7 || isNaN(data28)){
-const err53 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data28};
+}
+let data30 = data24.title;
+if(typeof data30 !== "string"){
+const err53 = {instancePath:instancePath+"/portal/openondemand/title",schemaPath:"#/properties/portal/properties/openondemand/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.title.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.title,data:data30};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -714,10 +726,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-else {
-const err54 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data23};
+if(data24.brandColor !== undefined){
+let data31 = data24.brandColor;
+if(typeof data31 !== "string"){
+const err54 = {instancePath:instancePath+"/portal/openondemand/brandColor",schemaPath:"#/properties/portal/properties/openondemand/properties/brandColor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.brandColor.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.brandColor,data:data31};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -726,14 +738,18 @@ vErrors.push(err54);
 }
 errors++;
 }
-let data29 = data.storage;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.fsx === undefined){
-data29.fsx = {};
 }
-for(const key7 in data29){
-if(!(key7 === "fsx")){
-const err55 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data29};
+if(data24.clusters !== undefined){
+let data32 = data24.clusters;
+if(Array.isArray(data32)){
+const len1 = data32.length;
+for(let i1=0; i1<len1; i1++){
+let data33 = data32[i1];
+const _errs79 = errors;
+let valid13 = false;
+const _errs80 = errors;
+if(typeof data33 !== "string"){
+const err55 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[0].type,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -742,15 +758,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-let data30 = data29.fsx;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.storageCapacityGiB === undefined){
-data30.storageCapacityGiB = 1200;
-}
-for(const key8 in data30){
-if(!(((key8 === "deploymentType") || (key8 === "storageCapacityGiB")) || (key8 === "perUnitStorageThroughput"))){
-const err56 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+if("cluster1" !== data33){
+const err56 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/0/const",keyword:"const",params:{allowedValue: "cluster1"},message:"must be equal to constant",schema:"cluster1",parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -759,14 +768,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-if(data30.deploymentType !== undefined){
-let data31 = data30.deploymentType;
-const _errs76 = errors;
-let valid12 = false;
-const _errs77 = errors;
-if(typeof data31 !== "string"){
-const err57 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+var _valid1 = _errs80 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs82 = errors;
+if(typeof data33 !== "string"){
+const err57 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[1].type,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -775,8 +782,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if("SCRATCH_1" !== data31){
-const err58 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data31};
+if("cluster2" !== data33){
+const err58 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/1/const",keyword:"const",params:{allowedValue: "cluster2"},message:"must be equal to constant",schema:"cluster2",parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -785,12 +792,11 @@ vErrors.push(err58);
 }
 errors++;
 }
-var _valid1 = _errs77 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs79 = errors;
-if(typeof data31 !== "string"){
-const err59 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+var _valid1 = _errs82 === errors;
+valid13 = valid13 || _valid1;
+}
+if(!valid13){
+const err59 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items,data:data33};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -799,8 +805,21 @@ vErrors.push(err59);
 }
 errors++;
 }
-if("SCRATCH_2" !== data31){
-const err60 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data31};
+else {
+errors = _errs79;
+if(vErrors !== null){
+if(_errs79){
+vErrors.length = _errs79;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/portal/openondemand/clusters",schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.portal.properties.openondemand.properties.clusters.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters,data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -809,12 +828,10 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid1 = _errs79 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs81 = errors;
-if(typeof data31 !== "string"){
-const err61 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+}
+let data34 = data24.idleTimeoutMinutes;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err61 = {instancePath:instancePath+"/portal/openondemand/idleTimeoutMinutes",schemaPath:"#/properties/portal/properties/openondemand/properties/idleTimeoutMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes,data:data34};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -823,8 +840,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-if("PERSISTENT_1" !== data31){
-const err62 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data31};
+if(typeof data34 == "number"){
+if(data34 > 10080 || isNaN(data34)){
+const err62 = {instancePath:instancePath+"/portal/openondemand/idleTimeoutMinutes",schemaPath:"#/properties/portal/properties/openondemand/properties/idleTimeoutMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10080},message:"must be <= 10080",schema:10080,parentSchema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes,data:data34};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -833,12 +851,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-var _valid1 = _errs81 === errors;
-valid12 = valid12 || _valid1;
-if(!valid12){
-const _errs83 = errors;
-if(typeof data31 !== "string"){
-const err63 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+if(data34 < 5 || isNaN(data34)){
+const err63 = {instancePath:instancePath+"/portal/openondemand/idleTimeoutMinutes",schemaPath:"#/properties/portal/properties/openondemand/properties/idleTimeoutMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5",schema:5,parentSchema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes,data:data34};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -847,8 +861,11 @@ vErrors.push(err63);
 }
 errors++;
 }
-if("PERSISTENT_2" !== data31){
-const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data31};
+}
+if(data24.serverName !== undefined){
+let data35 = data24.serverName;
+if(typeof data35 !== "string"){
+const err64 = {instancePath:instancePath+"/portal/openondemand/serverName",schemaPath:"#/properties/portal/properties/openondemand/properties/serverName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.serverName.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.serverName,data:data35};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -857,13 +874,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-var _valid1 = _errs83 === errors;
-valid12 = valid12 || _valid1;
 }
 }
-}
-if(!valid12){
-const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data31};
+else {
+const err65 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.type,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -872,21 +886,10 @@ vErrors.push(err65);
 }
 errors++;
 }
-else {
-errors = _errs76;
-if(vErrors !== null){
-if(_errs76){
-vErrors.length = _errs76;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-let data32 = data30.storageCapacityGiB;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err66 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data32};
+const err66 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -895,10 +898,24 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data30.perUnitStorageThroughput !== undefined){
-let data33 = data30.perUnitStorageThroughput;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err67 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data33};
+}
+let data36 = data.database;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.mode === undefined){
+data36.mode = "serverless-v2";
+}
+if(data36.minCapacity === undefined){
+data36.minCapacity = 0.5;
+}
+if(data36.maxCapacity === undefined){
+data36.maxCapacity = 4;
+}
+if(data36.backupRetentionDays === undefined){
+data36.backupRetentionDays = 7;
+}
+for(const key8 in data36){
+if(!(((((key8 === "mode") || (key8 === "minCapacity")) || (key8 === "maxCapacity")) || (key8 === "instanceType")) || (key8 === "backupRetentionDays"))){
+const err67 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data36};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -908,9 +925,12 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data30};
+let data37 = data36.mode;
+const _errs92 = errors;
+let valid15 = false;
+const _errs93 = errors;
+if(typeof data37 !== "string"){
+const err68 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data37};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -919,9 +939,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data29};
+if("serverless-v2" !== data37){
+const err69 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data37};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -930,11 +949,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(data.loadBalancer !== undefined){
-let data34 = data.loadBalancer;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.allowedCidrs === undefined){
-const err70 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data34};
+var _valid2 = _errs93 === errors;
+valid15 = valid15 || _valid2;
+if(!valid15){
+const _errs95 = errors;
+if(typeof data37 !== "string"){
+const err70 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data37};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -943,9 +963,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-for(const key9 in data34){
-if(!(((key9 === "internetFacing") || (key9 === "allowedCidrs")) || (key9 === "certificateArn"))){
-const err71 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data34};
+if("provisioned" !== data37){
+const err71 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data37};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -954,11 +973,11 @@ vErrors.push(err71);
 }
 errors++;
 }
+var _valid2 = _errs95 === errors;
+valid15 = valid15 || _valid2;
 }
-if(data34.internetFacing !== undefined){
-let data35 = data34.internetFacing;
-if(typeof data35 !== "boolean"){
-const err72 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data35};
+if(!valid15){
+const err72 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data37};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -967,12 +986,20 @@ vErrors.push(err72);
 }
 errors++;
 }
+else {
+errors = _errs92;
+if(vErrors !== null){
+if(_errs92){
+vErrors.length = _errs92;
 }
-if(data34.allowedCidrs !== undefined){
-let data36 = data34.allowedCidrs;
-if(Array.isArray(data36)){
-if(data36.length < 1){
-const err73 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+else {
+vErrors = null;
+}
+}
+}
+let data38 = data36.minCapacity;
+if(!(typeof data38 == "number")){
+const err73 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data38};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -981,11 +1008,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-const len1 = data36.length;
-for(let i1=0; i1<len1; i1++){
-let data37 = data36[i1];
-if(typeof data37 !== "string"){
-const err74 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data37};
+let data39 = data36.maxCapacity;
+if(!(typeof data39 == "number")){
+const err74 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data39};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -994,10 +1019,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data36};
+if(data36.instanceType !== undefined){
+let data40 = data36.instanceType;
+if(typeof data40 !== "string"){
+const err75 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data40};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1007,10 +1032,9 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data34.certificateArn !== undefined){
-let data38 = data34.certificateArn;
-if(typeof data38 !== "string"){
-const err76 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data38};
+let data41 = data36.backupRetentionDays;
+if(!((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41)))){
+const err76 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data41};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1019,10 +1043,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data34};
+if(typeof data41 == "number"){
+if(data41 > 35 || isNaN(data41)){
+const err77 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data41};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1031,27 +1054,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-if(data.clusters !== undefined){
-let data39 = data.clusters;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.provisioner === undefined){
-data39.provisioner = "cloudformation";
-}
-if(data39.parallelclusterVersion === undefined){
-data39.parallelclusterVersion = "3.16.3";
-}
-if(data39.os === undefined){
-data39.os = "alinux2023";
-}
-if(data39.headNode === undefined){
-data39.headNode = {};
-}
-if(data39.overrides === undefined){
-data39.overrides = {};
-}
-if(data39.queues === undefined){
-const err78 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data39};
+if(data41 < 7 || isNaN(data41)){
+const err78 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data41};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1060,9 +1064,10 @@ vErrors.push(err78);
 }
 errors++;
 }
-for(const key10 in data39){
-if(!(((((((key10 === "provisioner") || (key10 === "parallelclusterVersion")) || (key10 === "os")) || (key10 === "pipIndexUrl")) || (key10 === "headNode")) || (key10 === "queues")) || (key10 === "overrides"))){
-const err79 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data39};
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data36};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1071,13 +1076,14 @@ vErrors.push(err79);
 }
 errors++;
 }
+let data42 = data.storage;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.fsx === undefined){
+data42.fsx = {};
 }
-let data40 = data39.provisioner;
-const _errs104 = errors;
-let valid17 = false;
-const _errs105 = errors;
-if(typeof data40 !== "string"){
-const err80 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+for(const key9 in data42){
+if(!(key9 === "fsx")){
+const err80 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data42};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1086,8 +1092,15 @@ vErrors.push(err80);
 }
 errors++;
 }
-if("cloudformation" !== data40){
-const err81 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data40};
+}
+let data43 = data42.fsx;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.storageCapacityGiB === undefined){
+data43.storageCapacityGiB = 1200;
+}
+for(const key10 in data43){
+if(!(((key10 === "deploymentType") || (key10 === "storageCapacityGiB")) || (key10 === "perUnitStorageThroughput"))){
+const err81 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data43};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1096,12 +1109,14 @@ vErrors.push(err81);
 }
 errors++;
 }
-var _valid2 = _errs105 === errors;
-valid17 = valid17 || _valid2;
-if(!valid17){
-const _errs107 = errors;
-if(typeof data40 !== "string"){
-const err82 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+}
+if(data43.deploymentType !== undefined){
+let data44 = data43.deploymentType;
+const _errs112 = errors;
+let valid18 = false;
+const _errs113 = errors;
+if(typeof data44 !== "string"){
+const err82 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1110,8 +1125,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-if("instance" !== data40){
-const err83 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data40};
+if("SCRATCH_1" !== data44){
+const err83 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1120,11 +1135,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid2 = _errs107 === errors;
-valid17 = valid17 || _valid2;
-}
-if(!valid17){
-const err84 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data40};
+var _valid3 = _errs113 === errors;
+valid18 = valid18 || _valid3;
+if(!valid18){
+const _errs115 = errors;
+if(typeof data44 !== "string"){
+const err84 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1133,20 +1149,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-else {
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
-}
-else {
-vErrors = null;
-}
-}
-}
-let data41 = data39.parallelclusterVersion;
-if(typeof data41 !== "string"){
-const err85 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data41};
+if("SCRATCH_2" !== data44){
+const err85 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1155,9 +1159,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-let data42 = data39.os;
-if(typeof data42 !== "string"){
-const err86 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data42};
+var _valid3 = _errs115 === errors;
+valid18 = valid18 || _valid3;
+if(!valid18){
+const _errs117 = errors;
+if(typeof data44 !== "string"){
+const err86 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data44};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1166,10 +1173,8 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data39.pipIndexUrl !== undefined){
-let data43 = data39.pipIndexUrl;
-if(typeof data43 !== "string"){
-const err87 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data43};
+if("PERSISTENT_1" !== data44){
+const err87 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data44};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1178,18 +1183,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-let data44 = data39.headNode;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.instanceType === undefined){
-data44.instanceType = "c5.xlarge";
-}
-if(data44.rootVolumeGiB === undefined){
-data44.rootVolumeGiB = 50;
-}
-for(const key11 in data44){
-if(!((key11 === "instanceType") || (key11 === "rootVolumeGiB"))){
-const err88 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+var _valid3 = _errs117 === errors;
+valid18 = valid18 || _valid3;
+if(!valid18){
+const _errs119 = errors;
+if(typeof data44 !== "string"){
+const err88 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data44};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1198,10 +1197,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-let data45 = data44.instanceType;
-if(typeof data45 !== "string"){
-const err89 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data45};
+if("PERSISTENT_2" !== data44){
+const err89 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data44};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1210,9 +1207,13 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data46 = data44.rootVolumeGiB;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
-const err90 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+var _valid3 = _errs119 === errors;
+valid18 = valid18 || _valid3;
+}
+}
+}
+if(!valid18){
+const err90 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data44};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1221,9 +1222,21 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(typeof data46 == "number"){
-if(data46 > 16384 || isNaN(data46)){
-const err91 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+else {
+errors = _errs112;
+if(vErrors !== null){
+if(_errs112){
+vErrors.length = _errs112;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+let data45 = data43.storageCapacityGiB;
+if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
+const err91 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data45};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1232,8 +1245,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data46 < 35 || isNaN(data46)){
-const err92 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data46};
+if(data43.perUnitStorageThroughput !== undefined){
+let data46 = data43.perUnitStorageThroughput;
+if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
+const err92 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data46};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1245,7 +1260,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data44};
+const err93 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data43};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1254,11 +1269,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data39.queues !== undefined){
-let data47 = data39.queues;
-if(Array.isArray(data47)){
-if(data47.length < 1){
-const err94 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+}
+else {
+const err94 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data42};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1267,15 +1280,11 @@ vErrors.push(err94);
 }
 errors++;
 }
-const len2 = data47.length;
-for(let i2=0; i2<len2; i2++){
-let data48 = data47[i2];
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.capacityType === undefined){
-data48.capacityType = "ONDEMAND";
-}
-if(data48.name === undefined){
-const err95 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+if(data.loadBalancer !== undefined){
+let data47 = data.loadBalancer;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.allowedCidrs === undefined){
+const err95 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data47};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1284,8 +1293,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data48.computeResources === undefined){
-const err96 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+for(const key11 in data47){
+if(!(((key11 === "internetFacing") || (key11 === "allowedCidrs")) || (key11 === "certificateArn"))){
+const err96 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data47};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1294,9 +1304,11 @@ vErrors.push(err96);
 }
 errors++;
 }
-for(const key12 in data48){
-if(!(((key12 === "name") || (key12 === "capacityType")) || (key12 === "computeResources"))){
-const err97 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+}
+if(data47.internetFacing !== undefined){
+let data48 = data47.internetFacing;
+if(typeof data48 !== "boolean"){
+const err97 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1306,10 +1318,11 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data48.name !== undefined){
-let data49 = data48.name;
-if(typeof data49 !== "string"){
-const err98 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data49};
+if(data47.allowedCidrs !== undefined){
+let data49 = data47.allowedCidrs;
+if(Array.isArray(data49)){
+if(data49.length < 1){
+const err98 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data49};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1318,13 +1331,11 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-let data50 = data48.capacityType;
-const _errs130 = errors;
-let valid22 = false;
-const _errs131 = errors;
+const len2 = data49.length;
+for(let i2=0; i2<len2; i2++){
+let data50 = data49[i2];
 if(typeof data50 !== "string"){
-const err99 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+const err99 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i2,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1333,8 +1344,10 @@ vErrors.push(err99);
 }
 errors++;
 }
-if("ONDEMAND" !== data50){
-const err100 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data50};
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data49};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1343,12 +1356,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
-valid22 = valid22 || _valid3;
-if(!valid22){
-const _errs133 = errors;
-if(typeof data50 !== "string"){
-const err101 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+}
+if(data47.certificateArn !== undefined){
+let data51 = data47.certificateArn;
+if(typeof data51 !== "string"){
+const err101 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data51};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1357,8 +1369,10 @@ vErrors.push(err101);
 }
 errors++;
 }
-if("SPOT" !== data50){
-const err102 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data50};
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data47};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1367,11 +1381,27 @@ vErrors.push(err102);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
-valid22 = valid22 || _valid3;
 }
-if(!valid22){
-const err103 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data50};
+if(data.clusters !== undefined){
+let data52 = data.clusters;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.provisioner === undefined){
+data52.provisioner = "cloudformation";
+}
+if(data52.parallelclusterVersion === undefined){
+data52.parallelclusterVersion = "3.16.3";
+}
+if(data52.os === undefined){
+data52.os = "alinux2023";
+}
+if(data52.headNode === undefined){
+data52.headNode = {};
+}
+if(data52.overrides === undefined){
+data52.overrides = {};
+}
+if(data52.queues === undefined){
+const err103 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1380,22 +1410,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-else {
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data48.computeResources !== undefined){
-let data51 = data48.computeResources;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err104 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+for(const key12 in data52){
+if(!(((((((key12 === "provisioner") || (key12 === "parallelclusterVersion")) || (key12 === "os")) || (key12 === "pipIndexUrl")) || (key12 === "headNode")) || (key12 === "queues")) || (key12 === "overrides"))){
+const err104 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1404,18 +1421,13 @@ vErrors.push(err104);
 }
 errors++;
 }
-const len3 = data51.length;
-for(let i3=0; i3<len3; i3++){
-let data52 = data51[i3];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.minCount === undefined){
-data52.minCount = 0;
 }
-if(data52.maxCount === undefined){
-data52.maxCount = 10;
-}
-if(data52.name === undefined){
-const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+let data53 = data52.provisioner;
+const _errs140 = errors;
+let valid23 = false;
+const _errs141 = errors;
+if(typeof data53 !== "string"){
+const err105 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data53};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1424,8 +1436,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data52.instanceType === undefined){
-const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if("cloudformation" !== data53){
+const err106 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data53};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1434,9 +1446,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key13 in data52){
-if(!((((((key13 === "name") || (key13 === "instanceType")) || (key13 === "minCount")) || (key13 === "maxCount")) || (key13 === "disableSimultaneousMultithreading")) || (key13 === "efa"))){
-const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+var _valid4 = _errs141 === errors;
+valid23 = valid23 || _valid4;
+if(!valid23){
+const _errs143 = errors;
+if(typeof data53 !== "string"){
+const err107 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1445,11 +1460,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 !== "string"){
-const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data53};
+if("instance" !== data53){
+const err108 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data53};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1458,11 +1470,11 @@ vErrors.push(err108);
 }
 errors++;
 }
+var _valid4 = _errs143 === errors;
+valid23 = valid23 || _valid4;
 }
-if(data52.instanceType !== undefined){
-let data54 = data52.instanceType;
-if(typeof data54 !== "string"){
-const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data54};
+if(!valid23){
+const err109 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data53};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1471,10 +1483,20 @@ vErrors.push(err109);
 }
 errors++;
 }
+else {
+errors = _errs140;
+if(vErrors !== null){
+if(_errs140){
+vErrors.length = _errs140;
 }
-let data55 = data52.minCount;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+else {
+vErrors = null;
+}
+}
+}
+let data54 = data52.parallelclusterVersion;
+if(typeof data54 !== "string"){
+const err110 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data54};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1483,9 +1505,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(typeof data55 == "number"){
-if(data55 < 0 || isNaN(data55)){
-const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data55};
+let data55 = data52.os;
+if(typeof data55 !== "string"){
+const err111 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data55};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1494,10 +1516,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-let data56 = data52.maxCount;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+if(data52.pipIndexUrl !== undefined){
+let data56 = data52.pipIndexUrl;
+if(typeof data56 !== "string"){
+const err112 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1506,9 +1528,18 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 < 1 || isNaN(data56)){
-const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data56};
+}
+let data57 = data52.headNode;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.instanceType === undefined){
+data57.instanceType = "c5.xlarge";
+}
+if(data57.rootVolumeGiB === undefined){
+data57.rootVolumeGiB = 50;
+}
+for(const key13 in data57){
+if(!((key13 === "instanceType") || (key13 === "rootVolumeGiB"))){
+const err113 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data57};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1518,10 +1549,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data52.disableSimultaneousMultithreading !== undefined){
-let data57 = data52.disableSimultaneousMultithreading;
-if(typeof data57 !== "boolean"){
-const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data57};
+let data58 = data57.instanceType;
+if(typeof data58 !== "string"){
+const err114 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data58};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1530,11 +1560,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data52.efa !== undefined){
-let data58 = data52.efa;
-if(typeof data58 !== "boolean"){
-const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data58};
+let data59 = data57.rootVolumeGiB;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err115 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data59};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1543,10 +1571,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data52};
+if(typeof data59 == "number"){
+if(data59 > 16384 || isNaN(data59)){
+const err116 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data59};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1555,10 +1582,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data51};
+if(data59 < 35 || isNaN(data59)){
+const err117 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data59};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1570,7 +1595,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data48};
+const err118 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data57};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1579,10 +1604,11 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-}
-else {
-const err119 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data47};
+if(data52.queues !== undefined){
+let data60 = data52.queues;
+if(Array.isArray(data60)){
+if(data60.length < 1){
+const err119 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data60};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1591,12 +1617,15 @@ vErrors.push(err119);
 }
 errors++;
 }
+const len3 = data60.length;
+for(let i3=0; i3<len3; i3++){
+let data61 = data60[i3];
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.capacityType === undefined){
+data61.capacityType = "ONDEMAND";
 }
-let data59 = data39.overrides;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key14 in data59){
-if(!((key14 === "cluster1") || (key14 === "cluster2"))){
-const err120 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+if(data61.name === undefined){
+const err120 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data61};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1605,13 +1634,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data59.cluster1 !== undefined){
-let data60 = data59.cluster1;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key15 in data60){
-if(!(key15 === "queues")){
-const err121 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+if(data61.computeResources === undefined){
+const err121 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data61};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1620,19 +1644,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data60.queues !== undefined){
-let data61 = data60.queues;
-if(Array.isArray(data61)){
-const len4 = data61.length;
-for(let i4=0; i4<len4; i4++){
-let data62 = data61[i4];
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.capacityType === undefined){
-data62.capacityType = "ONDEMAND";
-}
-if(data62.name === undefined){
-const err122 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+for(const key14 in data61){
+if(!(((key14 === "name") || (key14 === "capacityType")) || (key14 === "computeResources"))){
+const err122 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data61};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1641,8 +1655,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data62.computeResources === undefined){
-const err123 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+if(data61.name !== undefined){
+let data62 = data61.name;
+if(typeof data62 !== "string"){
+const err123 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data62};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1651,9 +1668,13 @@ vErrors.push(err123);
 }
 errors++;
 }
-for(const key16 in data62){
-if(!(((key16 === "name") || (key16 === "capacityType")) || (key16 === "computeResources"))){
-const err124 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+}
+let data63 = data61.capacityType;
+const _errs166 = errors;
+let valid28 = false;
+const _errs167 = errors;
+if(typeof data63 !== "string"){
+const err124 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data63};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1662,11 +1683,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data62.name !== undefined){
-let data63 = data62.name;
-if(typeof data63 !== "string"){
-const err125 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data63};
+if("ONDEMAND" !== data63){
+const err125 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data63};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1675,13 +1693,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-let data64 = data62.capacityType;
-const _errs166 = errors;
-let valid31 = false;
-const _errs167 = errors;
-if(typeof data64 !== "string"){
-const err126 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+var _valid5 = _errs167 === errors;
+valid28 = valid28 || _valid5;
+if(!valid28){
+const _errs169 = errors;
+if(typeof data63 !== "string"){
+const err126 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1690,8 +1707,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-if("ONDEMAND" !== data64){
-const err127 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data64};
+if("SPOT" !== data63){
+const err127 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1700,40 +1717,16 @@ vErrors.push(err127);
 }
 errors++;
 }
-var _valid4 = _errs167 === errors;
-valid31 = valid31 || _valid4;
-if(!valid31){
-const _errs169 = errors;
-if(typeof data64 !== "string"){
-const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
+var _valid5 = _errs169 === errors;
+valid28 = valid28 || _valid5;
+}
+if(!valid28){
+const err128 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data63};
 if(vErrors === null){
 vErrors = [err128];
 }
 else {
 vErrors.push(err128);
-}
-errors++;
-}
-if("SPOT" !== data64){
-const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data64};
-if(vErrors === null){
-vErrors = [err129];
-}
-else {
-vErrors.push(err129);
-}
-errors++;
-}
-var _valid4 = _errs169 === errors;
-valid31 = valid31 || _valid4;
-}
-if(!valid31){
-const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data64};
-if(vErrors === null){
-vErrors = [err130];
-}
-else {
-vErrors.push(err130);
 }
 errors++;
 }
@@ -1748,11 +1741,41 @@ vErrors = null;
 }
 }
 }
-if(data62.computeResources !== undefined){
-let data65 = data62.computeResources;
-if(Array.isArray(data65)){
-if(data65.length < 1){
-const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+if(data61.computeResources !== undefined){
+let data64 = data61.computeResources;
+if(Array.isArray(data64)){
+if(data64.length < 1){
+const err129 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data64};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+const len4 = data64.length;
+for(let i4=0; i4<len4; i4++){
+let data65 = data64[i4];
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.minCount === undefined){
+data65.minCount = 0;
+}
+if(data65.maxCount === undefined){
+data65.maxCount = 10;
+}
+if(data65.name === undefined){
+const err130 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data65};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if(data65.instanceType === undefined){
+const err131 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data65};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1761,18 +1784,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-const len5 = data65.length;
-for(let i5=0; i5<len5; i5++){
-let data66 = data65[i5];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.minCount === undefined){
-data66.minCount = 0;
-}
-if(data66.maxCount === undefined){
-data66.maxCount = 10;
-}
-if(data66.name === undefined){
-const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+for(const key15 in data65){
+if(!((((((key15 === "name") || (key15 === "instanceType")) || (key15 === "minCount")) || (key15 === "maxCount")) || (key15 === "disableSimultaneousMultithreading")) || (key15 === "efa"))){
+const err132 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data65};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1781,8 +1795,11 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data66.instanceType === undefined){
-const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+}
+if(data65.name !== undefined){
+let data66 = data65.name;
+if(typeof data66 !== "string"){
+const err133 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data66};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1791,9 +1808,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key17 in data66){
-if(!((((((key17 === "name") || (key17 === "instanceType")) || (key17 === "minCount")) || (key17 === "maxCount")) || (key17 === "disableSimultaneousMultithreading")) || (key17 === "efa"))){
-const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+}
+if(data65.instanceType !== undefined){
+let data67 = data65.instanceType;
+if(typeof data67 !== "string"){
+const err134 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data67};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1803,10 +1822,9 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data66.name !== undefined){
-let data67 = data66.name;
-if(typeof data67 !== "string"){
-const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data67};
+let data68 = data65.minCount;
+if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+const err135 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data68};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1815,11 +1833,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-if(data66.instanceType !== undefined){
-let data68 = data66.instanceType;
-if(typeof data68 !== "string"){
-const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data68};
+if(typeof data68 == "number"){
+if(data68 < 0 || isNaN(data68)){
+const err136 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data68};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1829,9 +1845,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-let data69 = data66.minCount;
+let data69 = data65.maxCount;
 if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+const err137 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data69};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1841,8 +1857,8 @@ vErrors.push(err137);
 errors++;
 }
 if(typeof data69 == "number"){
-if(data69 < 0 || isNaN(data69)){
-const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data69};
+if(data69 < 1 || isNaN(data69)){
+const err138 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data69};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1852,9 +1868,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-let data70 = data66.maxCount;
-if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+if(data65.disableSimultaneousMultithreading !== undefined){
+let data70 = data65.disableSimultaneousMultithreading;
+if(typeof data70 !== "boolean"){
+const err139 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data70};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1863,9 +1880,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(typeof data70 == "number"){
-if(data70 < 1 || isNaN(data70)){
-const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data70};
+}
+if(data65.efa !== undefined){
+let data71 = data65.efa;
+if(typeof data71 !== "boolean"){
+const err140 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data71};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1875,10 +1894,9 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data66.disableSimultaneousMultithreading !== undefined){
-let data71 = data66.disableSimultaneousMultithreading;
-if(typeof data71 !== "boolean"){
-const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data71};
+}
+else {
+const err141 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data65};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1888,10 +1906,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.efa !== undefined){
-let data72 = data66.efa;
-if(typeof data72 !== "boolean"){
-const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data72};
+}
+else {
+const err142 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data64};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1903,7 +1920,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data66};
+const err143 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data61};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1915,7 +1932,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data65};
+const err144 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data60};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1925,9 +1942,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data62};
+let data72 = data52.overrides;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key16 in data72){
+if(!((key16 === "cluster1") || (key16 === "cluster2"))){
+const err145 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data72};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1937,9 +1956,12 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data61};
+if(data72.cluster1 !== undefined){
+let data73 = data72.cluster1;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key17 in data73){
+if(!(key17 === "queues")){
+const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data73};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1949,9 +1971,18 @@ vErrors.push(err146);
 errors++;
 }
 }
+if(data73.queues !== undefined){
+let data74 = data73.queues;
+if(Array.isArray(data74)){
+const len5 = data74.length;
+for(let i5=0; i5<len5; i5++){
+let data75 = data74[i5];
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.capacityType === undefined){
+data75.capacityType = "ONDEMAND";
 }
-else {
-const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data60};
+if(data75.name === undefined){
+const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1960,13 +1991,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-if(data59.cluster2 !== undefined){
-let data73 = data59.cluster2;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key18 in data73){
-if(!(key18 === "queues")){
-const err148 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+if(data75.computeResources === undefined){
+const err148 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1975,19 +2001,9 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-if(data73.queues !== undefined){
-let data74 = data73.queues;
-if(Array.isArray(data74)){
-const len6 = data74.length;
-for(let i6=0; i6<len6; i6++){
-let data75 = data74[i6];
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.capacityType === undefined){
-data75.capacityType = "ONDEMAND";
-}
-if(data75.name === undefined){
-const err149 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+for(const key18 in data75){
+if(!(((key18 === "name") || (key18 === "capacityType")) || (key18 === "computeResources"))){
+const err149 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1996,8 +2012,11 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data75.computeResources === undefined){
-const err150 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+if(data75.name !== undefined){
+let data76 = data75.name;
+if(typeof data76 !== "string"){
+const err150 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data76};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2006,9 +2025,13 @@ vErrors.push(err150);
 }
 errors++;
 }
-for(const key19 in data75){
-if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
-const err151 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+}
+let data77 = data75.capacityType;
+const _errs202 = errors;
+let valid37 = false;
+const _errs203 = errors;
+if(typeof data77 !== "string"){
+const err151 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2017,11 +2040,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data75.name !== undefined){
-let data76 = data75.name;
-if(typeof data76 !== "string"){
-const err152 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data76};
+if("ONDEMAND" !== data77){
+const err152 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2030,13 +2050,12 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-let data77 = data75.capacityType;
-const _errs199 = errors;
-let valid39 = false;
-const _errs200 = errors;
+var _valid6 = _errs203 === errors;
+valid37 = valid37 || _valid6;
+if(!valid37){
+const _errs205 = errors;
 if(typeof data77 !== "string"){
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2045,8 +2064,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-if("ONDEMAND" !== data77){
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
+if("SPOT" !== data77){
+const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2055,12 +2074,11 @@ vErrors.push(err154);
 }
 errors++;
 }
-var _valid5 = _errs200 === errors;
-valid39 = valid39 || _valid5;
-if(!valid39){
-const _errs202 = errors;
-if(typeof data77 !== "string"){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
+var _valid6 = _errs205 === errors;
+valid37 = valid37 || _valid6;
+}
+if(!valid37){
+const err155 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data77};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2069,34 +2087,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-if("SPOT" !== data77){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
-if(vErrors === null){
-vErrors = [err156];
-}
 else {
-vErrors.push(err156);
-}
-errors++;
-}
-var _valid5 = _errs202 === errors;
-valid39 = valid39 || _valid5;
-}
-if(!valid39){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data77};
-if(vErrors === null){
-vErrors = [err157];
-}
-else {
-vErrors.push(err157);
-}
-errors++;
-}
-else {
-errors = _errs199;
+errors = _errs202;
 if(vErrors !== null){
-if(_errs199){
-vErrors.length = _errs199;
+if(_errs202){
+vErrors.length = _errs202;
 }
 else {
 vErrors = null;
@@ -2107,18 +2102,18 @@ if(data75.computeResources !== undefined){
 let data78 = data75.computeResources;
 if(Array.isArray(data78)){
 if(data78.length < 1){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+const err156 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data78};
 if(vErrors === null){
-vErrors = [err158];
+vErrors = [err156];
 }
 else {
-vErrors.push(err158);
+vErrors.push(err156);
 }
 errors++;
 }
-const len7 = data78.length;
-for(let i7=0; i7<len7; i7++){
-let data79 = data78[i7];
+const len6 = data78.length;
+for(let i6=0; i6<len6; i6++){
+let data79 = data78[i6];
 if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
 if(data79.minCount === undefined){
 data79.minCount = 0;
@@ -2127,7 +2122,28 @@ if(data79.maxCount === undefined){
 data79.maxCount = 10;
 }
 if(data79.name === undefined){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+const err157 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data79};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+if(data79.instanceType === undefined){
+const err158 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data79};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+for(const key19 in data79){
+if(!((((((key19 === "name") || (key19 === "instanceType")) || (key19 === "minCount")) || (key19 === "maxCount")) || (key19 === "disableSimultaneousMultithreading")) || (key19 === "efa"))){
+const err159 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data79};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2136,8 +2152,11 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data79.instanceType === undefined){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+}
+if(data79.name !== undefined){
+let data80 = data79.name;
+if(typeof data80 !== "string"){
+const err160 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data80};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2146,9 +2165,11 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key20 in data79){
-if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+}
+if(data79.instanceType !== undefined){
+let data81 = data79.instanceType;
+if(typeof data81 !== "string"){
+const err161 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data81};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2158,10 +2179,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data80};
+let data82 = data79.minCount;
+if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
+const err162 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2170,11 +2190,9 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-if(data79.instanceType !== undefined){
-let data81 = data79.instanceType;
-if(typeof data81 !== "string"){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data81};
+if(typeof data82 == "number"){
+if(data82 < 0 || isNaN(data82)){
+const err163 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2184,9 +2202,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-let data82 = data79.minCount;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+let data83 = data79.maxCount;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+const err164 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2195,9 +2213,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(typeof data82 == "number"){
-if(data82 < 0 || isNaN(data82)){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
+if(typeof data83 == "number"){
+if(data83 < 1 || isNaN(data83)){
+const err165 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2207,9 +2225,10 @@ vErrors.push(err165);
 errors++;
 }
 }
-let data83 = data79.maxCount;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+if(data79.disableSimultaneousMultithreading !== undefined){
+let data84 = data79.disableSimultaneousMultithreading;
+if(typeof data84 !== "boolean"){
+const err166 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data84};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2218,9 +2237,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 < 1 || isNaN(data83)){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
+}
+if(data79.efa !== undefined){
+let data85 = data79.efa;
+if(typeof data85 !== "boolean"){
+const err167 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data85};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2230,10 +2251,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data79.disableSimultaneousMultithreading !== undefined){
-let data84 = data79.disableSimultaneousMultithreading;
-if(typeof data84 !== "boolean"){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data84};
+}
+else {
+const err168 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data79};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2243,10 +2263,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data79.efa !== undefined){
-let data85 = data79.efa;
-if(typeof data85 !== "boolean"){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data85};
+}
+else {
+const err169 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data78};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2258,7 +2277,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data79};
+const err170 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2270,7 +2289,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data78};
+const err171 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data74};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2282,7 +2301,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data75};
+const err172 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data73};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2292,9 +2311,12 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-else {
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data74};
+if(data72.cluster2 !== undefined){
+let data86 = data72.cluster2;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key20 in data86){
+if(!(key20 === "queues")){
+const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data86};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2304,9 +2326,18 @@ vErrors.push(err173);
 errors++;
 }
 }
+if(data86.queues !== undefined){
+let data87 = data86.queues;
+if(Array.isArray(data87)){
+const len7 = data87.length;
+for(let i7=0; i7<len7; i7++){
+let data88 = data87[i7];
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.capacityType === undefined){
+data88.capacityType = "ONDEMAND";
 }
-else {
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data73};
+if(data88.name === undefined){
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data88};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2315,10 +2346,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-}
-else {
-const err175 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data59};
+if(data88.computeResources === undefined){
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data88};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2327,9 +2356,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-else {
-const err176 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data39};
+for(const key21 in data88){
+if(!(((key21 === "name") || (key21 === "capacityType")) || (key21 === "computeResources"))){
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data88};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2339,14 +2368,10 @@ vErrors.push(err176);
 errors++;
 }
 }
-let data86 = data.directory;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.type === undefined){
-data86.type = "none";
-}
-for(const key21 in data86){
-if(!(func2.call(schema11.properties.directory.properties, key21))){
-const err177 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data86};
+if(data88.name !== undefined){
+let data89 = data88.name;
+if(typeof data89 !== "string"){
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data89};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2356,12 +2381,12 @@ vErrors.push(err177);
 errors++;
 }
 }
-let data87 = data86.type;
-const _errs225 = errors;
-let valid44 = false;
-const _errs226 = errors;
-if(typeof data87 !== "string"){
-const err178 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data87};
+let data90 = data88.capacityType;
+const _errs235 = errors;
+let valid45 = false;
+const _errs236 = errors;
+if(typeof data90 !== "string"){
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2370,8 +2395,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if("none" !== data87){
-const err179 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data87};
+if("ONDEMAND" !== data90){
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data90};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2380,12 +2405,12 @@ vErrors.push(err179);
 }
 errors++;
 }
-var _valid6 = _errs226 === errors;
-valid44 = valid44 || _valid6;
-if(!valid44){
-const _errs228 = errors;
-if(typeof data87 !== "string"){
-const err180 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data87};
+var _valid7 = _errs236 === errors;
+valid45 = valid45 || _valid7;
+if(!valid45){
+const _errs238 = errors;
+if(typeof data90 !== "string"){
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2394,8 +2419,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if("activeDirectory" !== data87){
-const err181 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data87};
+if("SPOT" !== data90){
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data90};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2404,12 +2429,11 @@ vErrors.push(err181);
 }
 errors++;
 }
-var _valid6 = _errs228 === errors;
-valid44 = valid44 || _valid6;
-if(!valid44){
-const _errs230 = errors;
-if(typeof data87 !== "string"){
-const err182 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data87};
+var _valid7 = _errs238 === errors;
+valid45 = valid45 || _valid7;
+}
+if(!valid45){
+const err182 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data90};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2418,8 +2442,22 @@ vErrors.push(err182);
 }
 errors++;
 }
-if("ldap" !== data87){
-const err183 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data87};
+else {
+errors = _errs235;
+if(vErrors !== null){
+if(_errs235){
+vErrors.length = _errs235;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data88.computeResources !== undefined){
+let data91 = data88.computeResources;
+if(Array.isArray(data91)){
+if(data91.length < 1){
+const err183 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data91};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2428,12 +2466,18 @@ vErrors.push(err183);
 }
 errors++;
 }
-var _valid6 = _errs230 === errors;
-valid44 = valid44 || _valid6;
+const len8 = data91.length;
+for(let i8=0; i8<len8; i8++){
+let data92 = data91[i8];
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.minCount === undefined){
+data92.minCount = 0;
 }
+if(data92.maxCount === undefined){
+data92.maxCount = 10;
 }
-if(!valid44){
-const err184 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data87};
+if(data92.name === undefined){
+const err184 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data92};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2442,21 +2486,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-else {
-errors = _errs225;
-if(vErrors !== null){
-if(_errs225){
-vErrors.length = _errs225;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data86.domainName !== undefined){
-let data88 = data86.domainName;
-if(typeof data88 !== "string"){
-const err185 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data88};
+if(data92.instanceType === undefined){
+const err185 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data92};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2465,11 +2496,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data86.create !== undefined){
-let data89 = data86.create;
-if(typeof data89 !== "boolean"){
-const err186 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data89};
+for(const key22 in data92){
+if(!((((((key22 === "name") || (key22 === "instanceType")) || (key22 === "minCount")) || (key22 === "maxCount")) || (key22 === "disableSimultaneousMultithreading")) || (key22 === "efa"))){
+const err186 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data92};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2479,14 +2508,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data86.uris !== undefined){
-let data90 = data86.uris;
-if(Array.isArray(data90)){
-const len8 = data90.length;
-for(let i8=0; i8<len8; i8++){
-let data91 = data90[i8];
-if(typeof data91 !== "string"){
-const err187 = {instancePath:instancePath+"/directory/uris/" + i8,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data91};
+if(data92.name !== undefined){
+let data93 = data92.name;
+if(typeof data93 !== "string"){
+const err187 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data93};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2496,9 +2521,10 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data90};
+if(data92.instanceType !== undefined){
+let data94 = data92.instanceType;
+if(typeof data94 !== "string"){
+const err188 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data94};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2508,10 +2534,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data86.baseDn !== undefined){
-let data92 = data86.baseDn;
-if(typeof data92 !== "string"){
-const err189 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data92};
+let data95 = data92.minCount;
+if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
+const err189 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data95};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2520,11 +2545,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-if(data86.bindDn !== undefined){
-let data93 = data86.bindDn;
-if(typeof data93 !== "string"){
-const err190 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data93};
+if(typeof data95 == "number"){
+if(data95 < 0 || isNaN(data95)){
+const err190 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data95};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2534,10 +2557,9 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data86.bindPasswordSecretArn !== undefined){
-let data94 = data86.bindPasswordSecretArn;
-if(typeof data94 !== "string"){
-const err191 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data94};
+let data96 = data92.maxCount;
+if(!((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96)))){
+const err191 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data96};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2546,12 +2568,9 @@ vErrors.push(err191);
 }
 errors++;
 }
-}
-if(data86.caCertificate !== undefined){
-let data95 = data86.caCertificate;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.uri === undefined){
-const err192 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+if(typeof data96 == "number"){
+if(data96 < 1 || isNaN(data96)){
+const err192 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data96};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2560,9 +2579,11 @@ vErrors.push(err192);
 }
 errors++;
 }
-for(const key22 in data95){
-if(!((key22 === "uri") || (key22 === "sha256"))){
-const err193 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+}
+if(data92.disableSimultaneousMultithreading !== undefined){
+let data97 = data92.disableSimultaneousMultithreading;
+if(typeof data97 !== "boolean"){
+const err193 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data97};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2572,11 +2593,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data95.uri !== undefined){
-let data96 = data95.uri;
-if(typeof data96 === "string"){
-if(func3(data96) < 1){
-const err194 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data96};
+if(data92.efa !== undefined){
+let data98 = data92.efa;
+if(typeof data98 !== "boolean"){
+const err194 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data98};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2586,8 +2606,9 @@ vErrors.push(err194);
 errors++;
 }
 }
+}
 else {
-const err195 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data96};
+const err195 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data92};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2597,10 +2618,9 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data95.sha256 !== undefined){
-let data97 = data95.sha256;
-if(typeof data97 !== "string"){
-const err196 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data97};
+}
+else {
+const err196 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data91};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2612,7 +2632,7 @@ errors++;
 }
 }
 else {
-const err197 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data95};
+const err197 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data88};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2622,13 +2642,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data86.ldapTlsReqCert !== undefined){
-let data98 = data86.ldapTlsReqCert;
-const _errs254 = errors;
-let valid48 = false;
-const _errs255 = errors;
-if(typeof data98 !== "string"){
-const err198 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data98};
+}
+else {
+const err198 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data87};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2637,8 +2653,10 @@ vErrors.push(err198);
 }
 errors++;
 }
-if("never" !== data98){
-const err199 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data98};
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data86};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2647,12 +2665,10 @@ vErrors.push(err199);
 }
 errors++;
 }
-var _valid7 = _errs255 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs257 = errors;
-if(typeof data98 !== "string"){
-const err200 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data98};
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data72};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2661,8 +2677,9 @@ vErrors.push(err200);
 }
 errors++;
 }
-if("allow" !== data98){
-const err201 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data98};
+}
+else {
+const err201 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data52};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2671,12 +2688,15 @@ vErrors.push(err201);
 }
 errors++;
 }
-var _valid7 = _errs257 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs259 = errors;
-if(typeof data98 !== "string"){
-const err202 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data98};
+}
+let data99 = data.directory;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.type === undefined){
+data99.type = "none";
+}
+for(const key23 in data99){
+if(!(func2.call(schema11.properties.directory.properties, key23))){
+const err202 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data99};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2685,8 +2705,13 @@ vErrors.push(err202);
 }
 errors++;
 }
-if("try" !== data98){
-const err203 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data98};
+}
+let data100 = data99.type;
+const _errs261 = errors;
+let valid50 = false;
+const _errs262 = errors;
+if(typeof data100 !== "string"){
+const err203 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data100};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2695,12 +2720,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-var _valid7 = _errs259 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs261 = errors;
-if(typeof data98 !== "string"){
-const err204 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data98};
+if("none" !== data100){
+const err204 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data100};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2709,8 +2730,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-if("demand" !== data98){
-const err205 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data98};
+var _valid8 = _errs262 === errors;
+valid50 = valid50 || _valid8;
+if(!valid50){
+const _errs264 = errors;
+if(typeof data100 !== "string"){
+const err205 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data100};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2719,12 +2744,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-var _valid7 = _errs261 === errors;
-valid48 = valid48 || _valid7;
-if(!valid48){
-const _errs263 = errors;
-if(typeof data98 !== "string"){
-const err206 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data98};
+if("activeDirectory" !== data100){
+const err206 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data100};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2733,8 +2754,12 @@ vErrors.push(err206);
 }
 errors++;
 }
-if("hard" !== data98){
-const err207 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data98};
+var _valid8 = _errs264 === errors;
+valid50 = valid50 || _valid8;
+if(!valid50){
+const _errs266 = errors;
+if(typeof data100 !== "string"){
+const err207 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data100};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2743,14 +2768,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-var _valid7 = _errs263 === errors;
-valid48 = valid48 || _valid7;
-}
-}
-}
-}
-if(!valid48){
-const err208 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data98};
+if("ldap" !== data100){
+const err208 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data100};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2759,22 +2778,12 @@ vErrors.push(err208);
 }
 errors++;
 }
-else {
-errors = _errs254;
-if(vErrors !== null){
-if(_errs254){
-vErrors.length = _errs254;
-}
-else {
-vErrors = null;
+var _valid8 = _errs266 === errors;
+valid50 = valid50 || _valid8;
 }
 }
-}
-}
-if(data86.adminGroup !== undefined){
-let data99 = data86.adminGroup;
-if(typeof data99 !== "string"){
-const err209 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data99};
+if(!valid50){
+const err209 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data100};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2783,15 +2792,21 @@ vErrors.push(err209);
 }
 errors++;
 }
+else {
+errors = _errs261;
+if(vErrors !== null){
+if(_errs261){
+vErrors.length = _errs261;
 }
-if(data86.sssdSettings !== undefined){
-let data100 = data86.sssdSettings;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-for(const key23 in data100){
-if(pattern0.test(key23)){
-let data101 = data100[key23];
+else {
+vErrors = null;
+}
+}
+}
+if(data99.domainName !== undefined){
+let data101 = data99.domainName;
 if(typeof data101 !== "string"){
-const err210 = {instancePath:instancePath+"/directory/sssdSettings/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data101};
+const err210 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data101};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2801,10 +2816,10 @@ vErrors.push(err210);
 errors++;
 }
 }
-}
-}
-else {
-const err211 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data100};
+if(data99.create !== undefined){
+let data102 = data99.create;
+if(typeof data102 !== "boolean"){
+const err211 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data102};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2814,9 +2829,14 @@ vErrors.push(err211);
 errors++;
 }
 }
-}
-else {
-const err212 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data86};
+if(data99.uris !== undefined){
+let data103 = data99.uris;
+if(Array.isArray(data103)){
+const len9 = data103.length;
+for(let i9=0; i9<len9; i9++){
+let data104 = data103[i9];
+if(typeof data104 !== "string"){
+const err212 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data104};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2826,13 +2846,343 @@ vErrors.push(err212);
 errors++;
 }
 }
+}
 else {
-const err213 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err213 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data103};
 if(vErrors === null){
 vErrors = [err213];
 }
 else {
 vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data99.baseDn !== undefined){
+let data105 = data99.baseDn;
+if(typeof data105 !== "string"){
+const err214 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data105};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+if(data99.bindDn !== undefined){
+let data106 = data99.bindDn;
+if(typeof data106 !== "string"){
+const err215 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data106};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data99.bindPasswordSecretArn !== undefined){
+let data107 = data99.bindPasswordSecretArn;
+if(typeof data107 !== "string"){
+const err216 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data107};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data99.caCertificate !== undefined){
+let data108 = data99.caCertificate;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.uri === undefined){
+const err217 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data108};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+for(const key24 in data108){
+if(!((key24 === "uri") || (key24 === "sha256"))){
+const err218 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data108};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data108.uri !== undefined){
+let data109 = data108.uri;
+if(typeof data109 === "string"){
+if(func4(data109) < 1){
+const err219 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data109};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data109};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data108.sha256 !== undefined){
+let data110 = data108.sha256;
+if(typeof data110 !== "string"){
+const err221 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data110};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+}
+else {
+const err222 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data108};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data99.ldapTlsReqCert !== undefined){
+let data111 = data99.ldapTlsReqCert;
+const _errs290 = errors;
+let valid54 = false;
+const _errs291 = errors;
+if(typeof data111 !== "string"){
+const err223 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data111};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+if("never" !== data111){
+const err224 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data111};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+var _valid9 = _errs291 === errors;
+valid54 = valid54 || _valid9;
+if(!valid54){
+const _errs293 = errors;
+if(typeof data111 !== "string"){
+const err225 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data111};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if("allow" !== data111){
+const err226 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data111};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+var _valid9 = _errs293 === errors;
+valid54 = valid54 || _valid9;
+if(!valid54){
+const _errs295 = errors;
+if(typeof data111 !== "string"){
+const err227 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data111};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+if("try" !== data111){
+const err228 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data111};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+var _valid9 = _errs295 === errors;
+valid54 = valid54 || _valid9;
+if(!valid54){
+const _errs297 = errors;
+if(typeof data111 !== "string"){
+const err229 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data111};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+if("demand" !== data111){
+const err230 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data111};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+var _valid9 = _errs297 === errors;
+valid54 = valid54 || _valid9;
+if(!valid54){
+const _errs299 = errors;
+if(typeof data111 !== "string"){
+const err231 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data111};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if("hard" !== data111){
+const err232 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data111};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+var _valid9 = _errs299 === errors;
+valid54 = valid54 || _valid9;
+}
+}
+}
+}
+if(!valid54){
+const err233 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data111};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+else {
+errors = _errs290;
+if(vErrors !== null){
+if(_errs290){
+vErrors.length = _errs290;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data99.adminGroup !== undefined){
+let data112 = data99.adminGroup;
+if(typeof data112 !== "string"){
+const err234 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data112};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data99.sssdSettings !== undefined){
+let data113 = data99.sssdSettings;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key25 in data113){
+if(pattern0.test(key25)){
+let data114 = data113[key25];
+if(typeof data114 !== "string"){
+const err235 = {instancePath:instancePath+"/directory/sssdSettings/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data114};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data113};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data99};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
 }
 errors++;
 }
