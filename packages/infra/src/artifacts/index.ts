@@ -22,3 +22,4 @@ export {
   portalBootstrapSpec,
   portalUserData,
 } from './portal.js';
+export { ONDEMAND_LOG_FILE, ondemandBootstrapSpec, ondemandEnv, ondemandProgram } from './ondemand.js';

@@ -79,7 +79,12 @@ export function portalProgram(): string {
  * S3 (user data is capped at 16 KB; the program alone is larger) and runs it in this shell so it sees the
  * settings. If the program cannot be fetched, the loader itself signals failure so the stack does not wait an hour.
  */
-export function portalUserData(env: string, values: Pick<DeploymentValues, 'portalProgramUri' | 'bootstrapLogGroupName'>, config: Pick<DeploymentConfig, 'region'>): string {
+export function portalUserData(
+  env: string,
+  values: Pick<DeploymentValues, 'portalProgramUri' | 'bootstrapLogGroupName'>,
+  config: Pick<DeploymentConfig, 'region'>,
+  logFile = '/var/log/hpc-ha/portal-bootstrap.log',
+): string {
   const region = shellSingleQuote(config.region);
   const programUri = values.portalProgramUri;
   const agentConfig = JSON.stringify({
@@ -87,7 +92,7 @@ export function portalUserData(env: string, values: Pick<DeploymentValues, 'port
       logs_collected: {
         files: {
           collect_list: [
-            { file_path: '/var/log/hpc-ha/portal-bootstrap.log', log_group_name: values.bootstrapLogGroupName, log_stream_name: '{instance_id}/portal-bootstrap' },
+            { file_path: logFile, log_group_name: values.bootstrapLogGroupName, log_stream_name: '{instance_id}/portal-bootstrap' },
             { file_path: '/var/log/cloud-init-output.log', log_group_name: values.bootstrapLogGroupName, log_stream_name: '{instance_id}/cloud-init' },
           ],
         },

@@ -49,6 +49,8 @@ export interface DeploymentValues extends ClusterValues {
   readonly signalResources: Pair<string>;
   /** CloudWatch Logs group the nodes ship their bootstrap log to. */
   readonly bootstrapLogGroupName: string;
+  /** Open OnDemand: the generated secret both nodes use as mod_auth_openidc's crypto passphrase. */
+  readonly oidcPassphraseSecretArn?: string;
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
@@ -81,5 +83,6 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     signalStackName: '<EnginFrameStackName>',
     signalResources: pair('PortalAutoScalingGroupLogicalId'),
     bootstrapLogGroupName: '<BootstrapLogGroupName>',
+    oidcPassphraseSecretArn: '<OidcPassphraseSecretArn>',
   };
 }

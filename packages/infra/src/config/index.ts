@@ -23,7 +23,7 @@ export { DEFAULT_OPENONDEMAND_VERSION, PORTAL_KINDS, type PortalKind } from './o
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
-export { PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';
+export { ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, portalTarget, STACK_IDS, stackName, type PortalTarget, type StackId } from './stacks.js';
 export {
   DIRECTORY_HOME_ROOT, DIRECTORY_TYPES, LDAP_TLS_REQCERT, domainBaseDn, managedAdUsersOu,
   type ActiveDirectory, type DirectoryConfig, type DirectoryType, type LdapDirectory, type LdapTlsReqCert, type VerifiedFile,

@@ -16,7 +16,7 @@ describe('the shipped examples', () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
 
   it('cover both China regions and a global one', () => {
-    expect(files.sort()).toEqual(['cn-north-1.yaml', 'cn-northwest-1.yaml', 'us-east-1.yaml']);
+    expect(files.sort()).toEqual(['cn-north-1-ondemand.yaml', 'cn-north-1.yaml', 'cn-northwest-1.yaml', 'us-east-1.yaml']);
   });
 
   it.each(files)('%s loads without errors or warnings and points editors at the schema', (f) => {
@@ -24,7 +24,8 @@ describe('the shipped examples', () => {
     const path = new URL(f, EXAMPLES).pathname;
     const config = loadDeploymentConfig(path, { onWarning: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
-    expect(config.region).toBe(f.replace('.yaml', ''));
+    // <region>.yaml, or <region>-<variant>.yaml (cn-north-1-ondemand.yaml: the Open OnDemand portal).
+    expect(config.region).toBe(f.replace('.yaml', '').replace(/-ondemand$/, ''));
     expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../packages/infra/schema/hpc-ha.schema.json');
   });
 

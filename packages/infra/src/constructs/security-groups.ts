@@ -8,6 +8,9 @@ export interface HpcSecurityGroupsProps {
   readonly allowedCidrs: readonly string[];
   /** Also admit port 80 (redirected to 443) from `allowedCidrs`. */
   readonly httpRedirect: boolean;
+  /** The portal nodes' HTTPS port and product (default EnginFrame on 8443; Open OnDemand serves on 443). */
+  readonly portalPort?: number;
+  readonly portalProduct?: string;
 }
 
 /** Lustre's LNet port and the range its clients and servers use. */
@@ -52,8 +55,9 @@ export class HpcSecurityGroups extends Construct {
         'AwsSolutions-EC23': 'loadBalancer.allowedCidrs explicitly opens the internet-facing portal to everyone',
       });
     }
-    this.loadBalancer.addEgressRule(this.portal, Port.tcp(PORTAL_HTTPS_PORT), 'To the EnginFrame nodes');
-    this.portal.addIngressRule(this.loadBalancer, Port.tcp(PORTAL_HTTPS_PORT), 'From the load balancer');
+    const portalPort = props.portalPort ?? PORTAL_HTTPS_PORT;
+    this.loadBalancer.addEgressRule(this.portal, Port.tcp(portalPort), `To the ${props.portalProduct ?? 'EnginFrame'} nodes`);
+    this.portal.addIngressRule(this.loadBalancer, Port.tcp(portalPort), 'From the load balancer');
 
     // EnginFrame Enterprise members talk to each other (Hazelcast, RMI); Slurm talks both ways between the
     // portal's client commands and the clusters' daemons (slurmctld, srun callbacks, the head node's /opt/slurm NFS).

@@ -14,7 +14,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { CERT_ATTRIBUTES, CERT_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
 import { BundledProvider } from '../constructs/bundled-provider.js';
-import { PORTAL_HTTPS_PORT } from '../constructs/security-groups.js';
+import { portalTarget } from '../config/index.js';
 import { acknowledge } from '../nag.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -64,16 +64,17 @@ export class AlbStack extends Stack {
     });
 
     const certificateArn = config.loadBalancer.certificateArn ?? this.selfSignedCertificate(config.disposable, config.tags);
+    const target = portalTarget(config);
 
     this.targetGroup = new ApplicationTargetGroup(this, 'PortalTargets', {
       vpc: props.vpc,
       targetType: TargetType.INSTANCE,
       protocol: ApplicationProtocol.HTTPS,
-      port: PORTAL_HTTPS_PORT,
+      port: target.port,
       healthCheck: {
         protocol: Protocol.HTTPS,
-        port: String(PORTAL_HTTPS_PORT),
-        path: '/enginframe/',
+        port: String(target.port),
+        path: target.healthCheckPath,
         healthyHttpCodes: '200-399',
         interval: Duration.seconds(30),
         healthyThresholdCount: 2,
@@ -99,7 +100,7 @@ export class AlbStack extends Stack {
       });
     }
 
-    this.portalUrl = `https://${this.loadBalancer.loadBalancerDnsName}/enginframe/`;
+    this.portalUrl = `https://${this.loadBalancer.loadBalancerDnsName}${config.portal.kind === 'openondemand' ? '/' : '/enginframe/'}`;
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
   }
 

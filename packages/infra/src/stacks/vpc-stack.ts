@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { portalTarget } from '../config/index.js';
 import { HpcSecurityGroups } from '../constructs/security-groups.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -63,6 +64,8 @@ export class VpcStack extends Stack {
       vpc: this.vpc,
       allowedCidrs: config.loadBalancer.allowedCidrs,
       httpRedirect: config.loadBalancer.internetFacing,
+      portalPort: portalTarget(config).port,
+      portalProduct: portalTarget(config).product,
     });
   }
 }

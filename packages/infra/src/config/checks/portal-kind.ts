@@ -29,6 +29,9 @@ export function checkPortalKind(c: DeploymentConfigFile, profile: RegionProfile 
       'openondemand needs a directory: set directory.type to ldap or activeDirectory (each user logs in with a directory account and their web server runs as that user)',
     );
   }
+  if (c.clusters.provisioner !== 'cloudformation') {
+    r.error(['clusters', 'provisioner'], 'Open OnDemand portals join CloudFormation clusters: use provisioner cloudformation (instance is for EnginFrame and ParallelCluster 2.x)');
+  }
   const ood = c.portal.openondemand;
   if (!ood) return;
   const at = (key: string) => ['portal', 'openondemand', key];
