@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
+import { PORTAL_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapSql,
@@ -85,7 +87,12 @@ describe('determinism and composition', () => {
     expect(Buffer.byteLength(renderPortalBootstrapEnv(portalSpec()))).toBeLessThan(12 * 1024);
   });
   it('the embedded program matches program.sh (run scripts/embed-program.mjs after editing it)', () => {
-    expect(renderPortalBootstrapProgram()).toBe(readFileSync(new URL('../src/portal/program.sh', import.meta.url), 'utf8'));
+    expect(PORTAL_BOOTSTRAP_PROGRAM).toBe(readFileSync(new URL('../src/portal/program.sh', import.meta.url), 'utf8'));
+  });
+  it('the rendered program is program.sh with the shared directory step just before main()', () => {
+    const program = renderPortalBootstrapProgram();
+    expect(program.replace(`\n${SSSD_PORTAL_STEP}`, '')).toBe(PORTAL_BOOTSTRAP_PROGRAM);
+    expect(program.indexOf('hpc_ha_configure_sssd() {')).toBeLessThan(program.indexOf('\nmain() {'));
   });
   it('the program uses the managed-block markers the renderers emit', () => {
     expect(renderPortalBootstrapProgram()).toContain(`'${MANAGED_BLOCK_BEGIN}'`);

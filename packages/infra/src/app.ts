@@ -61,6 +61,7 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     clusterSecurityGroup: sgs.cluster,
     efs: efs.fileSystem,
     fsx: fsx.fileSystems,
+    ...(vpc.managedDirectory ? { directoryAddresses: vpc.managedDirectory.dnsAddresses } : {}),
   };
   const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), ...infra }) : undefined;
   if (config.portal.kind === 'openondemand') {

@@ -309,6 +309,15 @@ create_accounts() {
   log "efadmin password set from Secrets Manager"
 }
 
+# Directory users (sssd for PAM and NSS) from the shared step of @hpc-ha/sssd-config, whose functions the rendered
+# program carries. Runs after the mounts (homes and the CA live on EFS) and before EnginFrame starts, so portal
+# logins and jobs see directory users from the first request.
+configure_directory() {
+  [[ "$HPC_HA_DIRECTORY_TYPE" != none ]] || return 0
+  step "directory"
+  hpc_ha_configure_sssd
+}
+
 install_munge_key() {
   step "munge"
   local key="$R/etc/munge/munge.key" tmp
@@ -684,6 +693,7 @@ main() {
       mount_filesystems
       persist_for_resync
       create_accounts
+      configure_directory
       install_munge_key
       provision_cluster
       sync_clusters yes

@@ -4,6 +4,7 @@ import { renderAgentConfSettings, renderEnginframeConfSettings, renderServerConf
 import { toShellAssignments, type ShellLine } from '../shell.js';
 import { renderEfSlurmConf } from '../slurm.js';
 import { throwIfProblems, validateSpec, type SpecProblem } from '../validate.js';
+import { SSSD_PORTAL_STEP, sssdStepVariables } from '@hpc-ha/sssd-config';
 import { PORTAL_BOOTSTRAP_PROGRAM } from './program-text.js';
 import { DEFAULT_PACKAGES, PortalBootstrapSpecSchema, type PortalBootstrapSpec } from './spec.js';
 
@@ -163,13 +164,17 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ['HPC_HA_SERVER_CONF_SETTINGS', serverSettings],
     ['HPC_HA_AGENT_CONF_SETTINGS', agentSettings],
     ['HPC_HA_ENGINFRAME_CONF_SETTINGS', enginframeSettings],
+    ...sssdStepVariables(spec.directory ?? { directoryType: 'none' }),
   ];
   return toShellAssignments(lines, { readonly: true });
 }
 
 /** The static bash body of the portal bootstrap: no spec value in it, so infra can ship it as an asset. */
 export function renderPortalBootstrapProgram(): string {
-  return PORTAL_BOOTSTRAP_PROGRAM;
+  // The shared directory step (its functions only) goes in just before main(), which calls it.
+  const at = PORTAL_BOOTSTRAP_PROGRAM.lastIndexOf('\nmain() {');
+  if (at < 0) throw new Error('internal error: program.sh has no main()');
+  return `${PORTAL_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}${PORTAL_BOOTSTRAP_PROGRAM.slice(at)}`;
 }
 
 /** The complete script a portal node runs as EC2 user data: shebang, env block, program. */

@@ -1,3 +1,4 @@
+import { SssdSpecSchema } from '@hpc-ha/sssd-config';
 import { Type, type Static } from '@sinclair/typebox';
 
 const Secret = Type.String({ format: 'dt-secret-arn' });
@@ -172,6 +173,20 @@ export const PortalBootstrapSpecSchema = Type.Object(
           /** The 2.x INI config (`pcluster create -c`); 2.10/2.11 versions only. */
           configIni: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\0]*$' })),
           waitSeconds: Type.Optional(Seconds),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Directory users through sssd (@hpc-ha/sssd-config's step); omit for local accounts only. */
+    directory: Type.Optional(
+      Type.Object(
+        {
+          directoryType: Type.Union([Type.Literal('ldap'), Type.Literal('activeDirectory')]),
+          sssd: SssdSpecSchema,
+          /** SecretString = the bind password as plain text. */
+          bindPasswordSecretArn: Secret,
+          caCertificate: Type.Optional(Artifact),
+          homeRoot: Type.String({ format: 'abs-path' }),
         },
         { additionalProperties: false },
       ),

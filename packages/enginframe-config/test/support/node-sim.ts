@@ -15,6 +15,8 @@ const STUB_LOG = `printf '%s' "$(basename "$0")" >>"$STUB_CALLS"; for a in "$@";
 
 const STUBS: Record<string, string> = {
   dnf: ``,
+  authselect: ``,
+  sssctl: ``,
   hostname: `echo "$STUB_HOSTNAME"`,
   chown: ``,
   mountpoint: `exit 1`,

@@ -7,6 +7,7 @@ import {
   type ClusterSpec,
 } from '@hpc-ha/pcluster-config';
 import { clusterPlans, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
+import { clusterDirectoryService } from './directory.js';
 import type { ClusterValues } from './values.js';
 
 /** Where every node mounts the shared EFS, and the directory under it the head nodes publish to (CONTRACTS.md). */
@@ -66,7 +67,13 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
         },
     tags: { ...config.tags },
     publishRoot: PUBLISH_ROOT,
+    ...directoryService(config, values),
   };
+}
+
+function directoryService(config: DeploymentConfig, values: ClusterValues): Pick<ClusterSpec, 'directoryService'> {
+  const directory = clusterDirectoryService(config, values);
+  return directory ? { directoryService: directory } : {};
 }
 
 export interface ClusterArtifacts {

@@ -23,3 +23,4 @@ export {
   portalUserData,
 } from './portal.js';
 export { ONDEMAND_LOG_FILE, ondemandBootstrapSpec, ondemandEnv, ondemandProgram } from './ondemand.js';
+export { DIRECTORY_CA_FILE, clusterDirectoryService, portalDirectory, sssdSpec } from './directory.js';

@@ -7,6 +7,7 @@ import {
 } from '@hpc-ha/enginframe-config';
 import { clusterPlans, enginframePortal, type DeploymentConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT, isLegacyParallelCluster } from './clusters.js';
+import { portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
 
 /** EnginFrame's database and the user the db-bootstrap custom resource creates (its secret holds the same name). */
@@ -49,7 +50,8 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
     alb: { dnsName: values.loadBalancerDnsName },
     signal: { stackName: values.signalStackName, logicalResourceId: values.signalResources[nodeIndex - 1], region: config.region },
   };
-  return spec;
+  const directory = portalDirectory(config, values);
+  return directory ? { ...spec, directory } : spec;
 }
 
 /**

@@ -138,6 +138,7 @@ export function renderDeploymentArtifacts(config: DeploymentConfig, values: Depl
     ['HPC_HA_SERVER_CONF_SETTINGS', 'portal/server.conf.settings', 'Managed block of EnginFrame server.conf'],
     ['HPC_HA_AGENT_CONF_SETTINGS', 'portal/agent.conf.settings', 'Managed block of EnginFrame agent.conf'],
     ['HPC_HA_ENGINFRAME_CONF_SETTINGS', 'portal/enginframe.conf.settings', 'Managed block of enginframe.conf'],
+    ['HPC_HA_SSSD_CONF', 'portal/sssd.conf', 'sssd.conf of both portal nodes (the bind password is added on the node, from Secrets Manager, in a root-only snippet)'],
   ];
   for (const [name, path, description] of extracted) {
     const value = envValue(first, name);

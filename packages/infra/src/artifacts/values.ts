@@ -33,6 +33,8 @@ export interface ClusterValues {
    */
   readonly headNodeScriptUris: Pair<string>;
   readonly computeNodeScriptUris: Pair<string>;
+  /** IP addresses of the two domain controllers of the directory the stack creates (`directory.create: true`). */
+  readonly directoryAddresses?: Pair<string>;
 }
 
 /** Every value of the generated files that is known only at deploy time. */
@@ -54,7 +56,7 @@ export interface DeploymentValues extends ClusterValues {
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
-export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters'>): DeploymentValues {
+export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters' | 'directory'>): DeploymentValues {
   const pair = (name: string): Pair<string> => [`<${name}1>`, `<${name}2>`];
   const scripts = (kind: string): Pair<string> => [
     `s3://<AssetBucketName>/<${CLUSTER_IDS[0]}${kind}ScriptKey>`,
@@ -84,5 +86,6 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     signalResources: pair('PortalAutoScalingGroupLogicalId'),
     bootstrapLogGroupName: '<BootstrapLogGroupName>',
     oidcPassphraseSecretArn: '<OidcPassphraseSecretArn>',
+    ...(config.directory.type === 'activeDirectory' && config.directory.create ? { directoryAddresses: pair('DirectoryDnsIp') } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface ClusterInfrastructure {
   readonly clusterSecurityGroup: ISecurityGroup;
   readonly efs: IFileSystem;
   readonly fsx: readonly [LustreFileSystem, LustreFileSystem];
+  /** Domain controllers of the directory the VPC stack creates (`directory.create: true`). */
+  readonly directoryAddresses?: readonly [string, string];
 }
 
 export interface ClustersStackProps extends HpcStackProps, ClusterInfrastructure {}
@@ -42,6 +44,7 @@ export function clusterValues(infra: ClusterInfrastructure, scripts: ClusterScri
     clusterNodePolicyArn: scripts.nodePolicy?.managedPolicyArn,
     headNodeScriptUris: scripts.headNodeScriptUris,
     computeNodeScriptUris: scripts.computeNodeScriptUris,
+    ...(infra.directoryAddresses ? { directoryAddresses: infra.directoryAddresses } : {}),
   };
 }
 

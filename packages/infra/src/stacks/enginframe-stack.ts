@@ -13,7 +13,7 @@ import {
   type ClusterValues,
   type DeploymentValues,
 } from '../artifacts/index.js';
-import { clusterPlans, enginframePortal, PORTAL_URL_OUTPUT } from '../config/index.js';
+import { clusterPlans, enginframePortal, PORTAL_URL_OUTPUT, type DeploymentConfig } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
@@ -125,11 +125,11 @@ export class EnginFrameStack extends Stack {
       new PolicyStatement({
         sid: 'ReadSecrets',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn],
+        resources: [portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
       }),
     );
     const objects = [programObjectArn];
-    for (const artifact of [portal.installer, portal.jdbcDriver]) {
+    for (const artifact of [portal.installer, portal.jdbcDriver, ...directoryArtifacts(config)]) {
       const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
     }
@@ -189,4 +189,14 @@ export class EnginFrameStack extends Stack {
     acknowledgeVendorPolicyWildcards(operator, "ParallelCluster's own published policy: cluster stacks, roles and resources are named at cluster creation");
     names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
   }
+}
+
+/** The directory's bind password secret, read by the portal step (the clusters' head nodes get it from ParallelCluster). */
+function directorySecrets(config: DeploymentConfig): string[] {
+  return config.directory.type === 'none' ? [] : [config.directory.bindPasswordSecretArn];
+}
+
+/** The directory's CA bundle, when it is an S3 object the portal nodes download. */
+function directoryArtifacts(config: DeploymentConfig): { uri: string }[] {
+  return config.directory.type !== 'none' && config.directory.caCertificate ? [config.directory.caCertificate] : [];
 }

@@ -11,6 +11,7 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { portalTarget } from '../config/index.js';
+import { ManagedDirectory } from '../constructs/managed-directory.js';
 import { HpcSecurityGroups } from '../constructs/security-groups.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -25,6 +26,8 @@ export class VpcStack extends Stack {
   /** Private subnet of AZ 1 and of AZ 2, in the config's AZ order. */
   readonly privateSubnets: readonly [ISubnet, ISubnet];
   readonly publicSubnets: readonly [ISubnet, ISubnet];
+  /** `directory.create: true`: the AWS Managed Microsoft AD in the two private subnets. */
+  readonly managedDirectory?: ManagedDirectory;
 
   constructor(scope: Construct, id: string, props: HpcStackProps) {
     super(scope, id, props);
@@ -67,5 +70,19 @@ export class VpcStack extends Stack {
       portalPort: portalTarget(config).port,
       portalProduct: portalTarget(config).product,
     });
+
+    const directory = config.directory;
+    if (directory.type === 'activeDirectory' && directory.create) {
+      this.managedDirectory = new ManagedDirectory(this, 'ManagedDirectory', {
+        vpc: this.vpc,
+        subnets: this.privateSubnets,
+        domainName: directory.domainName,
+        netbiosName: directory.create.netbiosName,
+        bindPasswordSecretArn: directory.bindPasswordSecretArn,
+        bindDn: directory.bindDn,
+        adminGroup: directory.adminGroup,
+        removalPolicy: statefulRemovalPolicy(config),
+      });
+    }
   }
 }

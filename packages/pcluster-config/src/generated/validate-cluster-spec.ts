@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-zA-Z][a-zA-Z0-9-]+$","maxLength":60,"hint":"a cluster name: letter first, then letters, digits, hyphens","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-zA-Z][a-zA-Z0-9-]+$","maxLength":60,"hint":"a cluster name: letter first, then letters, digits, hyphens","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
@@ -22,9 +22,12 @@ const pattern16 = new RegExp("^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)
 const pattern17 = new RegExp("^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern19 = new RegExp("^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern20 = new RegExp("^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern23 = new RegExp("^(.*)$", "u");
-const pattern24 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern28 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
+const pattern23 = new RegExp("^ldaps://[^\\s,]+$", "u");
+const pattern25 = new RegExp("^/\\S+$", "u");
+const pattern26 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern28 = new RegExp("^(.*)$", "u");
+const pattern29 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern33 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1764,9 +1767,11 @@ vErrors.push(err136);
 }
 errors++;
 }
-let data62 = data.imdsSecured;
-if(typeof data62 !== "boolean"){
-const err137 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data62};
+if(data.directoryService !== undefined){
+let data62 = data.directoryService;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.domainName === undefined){
+const err137 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "domainName"},message:"must have required property '"+"domainName"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1775,9 +1780,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-let data63 = data.scaledownIdletimeMinutes;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err138 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data63};
+if(data62.addresses === undefined){
+const err138 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "addresses"},message:"must have required property '"+"addresses"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1786,9 +1790,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < -1 || isNaN(data63)){
-const err139 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data63};
+if(data62.passwordSecretArn === undefined){
+const err139 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "passwordSecretArn"},message:"must have required property '"+"passwordSecretArn"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1797,15 +1800,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-let data64 = data.tags;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key13 in data64){
-if(pattern23.test(key13)){
-let data65 = data64[key13];
-if(typeof data65 === "string"){
-if(func3(data65) > 256){
-const err140 = {instancePath:instancePath+"/tags/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data65};
+if(data62.readOnlyUser === undefined){
+const err140 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "readOnlyUser"},message:"must have required property '"+"readOnlyUser"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1814,9 +1810,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/tags/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data65};
+for(const key13 in data62){
+if(!(func2.call(schema11.properties.directoryService.properties, key13))){
+const err141 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService,data:data62};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1826,10 +1822,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-}
-}
-else {
-const err142 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data64};
+if(data62.domainName !== undefined){
+let data63 = data62.domainName;
+if(typeof data63 === "string"){
+if(func3(data63) < 1){
+const err142 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.domainName,data:data63};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1838,23 +1835,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-let data66 = data.portalAdmin;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.userName === undefined){
-data66.userName = "efadmin";
 }
-if(data66.uid === undefined){
-data66.uid = 5000;
-}
-if(data66.groupName === undefined){
-data66.groupName = "efadmin";
-}
-if(data66.gid === undefined){
-data66.gid = 5000;
-}
-for(const key14 in data66){
-if(!((((key14 === "userName") || (key14 === "uid")) || (key14 === "groupName")) || (key14 === "gid"))){
-const err143 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data66};
+else {
+const err143 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.domainName.type,parentSchema:schema11.properties.directoryService.properties.domainName,data:data63};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1864,10 +1847,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-let data67 = data66.userName;
-if(typeof data67 === "string"){
-if(!pattern24.test(data67)){
-const err144 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data67};
+if(data62.addresses !== undefined){
+let data64 = data62.addresses;
+if(Array.isArray(data64)){
+if(data64.length < 1){
+const err144 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.directoryService.properties.addresses,data:data64};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1876,9 +1860,12 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data67};
+const len11 = data64.length;
+for(let i11=0; i11<len11; i11++){
+let data65 = data64[i11];
+if(typeof data65 === "string"){
+if(!pattern23.test(data65)){
+const err145 = {instancePath:instancePath+"/directoryService/addresses/" + i11,schemaPath:"#/properties/directoryService/properties/addresses/items/pattern",keyword:"pattern",params:{pattern: "^ldaps://[^\\s,]+$"},message:"must match pattern \""+"^ldaps://[^\\s,]+$"+"\"",schema:"^ldaps://[^\\s,]+$",parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data65};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1887,9 +1874,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-let data68 = data66.uid;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-const err146 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data68};
+}
+else {
+const err146 = {instancePath:instancePath+"/directoryService/addresses/" + i11,schemaPath:"#/properties/directoryService/properties/addresses/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.addresses.items.type,parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data65};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1898,9 +1885,10 @@ vErrors.push(err146);
 }
 errors++;
 }
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 > 2147483647 || isNaN(data68)){
-const err147 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data68};
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directoryService.properties.addresses.type,parentSchema:schema11.properties.directoryService.properties.addresses,data:data64};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1909,8 +1897,12 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data68 < 1000 || isNaN(data68)){
-const err148 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data68};
+}
+if(data62.passwordSecretArn !== undefined){
+let data66 = data62.passwordSecretArn;
+if(typeof data66 === "string"){
+if(!pattern19.test(data66)){
+const err148 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data66};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1920,10 +1912,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-let data69 = data66.groupName;
-if(typeof data69 === "string"){
-if(!pattern24.test(data69)){
-const err149 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data69};
+else {
+const err149 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.passwordSecretArn.type,parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data66};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1933,8 +1923,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-else {
-const err150 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data69};
+if(data62.readOnlyUser !== undefined){
+let data67 = data62.readOnlyUser;
+if(typeof data67 === "string"){
+if(func3(data67) < 1){
+const err150 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data67};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1943,9 +1936,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-let data70 = data66.gid;
-if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err151 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data70};
+}
+else {
+const err151 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.readOnlyUser.type,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data67};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1954,9 +1947,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-if((typeof data70 == "number") && (isFinite(data70))){
-if(data70 > 2147483647 || isNaN(data70)){
-const err152 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data70};
+}
+if(data62.ldapTlsCaCert !== undefined){
+let data68 = data62.ldapTlsCaCert;
+if(typeof data68 === "string"){
+if(!pattern25.test(data68)){
+const err152 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data68};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1965,8 +1961,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data70 < 1000 || isNaN(data70)){
-const err153 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data70};
+}
+else {
+const err153 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsCaCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data68};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1976,9 +1973,10 @@ vErrors.push(err153);
 errors++;
 }
 }
-}
-else {
-const err154 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data66};
+if(data62.ldapTlsReqCert !== undefined){
+let data69 = data62.ldapTlsReqCert;
+if(typeof data69 !== "string"){
+const err154 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data69};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1987,23 +1985,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-let data71 = data.portalServiceUser;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-if(data71.userName === undefined){
-data71.userName = "efnobody";
-}
-if(data71.uid === undefined){
-data71.uid = 5001;
-}
-if(data71.groupName === undefined){
-data71.groupName = "efnobody";
-}
-if(data71.gid === undefined){
-data71.gid = 5001;
-}
-for(const key15 in data71){
-if(!((((key15 === "userName") || (key15 === "uid")) || (key15 === "groupName")) || (key15 === "gid"))){
-const err155 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data71};
+if(!(((((data69 === "never") || (data69 === "allow")) || (data69 === "try")) || (data69 === "demand")) || (data69 === "hard"))){
+const err155 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/enum",keyword:"enum",params:{allowedValues: schema11.properties.directoryService.properties.ldapTlsReqCert.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.enum,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data69};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2013,10 +1996,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-let data72 = data71.userName;
-if(typeof data72 === "string"){
-if(!pattern24.test(data72)){
-const err156 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data72};
+if(data62.ldapAccessFilter !== undefined){
+let data70 = data62.ldapAccessFilter;
+if(typeof data70 === "string"){
+if(func3(data70) < 1){
+const err156 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data70};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2027,7 +2011,7 @@ errors++;
 }
 }
 else {
-const err157 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data72};
+const err157 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapAccessFilter.type,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data70};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2036,9 +2020,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-let data73 = data71.uid;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err158 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data73};
+}
+if(data62.generateSshKeysForUsers !== undefined){
+let data71 = data62.generateSshKeysForUsers;
+if(typeof data71 !== "boolean"){
+const err158 = {instancePath:instancePath+"/directoryService/generateSshKeysForUsers",schemaPath:"#/properties/directoryService/properties/generateSshKeysForUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directoryService.properties.generateSshKeysForUsers.type,parentSchema:schema11.properties.directoryService.properties.generateSshKeysForUsers,data:data71};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2047,9 +2033,13 @@ vErrors.push(err158);
 }
 errors++;
 }
-if((typeof data73 == "number") && (isFinite(data73))){
-if(data73 > 2147483647 || isNaN(data73)){
-const err159 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data73};
+}
+if(data62.additionalSssdConfigs !== undefined){
+let data72 = data62.additionalSssdConfigs;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key14 in data72){
+if(!(pattern26.test(key14))){
+const err159 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data72};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2058,8 +2048,12 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data73 < 1000 || isNaN(data73)){
-const err160 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data73};
+}
+for(const key15 in data72){
+if(pattern26.test(key15)){
+let data73 = data72[key15];
+if(typeof data73 !== "string"){
+const err160 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/patternProperties/%5E%5Ba-z%5D%5Ba-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"].type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"],data:data73};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2069,10 +2063,10 @@ vErrors.push(err160);
 errors++;
 }
 }
-let data74 = data71.groupName;
-if(typeof data74 === "string"){
-if(!pattern24.test(data74)){
-const err161 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data74};
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data72};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2082,8 +2076,9 @@ vErrors.push(err161);
 errors++;
 }
 }
+}
 else {
-const err162 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data74};
+const err162 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.type,parentSchema:schema11.properties.directoryService,data:data62};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2092,9 +2087,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-let data75 = data71.gid;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err163 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data75};
+}
+let data74 = data.imdsSecured;
+if(typeof data74 !== "boolean"){
+const err163 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data74};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2103,9 +2099,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 > 2147483647 || isNaN(data75)){
-const err164 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data75};
+let data75 = data.scaledownIdletimeMinutes;
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err164 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data75};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2114,8 +2110,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data75 < 1000 || isNaN(data75)){
-const err165 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data75};
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 < -1 || isNaN(data75)){
+const err165 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data75};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2125,9 +2122,14 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data71};
+let data76 = data.tags;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key16 in data76){
+if(pattern28.test(key16)){
+let data77 = data76[key16];
+if(typeof data77 === "string"){
+if(func3(data77) > 256){
+const err166 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data77};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2136,10 +2138,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-let data76 = data.publishRoot;
-if(typeof data76 === "string"){
-if(!pattern28.test(data76)){
-const err167 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data76};
+}
+else {
+const err167 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data77};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2149,8 +2150,10 @@ vErrors.push(err167);
 errors++;
 }
 }
+}
+}
 else {
-const err168 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data76};
+const err168 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data76};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2159,14 +2162,335 @@ vErrors.push(err168);
 }
 errors++;
 }
+let data78 = data.portalAdmin;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.userName === undefined){
+data78.userName = "efadmin";
 }
-else {
-const err169 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data78.uid === undefined){
+data78.uid = 5000;
+}
+if(data78.groupName === undefined){
+data78.groupName = "efadmin";
+}
+if(data78.gid === undefined){
+data78.gid = 5000;
+}
+for(const key17 in data78){
+if(!((((key17 === "userName") || (key17 === "uid")) || (key17 === "groupName")) || (key17 === "gid"))){
+const err169 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data78};
 if(vErrors === null){
 vErrors = [err169];
 }
 else {
 vErrors.push(err169);
+}
+errors++;
+}
+}
+let data79 = data78.userName;
+if(typeof data79 === "string"){
+if(!pattern29.test(data79)){
+const err170 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data79};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data79};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+let data80 = data78.uid;
+if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
+const err172 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data80};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+if((typeof data80 == "number") && (isFinite(data80))){
+if(data80 > 2147483647 || isNaN(data80)){
+const err173 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data80};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+if(data80 < 1000 || isNaN(data80)){
+const err174 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data80};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+let data81 = data78.groupName;
+if(typeof data81 === "string"){
+if(!pattern29.test(data81)){
+const err175 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data81};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data81};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+let data82 = data78.gid;
+if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+const err177 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data82};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if((typeof data82 == "number") && (isFinite(data82))){
+if(data82 > 2147483647 || isNaN(data82)){
+const err178 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data82};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(data82 < 1000 || isNaN(data82)){
+const err179 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data82};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data78};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+let data83 = data.portalServiceUser;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.userName === undefined){
+data83.userName = "efnobody";
+}
+if(data83.uid === undefined){
+data83.uid = 5001;
+}
+if(data83.groupName === undefined){
+data83.groupName = "efnobody";
+}
+if(data83.gid === undefined){
+data83.gid = 5001;
+}
+for(const key18 in data83){
+if(!((((key18 === "userName") || (key18 === "uid")) || (key18 === "groupName")) || (key18 === "gid"))){
+const err181 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data83};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+let data84 = data83.userName;
+if(typeof data84 === "string"){
+if(!pattern29.test(data84)){
+const err182 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data84};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data84};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+let data85 = data83.uid;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err184 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data85};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 > 2147483647 || isNaN(data85)){
+const err185 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data85};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+if(data85 < 1000 || isNaN(data85)){
+const err186 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data85};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+let data86 = data83.groupName;
+if(typeof data86 === "string"){
+if(!pattern29.test(data86)){
+const err187 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data86};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data86};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+let data87 = data83.gid;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+const err189 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data87};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 > 2147483647 || isNaN(data87)){
+const err190 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data87};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+if(data87 < 1000 || isNaN(data87)){
+const err191 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data87};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data83};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+let data88 = data.publishRoot;
+if(typeof data88 === "string"){
+if(!pattern33.test(data88)){
+const err193 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data88};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+else {
+const err194 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data88};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+else {
+const err195 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
 }
 errors++;
 }

@@ -87,6 +87,24 @@ function sharedStorage(spec: ResolvedClusterSpec): Json[] {
   return out;
 }
 
+function directoryService(spec: ResolvedClusterSpec): Json | undefined {
+  const d = spec.directoryService;
+  if (!d) return undefined;
+  const out: Json = {
+    DomainName: d.domainName,
+    DomainAddr: d.addresses.join(','),
+    PasswordSecretArn: d.passwordSecretArn,
+    DomainReadOnlyUser: d.readOnlyUser,
+  };
+  put(out, 'LdapTlsCaCert', d.ldapTlsCaCert);
+  put(out, 'LdapTlsReqCert', d.ldapTlsReqCert);
+  put(out, 'LdapAccessFilter', d.ldapAccessFilter);
+  put(out, 'GenerateSshKeysForUsers', d.generateSshKeysForUsers);
+  const extra = d.additionalSssdConfigs ?? {};
+  if (Object.keys(extra).length > 0) out.AdditionalSssdConfigs = Object.fromEntries(Object.keys(extra).sort().map((k) => [k, extra[k]]));
+  return out;
+}
+
 /** The ParallelCluster v3 configuration object, keys in the order ParallelCluster's documentation uses. */
 export function buildClusterConfig(spec: ResolvedClusterSpec): Json {
   const config: Json = {
@@ -100,6 +118,7 @@ export function buildClusterConfig(spec: ResolvedClusterSpec): Json {
     },
     SharedStorage: sharedStorage(spec),
   };
+  put(config, 'DirectoryService', directoryService(spec));
   put(
     config,
     'Tags',

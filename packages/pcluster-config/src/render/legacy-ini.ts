@@ -49,6 +49,7 @@ export function renderLegacyIni(input: ClusterSpec): string {
   }
   if (release === '2.10' && spec.headNode.keyName === undefined) fail('headNode.keyName', 'ParallelCluster 2.10 requires key_name');
   if (spec.vpcId === undefined) fail('vpcId', '2.x needs the VPC id ([vpc] vpc_id)');
+  if (spec.directoryService) fail('directoryService', 'ParallelCluster 2.x has no DirectoryService (it came in 3.1.1); use a 3.x release');
 
   const cluster = spec.clusterName;
   const vpc: Section = { vpc_id: spec.vpcId ?? '', master_subnet_id: spec.headNode.subnetId };

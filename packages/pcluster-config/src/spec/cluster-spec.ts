@@ -82,6 +82,24 @@ export const QueueSpecSchema = Closed({
   computeResources: Type.Array(ComputeResourceSpecSchema, { minItems: 1, maxItems: 50 }),
 });
 
+/**
+ * ParallelCluster's DirectoryService (3.1.1+): cluster users from an AD or LDAP directory through sssd. The head
+ * node reads the bind password from the secret at boot (SecretString = the password, plain text) and shares the
+ * resulting sssd.conf with the compute nodes.
+ */
+export const DirectoryServiceSpecSchema = Closed({
+  domainName: Type.String({ minLength: 1, description: 'FQDN (corp.example.com) or DC= name; the default search base' }),
+  /** Joined with commas into DomainAddr. */
+  addresses: Type.Array(Type.String({ pattern: '^ldaps://[^\\s,]+$', hint: 'an ldaps:// URI' }), { minItems: 1 }),
+  passwordSecretArn: SecretArn(),
+  readOnlyUser: Type.String({ minLength: 1, description: 'DN the nodes bind as (DomainReadOnlyUser)' }),
+  ldapTlsCaCert: Type.Optional(Type.String({ pattern: '^/\\S+$', hint: 'an absolute path on the cluster nodes' })),
+  ldapTlsReqCert: Type.Optional(Enum(['never', 'allow', 'try', 'demand', 'hard'])),
+  ldapAccessFilter: Type.Optional(Type.String({ minLength: 1 })),
+  generateSshKeysForUsers: Type.Optional(Type.Boolean()),
+  additionalSssdConfigs: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), Type.String(), { additionalProperties: false })),
+});
+
 export const ClusterSpecSchema = Closed({
   region: Id('[a-z]{2}(?:-[a-z]+)+-[0-9]', 'an AWS region name such as cn-north-1'),
   partition: Type.Optional(Enum(PARTITIONS)),
@@ -144,6 +162,7 @@ export const ClusterSpecSchema = Closed({
     {},
     'OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x',
   ),
+  directoryService: Type.Optional(DirectoryServiceSpecSchema),
   imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
   scaledownIdletimeMinutes: WithDefault(Type.Integer({ minimum: -1 }), D.scaledownIdletimeMinutes, 'SlurmSettings.ScaledownIdletime'),
   tags: WithDefault(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 })), {}, 'cluster tags (rendered sorted by key)'),

@@ -23,6 +23,7 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
   }
   const arns: [PathSegment[], string][] = [
     [['mungeKeySecretArn'], spec.mungeKeySecretArn],
+    ...(spec.directoryService ? [[['directoryService', 'passwordSecretArn'], spec.directoryService.passwordSecretArn] as [PathSegment[], string]] : []),
     ...spec.headNode.additionalIamPolicyArns.map((a, i): [PathSegment[], string] => [['headNode', 'additionalIamPolicyArns', i], a]),
     ...spec.compute.additionalIamPolicyArns.map((a, i): [PathSegment[], string] => [['compute', 'additionalIamPolicyArns', i], a]),
   ];

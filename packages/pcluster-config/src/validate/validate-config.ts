@@ -5,6 +5,7 @@ import type { SchemaValidator } from './ajv.js';
 import { collect, obj, type Rule } from './context.js';
 import { computeRules } from './compute.js';
 import { countRules } from './counts.js';
+import { directoryServiceRules } from './directory-service.js';
 import { nameRules } from './names.js';
 import { nodeRules } from './nodes.js';
 import { schemaIssue, type RawIssue } from './schema-issues.js';
@@ -27,6 +28,7 @@ export interface ValidationResult {
 
 const RULES: readonly Rule[] = [
   ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
+  ...directoryServiceRules,
 ];
 
 /** ajv's standalone validator for ClusterConfigSchema, generated at build time (scripts/codegen.ts): nothing compiles at run time. */

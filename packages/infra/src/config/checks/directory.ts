@@ -146,7 +146,12 @@ export function checkDirectory(c: DeploymentConfigFile, profile: RegionProfile |
       r.error(AT('domainName'), `${quote(name)} cannot name an AWS Managed Microsoft AD: use at least two labels, the first at most 15 characters (it becomes the NetBIOS name)`);
     }
   }
-  if (d.type === 'ldap') checkRequired(d, 'baseDn', 'the search base of users and groups, e.g. dc=example,dc=com', r);
+  if (d.type === 'ldap' && checkRequired(d, 'baseDn', 'the search base of users and groups, e.g. dc=example,dc=com', r)) {
+    // ParallelCluster's DomainName is an FQDN or a DC= name; hpc-ha gives it the DC= part of the base DN.
+    if (DN.test(d.baseDn!) && !/(^|,)\s*dc=/i.test(d.baseDn!)) {
+      r.error(AT('baseDn'), `${quote(d.baseDn)} has no dc= part, which ParallelCluster's DirectoryService needs as DomainName`);
+    }
+  }
   if (!creating) checkRequired(d, 'bindDn', 'the DN of a read-only user that sssd binds as', r);
   checkDn('baseDn', d, r);
   checkDn('bindDn', d, r);
