@@ -44,7 +44,8 @@ function newWorld(): World {
 
 function expectNoSecretOutsideConfig(world: World, nodes: SimNode[]): void {
   for (const file of allFiles(world.dir)) {
-    if (file.includes('/secrets/') || file.endsWith('/etc/ood/config/ood_portal.yml') || file.endsWith('munge.key')) continue;
+    // The root-only files that must hold a secret: Open OnDemand's config, sssd's password snippet, the munge key.
+    if (file.includes('/secrets/') || file.endsWith('/etc/ood/config/ood_portal.yml') || file.endsWith('-bind-password.conf') || file.endsWith('munge.key')) continue;
     const text = readFileSync(file).toString('utf8');
     for (const canary of CANARIES) expect(text.includes(canary), `secret in ${file}`).toBe(false);
   }
@@ -93,6 +94,15 @@ describe('Open OnDemand bootstrap under bash with stub commands', () => {
     expect(portal['dex'].connectors[0].config.bindPW).toBe(BIND_PASSWORD);
     expect(portal['dex'].connectors[0].config.host).toBe('ldap1.corp.example.cn:636');
     expect(portal['servername']).toBe('internal-hpc-ha-alb-1234567890.cn-north-1.elb.amazonaws.com.cn');
+  });
+
+  it('configures directory users through the shared sssd step before Apache starts, homes on EFS', () => {
+    const order = (needle: string) => first.calls.findIndex((c) => c.startsWith(needle));
+    expect(order('authselect select sssd with-mkhomedir')).toBeGreaterThan(-1);
+    expect(order('authselect select sssd with-mkhomedir')).toBeLessThan(order('systemctl restart httpd'));
+    expect(node1.file('etc/sssd/sssd.conf')).toContain('override_homedir = /efs/home/%u');
+    expect(node1.mode('etc/sssd/conf.d/50-hpc-ha-bind-password.conf')).toBe('600');
+    expect(node1.exists('efs/home')).toBe(true);
   });
 
   it('makes a certificate for the portal name and points that name at itself for the Dex back-channel', () => {

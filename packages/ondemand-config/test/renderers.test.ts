@@ -8,12 +8,15 @@ import {
   OOD_BOOT_VALUES,
   renderOodBootstrap,
   renderOodBootstrapEnv,
+  renderOodBootstrapProgram,
   renderOodBrandingYml,
   renderOodClusterYml,
   renderOodPortalYml,
   SpecValidationError,
   type OodPortalSpec,
 } from '../src/index.js';
+import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
+import { OOD_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
 import { bootstrapSpec, dexPortal, tokenSpec } from './support/specs.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -156,6 +159,7 @@ describe('bootstrap settings block', () => {
   it.each([
     ['a bind secret missing with Dex', { secrets: { oidcCryptoPassphrase: bootstrapSpec().secrets.oidcCryptoPassphrase } }, '/secrets/ldapBindPassword: is required with portal.dexLdap'],
     ['both a repository and a bundle', { ondemand: { version: '4.2.3', repositoryUrl: 'https://mirror.example.cn/ondemand', bundle: { uri: 's3://hpc-ha-a/o.tar', sha256: 'a'.repeat(64) } } }, '/ondemand/bundle: give either'],
+    ['no directory (each user’s web server runs as a directory user)', { directory: undefined }, '/directory: is required'],
     ['an own cluster that is not a cluster', { ownCluster: 'cluster9' }, '/ownCluster: is not one of the clusters'],
     ['a version that is not x.y.z', { ondemand: { version: '4.2' } }, '/ondemand/version: must match pattern'],
   ])('refuses %s', (_name, extra, message) => {
@@ -171,7 +175,10 @@ describe('bootstrap settings block', () => {
     }
   });
 
-  it('the embedded program is program.sh', () => {
-    expect(renderOodBootstrap(bootstrapSpec()).endsWith(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'))).toBe(true);
+  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared sssd step before main()', () => {
+    expect(OOD_BOOTSTRAP_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'));
+    const program = renderOodBootstrapProgram();
+    expect(program.indexOf(SSSD_PORTAL_STEP)).toBeGreaterThan(0);
+    expect(program.indexOf(SSSD_PORTAL_STEP)).toBeLessThan(program.lastIndexOf('\nmain() {'));
   });
 });

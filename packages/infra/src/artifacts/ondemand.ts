@@ -1,6 +1,7 @@
 import { renderOodBootstrapEnv, renderOodBootstrapProgram, type OodBootstrapSpec, type OodPortalSpec } from '@hpc-ha/ondemand-config';
 import { clusterPlans, type DeploymentConfig, type OpenOnDemandPortalConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT } from './clusters.js';
+import { portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
 
 export const ONDEMAND_LOG_FILE = '/var/log/hpc-ha/ondemand-bootstrap.log';
@@ -12,12 +13,12 @@ function openOnDemand(config: DeploymentConfig): OpenOnDemandPortalConfig {
 
 /**
  * Dex's LDAP connector for one node: the directory server of its own AZ when one is listed per AZ (so a node keeps
- * logging users in when the other AZ is gone), the domain itself for a directory the stack creates.
+ * logging users in when the other AZ is gone). The servers are sssd's, so Dex and sssd ask the same directory.
  */
-function dexLdap(config: DeploymentConfig, nodeIndex: 1 | 2): NonNullable<OodPortalSpec['dexLdap']> {
+function dexLdap(config: DeploymentConfig, nodeIndex: 1 | 2, uris: readonly string[]): NonNullable<OodPortalSpec['dexLdap']> {
   const d = config.directory;
   if (d.type === 'none') throw new Error('internal: Open OnDemand needs a directory (the loader refuses type none)');
-  const uri = d.uris.length > 0 ? d.uris[(nodeIndex - 1) % d.uris.length]! : `ldaps://${d.type === 'activeDirectory' ? d.domainName : ''}`;
+  const uri = uris[(nodeIndex - 1) % uris.length]!;
   const hostPort = uri.replace(/^ldaps:\/\//, '').replace(/\/.*$/, '');
   return {
     directoryType: d.type,
@@ -34,6 +35,8 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
   const d = config.directory;
   if (d.type === 'none') throw new Error('internal: Open OnDemand needs a directory');
   if (values.oidcPassphraseSecretArn === undefined) throw new Error('internal: no OIDC passphrase secret for Open OnDemand');
+  const directory = portalDirectory(config, values);
+  if (!directory) throw new Error('internal: no directory for Open OnDemand');
   return {
     region: config.region,
     partition: config.partition,
@@ -44,6 +47,7 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
     clusters: plans.map((plan) => ({ name: plan.name, label: `${plan.name} (${plan.availabilityZone})`, show: ood.clusters.includes(plan.id) })),
     ownCluster: plans[nodeIndex - 1].name,
     mungeKeySecretArn: values.mungeKeySecretArn,
+    directory,
     ondemand: {
       version: ood.version,
       ...(ood.repositoryUrl !== undefined ? { repositoryUrl: ood.repositoryUrl } : {}),
@@ -54,7 +58,7 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
       idleTimeoutSeconds: ood.idleTimeoutMinutes * 60,
       maxSessionSeconds: Math.max(28800, ood.idleTimeoutMinutes * 60),
       title: ood.title,
-      dexLdap: dexLdap(config, nodeIndex),
+      dexLdap: dexLdap(config, nodeIndex, directory.sssd.ldapUris),
     },
     branding: { title: ood.title, ...(ood.brandColor ? { brandBgColor: ood.brandColor } : {}) },
     secrets: {

@@ -238,6 +238,13 @@ install_munge_key() {
   fi
 }
 
+# Directory users through sssd (the shared step of @hpc-ha/sssd-config, whose functions the rendered program carries):
+# after the mounts, since homes and the CA live on EFS, and before Apache starts, so the first login finds its user.
+configure_directory() {
+  begin "directory"
+  hpc_ha_configure_sssd || fail "the directory step failed (sssd, see the lines above)"
+}
+
 # The node's TLS pair for the load balancer's HTTPS target and the loopback back-channel: self-signed for the portal
 # name, made once per node and again only when the name changes.
 node_certificate() {
@@ -457,6 +464,7 @@ main() {
       mount_storage
       save_settings
       install_munge_key
+      configure_directory
       sync_clusters yes
       node_certificate
       pin_back_channel

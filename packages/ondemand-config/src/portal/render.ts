@@ -1,4 +1,5 @@
 import { toShellAssignments, type ShellLine } from '@hpc-ha/enginframe-config';
+import { SSSD_PORTAL_STEP, sssdStepVariables } from '@hpc-ha/sssd-config';
 import { throwIfProblems, validateSpec, type SpecProblem } from '@hpc-ha/enginframe-config/spec-validation';
 import { OOD_BOOT_VALUES } from '../boot-values.js';
 import { renderOodBrandingYml } from '../branding-yml.js';
@@ -27,6 +28,7 @@ function checkSemantics(spec: OodBootstrapSpec): void {
     problems.push({ path: '/secrets/oidcClientSecret', message: 'is required with portal.oidc' });
   if (!spec.portal.oidc && spec.secrets.oidcClientSecret)
     problems.push({ path: '/secrets/oidcClientSecret', message: 'applies only with portal.oidc' });
+  if (!spec.directory) problems.push({ path: '/directory', message: 'is required: Open OnDemand runs each user’s web server as a directory user' });
   if (spec.ldapCaCertificate && !spec.portal.dexLdap)
     problems.push({ path: '/ldapCaCertificate', message: 'applies only with portal.dexLdap' });
   throwIfProblems('Open OnDemand bootstrap spec', problems);
@@ -96,6 +98,7 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
     ['HPC_HA_POLL_SECONDS', String(spec.timeouts?.pollSeconds ?? 10)],
     ['HPC_HA_PACKAGES', (spec.packages ?? OOD_DEFAULT_PACKAGES).join(' ')],
     ['HPC_HA_RESYNC_MINUTES', String(spec.resyncMinutes ?? 5)],
+    ...sssdStepVariables(spec.directory ?? { directoryType: 'none' }),
     ['HPC_HA_OOD_PORTAL_YML', renderOodPortalYml(portal)],
     ['HPC_HA_OOD_BRANDING_YML', renderOodBrandingYml(spec.branding ?? { title: 'Open OnDemand' })],
     ...shown.flatMap((c): ShellLine[] => [
@@ -116,7 +119,10 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
 
 /** The static bash body of the bootstrap: no spec value in it, so infra can ship it as an asset. */
 export function renderOodBootstrapProgram(): string {
-  return OOD_BOOTSTRAP_PROGRAM;
+  // The shared directory step (functions only) goes in just before main(), which calls it.
+  const at = OOD_BOOTSTRAP_PROGRAM.lastIndexOf('\nmain() {');
+  if (at < 0) throw new Error('internal error: program.sh has no main()');
+  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
 }
 
 /** The complete script an Open OnDemand node runs as EC2 user data: shebang, settings block, program. */

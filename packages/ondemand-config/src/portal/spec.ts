@@ -40,6 +40,9 @@ export const OodBootstrapSpecSchema = Type.Object(
     /** The cluster in this node's AZ: required at boot; its Slurm client build is copied to local disk. */
     ownCluster: ClusterName,
     mungeKeySecretArn: Type.String({ format: 'dt-secret-arn' }),
+    /** Directory users through sssd (@hpc-ha/sssd-config's step, as on the EnginFrame nodes): required, since
+     *  Open OnDemand runs each user's web server as that user. */
+    directory: EF.directory,
     ondemand: Type.Object(
       {
         /** Exact package version, e.g. 4.2.3; its release line (4.2) picks the repository. */

@@ -47,6 +47,8 @@ const STUBS: Record<string, string> = {
   hostname: `echo "$STUB_HOSTNAME"`,
   chown: ``,
   alternatives: ``,
+  sssctl: ``,
+  authselect: ``,
   mountpoint: `exit 1`,
   'cfn-signal': ``,
   systemctl: `

@@ -37,6 +37,18 @@ export function bootstrapSpec(overrides: Partial<OodBootstrapSpec> = {}): OodBoo
     ],
     ownCluster: 'cluster1',
     mungeKeySecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpc-ha/munge-QwErTy',
+    directory: {
+      directoryType: 'ldap',
+      sssd: {
+        schema: 'rfc2307',
+        ldapUris: ['ldaps://ldap1.corp.example.cn', 'ldaps://ldap2.corp.example.cn'],
+        searchBase: 'dc=corp,dc=example,dc=cn',
+        bindDn: 'cn=readonly,dc=corp,dc=example,dc=cn',
+        homeDirectory: '/efs/home/%u',
+      },
+      bindPasswordSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:corp/ldap-bind-XyZ123',
+      homeRoot: '/efs/home',
+    },
     ondemand: { version: '4.2.3' },
     portal: dexPortal(),
     branding: { title: 'HPC Portal', brandBgColor: '#003366' },
