@@ -66,6 +66,8 @@ export interface StartServerOptions {
   graceMs: number;
   /** The log whose tail goes in the error when the server does not become ready. */
   logFile: string;
+  /** Added to (and overriding) this process's environment for the server. */
+  env?: NodeJS.ProcessEnv;
   /** Append the server's stdout and stderr to `logFile`; otherwise they are discarded. */
   captureOutput?: boolean;
   /** Start of the error message, e.g. `moto_server did not answer on http://127.0.0.1:1234`. */
@@ -88,7 +90,10 @@ export interface ServerProcess {
  */
 export async function startServer(opts: StartServerOptions): Promise<ServerProcess> {
   const fd = opts.captureOutput ? openSync(opts.logFile, 'a') : undefined;
-  const child = spawn(opts.command, [...opts.args], { stdio: fd === undefined ? 'ignore' : ['ignore', fd, fd] });
+  const child = spawn(opts.command, [...opts.args], {
+    stdio: fd === undefined ? 'ignore' : ['ignore', fd, fd],
+    ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+  });
   if (fd !== undefined) closeSync(fd);
   track(child);
   let exited = false;

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, type ExitCode } from './exit.js';
 import { createUi, type Ui } from './ui.js';
 import { reportError } from './report-error.js';
@@ -48,6 +48,18 @@ const configOption = () =>
 const stacksOption = () =>
   new Option('--stacks <ids...>', 'only these stacks: ids (VPC AuroraServerless EFS FSX ALB Clusters EnginFrame), stack names or globs; default: all');
 
+const concurrencyOption = () =>
+  new Option('--concurrency <n>', 'stacks deployed at the same time, each still after the stacks it depends on (default: the widest wave, see hpc-ha plan)')
+    .argParser(positiveInteger('--concurrency'));
+
+/** Commander parser for a whole number ≥ 1; anything else is a usage error naming the option. */
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    if (!/^[1-9][0-9]{0,2}$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number from 1 to 999, not '${value}'`);
+    return Number(value);
+  };
+}
+
 export function buildProgram(state: { exitCode: ExitCode }): Command {
   const program = new Command('hpc-ha');
   program
@@ -84,6 +96,14 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .addOption(configOption())
     .option('--json', 'print the issues as a JSON array on stdout')
     .action(lazy(state, async () => (await import('./commands/validate.js')).validateCommand));
+
+  program
+    .command('plan')
+    .description('what a deploy creates: stacks in waves with resource counts, modelled critical path; --cost adds the monthly cost')
+    .addOption(configOption())
+    .option('--cost', 'monthly cost of what runs all the time, from the AWS Price List API (needs credentials)')
+    .option('--json', 'print the plan as JSON on stdout')
+    .action(lazy(state, async () => (await import('./commands/plan.js')).planCommand));
 
   program
     .command('render')
@@ -141,6 +161,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .option('--app <dir>', 'deploy an already synthesized cloud assembly instead of synthesizing')
     .option('-y, --yes', 'approve security-related changes (IAM, security groups) without asking')
     .addOption(new Option('--method <method>', 'change-set (reviewable, the default) or direct (CreateStack/UpdateStack)').choices(['change-set', 'direct']).default('change-set'))
+    .addOption(concurrencyOption())
     .action(lazy(state, async () => (await import('./commands/cdk.js')).deployCommand));
 
   program

@@ -13,7 +13,7 @@ import {
   type PortalBootstrapSpec,
 } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
-import { allFiles, createNode, createWorld, type SimNode, type World } from './support/node-sim.js';
+import { allFiles, createNode, createWorld, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
 import { efinstallSpec, portalSpec } from './support/specs.js';
 
 const inCi = process.env['CI'] === 'true';
@@ -106,7 +106,7 @@ describe('portal bootstrap under bash with stub commands', () => {
     expect(world.installs()).toBe(1);
     expect(node1.file('efs/hpc-ha/enginframe/installed')).toBe(`version=${EF_VERSION}\ninstalled-by=node1 10.0.1.10\n`);
     expect(readFileSync(join(node1.root, `efs/nice/enginframe/${EF_VERSION}/enginframe/WEBAPP/WEB-INF/lib/mysql-connector-j.jar`))).toEqual(DRIVER);
-    expect(first1.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils munge jq aws-cfn-bootstrap');
+    expect(first1.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap');
   });
 
   it('node 1 sets up mounts, accounts, munge and this AZ’s Slurm client', () => {
@@ -217,6 +217,101 @@ describe('portal bootstrap under bash with stub commands', () => {
   it('no secret appears in any file, log, settings copy or command line', () => {
     expectNoSecretAnywhere(world, [node1, node2]);
     expect(node1.file('etc/hpc-ha/portal.env')).toContain('readonly HPC_HA_DB_SECRET_ARN=');
+  });
+});
+
+describe('munge on the portal: distribution package, else the head node\'s build, else a clear failure', () => {
+  const unit = 'etc/systemd/system/munge.service';
+
+  it('uses the distribution package when `dnf info munge` finds one, and installs nothing from the head node', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status, node1.log()).toBe(0);
+      const info = run.calls.indexOf('dnf info munge');
+      expect(info).toBeGreaterThan(-1);
+      expect(run.calls.indexOf('dnf install -y --setopt=install_weak_deps=False munge')).toBeGreaterThan(info);
+      expect(node1.log()).toContain('munge from the distribution repositories');
+      expect(node1.exists('opt/hpc-ha/munge')).toBe(false);
+      expect(node1.exists(unit)).toBe(false);
+      expect(readFileSync(join(node1.root, 'etc/munge/munge.key'))).toEqual(MUNGE_KEY);
+      expect(run.calls.indexOf('systemctl restart munge')).toBeGreaterThan(info);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('otherwise installs the munge build this AZ\'s head node published, with its own unit; a re-run changes nothing', () => {
+    const world = newWorld();
+    try {
+      world.withoutMungePackage();
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status, node1.log()).toBe(0);
+      expect(run.calls.some((c) => c.startsWith('dnf install') && c.endsWith(' munge'))).toBe(false);
+      for (const [name, dir, mode] of [['munged', 'sbin', 0o755], ['munge', 'bin', 0o755], ['unmunge', 'bin', 0o755], ['libmunge.so.2', 'lib', 0o644]] as const) {
+        const file = join(node1.root, 'opt/hpc-ha/munge', dir, name);
+        expect(readFileSync(file, 'utf8')).toBe(MUNGE_BUILD[name]);
+        expect(statSync(file).mode & 0o777).toBe(mode);
+      }
+      expect(node1.file('etc/ld.so.conf.d/hpc-ha-munge.conf')).toBe('/opt/hpc-ha/munge/lib\n');
+      expect(run.calls).toContain('ldconfig');
+      expect(run.calls).toContain('groupadd --system munge');
+      expect(run.calls).toContain('useradd --system --gid munge --home-dir /var/lib/munge --no-create-home --shell /sbin/nologin munge');
+      expect(node1.file(unit)).toContain('\nExecStart=/opt/hpc-ha/munge/sbin/munged --foreground\nUser=munge\n');
+      expect(run.calls).toContain(`chown munge:munge ${node1.root}/etc/munge ${node1.root}/var/lib/munge ${node1.root}/var/log/munge`);
+      expect(readFileSync(join(node1.root, 'etc/munge/munge.key'))).toEqual(MUNGE_KEY);
+      const reload = run.calls.indexOf('systemctl daemon-reload');
+      expect(reload).toBeGreaterThan(-1);
+      expect(run.calls.indexOf('systemctl restart munge')).toBeGreaterThan(reload);
+      expect(node1.log()).toContain('munge munge-0.5.16 installed from the head node of cluster1');
+
+      const again = node1.run(renderPortalBootstrap(spec(1)));
+      expect(again.status, node1.log()).toBe(0);
+      expect(again.calls.filter((c) => c.startsWith('systemctl') && c.includes('munge'))).toEqual(['systemctl enable --now munge']);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('fails naming both sources when dnf has no munge and the head node published none', () => {
+    const world = newWorld();
+    try {
+      world.withoutMungePackage();
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      world.unpublishMunge('cluster1');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status).not.toBe(0);
+      expect(node1.log()).toContain(
+        "ERROR: no munge to install: 'dnf info munge' finds no munge package in this node's repositories, and the head node of cluster1 published no munge build in /efs/hpc-ha/clusters/cluster1/munge/",
+      );
+      expect(node1.exists('etc/munge/munge.key')).toBe(false);
+      expect(signals(run.calls)).toEqual([expect.stringMatching(/^cfn-signal --exit-code 1 --reason .* failed in step 'munge'/)]);
+      expect(run.calls.some((c) => c.startsWith('systemctl start enginframe'))).toBe(false);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('refuses a head-node build for another OS (a cluster on rhel8 under an Amazon Linux 2023 portal)', () => {
+    const world = newWorld();
+    try {
+      world.withoutMungePackage();
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      world.publishMunge('cluster1', 'rhel', '8.10');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status).not.toBe(0);
+      expect(node1.log()).toContain("the munge build of cluster1's head node is for rhel 8.10 x86_64 while this node runs amzn 2023 x86_64");
+      expect(node1.exists('opt/hpc-ha/munge')).toBe(false);
+      expect(signals(run.calls)).toEqual([expect.stringContaining('--exit-code 1 ')]);
+    } finally {
+      world.cleanup();
+    }
   });
 });
 
@@ -398,7 +493,7 @@ esac`);
       expect(node1.log()).toContain('cluster cluster1 (stack parallelcluster-cluster1) is CREATE_COMPLETE');
       expect(node1.log()).toContain('head node of cluster1 at 10.0.1.100');
       // 2.x needs Python only (the 3.x CLI also needs Node.js for CDK).
-      expect(run.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils munge jq aws-cfn-bootstrap python3');
+      expect(run.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap python3');
       expect(node1.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
       expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
 

@@ -2,7 +2,7 @@ import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stackName, type DeploymentConfig, type StackId } from './config/index.js';
 import { AlbStack } from './stacks/alb-stack.js';
-import { ClustersStack } from './stacks/clusters-stack.js';
+import { ClustersStack, clusterValues } from './stacks/clusters-stack.js';
 import { DatabaseStack } from './stacks/database-stack.js';
 import { EfsStack } from './stacks/efs-stack.js';
 import { EnginFrameStack } from './stacks/enginframe-stack.js';
@@ -63,7 +63,8 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     fsx: fsx.fileSystems,
     ...(vpc.managedDirectory ? { directoryAddresses: vpc.managedDirectory.dnsAddresses } : {}),
   };
-  const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), ...infra }) : undefined;
+  const values = clusterValues(infra, vpc.clusterScripts, vpc.mungeKey.secretArn);
+  const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), values }) : undefined;
   if (config.portal.kind === 'openondemand') {
     // The loader allows Open OnDemand only with CloudFormation clusters; nothing here creates a database.
     if (!clusters) throw new Error('internal: Open OnDemand needs clusters.provisioner cloudformation');
@@ -73,10 +74,11 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
       portalSecurityGroup: sgs.portal,
       targetGroup: alb.targetGroup,
       loadBalancerDnsName: alb.loadBalancer.loadBalancerDnsName,
-      clusterValues: clusters.values,
-      mungeKeySecret: clusters.mungeKey.secret,
+      clusterValues: values,
+      mungeKeySecret: vpc.mungeKey.secret,
     });
-    // Every storage mount target must exist before a node mounts; the clusters are joined as they publish.
+    // Every storage mount target must exist before a node mounts. No dependency on the Clusters stack: both deploy in
+    // the same wave, each node waits (bounded) for its own AZ's head node to publish, the re-sync adds the other.
     ondemand.addStackDependency(efs);
     ondemand.addStackDependency(fsx);
     tagDeployment(app, config);
@@ -91,18 +93,21 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
   const enginframe = new EnginFrameStack(app, 'EnginFrame', {
     ...base('EnginFrame'),
     ...infra,
+    clusterValues: values,
+    mungeKeySecret: vpc.mungeKey.secret,
+    clusterNodePolicy: vpc.clusterScripts.nodePolicy,
     portalSecurityGroup: sgs.portal,
     targetGroup: alb.targetGroup,
     loadBalancerDnsName: alb.loadBalancer.loadBalancerDnsName,
     databaseEndpoint: database.endpoint,
     databaseUserSecret: database.userSecret,
-    clusters: clusters ? { values: clusters.values, mungeKeySecret: clusters.mungeKey.secret } : undefined,
   });
   // The portal needs the database bootstrapped (not only its endpoint) and every storage mount target in place.
+  // It does not wait for the Clusters stack: both deploy in the same wave, and each node waits (bounded) for its
+  // own AZ's head node to publish on EFS, then its re-sync timer picks up the other cluster.
   enginframe.addStackDependency(database);
   enginframe.addStackDependency(efs);
   enginframe.addStackDependency(fsx);
-  if (clusters) enginframe.addStackDependency(clusters);
 
   tagDeployment(app, config);
   return { vpc, database, efs, fsx, alb, clusters, enginframe };

@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { placeholderValues, renderDeploymentArtifacts, staticArtifacts } from '../src/artifacts/index.js';
 import { ClusterScripts } from '../src/constructs/cluster-scripts.js';
-import { resourcesOfType, synthesize, variantConfig, type Synthesized } from './support/synth.js';
+import { referencedResource, resourceAt, resourcesOfType, synthesize, variantConfig, type Synthesized } from './support/synth.js';
 import { expectOneSharedMungeKey } from './support/munge-key.js';
 
 let legacy: Synthesized;
@@ -39,11 +39,15 @@ describe('parallelclusterVersion 2.10.3 with provisioner instance', () => {
   });
 
   it('ships each cluster\'s post_install script as an asset the cluster nodes may read, and has the portal nodes create the clusters', () => {
-    const t = Template.fromJSON(legacy.templates['EnginFrame']!);
-    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    // The scripts and their read policy live in the VPC stack; the portal role (which runs pcluster) attaches it.
+    Template.fromJSON(legacy.templates['VPC']!).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Path: '/parallelcluster/',
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Effect: 'Allow' })]) },
     });
+    const t = Template.fromJSON(legacy.templates['EnginFrame']!);
+    const [, role] = resourcesOfType(legacy.templates['EnginFrame']!, 'AWS::IAM::Role').find(([, r]) => r.Properties.Description === 'hpc-ha EnginFrame nodes')!;
+    const attached = (role.Properties.ManagedPolicyArns as unknown[]).map((arn) => resourceAt(legacy, referencedResource(legacy, 'EnginFrame', arn)));
+    expect(attached).toContainEqual(expect.objectContaining({ Type: 'AWS::IAM::ManagedPolicy', Properties: expect.objectContaining({ Path: '/parallelcluster/' }) }));
     const userData = JSON.stringify(t.findResources('AWS::EC2::LaunchTemplate'));
     expect(userData).toContain(String.raw`HPC_HA_PCLUSTER_VERSION=\"2.10.3\"`);
     expect(userData).toContain('post_install_args = ');

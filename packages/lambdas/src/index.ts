@@ -1,4 +1,6 @@
 export { HANDLER_FUNCTIONS, HANDLER_NAMES, handlerBundleDir, type HandlerName } from './bundles.js';
+// The munge-key handler's generator, for tests that run real munged with a key made the way a deployment makes it.
+export { mungeKeyProblem, newMungeKey } from './munge-key/key.js';
 export {
   CERT_ATTRIBUTES,
   CERT_DEFAULTS,

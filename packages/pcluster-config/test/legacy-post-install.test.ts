@@ -103,7 +103,7 @@ describe('2.x post_install on the head node (MasterServer)', () => {
     expect(calls.indexOf('systemctl restart munge')).toBeGreaterThan(calls.indexOf(chown!));
     expectNoKeyLeaked(r);
 
-    expect(published()).toEqual(['cluster.env', 'slurm.conf']);
+    expect(published()).toEqual(['cluster.env', 'munge', 'slurm.conf']);
     const conf = read(`${PUBLISH}/slurm.conf`);
     expect(conf).toContain('written by the hpc-ha post_install script\n');
     expect(conf).toContain('\nClusterName=parallelcluster\nSlurmctldHost=ip-10-0-1-23(10.0.1.23)\nSlurmctldPort=6820-6829\n');
@@ -124,7 +124,7 @@ describe('2.x post_install on the head node (MasterServer)', () => {
     expect(readFileSync(mungeKey())).toEqual(KEY);
     expect(mungeDir()).toEqual(['munge.key']);
     expect({ env: read(`${PUBLISH}/cluster.env`), conf: read(`${PUBLISH}/slurm.conf`), passwd: node.passwd() }).toEqual(before);
-    expect(published()).toEqual(['cluster.env', 'slurm.conf']);
+    expect(published()).toEqual(['cluster.env', 'munge', 'slurm.conf']);
   });
 
   it('a failing secret fetch exits non-zero with nothing half-written: no key, no temp file, nothing published', () => {

@@ -1,11 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderComputeNodeScript, renderHeadNodeScript, type ClusterSpec } from '../src/index.js';
 import { EXAMPLES, MINIMAL } from './fixtures/example-specs.js';
-import { IMDS_TOKEN, shellcheckBinary, stubNode, type StubNode } from './support/stub-node.js';
+import { IMDS_TOKEN, MUNGE_BUILD, shellcheckBinary, stubNode, type StubNode } from './support/stub-node.js';
+
+/** The client stub's keys: each means the same to Slurm 22.05 (the rehearsal's) and 25.11 (ParallelCluster 3.16's). */
+const CLIENT_STUB_KEYS = ['ClusterName', 'SlurmctldHost', 'SlurmctldPort', 'AuthType', 'CredType'];
 
 const SPEC = EXAMPLES[0]!.specs[0];
 const PUBLISH = 'efs/hpc-ha/clusters/hpcha-cluster1';
@@ -63,7 +66,7 @@ describe('head-node script under bash with stub commands', () => {
       expect.arrayContaining(['efadmin:x:5000:5000::/home/efadmin:/bin/bash', 'efnobody:x:5001:5001::/home/efnobody:/sbin/nologin']),
     );
     expect(node.calls()).toContain('useradd --uid 5000 --gid 5000 --shell /bin/bash --create-home efadmin');
-    expect(publishedFiles()).toEqual(['cluster.env', 'slurm.conf']);
+    expect(publishedFiles()).toEqual(['cluster.env', 'munge', 'slurm.conf']);
     expect(read(`${PUBLISH}/slurm.conf`)).toBe(
       [
         '# Slurm client settings for the EnginFrame portal, written by the hpc-ha head-node custom action',
@@ -73,7 +76,6 @@ describe('head-node script under bash with stub commands', () => {
         'SlurmctldPort=6820-6829',
         'AuthType=auth/munge',
         'CredType=cred/munge',
-        'SlurmUser=slurm',
         '',
       ].join('\n'),
     );
@@ -96,6 +98,42 @@ describe('head-node script under bash with stub commands', () => {
     expect(node.calls().join('\n')).not.toContain(IMDS_TOKEN);
   });
 
+  it('the client slurm.conf names no account: a portal host has no slurm user (Slurm clients stop on an unknown SlurmUser)', () => {
+    node = stubNode();
+    expect(node.run(script).status).toBe(0);
+    const conf = read(`${PUBLISH}/slurm.conf`);
+    expect(conf).not.toMatch(/^(SlurmUser|SlurmdUser)=/m);
+    expect(conf.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.indexOf('=')))).toEqual(
+      CLIENT_STUB_KEYS,
+    );
+  });
+
+  it('publishes the head node\'s munge build and the OS it runs on, for portals without a munge package', () => {
+    node = stubNode();
+    expect(node.run(script).status).toBe(0);
+    const dir = join(node.root, PUBLISH, 'munge');
+    expect(readdirSync(dir).sort()).toEqual(['libmunge.so.2', 'munge', 'munge.env', 'munged', 'unmunge']);
+    expect(readFileSync(join(dir, 'munged'), 'utf8')).toBe(MUNGE_BUILD['usr/sbin/munged']);
+    expect(readFileSync(join(dir, 'libmunge.so.2'), 'utf8')).toBe(MUNGE_BUILD['usr/lib64/libmunge.so.2']);
+    expect(statSync(join(dir, 'munged')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(dir, 'libmunge.so.2')).mode & 0o777).toBe(0o644);
+    expect(sourceEnv(join(dir, 'munge.env'))).toEqual({
+      HPC_HA_MUNGE_VERSION: 'munge-0.5.16',
+      HPC_HA_MUNGE_OS_ID: 'amzn',
+      HPC_HA_MUNGE_OS_VERSION_ID: '2023',
+      HPC_HA_MUNGE_ARCH: 'x86_64',
+    });
+  });
+
+  it('fails without publishing anything when the head node has no munge build', () => {
+    node = stubNode();
+    rmSync(join(node.root, 'usr/lib64/libmunge.so.2'));
+    const r = node.run(script);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/libmunge.so.2 not found on this head node/);
+    expect(publishedFiles()).toEqual([]);
+  });
+
   it('re-run is idempotent: same bytes, no duplicate accounts, no temp files', () => {
     node = stubNode();
     expect(node.run(script).status).toBe(0);
@@ -109,7 +147,7 @@ describe('head-node script under bash with stub commands', () => {
     expect(node.passwd()).toEqual(before.passwd);
     expect(node.group()).toEqual(before.group);
     expect(node.calls().slice(callsBefore).filter((c) => /^(useradd|groupadd) /.test(c))).toEqual([]);
-    expect(publishedFiles()).toEqual(['cluster.env', 'slurm.conf']);
+    expect(publishedFiles()).toEqual(['cluster.env', 'munge', 'slurm.conf']);
   });
 
   it.each([
@@ -131,7 +169,8 @@ describe('head-node script under bash with stub commands', () => {
     node = stubNode();
     const r = node.run(script, { STUB_MV_FAIL_ON: 'cluster.env' });
     expect(r.status).not.toBe(0);
-    expect(publishedFiles()).toEqual(['slurm.conf']);
+    expect(publishedFiles()).toEqual(['munge', 'slurm.conf']);
+    expect(readdirSync(join(node.root, PUBLISH, 'munge')).filter((f) => f.includes('.tmp.'))).toEqual([]);
   });
 
   it('a failing re-run keeps the previously published files intact', () => {
@@ -140,7 +179,7 @@ describe('head-node script under bash with stub commands', () => {
     const env = read(`${PUBLISH}/cluster.env`);
     expect(node.run(script, { STUB_IP: '10.0.9.9', STUB_MV_FAIL_ON: 'cluster.env' }).status).not.toBe(0);
     expect(read(`${PUBLISH}/cluster.env`)).toBe(env);
-    expect(publishedFiles()).toEqual(['cluster.env', 'slurm.conf']);
+    expect(publishedFiles()).toEqual(['cluster.env', 'munge', 'slurm.conf']);
   });
 
   it('refuses an existing account with another uid instead of running jobs as the wrong user', () => {

@@ -5,7 +5,7 @@ import type { DeploymentConfig } from '@hpc-ha/infra/config';
 import { createIoHost, type HostState } from '../cdk/io-host.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, failure, usageError, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
-import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
+import { deployWaves, PORTAL_URL_OUTPUT, STACK_IDS, stackGraph, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
 
@@ -18,6 +18,7 @@ interface CdkFlags {
 
 export interface DeployFlags extends CdkFlags {
   method?: 'change-set' | 'direct';
+  concurrency?: number;
 }
 
 export interface SynthFlags extends CdkFlags {
@@ -141,6 +142,11 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
   return flags.fail && changes > 0 ? EXIT_FAILURE : EXIT_OK;
 }
 
+/** How many stacks `deploy` runs at once: the flag, else the widest wave of the config's stack graph. */
+export function deployConcurrency(config: DeploymentConfig, flag: number | undefined): number {
+  return flag ?? Math.max(...deployWaves(stackGraph(config)).map((w) => w.length));
+}
+
 /** `hpc-ha deploy`: creates or updates the stacks, with CloudFormation events as progress, then the portal URL. */
 export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
@@ -150,6 +156,7 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
     const result = await s.toolkit.deploy(cx, {
       stacks: selector(s.lib, s, flags),
       deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+      concurrency: deployConcurrency(s.config, flags.concurrency),
     });
     for (const st of result.stacks) {
       ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);

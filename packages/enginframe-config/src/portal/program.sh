@@ -318,8 +318,99 @@ configure_directory() {
   hpc_ha_configure_sssd
 }
 
-install_munge_key() {
+# munge for the Slurm client comes from the first source that has it: the distribution's package when this node's
+# repositories carry one, else the build ParallelCluster compiled on this AZ's head node, which the head node publishes
+# on EFS next to its slurm.conf. That build is installed only when the head node runs this node's OS and architecture:
+# its binaries are linked against the head node's libraries.
+readonly MUNGE_PREFIX="$R/opt/hpc-ha/munge"
+MUNGE_CHANGED=0
+
+# Sources a head node's munge.env in a clean shell: the munge version, then "OS-ID VERSION-ID ARCH".
+read -r -d '' MUNGE_ENV_READER <<'EOF' || true
+set -eu
+# shellcheck source=/dev/null
+source "$1"
+printf '%s\n' "$HPC_HA_MUNGE_VERSION" "$HPC_HA_MUNGE_OS_ID $HPC_HA_MUNGE_OS_VERSION_ID $HPC_HA_MUNGE_ARCH"
+EOF
+readonly MUNGE_ENV_READER
+
+os_release() { # KEY → its value in this node's /etc/os-release, unquoted
+  local line
+  while IFS= read -r line; do
+    [[ "$line" == "$1="* ]] || continue
+    line="${line#*=}"
+    line="${line#[\"\']}"
+    printf '%s\n' "${line%[\"\']}"
+    return 0
+  done <"$R/etc/os-release"
+  return 1
+}
+
+install_if_changed() { # source target mode
+  if [[ -f "$2" ]] && cmp -s "$1" "$2"; then return 0; fi
+  install -D -m "$3" "$1" "$2"
+  MUNGE_CHANGED=1
+}
+
+install_munge_software() {
+  if dnf info munge >/dev/null 2>&1; then
+    dnf install -y --setopt=install_weak_deps=False munge
+    log "munge from the distribution repositories"
+    return 0
+  fi
+  local src="$PUBLISHED_DIR/$HPC_HA_OWN_CLUSTER/munge" id version mine
+  local -a built
+  [[ -f "$src/munge.env" ]] ||
+    die "no munge to install: 'dnf info munge' finds no munge package in this node's repositories, and the head node of $HPC_HA_OWN_CLUSTER published no munge build in ${src#"$R"}/"
+  mapfile -t built < <(env -i PATH=/usr/bin:/bin bash -c "$MUNGE_ENV_READER" _ "$src/munge.env")
+  ((${#built[@]} == 2)) || die "${src#"$R"}/munge.env is incomplete"
+  id="$(os_release ID)" || die "/etc/os-release has no ID"
+  version="$(os_release VERSION_ID)" || die "/etc/os-release has no VERSION_ID"
+  mine="$id $version $(uname -m)"
+  [[ "${built[1]}" == "$mine" ]] ||
+    die "'dnf info munge' finds no munge package, and the munge build of $HPC_HA_OWN_CLUSTER's head node is for ${built[1]} while this node runs $mine; run the clusters on this node's OS or add a repository that has munge"
+  install_if_changed "$src/munged" "$MUNGE_PREFIX/sbin/munged" 0755
+  install_if_changed "$src/munge" "$MUNGE_PREFIX/bin/munge" 0755
+  install_if_changed "$src/unmunge" "$MUNGE_PREFIX/bin/unmunge" 0755
+  install_if_changed "$src/libmunge.so.2" "$MUNGE_PREFIX/lib/libmunge.so.2" 0644
+  # The Slurm client's auth_munge plugin loads libmunge.so.2 through the loader's search path.
+  printf '%s\n' "${MUNGE_PREFIX#"$R"}/lib" | write_if_changed "$R/etc/ld.so.conf.d/hpc-ha-munge.conf" 0644
+  ldconfig
+  getent group munge >/dev/null || groupadd --system munge
+  getent passwd munge >/dev/null ||
+    useradd --system --gid munge --home-dir /var/lib/munge --no-create-home --shell /sbin/nologin munge
+  mkdir -p "$R/etc/munge" "$R/var/lib/munge" "$R/var/log/munge"
+  chmod 0700 "$R/etc/munge" "$R/var/log/munge"
+  chmod 0711 "$R/var/lib/munge"
+  chown munge:munge "$R/etc/munge" "$R/var/lib/munge" "$R/var/log/munge"
+  write_if_changed "$R/etc/systemd/system/munge.service" 0644 <<EOF
+[Unit]
+Description=MUNGE authentication service (${built[0]} from the head node of $HPC_HA_OWN_CLUSTER, installed by hpc-ha)
+After=network-online.target time-sync.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart=${MUNGE_PREFIX#"$R"}/sbin/munged --foreground
+User=munge
+Group=munge
+RuntimeDirectory=munge
+RuntimeDirectoryMode=0755
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+EOF
+  if ((WROTE)); then
+    MUNGE_CHANGED=1
+    systemctl daemon-reload
+  fi
+  log "munge ${built[0]} installed from the head node of $HPC_HA_OWN_CLUSTER"
+}
+
+install_munge() {
   step "munge"
+  install_munge_software
   local key="$R/etc/munge/munge.key" tmp
   mkdir -p "$(dirname "$key")"
   tmp="$(mktemp "$key.hpc-ha.XXXXXX")"
@@ -328,7 +419,7 @@ install_munge_key() {
   secret_string "$HPC_HA_MUNGE_SECRET_ARN" | base64 -d >"$tmp" || die "the munge key secret is not base64"
   [[ "$(stat -c %s "$tmp")" -ge 32 ]] || die "the munge key is shorter than 32 bytes"
   chown munge:munge "$tmp"
-  if [[ -f "$key" ]] && cmp -s "$tmp" "$key"; then
+  if [[ -f "$key" ]] && cmp -s "$tmp" "$key" && ((MUNGE_CHANGED == 0)); then
     rm -f "$tmp"
     systemctl enable --now munge
   else
@@ -694,9 +785,10 @@ main() {
       persist_for_resync
       create_accounts
       configure_directory
-      install_munge_key
       provision_cluster
       sync_clusters yes
+      # After the clusters: munge may come from this AZ's head node, which publishes once its cluster is up.
+      install_munge
       register_member
       # Node 2 only waits for the marker; node 1 alone installs. The lock on EFS serialises the
       # shared-file edits of both nodes (and of a manual re-run) without deciding any role.

@@ -198,12 +198,12 @@ export const PortalBootstrapSpecSchema = Type.Object(
 /** Everything a portal node's bootstrap needs; ids, endpoints and ARNs may be deploy-time values. */
 export type PortalBootstrapSpec = Static<typeof PortalBootstrapSpecSchema>;
 
+/** No munge: the bootstrap takes it from the distribution when a repository has it, else from the head node. */
 export const DEFAULT_PACKAGES = [
   'java-11-amazon-corretto-headless',
   'amazon-efs-utils',
   'lustre-client',
   'nfs-utils',
-  'munge',
   'jq',
   'aws-cfn-bootstrap',
 ] as const;

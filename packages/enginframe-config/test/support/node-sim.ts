@@ -14,15 +14,19 @@ import { toShellAssignments } from '../../src/index.js';
 const STUB_LOG = `printf '%s' "$(basename "$0")" >>"$STUB_CALLS"; for a in "$@"; do printf ' %s' "$a" >>"$STUB_CALLS"; done; printf '\\n' >>"$STUB_CALLS"`;
 
 const STUBS: Record<string, string> = {
-  dnf: ``,
+  // A world without a munge package answers `dnf info munge` as dnf does when no repository has it.
+  dnf: `if [ "$1 \${2:-}" = "info munge" ] && [ -f "$STUB_WORLD/no-munge-package" ]; then echo "Error: No matching Packages to list" >&2; exit 1; fi`,
+  ldconfig: ``,
+  uname: `[ "$*" = -m ] && echo x86_64`,
   authselect: ``,
   sssctl: ``,
   hostname: `echo "$STUB_HOSTNAME"`,
   chown: ``,
   mountpoint: `exit 1`,
   'cfn-signal': ``,
-  groupadd: `gid=$2; name=$3; echo "$name:x:$gid:" >>"$STUB_STATE/group"`,
-  useradd: `echo "\${@: -1}:x:$2:$4::/home/\${@: -1}:/bin/bash" >>"$STUB_STATE/passwd"`,
+  // --gid/--uid when given, else the next system id; the name is the last argument.
+  groupadd: `gid=999; [ "$1" != --gid ] || gid=$2; echo "\${@: -1}:x:$gid:" >>"$STUB_STATE/group"`,
+  useradd: `uid=999 gid=999; [ "$1" != --uid ] || { uid=$2; gid=$4; }; echo "\${@: -1}:x:$uid:$gid::/home/\${@: -1}:/bin/bash" >>"$STUB_STATE/passwd"`,
   getent: `f="$STUB_STATE/$1"; [ -f "$f" ] || exit 2; grep "^$2:" "$f" || exit 2`,
   chpasswd: `cat >"$STUB_STATE/chpasswd"`,
   systemctl: `
@@ -82,6 +86,14 @@ const STUBS: Record<string, string> = {
     echo install >>"$STUB_WORLD/installs"`,
 };
 
+/** The files of a head node's munge publication (what the portal installs when dnf has no munge). */
+export const MUNGE_BUILD: Record<string, string> = {
+  munged: '#!/bin/sh\necho munged from the head node\n',
+  munge: '#!/bin/sh\necho munge\n',
+  unmunge: '#!/bin/sh\necho unmunge\n',
+  'libmunge.so.2': 'libmunge\n',
+};
+
 export interface World {
   dir: string;
   efs: string;
@@ -89,6 +101,11 @@ export interface World {
   cleanup(): void;
   /** What a head node publishes on EFS for its cluster (CONTRACTS.md). */
   publish(cluster: string, headIp: string, slurmVersion: string): void;
+  /** The munge build a head node publishes next to its slurm.conf (publish() does it for Amazon Linux 2023). */
+  publishMunge(cluster: string, osId: string, versionId: string): void;
+  unpublishMunge(cluster: string): void;
+  /** From now on `dnf info munge` finds no package, as on a node whose repositories lack munge. */
+  withoutMungePackage(): void;
   s3(key: string, content: string | Buffer): void;
   https(path: string, content: string | Buffer): void;
   secret(arn: string, value: string): void;
@@ -125,7 +142,8 @@ export function createWorld(): World {
     publish(cluster, headIp, slurmVersion) {
       const pub = join(efs, 'hpc-ha', 'clusters', cluster);
       const host = `ip-${headIp.replace(/\./g, '-')}`;
-      put(join(pub, 'slurm.conf'), `# written by the hpc-ha head node of ${cluster}\nClusterName=${cluster}\nSlurmctldHost=${host}(${headIp})\nSlurmctldPort=6820-6829\nAuthType=auth/munge\nCredType=cred/munge\nSlurmUser=slurm\n`);
+      put(join(pub, 'slurm.conf'), `# written by the hpc-ha head node of ${cluster}\nClusterName=${cluster}\nSlurmctldHost=${host}(${headIp})\nSlurmctldPort=6820-6829\nAuthType=auth/munge\nCredType=cred/munge\n`);
+      this.publishMunge(cluster, 'amzn', '2023');
       put(
         join(pub, 'cluster.env'),
         toShellAssignments({
@@ -140,6 +158,16 @@ export function createWorld(): World {
       put(join(dir, 'nfs', headIp, 'opt', 'slurm', 'bin', 'sinfo'), `#!/bin/sh\necho sinfo ${slurmVersion}\n`);
       put(join(dir, 'nfs', headIp, 'opt', 'slurm', 'lib', 'libslurm.so'), `lib ${slurmVersion}`);
     },
+    publishMunge(cluster, osId, versionId) {
+      const pub = join(efs, 'hpc-ha', 'clusters', cluster, 'munge');
+      for (const [name, body] of Object.entries(MUNGE_BUILD)) put(join(pub, name), body);
+      put(
+        join(pub, 'munge.env'),
+        toShellAssignments({ HPC_HA_MUNGE_VERSION: 'munge-0.5.16', HPC_HA_MUNGE_OS_ID: osId, HPC_HA_MUNGE_OS_VERSION_ID: versionId, HPC_HA_MUNGE_ARCH: 'x86_64' }),
+      );
+    },
+    unpublishMunge: (cluster) => rmSync(join(efs, 'hpc-ha', 'clusters', cluster, 'munge'), { recursive: true, force: true }),
+    withoutMungePackage: () => writeFileSync(join(dir, 'no-munge-package'), ''),
     s3: (key, content) => put(join(dir, 's3', key), content),
     https: (path, content) => put(join(dir, 'https', path), content),
     secret: (arn, value) => put(join(dir, 'secrets', arn.replace(/[^A-Za-z0-9]/g, '_')), value),
@@ -165,6 +193,8 @@ export function createNode(world: World, name: string, ip: string, efVersion: st
   mkdirSync(root, { recursive: true });
   mkdirSync(state, { recursive: true });
   if (!existsSync(join(root, 'efs'))) symlinkSync(world.efs, join(root, 'efs'));
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(join(root, 'etc/os-release'), 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nVERSION_ID="2023"\nPLATFORM_ID="platform:al2023"\n');
   const callsFile = join(state, 'calls');
   writeFileSync(callsFile, '', { flag: 'a' });
   const readCalls = (): string[] => readFileSync(callsFile, 'utf8').split('\n').filter(Boolean);

@@ -16,6 +16,13 @@ export const ENGINFRAME_DB_USER = 'efdbuser';
 /** Aurora MySQL's port; the database stack keeps the default. */
 export const DATABASE_PORT = 3306;
 
+/**
+ * With `provisioner: cloudformation` the portal and the clusters are created in the same deploy wave, so a node
+ * may finish its own set-up long before its cluster exists: ParallelCluster's provider stack plus a head node
+ * typically take 20-30 minutes. 50 minutes of waiting still ends inside the node's 90-minute signal timeout.
+ */
+export const CLUSTER_PUBLICATION_WAIT_SECONDS = 3000;
+
 /** The EnginFrame build of the installer jar (the loader reads it from the file name or `portal.installer.version`). */
 export function enginframeVersion(config: Pick<DeploymentConfig, 'portal'>): string {
   return enginframePortal(config).installer.version;
@@ -49,6 +56,7 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
     enginframe: { version: enginframeVersion(config) },
     alb: { dnsName: values.loadBalancerDnsName },
     signal: { stackName: values.signalStackName, logicalResourceId: values.signalResources[nodeIndex - 1], region: config.region },
+    ...(config.clusters.provisioner === 'cloudformation' ? { timeouts: { clusterPublicationSeconds: CLUSTER_PUBLICATION_WAIT_SECONDS } } : {}),
   };
   const directory = portalDirectory(config, values);
   return directory ? { ...spec, directory } : spec;

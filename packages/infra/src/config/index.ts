@@ -29,3 +29,15 @@ export {
   type ActiveDirectory, type DirectoryConfig, type DirectoryType, type LdapDirectory, type LdapTlsReqCert, type VerifiedFile,
 } from './directory.js';
 export { formatCidr, subnetLayout, type SubnetLayout } from './subnet-layout.js';
+export {
+  deployTiming,
+  deployWaves,
+  modelledResources,
+  stackGraph,
+  TYPICAL_MINUTES,
+  type DeployTiming,
+  type Phase,
+  type ResourceCounts,
+  type StackNode,
+  type StackTiming,
+} from './plan/index.js';

@@ -3,11 +3,10 @@ import type { ISecurityGroup, ISubnet, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { IFileSystem } from 'aws-cdk-lib/aws-efs';
 import type { LustreFileSystem } from 'aws-cdk-lib/aws-fsx';
 import type { Construct } from 'constructs';
-import { clusterArtifacts, staticArtifacts, type ClusterValues } from '../artifacts/index.js';
-import { ClusterScripts } from '../constructs/cluster-scripts.js';
-import { MungeKeySecret } from '../constructs/munge-key.js';
+import { clusterArtifacts, type ClusterValues } from '../artifacts/index.js';
+import type { ClusterScripts } from '../constructs/cluster-scripts.js';
 import type { DeploymentConfig } from '../config/index.js';
-import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
+import type { HpcStackProps } from './common.js';
 
 /** What both ways of creating the clusters need from the network and storage stacks. */
 export interface ClusterInfrastructure {
@@ -20,7 +19,10 @@ export interface ClusterInfrastructure {
   readonly directoryAddresses?: readonly [string, string];
 }
 
-export interface ClustersStackProps extends HpcStackProps, ClusterInfrastructure {}
+export interface ClustersStackProps extends HpcStackProps {
+  /** Every deploy-time value of the two cluster configs (see {@link clusterValues}). */
+  readonly values: ClusterValues;
+}
 
 /** ParallelCluster's CloudFormation custom-resource provider template for a version, partition-aware (pcluster.md §4). */
 export function pclusterProviderTemplateUrl(config: Pick<DeploymentConfig, 'region' | 'urlSuffix' | 'clusters'>): string {
@@ -50,11 +52,10 @@ export function clusterValues(infra: ClusterInfrastructure, scripts: ClusterScri
 
 /**
  * `provisioner: cloudformation`: both clusters as `Custom::PclusterCluster` resources served by ParallelCluster's
- * provider template (pinned to the config's version), plus the munge key they share with the portal.
+ * provider template (pinned to the config's version). The munge key and the custom-action scripts come from the
+ * VPC stack, so nothing here is needed by the portal stack, which deploys at the same time.
  */
 export class ClustersStack extends Stack {
-  readonly mungeKey: MungeKeySecret;
-  readonly scripts: ClusterScripts;
   readonly values: ClusterValues;
   readonly clusterNames: readonly [string, string];
   readonly headNodeAddresses: readonly [string, string];
@@ -62,12 +63,7 @@ export class ClustersStack extends Stack {
   constructor(scope: Construct, id: string, props: ClustersStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.mungeKey = new MungeKeySecret(this, 'MungeKey', {
-      logRetention: logRetention(config),
-      removalPolicy: statefulRemovalPolicy(config),
-    });
-    this.scripts = new ClusterScripts(this, 'Scripts', { artifacts: staticArtifacts(config) });
-    this.values = clusterValues(props, this.scripts, this.mungeKey.secretArn);
+    this.values = props.values;
 
     const provider = new CfnStack(this, 'PclusterProvider', {
       templateUrl: pclusterProviderTemplateUrl(config),

@@ -1,7 +1,7 @@
 import { ArnFormat, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import { KeyPair, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal, type IManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CLUSTER_TEARDOWN_PROPERTIES } from '@hpc-ha/lambdas';
@@ -15,13 +15,11 @@ import {
 } from '../artifacts/index.js';
 import { clusterPlans, enginframePortal, PORTAL_URL_OUTPUT, type DeploymentConfig } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
-import { ClusterScripts } from '../constructs/cluster-scripts.js';
-import { MungeKeySecret } from '../constructs/munge-key.js';
 import { legacyParallelClusterOperatorStatements, parallelClusterOperatorStatements } from '../constructs/parallelcluster-iam.js';
 import { PortalNode } from '../constructs/portal-node.js';
 import { textAsset } from '../constructs/text-asset.js';
 import { acknowledge, acknowledgeVendorPolicyWildcards, nagRef } from '../nag.js';
-import { clusterValues, type ClusterInfrastructure } from './clusters-stack.js';
+import type { ClusterInfrastructure } from './clusters-stack.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
 export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructure {
@@ -30,8 +28,12 @@ export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructu
   readonly loadBalancerDnsName: string;
   readonly databaseEndpoint: string;
   readonly databaseUserSecret: ISecret;
-  /** With `provisioner: cloudformation`: the Clusters stack's values and munge key. Without: this stack makes them. */
-  readonly clusters?: { readonly values: ClusterValues; readonly mungeKeySecret: ISecret };
+  /** The deploy-time values of both cluster configs (the portal nodes create the clusters with `provisioner: instance`). */
+  readonly clusterValues: ClusterValues;
+  /** The munge key the nodes install (its ARN, once written, is `clusterValues.mungeKeySecretArn`). */
+  readonly mungeKeySecret: ISecret;
+  /** The policy cluster nodes read their scripts with; with `provisioner: instance` pcluster validates with it too. */
+  readonly clusterNodePolicy?: IManagedPolicy;
 }
 
 /** How long a node's bootstrap may take: install, plus creating its cluster when the node runs pcluster. */
@@ -57,14 +59,6 @@ export class EnginFrameStack extends Stack {
     const instanceMode = config.clusters.provisioner === 'instance';
     const statics = staticArtifacts(config);
 
-    let clusters = props.clusters;
-    let scripts: ClusterScripts | undefined;
-    if (!clusters) {
-      const mungeKey = new MungeKeySecret(this, 'MungeKey', { logRetention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
-      scripts = new ClusterScripts(this, 'ClusterScripts', { artifacts: statics, mungeKeySecretArn: mungeKey.secretArn });
-      clusters = { values: clusterValues(props, scripts, mungeKey.secretArn), mungeKeySecret: mungeKey.secret };
-    }
-
     this.logGroup = new LogGroup(this, 'BootstrapLogs', { retention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
     const program = textAsset(this, 'BootstrapProgram', 'portal-bootstrap.sh', statics.portalProgram);
 
@@ -73,7 +67,7 @@ export class EnginFrameStack extends Stack {
       description: 'hpc-ha EnginFrame nodes',
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    this.grantNodeAccess(props, clusters.mungeKeySecret, program.bucket.arnForObjects(program.s3ObjectKey));
+    this.grantNodeAccess(props, props.mungeKeySecret, program.bucket.arnForObjects(program.s3ObjectKey));
     acknowledge(this.role, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]':
         'Session Manager is the way into the nodes (no SSH key needed); this is its documented instance policy',
@@ -97,7 +91,7 @@ export class EnginFrameStack extends Stack {
     this.nodes[1].node.addDependency(this.nodes[0]);
 
     const values: DeploymentValues = {
-      ...clusters.values,
+      ...props.clusterValues,
       portalProgramUri: program.s3ObjectUrl,
       databaseEndpoint: props.databaseEndpoint,
       databaseUserSecretArn: props.databaseUserSecret.secretArn,
@@ -110,7 +104,7 @@ export class EnginFrameStack extends Stack {
     this.nodes[0].setUserData(artifacts.portalNodes[0].userData);
     this.nodes[1].setUserData(artifacts.portalNodes[1].userData);
 
-    if (instanceMode) this.instanceModeClusters(props, scripts);
+    if (instanceMode) this.instanceModeClusters(props);
 
     this.portalUrl = `https://${props.loadBalancerDnsName}/enginframe/`;
     new CfnOutput(this, PORTAL_URL_OUTPUT, { value: this.portalUrl, description: 'EnginFrame portal (log in as efadmin)' });
@@ -156,7 +150,7 @@ export class EnginFrameStack extends Stack {
   }
 
   /** `provisioner: instance`: the nodes run pcluster; the teardown deletes both clusters before the VPC is deleted. */
-  private instanceModeClusters(props: EnginFrameStackProps, scripts: ClusterScripts | undefined): void {
+  private instanceModeClusters(props: EnginFrameStackProps): void {
     const { config } = props;
     const operator = new ManagedPolicy(this, 'ParallelClusterOperator', {
       description: 'hpc-ha: what the pcluster CLI needs to create, update and delete this deployment\'s clusters',
@@ -167,7 +161,7 @@ export class EnginFrameStack extends Stack {
     });
     this.role.addManagedPolicy(operator);
     // pcluster validates the config by reading the custom-action scripts with the node's own credentials.
-    if (scripts?.nodePolicy) this.role.addManagedPolicy(scripts.nodePolicy);
+    if (props.clusterNodePolicy) this.role.addManagedPolicy(props.clusterNodePolicy);
     const teardown = new BundledProvider(this, 'ClusterTeardown', {
       handler: 'cluster-teardown',
       timeout: Duration.minutes(5),

@@ -12,6 +12,9 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { portalTarget } from '../config/index.js';
 import { ManagedDirectory } from '../constructs/managed-directory.js';
+import { staticArtifacts } from '../artifacts/index.js';
+import { ClusterScripts } from '../constructs/cluster-scripts.js';
+import { MungeKeySecret } from '../constructs/munge-key.js';
 import { HpcSecurityGroups } from '../constructs/security-groups.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -19,6 +22,10 @@ import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './commo
  * The network: one VPC over the config's two Availability Zones, a public and a private subnet in each, a NAT
  * gateway per AZ (losing an AZ must not cut the other AZ's egress) and an S3 gateway endpoint (artifacts, assets
  * and AL2023 repositories without NAT). All security groups live here too.
+ *
+ * So do the two things both the clusters and the portal read: the munge key and the clusters' custom-action
+ * scripts. In the first stack they create no dependency between the portal and the clusters, which then deploy
+ * in the same wave (the portal waits, bounded, for its cluster's publication on EFS instead).
  */
 export class VpcStack extends Stack {
   readonly vpc: Vpc;
@@ -28,6 +35,10 @@ export class VpcStack extends Stack {
   readonly publicSubnets: readonly [ISubnet, ISubnet];
   /** `directory.create: true`: the AWS Managed Microsoft AD in the two private subnets. */
   readonly managedDirectory?: ManagedDirectory;
+  /** The deployment's one munge key (both clusters and both portal nodes). */
+  readonly mungeKey: MungeKeySecret;
+  /** The clusters' custom-action scripts (S3 assets) and the policy their nodes read them with. */
+  readonly clusterScripts: ClusterScripts;
 
   constructor(scope: Construct, id: string, props: HpcStackProps) {
     super(scope, id, props);
@@ -84,5 +95,7 @@ export class VpcStack extends Stack {
         removalPolicy: statefulRemovalPolicy(config),
       });
     }
+    this.mungeKey = new MungeKeySecret(this, 'MungeKey', { logRetention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
+    this.clusterScripts = new ClusterScripts(this, 'ClusterScripts', { artifacts: staticArtifacts(config), mungeKeySecretArn: this.mungeKey.secretArn });
   }
 }

@@ -5,8 +5,8 @@ import { pathsSection, publishSection } from './publish.js';
 
 /**
  * The head-node OnNodeConfigured script: creates the portal accounts, then publishes what the EnginFrame portal
- * needs to reach this cluster under `<efs>/<publishRoot>/clusters/<clusterName>/` (slurm.conf client stub and
- * cluster.env), each file written to a temporary file and renamed, cluster.env last. Re-running rewrites the
+ * needs to reach this cluster under `<efs>/<publishRoot>/clusters/<clusterName>/` (slurm.conf client stub, the head
+ * node's munge build and cluster.env), each file written to a temporary file and renamed, cluster.env last. Re-running rewrites the
  * same bytes. The munge key is not handled here: ParallelCluster installs it from MungeKeySecretArn.
  */
 export function renderHeadNodeScript(input: ClusterSpec): string {

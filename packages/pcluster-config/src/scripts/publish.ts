@@ -50,8 +50,9 @@ trap cleanup EXIT
 }
 
 /**
- * Top-level bash that reads this head node's Slurm settings and address, then publishes slurm.conf and cluster.env
- * for the portal (CONTRACTS.md): each through a temp file and a rename, cluster.env last. Needs pathsSection first.
+ * Top-level bash that reads this head node's Slurm settings, address and munge build, then publishes the munge
+ * build, slurm.conf and cluster.env for the portal (CONTRACTS.md): each through a temp file and a rename, cluster.env
+ * last. Needs pathsSection first.
  */
 export function publishSection(variant: 'v3' | 'legacy'): string {
   const v = VARIANTS[variant];
@@ -93,8 +94,6 @@ imds() { # IMDSv2; the session token goes to curl on stdin, never on a command l
 read_slurm_config
 slurm_cluster="$(slurm_value ClusterName)" || die "scontrol show config has no ClusterName"
 ${v.clusterNameCheck}ctld_port="$(slurm_value SlurmctldPort)" || die "scontrol show config has no SlurmctldPort"
-slurm_user="$(slurm_value SlurmUser)" || die "scontrol show config has no SlurmUser"
-slurm_user="\${slurm_user%%(*}"
 slurm_version="$(slurm_value SLURM_VERSION)" || die "scontrol show config has no SLURM_VERSION"
 if ctld_host="$(slurm_value 'SlurmctldHost[0]')"; then
   ctld_host="\${ctld_host%%(*}"
@@ -107,8 +106,43 @@ if [[ "$private_data" == *jobs* ]]; then
 fi
 ctld_addr="$(imds local-ipv4)"
 [[ "$ctld_addr" =~ ^[0-9]{1,3}(\\.[0-9]{1,3}){3}$ ]] || die "instance metadata returned '$ctld_addr', not an IPv4 address"
-for value in "$ctld_host" "$ctld_port" "$slurm_user" "$slurm_version"; do
+for value in "$ctld_host" "$ctld_port" "$slurm_version"; do
   [[ -n "$value" && "$value" != *[[:space:]]* ]] || die "unexpected value '$value' in scontrol show config"
+done
+
+# The munge build ParallelCluster compiled on this head node (prefix /usr, like every node of the cluster), for portal
+# nodes whose repositories carry no munge package. The portal installs it only on the same OS and architecture.
+readonly -a MUNGE_PROGRAMS=(usr/sbin/munged usr/bin/munge usr/bin/unmunge)
+munge_lib=""
+for dir in usr/lib64 usr/lib/x86_64-linux-gnu usr/lib/aarch64-linux-gnu usr/lib lib64 lib/x86_64-linux-gnu lib/aarch64-linux-gnu; do
+  if [[ -f "$ROOT/$dir/libmunge.so.2" ]]; then
+    munge_lib="$dir/libmunge.so.2"
+    break
+  fi
+done
+[[ -n "$munge_lib" ]] || die "libmunge.so.2 not found on this head node; the portal needs ParallelCluster's munge build"
+for file in "\${MUNGE_PROGRAMS[@]}"; do
+  [[ -x "$ROOT/$file" ]] || die "/$file not found on this head node; the portal needs ParallelCluster's munge build"
+done
+munge_version="$("$ROOT/usr/sbin/munged" --version 2>&1)" || die "munged --version failed"
+munge_version="\${munge_version%% *}"
+os_value() { # KEY → its value in /etc/os-release, unquoted
+  local line
+  while IFS= read -r line; do
+    if [[ "$line" == "$1="* ]]; then
+      line="\${line#*=}"
+      line="\${line#[\\"\\']}"
+      printf '%s\\n' "\${line%[\\"\\']}"
+      return 0
+    fi
+  done <"$ROOT/etc/os-release"
+  return 1
+}
+os_id="$(os_value ID)" || die "/etc/os-release has no ID"
+os_version="$(os_value VERSION_ID)" || die "/etc/os-release has no VERSION_ID"
+os_arch="$(uname -m)"
+for value in "$munge_version" "$os_id" "$os_version" "$os_arch"; do
+  [[ "$value" =~ ^[A-Za-z0-9._+-]+$ ]] || die "unexpected value '$value' describing this head node's munge build"
 done
 
 env_line() { # KEY value → KEY="value" with \\ " $ \` escaped, safe to source
@@ -120,6 +154,9 @@ env_line() { # KEY value → KEY="value" with \\ " $ \` escaped, safe to source
   printf '%s="%s"\\n' "$1" "$v"
 }
 
+# Client keys only. Server-only keys name accounts and paths of the cluster's nodes (SlurmUser, StateSaveLocation, ...);
+# a Slurm client on a host without them stops ("Invalid user for SlurmUser ... Unable to process configuration file").
+# Every key below is read the same way by Slurm 22.05 through 25.11.
 slurm_conf="# Slurm client settings for the EnginFrame portal, written by the hpc-ha ${v.writer}
 # of ParallelCluster cluster $CLUSTER_NAME. Do not edit: the head node rewrites this file.
 ClusterName=${v.slurmClusterName}
@@ -127,7 +164,6 @@ SlurmctldHost=$ctld_host($ctld_addr)
 SlurmctldPort=$ctld_port
 AuthType=auth/munge
 CredType=cred/munge
-SlurmUser=$slurm_user
 "
 cluster_env="# Written by the hpc-ha ${v.writer} of cluster $CLUSTER_NAME; sourced by the portal nodes.
 $(env_line HPC_HA_CLUSTER_NAME "$CLUSTER_NAME")
@@ -136,6 +172,12 @@ $(env_line HPC_HA_SLURMCTLD_ADDR "$ctld_addr")
 $(env_line HPC_HA_SLURMCTLD_PORT "$ctld_port")
 $(env_line HPC_HA_SLURM_VERSION "$slurm_version")
 $(env_line HPC_HA_SLURM_PREFIX "$SLURM_PREFIX")
+"
+munge_env="# Written by the hpc-ha ${v.writer} of cluster $CLUSTER_NAME: the munge build of its head node.
+$(env_line HPC_HA_MUNGE_VERSION "$munge_version")
+$(env_line HPC_HA_MUNGE_OS_ID "$os_id")
+$(env_line HPC_HA_MUNGE_OS_VERSION_ID "$os_version")
+$(env_line HPC_HA_MUNGE_ARCH "$os_arch")
 "
 
 # --- publish: temp file + rename per file, cluster.env last so its presence means the directory is complete ---
@@ -148,12 +190,26 @@ write_atomically() { # path content
   mv -f -- "$tmp" "$target"
 }
 
+copy_atomically() { # source target mode
+  local tmp
+  tmp="$(mktemp "\${2}.tmp.XXXXXX")"
+  TMP_FILES+=("$tmp")
+  cp -L -- "$1" "$tmp"
+  chmod "$3" "$tmp"
+  mv -f -- "$tmp" "$2"
+}
+
 mountpoint -q "$EFS_MOUNT_DIR" ||
   die "$EFS_MOUNT_DIR is not a mounted file system; ParallelCluster mounts the shared EFS before OnNodeConfigured, so check SharedStorage"
-mkdir -p -- "$PUBLISH_DIR"
-chmod 0755 "$PUBLISH_DIR"
+mkdir -p -- "$PUBLISH_DIR/munge"
+chmod 0755 "$PUBLISH_DIR" "$PUBLISH_DIR/munge"
+for file in "\${MUNGE_PROGRAMS[@]}"; do
+  copy_atomically "$ROOT/$file" "$PUBLISH_DIR/munge/\${file##*/}" 0755
+done
+copy_atomically "$ROOT/$munge_lib" "$PUBLISH_DIR/munge/libmunge.so.2" 0644
+write_atomically "$PUBLISH_DIR/munge/munge.env" "$munge_env"
 write_atomically "$PUBLISH_DIR/slurm.conf" "$slurm_conf"
 write_atomically "$PUBLISH_DIR/cluster.env" "$cluster_env"
-log "published $PUBLISH_DIR (SlurmctldHost=$ctld_host($ctld_addr), Slurm $slurm_version)"
+log "published $PUBLISH_DIR (SlurmctldHost=$ctld_host($ctld_addr), Slurm $slurm_version, $munge_version for $os_id $os_version $os_arch)"
 `;
 }

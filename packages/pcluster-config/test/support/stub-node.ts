@@ -51,9 +51,18 @@ cat "$STUB_STATE/secret-string"`,
   mountpoint: 'exit "${STUB_MOUNTPOINT_RC:-0}"',
   sleep: 'exit 0',
   hostname: 'echo ip-10-0-1-23',
+  uname: '[[ "$*" == -m ]] && echo x86_64',
   mv: `for last; do :; done
 if [[ -n "\${STUB_MV_FAIL_ON:-}" && "$last" == *"$STUB_MV_FAIL_ON" ]]; then echo "mv: cannot move: Input/output error" >&2; exit 1; fi
 exec /bin/mv "$@"`,
+};
+
+/** The head node's munge files as the publish step finds them; munged answers --version like munge 0.5.16. */
+export const MUNGE_BUILD: Record<string, string> = {
+  'usr/sbin/munged': '#!/bin/sh\necho "munge-0.5.16 (2024-07-02)"\n',
+  'usr/bin/munge': '#!/bin/sh\necho munge client\n',
+  'usr/bin/unmunge': '#!/bin/sh\necho unmunge client\n',
+  'usr/lib64/libmunge.so.2': 'libmunge shared object\n',
 };
 
 export interface StubNode {
@@ -73,6 +82,12 @@ export function stubNode(opts: { efs?: string } = {}): StubNode {
   const state = join(dir, 'state');
   const root = join(dir, 'root');
   for (const d of [bin, state, root, join(root, 'etc/munge'), join(root, (opts.efs ?? '/efs').replace(/^\//, ''))]) mkdirSync(d, { recursive: true });
+  // ParallelCluster's munge build (prefix /usr, libdir /usr/lib64 on Amazon Linux) and the OS it was built for.
+  for (const [file, body] of Object.entries(MUNGE_BUILD)) {
+    mkdirSync(join(root, file, '..'), { recursive: true });
+    writeFileSync(join(root, file), body, { mode: 0o755 });
+  }
+  writeFileSync(join(root, 'etc/os-release'), 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\n');
   writeFileSync(join(state, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nec2-user:x:1000:1000::/home/ec2-user:/bin/bash\n');
   writeFileSync(join(state, 'group'), 'root:x:0:\nec2-user:x:1000:\n');
   for (const [name, body] of Object.entries(STUBS)) {

@@ -1,0 +1,37 @@
+import { EXIT_OK, failure, type ExitCode } from '../exit.js';
+import { loadConfig } from '../load-config.js';
+import type { Ui } from '../ui.js';
+
+export interface PlanFlags {
+  config?: string;
+  cost?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `hpc-ha plan`: the stacks in their deploy waves with resource counts, and a modelled critical path, offline and
+ * without loading aws-cdk-lib; with --cost, the monthly cost from the AWS Price List API (needs credentials).
+ */
+export async function planCommand(flags: PlanFlags, ui: Ui): Promise<ExitCode> {
+  const config = await loadConfig(flags, ui);
+  const { offlinePlan } = await import('../plan/model.js');
+  const plan = offlinePlan(config);
+  let cost;
+  if (flags.cost) {
+    const { estimateCost, PriceList, pricingRegion } = await import('../plan/cost.js');
+    try {
+      cost = await estimateCost(config, new PriceList(config.region, undefined, pricingRegion(config)));
+    } catch (e) {
+      const err = e as Error;
+      throw failure(`AWS Price List: ${err.name}: ${err.message.split('\n')[0]}`, 'the cost needs AWS credentials of the deployment\'s partition with pricing:GetProducts; drop --cost for the offline plan');
+    }
+  }
+  if (flags.json) {
+    ui.out(JSON.stringify({ ...plan, ...(cost ? { cost } : {}) }, null, 2));
+    return EXIT_OK;
+  }
+  const { formatCost, formatPlan } = await import('../plan/format.js');
+  for (const line of formatPlan(plan, ui)) ui.out(line);
+  if (cost) for (const line of formatCost(cost, ui)) ui.out(line);
+  return EXIT_OK;
+}

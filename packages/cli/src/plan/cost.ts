@@ -1,0 +1,182 @@
+import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
+import { clusterPlans, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { clientConfig } from '../aws.js';
+
+/** AWS prices a month as 730 hours (365 × 24 / 12), as its own calculator does. */
+export const HOURS_PER_MONTH = 730;
+
+export interface CostItem {
+  readonly what: string;
+  readonly monthly: number;
+  /** How the figure was made: count × unit price × hours or GiB. */
+  readonly basis: string;
+}
+
+export interface QueuePrice {
+  readonly cluster: string;
+  readonly queue: string;
+  readonly instanceType: string;
+  readonly capacityType: string;
+  readonly maxCount: number;
+  readonly hourly: number;
+}
+
+export interface CostEstimate {
+  /** ISO 4217, as the Price List returns it: CNY in the China regions, USD elsewhere. */
+  readonly currency: string;
+  readonly pricingRegion: string;
+  readonly hoursPerMonth: number;
+  readonly items: readonly CostItem[];
+  readonly monthlyTotal: number;
+  readonly queues: readonly QueuePrice[];
+  readonly notCounted: readonly string[];
+}
+
+/** The Price List Query API has its own endpoints: us-east-1 for the global partition, cn-northwest-1 for China. */
+export function pricingRegion(config: Pick<DeploymentConfig, 'partition'>): string {
+  return config.partition === 'aws-cn' ? 'cn-northwest-1' : 'us-east-1';
+}
+
+interface Price {
+  readonly amount: number;
+  readonly currency: string;
+  readonly unit: string;
+  readonly description: string;
+}
+
+interface PriceListProduct {
+  product?: { productFamily?: string; attributes?: Record<string, string> };
+  terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; description?: string; pricePerUnit?: Record<string, string> }> }> };
+}
+
+const term = (Field: string, Value: string): Filter => ({ Type: 'TERM_MATCH', Field, Value });
+
+/** Looks up on-demand prices; each query pages at most a few times (the filters narrow it to a handful). */
+export class PriceList {
+  private readonly client: PricingClient;
+
+  /**
+   * @param region the deployment's Region, whose prices are looked up (the `regionCode` attribute)
+   * @param client a client for the Price List endpoint; default: one for `endpointRegion`
+   */
+  constructor(
+    private readonly region: string,
+    client?: PricingClient,
+    endpointRegion = 'us-east-1',
+  ) {
+    this.client = client ?? new PricingClient(clientConfig(endpointRegion));
+  }
+
+  /** Every on-demand price dimension of the products matching the filters (and `keep`, when given). */
+  async prices(serviceCode: string, filters: Filter[], keep: (attributes: Record<string, string>) => boolean = () => true): Promise<Price[]> {
+    const out: Price[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const res = await this.client.send(new GetProductsCommand({ ServiceCode: serviceCode, Filters: filters, FormatVersion: 'aws_v1', MaxResults: 100, NextToken: token }));
+      for (const text of res.PriceList ?? []) {
+        const p = (typeof text === 'string' ? JSON.parse(text) : text) as PriceListProduct;
+        if (!keep(p.product?.attributes ?? {})) continue;
+        for (const offer of Object.values(p.terms?.OnDemand ?? {})) {
+          for (const dim of Object.values(offer.priceDimensions ?? {})) {
+            for (const [currency, value] of Object.entries(dim.pricePerUnit ?? {})) {
+              const amount = Number(value);
+              if (Number.isFinite(amount) && amount > 0) out.push({ amount, currency, unit: dim.unit ?? '', description: dim.description ?? '' });
+            }
+          }
+        }
+      }
+      token = res.NextToken;
+      if (!token) break;
+    }
+    return out;
+  }
+
+  /** The lowest price with a unit the predicate accepts, or undefined when the Price List has none. */
+  async lowest(serviceCode: string, filters: Filter[], unit: (u: string) => boolean, keep?: (a: Record<string, string>) => boolean): Promise<Price | undefined> {
+    const prices = (await this.prices(serviceCode, [term('regionCode', this.region), ...filters], keep)).filter((p) => unit(p.unit));
+    return prices.sort((a, b) => a.amount - b.amount)[0];
+  }
+
+  ec2Hourly(instanceType: string): Promise<Price | undefined> {
+    return this.lowest(
+      'AmazonEC2',
+      [term('instanceType', instanceType), term('operatingSystem', 'Linux'), term('tenancy', 'Shared'), term('preInstalledSw', 'NA'), term('capacitystatus', 'Used')],
+      isHourly,
+    );
+  }
+}
+
+const isHourly = (u: string) => /^hrs?$/i.test(u);
+const norm = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The monthly cost of what runs all the time, and the hourly price of each queue's instance types. What the Price
+ * List does not have for the region is listed as not counted, never guessed.
+ */
+export async function estimateCost(config: DeploymentConfig, prices: PriceList): Promise<CostEstimate> {
+  const items: CostItem[] = [];
+  const notCounted: string[] = [
+    'compute nodes (billed per second while jobs run; hourly prices below)',
+    'data transfer, NAT gateway data processing, load balancer capacity units (LCU)',
+    'EFS storage and Aurora storage and I/O (billed by what is stored and done, not sized in the config)',
+    'CloudWatch Logs ingestion and storage, S3 requests, backups beyond the free allowance',
+    'the administrator password secret (it is yours, made before the deploy)',
+  ];
+  let currency = '';
+  const add = (what: string, price: Price | undefined, count: number, per: number, perLabel: string) => {
+    if (!price) {
+      notCounted.unshift(`${what}: not found in the Price List for ${config.region}`);
+      return;
+    }
+    currency ||= price.currency;
+    items.push({ what, monthly: count * price.amount * per, basis: `${count} × ${price.amount} ${price.currency}/${price.unit} × ${perLabel}` });
+  };
+  const h = HOURS_PER_MONTH;
+
+  add('portal nodes', await prices.ec2Hourly(config.portal.instanceType), 2, h, `${h} h (${config.portal.instanceType})`);
+  add('head nodes', await prices.ec2Hourly(config.clusters.headNode.instanceType), 2, h, `${h} h (${config.clusters.headNode.instanceType})`);
+  const gp3 = await prices.lowest('AmazonEC2', [term('productFamily', 'Storage'), term('volumeApiName', 'gp3')], (u) => /^gb-?mo/i.test(u));
+  add('root volumes (gp3)', gp3, 1, 2 * config.portal.rootVolumeGiB + 2 * config.clusters.headNode.rootVolumeGiB, `${2 * config.portal.rootVolumeGiB + 2 * config.clusters.headNode.rootVolumeGiB} GiB`);
+  add('NAT gateways', await prices.lowest('AmazonEC2', [term('productFamily', 'NAT Gateway')], isHourly), 2, h, `${h} h`);
+  add('load balancer', await prices.lowest('AWSELB', [term('productFamily', 'Load Balancer-Application')], isHourly), 1, h, `${h} h`);
+  if (config.database.mode === 'serverless-v2') {
+    const acu = await prices.lowest('AmazonRDS', [term('productFamily', 'ServerlessV2'), term('databaseEngine', 'Aurora MySQL')], (u) => /acu/i.test(u));
+    add('Aurora writer + reader (Serverless v2 at minimum capacity)', acu, 2 * config.database.minCapacity, h, `${h} h (${config.database.minCapacity} ACU each)`);
+  } else {
+    const cls = config.database.instanceType ?? 'db.r6g.large';
+    const inst = await prices.lowest('AmazonRDS', [term('productFamily', 'Database Instance'), term('instanceType', cls), term('databaseEngine', 'Aurora MySQL')], isHourly);
+    add(`Aurora writer + reader (${cls})`, inst, 2, h, `${h} h`);
+  }
+  const fsx = config.storage.fsx;
+  const lustre = await prices.lowest('AmazonFSx', [term('productFamily', 'Storage'), term('fileSystemType', 'Lustre')], (u) => /^gb-?mo/i.test(u), (a) => {
+    if (norm(a['deploymentOption']) !== norm(fsx.deploymentType)) return false;
+    return fsx.perUnitStorageThroughput === undefined || !a['throughputCapacity'] || norm(a['throughputCapacity']) === String(fsx.perUnitStorageThroughput);
+  });
+  add(`FSx for Lustre ${fsx.deploymentType}${fsx.perUnitStorageThroughput ? ` ${fsx.perUnitStorageThroughput} MB/s/TiB` : ''}`, lustre, 2, fsx.storageCapacityGiB, `${fsx.storageCapacityGiB} GiB each`);
+  // The munge key, Aurora's master secret and EnginFrame's database user.
+  add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), 3, 1, 'month');
+
+  const queues: QueuePrice[] = [];
+  for (const plan of clusterPlans(config)) {
+    for (const q of plan.queues) {
+      for (const r of q.computeResources) {
+        const price = await prices.ec2Hourly(r.instanceType);
+        if (!price) {
+          notCounted.unshift(`${plan.name} ${q.name}: ${r.instanceType} not found in the Price List for ${config.region}`);
+          continue;
+        }
+        currency ||= price.currency;
+        queues.push({ cluster: plan.name, queue: q.name, instanceType: r.instanceType, capacityType: q.capacityType, maxCount: r.maxCount, hourly: price.amount });
+      }
+    }
+  }
+  return {
+    currency: currency || (config.partition === 'aws-cn' ? 'CNY' : 'USD'),
+    pricingRegion: pricingRegion(config),
+    hoursPerMonth: h,
+    items,
+    monthlyTotal: items.reduce((t, i) => t + i.monthly, 0),
+    queues,
+    notCounted,
+  };
+}

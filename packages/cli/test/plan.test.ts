@@ -1,0 +1,114 @@
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadDeploymentConfig } from '@hpc-ha/infra/config';
+import { estimateCost, HOURS_PER_MONTH, PriceList, pricingRegion } from '../src/plan/cost.js';
+import { EXAMPLES, runCli } from './cli.js';
+import { matches, PRICE_LIST, priceListEntry } from './fixtures/price-list.js';
+
+const example = (name: string) => `${EXAMPLES}/${name}.yaml`;
+
+describe('hpc-ha plan (offline, built binary)', () => {
+  it.each(['cn-north-1', 'cn-northwest-1', 'us-east-1'])('%s: stacks in waves with resource counts, and the modelled critical path', async (name) => {
+    const r = await runCli(['plan', '-c', example(name)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wave 1: VPC$/m);
+    expect(r.stdout).toMatch(/^wave 2 \(after wave 1\): AuroraServerless, EFS, FSX, ALB$/m);
+    expect(r.stdout).toMatch(name === 'cn-northwest-1' ? /^wave 3 \(after wave 2\): EnginFrame$/m : /^wave 3 \(after wave 2\): Clusters, EnginFrame$/m);
+    expect(r.stdout).toMatch(/^ {4}2 AWS::FSx::FileSystem$/m);
+    expect(r.stdout).toMatch(/critical path \d+ min; the same stacks one at a time \d+ min \(0\.\d\d×\)/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--json: the same plan for scripts, waves and timing included', async () => {
+    const r = await runCli(['plan', '-c', example('cn-north-1'), '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'EnginFrame']]);
+    const portal = plan.stacks.find((s: { id: string }) => s.id === 'EnginFrame');
+    expect(portal).toMatchObject({ stackName: 'hpcha-EnginFrame', wave: 3, resources: { 'AWS::AutoScaling::AutoScalingGroup': 2 } });
+    expect(plan.criticalPathMinutes / plan.serialMinutes).toBeLessThanOrEqual(0.6);
+    expect(plan.typicalMinutes.pclusterCluster).toBeGreaterThan(0);
+  });
+
+  it('an invalid config stops with its problems, exit 2', async () => {
+    const r = await runCli(['plan', '-c', '/nonexistent/hpc-ha.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/nonexistent/hpc-ha.yaml');
+  });
+
+  it('--cost without credentials says what it needs, exit 1, after no plan output', async () => {
+    const r = await runCli(['plan', '-c', example('us-east-1'), '--cost']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/AWS Price List: .*credential/i);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('monthly cost from the Price List (aws-sdk-client-mock, responses in the API\'s shape)', () => {
+  const pricing = mockClient(PricingClient);
+  beforeEach(() => {
+    pricing.on(GetProductsCommand).callsFake((input) => ({ PriceList: PRICE_LIST.filter((p) => matches(p, input.ServiceCode, input.Filters ?? [])).map(priceListEntry) }));
+  });
+  afterEach(() => pricing.reset());
+
+  it('uses the China Price List endpoint for the China partition and the global one otherwise', () => {
+    expect(pricingRegion({ partition: 'aws-cn' })).toBe('cn-northwest-1');
+    expect(pricingRegion({ partition: 'aws' })).toBe('us-east-1');
+  });
+
+  it('cn-north-1: everything that runs all the time, in CNY, at the configured sizes', async () => {
+    const config = loadDeploymentConfig(example('cn-north-1'));
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(cost.currency).toBe('CNY');
+    const item = (what: RegExp) => cost.items.find((i) => what.test(i.what))!;
+    expect(item(/^portal nodes/).monthly).toBeCloseTo(2 * 1.9 * HOURS_PER_MONTH, 6);
+    expect(item(/^head nodes/).monthly).toBeCloseTo(2 * 1.6 * HOURS_PER_MONTH, 6);
+    expect(item(/^NAT/).monthly).toBeCloseTo(2 * 0.41 * HOURS_PER_MONTH, 6);
+    expect(item(/^load balancer/).monthly).toBeCloseTo(0.156 * HOURS_PER_MONTH, 6);
+    // Standard Aurora, not I/O-Optimized: 2 instances at the 0.5 ACU minimum.
+    expect(item(/^Aurora/).monthly).toBeCloseTo(2 * 0.5 * 1.04 * HOURS_PER_MONTH, 6);
+    // PERSISTENT_2 at 125 MB/s/TiB, 1200 GiB in each AZ (not the 250 MB/s/TiB price).
+    expect(item(/^FSx/).monthly).toBeCloseTo(2 * 1200 * 1.22, 6);
+    expect(item(/^root volumes/).monthly).toBeCloseTo((2 * 50 + 2 * config.clusters.headNode.rootVolumeGiB) * 0.5336, 6);
+    expect(item(/^Secrets/).monthly).toBeCloseTo(3 * 2.72, 6);
+    expect(cost.monthlyTotal).toBeCloseTo(cost.items.reduce((t, i) => t + i.monthly, 0), 6);
+    expect(cost.queues.map((q) => `${q.cluster}/${q.queue}/${q.instanceType}`)).toContain('hpcha-cluster1/compute/c5.4xlarge');
+    expect(cost.queues.find((q) => q.instanceType === 'c5n.18xlarge')!.hourly).toBe(36.5);
+    expect(cost.notCounted.join('\n')).toMatch(/compute nodes/);
+    // Every query was for this Region's prices.
+    for (const call of pricing.commandCalls(GetProductsCommand)) expect(call.args[0].input.Filters).toContainEqual({ Type: 'TERM_MATCH', Field: 'regionCode', Value: 'cn-north-1' });
+  });
+
+  it('us-east-1: USD, and SCRATCH_2 priced as scratch storage', async () => {
+    const config = loadDeploymentConfig(example('us-east-1'));
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'us-east-1' })));
+    expect(cost.currency).toBe('USD');
+    expect(cost.items.find((i) => i.what.startsWith('FSx'))!.monthly).toBeCloseTo(2 * 1200 * 0.14, 6);
+    expect(cost.items.find((i) => i.what.startsWith('portal'))!.monthly).toBeCloseTo(2 * 0.192 * HOURS_PER_MONTH, 6);
+  });
+
+  it('lists what the Price List lacks as not counted instead of guessing', async () => {
+    const config = loadDeploymentConfig(example('us-east-1'));
+    pricing.on(GetProductsCommand).callsFake((input) => ({
+      PriceList: PRICE_LIST.filter((p) => p.family !== 'NAT Gateway' && matches(p, input.ServiceCode, input.Filters ?? [])).map(priceListEntry),
+    }));
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'us-east-1' })));
+    expect(cost.items.some((i) => i.what.startsWith('NAT'))).toBe(false);
+    expect(cost.notCounted[0]).toBe('NAT gateways: not found in the Price List for us-east-1');
+  });
+});
+
+describe('hpc-ha deploy --concurrency', () => {
+  it('defaults to the widest wave of the config (4 networked stacks at once)', async () => {
+    const { deployConcurrency } = await import('../src/commands/cdk.js');
+    expect(deployConcurrency(loadDeploymentConfig(example('cn-north-1')), undefined)).toBe(4);
+    expect(deployConcurrency(loadDeploymentConfig(example('cn-north-1')), 1)).toBe(1);
+  });
+
+  it.each(['0', '-1', 'two', '1.5'])('refuses --concurrency %s before loading anything, exit 2', async (n) => {
+    const r = await runCli(['deploy', '-c', example('cn-north-1'), '--concurrency', n]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--concurrency takes a whole number from 1 to 999, not '${n}'`);
+  });
+});

@@ -1,0 +1,136 @@
+import type { DeploymentConfig } from '../resolved.js';
+import type { StackId } from '../stacks.js';
+import { stackGraph } from './graph.js';
+
+/** Resource counts of one stack, by CloudFormation type. */
+export type ResourceCounts = Readonly<Record<string, number>>;
+
+type Counts = Record<string, number>;
+
+function add(into: Counts, more: ResourceCounts): Counts {
+  for (const [type, n] of Object.entries(more)) into[type] = (into[type] ?? 0) + n;
+  return into;
+}
+
+/** A custom resource served by the CDK Provider framework: its handler, the framework's functions, their roles. */
+function provider(isComplete: boolean): ResourceCounts {
+  return isComplete
+    ? { 'AWS::IAM::Role': 5, 'AWS::IAM::Policy': 5, 'AWS::Lambda::Function': 5, 'AWS::StepFunctions::StateMachine': 1, 'AWS::Logs::LogGroup': 2 }
+    : { 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2, 'AWS::Lambda::Function': 2, 'AWS::Logs::LogGroup': 1 };
+}
+
+function vpc(): Counts {
+  return add(
+    {
+      'AWS::EC2::VPC': 1,
+      'AWS::EC2::Subnet': 4,
+      'AWS::EC2::RouteTable': 4,
+      'AWS::EC2::SubnetRouteTableAssociation': 4,
+      'AWS::EC2::Route': 4,
+      'AWS::EC2::EIP': 2,
+      'AWS::EC2::NatGateway': 2,
+      'AWS::EC2::InternetGateway': 1,
+      'AWS::EC2::VPCGatewayAttachment': 1,
+      'AWS::EC2::VPCEndpoint': 1,
+      // The flow log's delivery role, and the log groups of flow logs and of the munge-key provider.
+      'AWS::IAM::Role': 1,
+      'AWS::IAM::Policy': 1,
+      'AWS::EC2::FlowLog': 1,
+      'AWS::Logs::LogGroup': 2,
+      'AWS::EC2::SecurityGroup': 7,
+      'AWS::EC2::SecurityGroupEgress': 1,
+      'AWS::EC2::SecurityGroupIngress': 15,
+      'AWS::SecretsManager::Secret': 1,
+      'Custom::MungeKey': 1,
+      // The cluster nodes' policy for reading their custom-action scripts.
+      'AWS::IAM::ManagedPolicy': 1,
+    },
+    provider(false),
+  );
+}
+
+function database(): Counts {
+  return add(
+    {
+      'AWS::RDS::DBSubnetGroup': 1,
+      'AWS::SecretsManager::Secret': 2,
+      'AWS::SecretsManager::SecretTargetAttachment': 1,
+      'AWS::RDS::DBCluster': 1,
+      // Writer and reader, in the two AZs.
+      'AWS::RDS::DBInstance': 2,
+      // Retention of the exported error and slow-query logs, set by one function.
+      'Custom::LogRetention': 2,
+      'AWS::IAM::Role': 1,
+      'AWS::IAM::Policy': 1,
+      'AWS::Lambda::Function': 1,
+      'AWS::Logs::LogGroup': 1,
+      'Custom::EnginFrameDatabase': 1,
+    },
+    provider(false),
+  );
+}
+
+function loadBalancer(config: Pick<DeploymentConfig, 'loadBalancer'>): Counts {
+  const counts: Counts = {
+    'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
+    'AWS::ElasticLoadBalancingV2::TargetGroup': 1,
+    // HTTPS, plus the HTTP redirect when internet-facing.
+    'AWS::ElasticLoadBalancingV2::Listener': config.loadBalancer.internetFacing ? 2 : 1,
+    'AWS::S3::Bucket': 1,
+    'AWS::S3::BucketPolicy': 1,
+  };
+  if (config.loadBalancer.certificateArn === undefined) add(add(counts, { 'Custom::SelfSignedCertificate': 1 }), provider(true));
+  return counts;
+}
+
+function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
+  const counts: Counts = {
+    'AWS::Logs::LogGroup': 1,
+    'AWS::IAM::Role': 1,
+    'AWS::IAM::Policy': 1,
+    'AWS::IAM::InstanceProfile': 2,
+    'AWS::EC2::LaunchTemplate': 2,
+    'AWS::AutoScaling::AutoScalingGroup': 2,
+  };
+  if (config.clusters.provisioner === 'instance') add(add(counts, { 'AWS::IAM::ManagedPolicy': 1, 'Custom::ClusterTeardown': 1 }), provider(true));
+  return counts;
+}
+
+/**
+ * What each stack creates, by type, modelled from the config without synthesizing (so `hpc-ha plan` stays as quick
+ * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
+ */
+export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'>): Record<StackId, ResourceCounts> {
+  const out = {} as Record<StackId, ResourceCounts>;
+  for (const { id } of stackGraph(config)) {
+    switch (id) {
+      case 'VPC':
+        out[id] = vpc();
+        break;
+      case 'AuroraServerless':
+        out[id] = database();
+        break;
+      case 'EFS':
+        out[id] = { 'AWS::EFS::FileSystem': 1, 'AWS::EFS::MountTarget': 2 };
+        break;
+      case 'FSX':
+        out[id] = { 'AWS::FSx::FileSystem': 2 };
+        break;
+      case 'ALB':
+        out[id] = loadBalancer(config);
+        break;
+      case 'Clusters':
+        // ParallelCluster's provider template (a nested stack) and the two clusters it serves.
+        out[id] = { 'AWS::CloudFormation::Stack': 1, 'Custom::PclusterCluster': 2 };
+        break;
+      case 'EnginFrame':
+        out[id] = portal(config);
+        break;
+      case 'OpenOnDemand':
+        // The same two groups of one, and the OIDC passphrase both nodes share.
+        out[id] = add(portal(config), { 'AWS::SecretsManager::Secret': 1 });
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type ServerProcess } from '../process.js';
+import { run, which, type Account } from './host.js';
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_GRACE_MS = 5_000;
+
+function program(name: string): string {
+  const path = which(name);
+  if (!path) throw new Error(`${name} is not installed (CI installs Debian's munge, slurmctld, slurmd and slurm-client)`);
+  return path;
+}
+
+/**
+ * munged in the foreground as `user`, on a socket in `dir`. `--force` because the socket and key live under the
+ * world-writable /tmp, which munged otherwise refuses; everything else is munged's normal checking of the key.
+ */
+export async function startMunged(opts: {
+  binary?: string;
+  keyFile: string;
+  dir: string;
+  user: Account;
+  /** For a munged copied from elsewhere: where its libmunge.so.2 is (what ldconfig gives on a real node). */
+  libraryPath?: string;
+}): Promise<{ socket: string; stop(): Promise<void> }> {
+  const socket = join(opts.dir, 'munge.socket.2');
+  const log = join(opts.dir, 'munged.log');
+  const server = await startServer({
+    command: program('setpriv'),
+    args: [
+      `--reuid=${opts.user.uid}`, `--regid=${opts.user.gid}`, '--clear-groups', '--',
+      opts.binary ?? program('munged'),
+      '--foreground', '--force',
+      `--key-file=${opts.keyFile}`,
+      `--socket=${socket}`,
+      `--pid-file=${join(opts.dir, 'munged.pid')}`,
+      `--seed-file=${join(opts.dir, 'munged.seed')}`,
+      `--log-file=${log}`,
+    ],
+    env: opts.libraryPath ? { LD_LIBRARY_PATH: opts.libraryPath } : {},
+    ready: () => existsSync(socket) && run(program('munge'), ['-n', '-S', socket], { timeoutMs: 5_000 }).status === 0,
+    timeoutMs: START_TIMEOUT_MS,
+    graceMs: STOP_GRACE_MS,
+    logFile: log,
+    captureOutput: true,
+    notReady: `munged did not answer on ${socket}`,
+    addressInUse: /(?!)/,
+  });
+  return { socket, stop: server.stop };
+}
+
+/** One single-node cluster: what ParallelCluster's head node and one compute node would run, on 127.0.0.1. */
+export interface ServerCluster {
+  name: string;
+  /** The head node's short host name (slurmctld runs in a UTS namespace that has it). */
+  headHost: string;
+  nodeName: string;
+  ctldPort: number;
+  slurmdPort: number;
+  dir: string;
+  /** The head node's full slurm.conf (ParallelCluster's /opt/slurm/etc/slurm.conf). */
+  conf: string;
+}
+
+/**
+ * The server configuration, standing in for ParallelCluster's. Keys are ones Slurm 22.05 (Debian 12) and 25.11
+ * (ParallelCluster 3.16) both read; the plug-ins are the ones that need neither cgroups nor an accounting database.
+ */
+export function serverSlurmConf(c: ServerCluster, opts: { slurmUser: string; mungeSocket: string }): string {
+  return `# The rehearsal's stand-in for ParallelCluster's slurm.conf of cluster ${c.name}.
+ClusterName=${c.name}
+SlurmctldHost=${c.headHost}(127.0.0.1)
+SlurmctldPort=${c.ctldPort}
+SlurmdPort=${c.slurmdPort}
+SlurmUser=${opts.slurmUser}
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=${opts.mungeSocket}
+StateSaveLocation=${join(c.dir, 'state')}
+SlurmdSpoolDir=${join(c.dir, 'spool')}
+SlurmctldPidFile=${join(c.dir, 'run', 'slurmctld.pid')}
+SlurmdPidFile=${join(c.dir, 'run', 'slurmd.pid')}
+SlurmctldLogFile=${join(c.dir, 'log', 'slurmctld.log')}
+SlurmdLogFile=${join(c.dir, 'log', 'slurmd.log')}
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+SchedulerType=sched/builtin
+SelectType=select/linear
+MpiDefault=none
+MailProg=/bin/true
+ReturnToService=2
+MessageTimeout=5
+NodeName=${c.nodeName} NodeHostname=${hostname().split('.')[0]} NodeAddr=127.0.0.1 CPUs=1 State=UNKNOWN
+PartitionName=compute Nodes=${c.nodeName} Default=YES MaxTime=INFINITE State=UP
+`;
+}
+
+/** The cluster's directories, owned as slurmctld (running as `slurmUser`) and slurmd (root) need them. */
+export function prepareClusterDirs(c: ServerCluster, slurmUser: Account): void {
+  for (const sub of ['state', 'spool', 'run', 'log']) mkdirSync(join(c.dir, sub), { recursive: true, mode: 0o755 });
+  for (const sub of ['state', 'run', 'log']) chownSync(join(c.dir, sub), slurmUser.uid, slurmUser.gid);
+}
+
+const slurmEnv = (c: ServerCluster): NodeJS.ProcessEnv => ({ PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', SLURM_CONF: c.conf });
+
+/** The state of the cluster's node as sinfo reports it (`idle`, `down*`...), or undefined when unreachable. */
+export function nodeState(c: ServerCluster): string | undefined {
+  const r = run(program('sinfo'), ['-h', '-N', '-o', '%t'], { env: slurmEnv(c), timeoutMs: 10_000 });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** slurmctld in the foreground, in its own UTS namespace named like the head node (it only runs where it is named). */
+export function startSlurmctld(c: ServerCluster): Promise<ServerProcess> {
+  return startServer({
+    command: program('unshare'),
+    args: ['--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', c.headHost, program('slurmctld'), '-D', '-i', '-f', c.conf],
+    env: slurmEnv(c),
+    ready: () => run(program('scontrol'), ['ping'], { env: slurmEnv(c), timeoutMs: 10_000 }).stdout.includes('UP'),
+    timeoutMs: START_TIMEOUT_MS,
+    graceMs: STOP_GRACE_MS,
+    logFile: join(c.dir, 'log', 'slurmctld.log'),
+    captureOutput: false,
+    notReady: `slurmctld of ${c.name} did not answer on 127.0.0.1:${c.ctldPort}`,
+    addressInUse: /Address already in use/i,
+  });
+}
+
+/** slurmd in the foreground for the cluster's one node; ready once slurmctld reports the node idle. */
+export function startSlurmd(c: ServerCluster): Promise<ServerProcess> {
+  return startServer({
+    command: program('slurmd'),
+    args: ['-D', '-N', c.nodeName, '-f', c.conf],
+    env: slurmEnv(c),
+    ready: () => nodeState(c) === 'idle',
+    timeoutMs: START_TIMEOUT_MS,
+    graceMs: STOP_GRACE_MS,
+    logFile: join(c.dir, 'log', 'slurmd.log'),
+    captureOutput: false,
+    notReady: `slurmd ${c.nodeName} of ${c.name} did not become idle`,
+    addressInUse: /Address already in use/i,
+  });
+}

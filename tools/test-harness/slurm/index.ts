@@ -1,0 +1,12 @@
+export { COMMAND_TIMEOUT_MS, account, createTestUser, rehearsalMissing, removeTestUser, run, type Account, type RunResult } from './host.js';
+export { nodeState, serverSlurmConf, startMunged, type ServerCluster } from './daemons.js';
+export { PORTAL_ACCOUNTS, portalHost, type PortalHost } from './portal-host.js';
+export {
+  adminCommand,
+  startSlurmClusters,
+  writeMungeKey,
+  type RehearsalCluster,
+  type RehearsalClusterInput,
+  type SlurmRehearsal,
+  type SlurmRehearsalOptions,
+} from './clusters.js';
