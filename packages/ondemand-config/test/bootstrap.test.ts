@@ -191,6 +191,21 @@ describe('Open OnDemand bootstrap: failures and other sources', () => {
     }
   });
 
+  it('a node whose repositories lack munge fails in the packages step with a reason saying so', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      writeFileSync(join(world.dir, 'no-munge-package'), '');
+      const node = createNode(world, 'node1', '10.0.1.10');
+      const run = node.run(renderOodBootstrap(spec(1)));
+      expect(run.status).not.toBe(0);
+      expect(signals(run.calls)).toEqual([expect.stringContaining("failed in step 'packages': dnf could not install amazon-efs-utils lustre-client nfs-utils munge")]);
+      expect(signals(run.calls)[0]).toContain("this node's repositories lack munge");
+    } finally {
+      world.cleanup();
+    }
+  });
+
   it('this AZ’s cluster never publishing fails after the bounded wait', () => {
     const world = newWorld();
     try {

@@ -144,7 +144,8 @@ install_base_packages() {
   begin "packages"
   local -a list
   read -r -a list <<<"$HPC_HA_PACKAGES"
-  dnf install -y --setopt=install_weak_deps=False "${list[@]}"
+  dnf install -y --setopt=install_weak_deps=False "${list[@]}" ||
+    fail "dnf could not install ${list[*]} (a missing munge package means this node's repositories lack munge; add one that has it)"
 }
 
 # Open OnDemand and its Dex from the project's repository or from a checksummed bundle the user staged in S3.

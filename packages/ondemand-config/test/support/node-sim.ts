@@ -37,6 +37,7 @@ const STUBS: Record<string, string> = {
                    mkdir -p "$HPC_HA_SYSROOT/etc/yum.repos.d"
                    printf '[ondemand-web]\\nbaseurl=https://yum.osc.edu/ondemand/4.2/web/amzn2023/x86_64/\\n' >"$HPC_HA_SYSROOT/etc/yum.repos.d/ondemand-web.repo" ;;
         /*.rpm) install_one "$(basename "$a" .rpm | sed 's/-[0-9]*\\.amzn2023.*$//')" ;;
+        munge) [ ! -f "$STUB_WORLD/no-munge-package" ] || { echo "No match for argument: munge" >&2; exit 1; } ;;
         ondemand*) [ ! -f "$STUB_WORLD/unreachable" ] || { echo "Failed to download metadata for repo 'ondemand-web'" >&2; exit 1; }
                    install_one "$a" ;;
         *) ;;
