@@ -46,7 +46,7 @@ function lazy<O>(state: { exitCode: ExitCode }, load: () => Promise<Handler<O>>)
 const configOption = () =>
   new Option('-c, --config <file>', 'deployment config (default: $HPC_HA_CONFIG or ./hpc-ha.yaml)');
 const stacksOption = () =>
-  new Option('--stacks <ids...>', 'only these stacks: ids (VPC AuroraServerless EFS FSX ALB Clusters EnginFrame), stack names or globs; default: all');
+  new Option('--stacks <ids...>', 'only these stacks (deploy adds what they depend on, destroy what depends on them; see --exclusively): ids (VPC AuroraServerless EFS FSX ALB Clusters EnginFrame), stack names or globs; default: all');
 
 const concurrencyOption = () =>
   new Option('--concurrency <n>', 'stacks deployed at the same time, each still after the stacks it depends on (default: the widest wave, see hpc-ha plan)')
@@ -151,6 +151,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .addOption(stacksOption())
     .option('--app <dir>', 'use an already synthesized cloud assembly instead of synthesizing')
     .option('--fail', 'exit 1 when there are differences')
+    .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): plan cluster updates accordingly')
     .action(lazy(state, async () => (await import('./commands/cdk.js')).diffCommand));
 
   program
@@ -161,6 +162,9 @@ never from the command line. It needs at least 12 characters with letters, digit
     .option('--app <dir>', 'deploy an already synthesized cloud assembly instead of synthesizing')
     .option('-y, --yes', 'approve security-related changes (IAM, security groups) without asking')
     .addOption(new Option('--method <method>', 'change-set (reviewable, the default) or direct (CreateStack/UpdateStack)').choices(['change-set', 'direct']).default('change-set'))
+    .option('-e, --exclusively', 'with --stacks: only those stacks, not the stacks they depend on')
+    .option('--skip-preflight', "deploy without first running doctor's account checks (secret, jars, instance types, bootstrap)")
+    .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): allow cluster updates that need it')
     .addOption(concurrencyOption())
     .action(lazy(state, async () => (await import('./commands/cdk.js')).deployCommand));
 
@@ -170,6 +174,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .addOption(configOption())
     .addOption(stacksOption())
     .option('--app <dir>', 'use an already synthesized cloud assembly instead of synthesizing')
+    .option('-e, --exclusively', 'with --stacks: only those stacks, not the stacks that depend on them')
     .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .action(lazy(state, async () => (await import('./commands/cdk.js')).destroyCommand));
 

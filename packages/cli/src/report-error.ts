@@ -1,3 +1,4 @@
+import { describeTimeout, isAwsTimeout, TIMEOUT_HINT } from './aws.js';
 import { EXIT_FAILURE, isCliError, type ExitCode } from './exit.js';
 import type { Ui } from './ui.js';
 
@@ -14,6 +15,11 @@ export function reportError(e: unknown, ui: Ui): ExitCode {
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
+  if (isAwsTimeout(err)) {
+    ui.error(`error: ${describeTimeout(err)}`);
+    ui.error(`  ${TIMEOUT_HINT}`);
+    return EXIT_FAILURE;
+  }
   if (CREDENTIAL_ERRORS.has(err.name) || /Could not load credentials|credential/i.test(err.message) && err.name !== 'Error') {
     ui.error(`error: AWS credentials: ${firstLine(err.message)}`);
     ui.error('  set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition');

@@ -38,15 +38,21 @@ const sgr = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x
 const COLORS: Style = { ok: sgr(32, 39), bad: sgr(31, 39), warn: sgr(33, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
 const PLAIN: Style = { ok: (s) => s, bad: (s) => s, warn: (s) => s, bold: (s) => s, dim: (s) => s };
 
-/** Colour only on a terminal, never when NO_COLOR is set to anything non-empty (no-color.org) or --no-color. */
-export function wantsColor(options: UiOptions): boolean {
+/**
+ * Colour only on a terminal, never when NO_COLOR is set to anything non-empty (no-color.org) or --no-color. Decided
+ * per stream: `hpc-ha validate > file` at a terminal colours stderr but writes no escape codes into the file.
+ */
+export function wantsColor(options: UiOptions, stream: 'stdout' | 'stderr' = 'stderr'): boolean {
   const env = options.env ?? process.env;
   if (options.color === false) return false;
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
-  const stderr = options.stderr ?? process.stderr;
-  return stderr.isTTY === true && env['TERM'] !== 'dumb';
+  const target = stream === 'stdout' ? (options.stdout ?? process.stdout) : (options.stderr ?? process.stderr);
+  return target.isTTY === true && env['TERM'] !== 'dumb';
 }
+
+// SGR escape sequences (ESC [ … m), built from a string so the pattern holds no literal control character.
+const SGR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 export function isInteractive(options: UiOptions = {}): boolean {
   const env = options.env ?? process.env;
@@ -59,17 +65,21 @@ export function createUi(options: UiOptions = {}): Ui {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const color = wantsColor(options);
+  const outColor = wantsColor(options, 'stdout');
   const quiet = options.quiet === true;
-  const style = color ? COLORS : PLAIN;
+  // One style for both streams (the messages are built before it is known where they go); stdout drops the
+  // colour when it is not a terminal of its own.
+  const style = color || outColor ? COLORS : PLAIN;
+  const forStderr = (line: string) => (color ? line : line.replace(SGR, ''));
   return {
-    out: (line) => void stdout.write(`${line}\n`),
+    out: (line) => void stdout.write(`${outColor ? line : line.replace(SGR, '')}\n`),
     info: (line) => {
-      if (!quiet) stderr.write(`${line}\n`);
+      if (!quiet) stderr.write(`${forStderr(line)}\n`);
     },
     warn: (line) => {
-      if (!quiet) stderr.write(`${style.warn(line)}\n`);
+      if (!quiet) stderr.write(`${forStderr(style.warn(line))}\n`);
     },
-    error: (line) => void stderr.write(`${style.bad(line)}\n`),
+    error: (line) => void stderr.write(`${forStderr(style.bad(line))}\n`),
     color,
     quiet,
     interactive: isInteractive(options),

@@ -53,6 +53,8 @@ export interface PtyOptions {
   env?: Record<string, string | undefined>;
   /** Terminal width: wide by default so that long messages stay on one line. */
   cols?: number;
+  /** Redirect the child's stdout to this file (`> file`), leaving stderr and stdin on the terminal. */
+  stdoutTo?: string;
 }
 
 export interface PtySession {
@@ -72,7 +74,7 @@ export interface PtySession {
 
 /** Starts `hpc-ha <args>` on a fresh pty of `cols`×50. Always `close()` it (afterEach / finally). */
 export function startPty(args: string[], options: PtyOptions = {}): PtySession {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ') + (options.stdoutTo ? ` > ${shellQuote(options.stdoutTo)}` : '');
   // script runs the command with $SHELL -c: pin a POSIX shell so the quoting above holds whatever the user's shell is.
   const env = cleanEnv({ CI: undefined, TERM: 'xterm-256color', SHELL: '/bin/sh', ...options.env });
   const child: ChildProcessWithoutNullStreams = spawn('script', ['-qfec', `stty cols ${options.cols ?? 200} rows 50 && exec ${command}`, '/dev/null'], {

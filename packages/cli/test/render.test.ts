@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-render-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function files(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile()).sort();
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(root, f)).isFile() && f !== '.hpc-ha-render.json').sort();
 }
 
 describe('hpc-ha render', () => {
@@ -40,6 +40,7 @@ describe('hpc-ha render', () => {
     );
     const v = await runCli(['validate', '-c', config]);
     expect(v.code, v.stderr).toBe(0);
+    expect(v.stderr).toMatch(/clusters\.parallelclusterVersion: .*2\.11\.9 is out of support since 2023-12-31/);
     const out = join(dir, 'legacy');
     const r = await runCli(['render', '-c', config, '--out', out]);
     expect(r.code).toBe(0);

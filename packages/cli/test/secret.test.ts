@@ -62,6 +62,36 @@ describe('hpc-ha secret create (against moto_server)', () => {
     expect(JSON.stringify(await secrets().send(new ListSecretsCommand({})))).not.toContain(PASSWORD);
   });
 
+  it('--write-config without the key in the config inserts one line under portal: and keeps every other byte', async (ctx) => {
+    if (!moto.server) return ctx.skip();
+    const work = mkdtempSync(join(dir, 'insert-'));
+    const config = join(work, 'hpc-ha.yaml');
+    const original = readFileSync(`${EXAMPLES}/cn-north-1.yaml`, 'utf8').replace(/^ {2}adminPasswordSecretArn: .*\n/m, '');
+    writeFileSync(config, original);
+    const r = await runCli(['secret', 'create', '--write-config', '-c', config], { input: PASSWORD, env: motoEnv(moto.server.endpoint), cwd: work });
+    expect(r.stderr).toContain('set portal.adminPasswordSecretArn');
+    expect(r.code).toBe(0);
+    const at = original.indexOf('portal:\n') + 'portal:\n'.length;
+    expect(readFileSync(config, 'utf8')).toBe(`${original.slice(0, at)}  adminPasswordSecretArn: ${r.stdout.trim()}\n${original.slice(at)}`);
+    expect((await runCli(['validate', '-c', config])).code).toBe(0);
+  });
+
+  it.for([
+    ['portal is a flow mapping', 'region: cn-north-1\nportal: {instanceType: m5.xlarge}\n', 'cannot add portal.adminPasswordSecretArn without reformatting the file; add adminPasswordSecretArn: under portal by hand'],
+    ['portal is not a mapping', 'region: cn-north-1\nportal: yes please\n', 'portal is not a mapping'],
+  ] as const)('--write-config checks the config can be edited before creating the secret (%s): exit 2, no secret, file unchanged', async ([, text, message], ctx) => {
+    if (!moto.server) return ctx.skip();
+    const work = mkdtempSync(join(dir, 'uneditable-'));
+    const config = join(work, 'hpc-ha.yaml');
+    writeFileSync(config, text);
+    const r = await runCli(['secret', 'create', '--write-config', '-c', config], { input: PASSWORD, env: motoEnv(moto.server.endpoint), cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+    expect((await secrets().send(new ListSecretsCommand({}))).SecretList).toEqual([]);
+    expect(readFileSync(config, 'utf8')).toBe(text);
+  });
+
   it('a weak password is refused with every reason, nothing created, exit 2', async (ctx) => {
     if (!moto.server) return ctx.skip();
     const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'password1\n', env: motoEnv(moto.server.endpoint) });

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,49 +12,18 @@ import {
   type PortalBootstrapSpec,
 } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
-import { allFiles, createNode, createWorld, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
-import { efinstallSpec, portalSpec } from './support/specs.js';
+import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
+import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
+import { efinstallSpec } from './support/specs.js';
 
 const inCi = process.env['CI'] === 'true';
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 if (inCi && !haveShellcheck) throw new Error('CI=true but shellcheck is not installed');
 
-const EF_VERSION = '2021.0-r1667';
-const INSTALLER = Buffer.from('fake EnginFrame installer jar\n');
-const DRIVER = Buffer.from('fake Connector/J jar\n');
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-// Canaries: secret values that must never show up in rendered text, logs, files or command lines.
-const DB_PASSWORD = ' CANARY-db:pa=ss#w!rd\\ 中文🚀\t';
-const ADMIN_PASSWORD = 'CANARY-admin-"Pa$$w0rd`';
-const MUNGE_KEY = Buffer.concat([Buffer.from('CANARY-munge'), randomBytes(1012)]);
-const MUNGE_B64 = MUNGE_KEY.toString('base64');
-const CANARIES = [DB_PASSWORD.trim(), 'CANARY-db', ADMIN_PASSWORD, 'CANARY-admin', MUNGE_B64.slice(0, 40)];
-
-function spec(nodeIndex: 1 | 2, extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec {
-  return portalSpec({
-    nodeIndex,
-    ownCluster: `cluster${nodeIndex}`,
-    installer: { uri: `s3://hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, sha256: sha256(INSTALLER) },
-    jdbcDriver: { uri: 'https://repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar?X-Amz-Signature=presigned', sha256: sha256(DRIVER) },
-    timeouts: { clusterPublicationSeconds: 3, installMarkerSeconds: 2, pollSeconds: 1 },
-    signal: { stackName: 'hpc-ha-EnginFrame', logicalResourceId: `Node${nodeIndex}Asg` },
-    ...extra,
-  });
-}
-
-function newWorld(): World {
-  const world = createWorld();
-  const base = spec(1);
-  world.s3(`hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, INSTALLER);
-  world.https('repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar', DRIVER);
-  world.secret(base.database.appUserSecretArn, JSON.stringify({ username: 'enginframe', password: DB_PASSWORD, host: 'db' }));
-  world.secret(base.adminPassword.secretArn, JSON.stringify({ efadminPassword: ADMIN_PASSWORD }));
-  world.secret(base.mungeKeySecretArn, MUNGE_B64);
-  return world;
-}
-
-const signals = (calls: string[]): string[] => calls.filter((c) => c.startsWith('cfn-signal '));
+// The database endpoint listens on a port of this suite's own (16750-16799 range).
+const DB_PORT = 16751;
+useDatabase(DB_PORT);
+const spec = (nodeIndex: 1 | 2, extra: Partial<PortalBootstrapSpec> = {}): PortalBootstrapSpec => testSpec(nodeIndex, DB_PORT, extra);
 
 /** A 2.x cluster config as pcluster-config's renderLegacyIni writes it (abridged). */
 const LEGACY_INI = '[aws]\naws_region_name = cn-north-1\n\n[global]\ncluster_template = cluster1\n\n[cluster cluster1]\nscheduler = slurm\nbase_os = alinux2\n';
@@ -106,14 +74,14 @@ describe('portal bootstrap under bash with stub commands', () => {
     expect(world.installs()).toBe(1);
     expect(node1.file('efs/hpc-ha/enginframe/installed')).toBe(`version=${EF_VERSION}\ninstalled-by=node1 10.0.1.10\n`);
     expect(readFileSync(join(node1.root, `efs/nice/enginframe/${EF_VERSION}/enginframe/WEBAPP/WEB-INF/lib/mysql-connector-j.jar`))).toEqual(DRIVER);
-    expect(first1.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap');
+    expect(first1.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap iptables-nft');
   });
 
   it('node 1 sets up mounts, accounts, munge and this AZ’s Slurm client', () => {
     expect(node1.file('etc/fstab').split('\n').filter(Boolean)).toEqual([
       'fs-0123456789abcdef0:/ /efs efs _netdev,tls 0 0',
       'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn@tcp:/abcdefgh /fsx_cluster1 lustre defaults,noatime,flock,_netdev 0 0',
-      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev 0 0',
+      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30 0 0',
     ]);
     expect(first1.calls).toContain('groupadd --gid 5000 efadmin');
     expect(first1.calls).toContain('useradd --uid 5001 --gid 5001 --create-home --shell /bin/bash efnobody');
@@ -135,7 +103,7 @@ describe('portal bootstrap under bash with stub commands', () => {
     expect(got.get('kernel.ef.enterprise.tcp.servers')).toBe('10.0.1.10:7800');
     expect(got.get('kernel.java.home')).toBe(join(world.dir, 'stubs'));
     expect(got.get('kernel.server.tomcat.https.ef.hostname')).toBe('ip-10-0-1-10');
-    expect(got.get('kernel.ef.db.url')).toBe('jdbc:mysql://hpc-ha-db.cluster-abc123.cn-north-1.rds.amazonaws.com.cn:3306/EnginFrameDB');
+    expect(got.get('kernel.ef.db.url')).toBe(`jdbc:mysql://${DB_HOST}:${DB_PORT}/EnginFrameDB`);
     expect(readFileSync(join(world.dir, 'captured-efinstall.mode'), 'utf8').trim()).toBe('600');
     expect(readdirSync(join(node1.root, 'var/lib/hpc-ha')).filter((f) => f.startsWith('efinstall'))).toEqual([]);
     // Everything but the node-specific markers and the password is exactly renderEfinstallConfig's text.
@@ -157,7 +125,7 @@ describe('portal bootstrap under bash with stub commands', () => {
     );
     const agent = node1.file('efs/nice/enginframe/conf/enginframe/agent.conf');
     expect(agent).toBe(
-      `ef.output.limit=100000\n${renderAgentConfSettings({ downloadServerUrl: 'https://internal-hpc-ha-alb-1234567890.cn-north-1.elb.amazonaws.com.cn/enginframe/download' })}`,
+      `ef.output.limit=100000\n${renderAgentConfSettings({ downloadServerUrl: 'https://localhost:8443/enginframe/download' })}`,
     );
     expect(node1.file('efs/nice/enginframe/conf/enginframe/server.conf')).toContain('ef.enterprise.tcp.servers=10.0.1.10\\:7800\n');
     expect(node1.file('efs/nice/enginframe/conf/enginframe.conf')).toContain(`JAVA_HOME="${join(world.dir, 'stubs')}"\nSERVER_MIN_HEAP="1024m"`);
@@ -327,7 +295,7 @@ describe('portal bootstrap failure paths', () => {
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(node2.log()).toContain('no EnginFrame install marker /efs/hpc-ha/enginframe/installed after 2 s');
       expect(signals(run.calls)).toEqual([
-        "cfn-signal --exit-code 1 --reason hpc-ha portal node 2 failed in step 'join' (see /var/log/hpc-ha/portal-bootstrap.log) --stack hpc-ha-EnginFrame --resource Node2Asg --region cn-north-1 --url https://cloudformation.cn-north-1.amazonaws.com.cn",
+        "cfn-signal --exit-code 1 --reason hpc-ha portal node 2 failed in step 'join': no EnginFrame install marker /efs/hpc-ha/enginframe/installed after 2 s (log: /var/log/hpc-ha/portal-bootstrap.log) --stack hpc-ha-EnginFrame --resource Node2Asg --region cn-north-1 --url https://cloudformation.cn-north-1.amazonaws.com.cn",
       ]);
       expect(run.calls.some((c) => c.includes('host-setup') || c.startsWith('systemctl start enginframe'))).toBe(false);
     } finally {
@@ -493,7 +461,7 @@ esac`);
       expect(node1.log()).toContain('cluster cluster1 (stack parallelcluster-cluster1) is CREATE_COMPLETE');
       expect(node1.log()).toContain('head node of cluster1 at 10.0.1.100');
       // 2.x needs Python only (the 3.x CLI also needs Node.js for CDK).
-      expect(run.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap python3');
+      expect(run.calls).toContain('dnf install -y --setopt=install_weak_deps=False java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap iptables-nft python3');
       expect(node1.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
       expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
 

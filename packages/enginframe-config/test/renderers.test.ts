@@ -107,7 +107,8 @@ describe('deploy-time values', () => {
       expect(env).toContain(token);
     // The DB endpoint token sits inside the JDBC URL, itself inside efinstall.config.
     expect(env).toContain('kernel.ef.db.url = jdbc\\\\:mysql\\\\://${Token[TOKEN.301]}\\\\:3306/EnginFrameDB');
-    expect(env).toContain('ef.download.server.url=https\\\\://${Token[TOKEN.501]}/enginframe/download');
+    // The agent's downloads go to its own server, never through the load balancer.
+    expect(env).toContain('ef.download.server.url=https\\\\://localhost\\\\:8443/enginframe/download');
   });
   it('are still validated when concrete', () => {
     const bad = portalSpec({ efs: { fileSystemId: 'not-an-efs-id' }, mungeKeySecretArn: 'arn:aws-cn:s3:::bucket' });
@@ -120,7 +121,8 @@ describe('validation', () => {
   it('lists every problem of a portal spec in one error, with paths', () => {
     const spec = portalSpec({ ownCluster: 'cluster9', clusters: [{ name: 'cluster1' }, { name: 'cluster1' }] });
     const error = errorOf(() => renderPortalBootstrapEnv(spec));
-    expect(error.problems.map((p) => p.path)).toEqual(['/clusters/1/name', '/clusters/1/id', '/ownCluster']);
+    expect(error.problems.map((p) => p.path)).toEqual(['/clusters/1/name', '/clusters/1/id', '/ownCluster', '/fsx/1/cluster', '/fsx']);
+    expect(error.message).toContain("/fsx: has no file system of this node's own cluster cluster9");
     expect(error.message).toContain('/ownCluster: is not one of the clusters (cluster1, cluster1)');
     expect(error.stack).not.toMatch(/\n\s+at /);
   });

@@ -1,5 +1,7 @@
 import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { LAMBDA_RUNTIME_CONTEXT } from './constructs/bundled-provider.js';
+import { HpcHaDeployTimeChecks } from './rules/index.js';
 import { stackName, type DeploymentConfig, type StackId } from './config/index.js';
 import { AlbStack } from './stacks/alb-stack.js';
 import { ClustersStack, clusterValues } from './stacks/clusters-stack.js';
@@ -41,6 +43,8 @@ export interface HpcStacks {
 
 /** Every stack of one deployment, in an existing app. */
 export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStacks {
+  // The handlers' runtime comes from the region table (BundledProvider reads it); an explicit context value wins.
+  if (app.node.tryGetContext(LAMBDA_RUNTIME_CONTEXT) === undefined) app.node.setContext(LAMBDA_RUNTIME_CONTEXT, config.regionProfile.lambdaNodeRuntime);
   const env: Environment = { region: config.region, ...(config.account !== undefined ? { account: config.account } : {}) };
   const base = (id: StackId) => ({ config, env, stackName: stackName(config.name, id), description: `hpc-ha ${config.name}: ${id}` });
 
@@ -121,12 +125,13 @@ function tagDeployment(app: App, config: DeploymentConfig): void {
 }
 
 /**
- * The whole CDK app for one deployment config, with cdk-nag's AwsSolutions checks registered: synthesis fails
- * on any finding that is not acknowledged (with a reason) in the stack code.
+ * The whole CDK app for one deployment config, with cdk-nag's AwsSolutions checks and the project's deploy-time
+ * rules (src/rules) registered: synthesis fails on any finding that is not acknowledged (with a reason) in the
+ * stack code.
  */
 export function createApp(config: DeploymentConfig, props: CreateAppProps = {}): App {
   const app = new App({ outdir: props.outdir, context: { ...APP_CONTEXT, ...props.context } });
   addDeploymentStacks(app, config);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HpcHaDeployTimeChecks(app));
   return app;
 }

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { createApp } from './app.js';
+import { portalUserDataFits } from './artifacts/index.js';
 import { isConfigError, loadDeploymentConfig } from './config/index.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +33,8 @@ function main(): void {
   const fromContext = new App({ autoSynth: false }).node.tryGetContext('config') as unknown;
   const requested = typeof fromContext === 'string' && fromContext ? fromContext : process.env['HPC_HA_CONFIG'];
   try {
-    const config = loadDeploymentConfig(resolveConfigPath(requested));
+    // Refused here, with the line of the queue that tips it over, rather than by EC2 at deploy time.
+    const config = loadDeploymentConfig(resolveConfigPath(requested), { checks: [portalUserDataFits] });
     createApp(config).synth();
   } catch (e) {
     if (!isUserError(e)) throw e;

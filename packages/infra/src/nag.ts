@@ -1,4 +1,5 @@
-import { CfnResource, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { CfnManagedPolicy, type PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { rules } from 'cdk-nag';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
@@ -28,13 +29,21 @@ export function acknowledgeFunctionVersionWildcards(scope: IConstruct, reason: s
 }
 
 /**
- * Acknowledges every IAM5 (wildcard) finding of one policy, listed finding by finding, for a policy that copies a
- * vendor's published one (ParallelCluster's): its wildcards are the vendor's, reviewed as a whole.
+ * Acknowledges the IAM5 (wildcard) findings that the named statements of a vendor's published policy produce
+ * (ParallelCluster's), and only those: a wildcard statement added to the policy later is still reported. Each
+ * statement is checked on its own in a scratch stack of the same environment, with cdk-nag's own rule.
  */
-export function acknowledgeVendorPolicyWildcards(policy: IConstruct, reason: string): void {
-  const cfn = policy.node.defaultChild;
-  if (!(cfn instanceof CfnResource)) throw new Error(`internal: ${policy.node.path} has no CloudFormation resource`);
-  const findings = rules.iam.IAMNoWildcardPermissions(cfn);
-  if (!Array.isArray(findings)) return;
-  acknowledge(policy, Object.fromEntries(findings.map((finding) => [`AwsSolutions-IAM5[${finding}]`, reason])));
+export function acknowledgeVendorPolicyWildcards(policy: IConstruct, statements: readonly PolicyStatement[], reason: string): void {
+  if (!(policy.node.defaultChild instanceof CfnResource)) throw new Error(`internal: ${policy.node.path} has no CloudFormation resource`);
+  const stack = Stack.of(policy);
+  const scratch = new Stack(new App(), 'VendorPolicy', { env: { region: stack.region, account: stack.account } });
+  const findings = new Set<string>();
+  statements.forEach((statement, i) => {
+    const probe = new CfnManagedPolicy(scratch, `Statement${i}`, {
+      policyDocument: { Version: '2012-10-17', Statement: [stack.resolve(statement.toStatementJson())] },
+    });
+    const result = rules.iam.IAMNoWildcardPermissions(probe);
+    if (Array.isArray(result)) for (const finding of result) findings.add(finding);
+  });
+  acknowledge(policy, Object.fromEntries([...findings].map((finding) => [`AwsSolutions-IAM5[${finding}]`, reason])));
 }

@@ -9,8 +9,8 @@ import { validateClusterConfig } from '@hpc-ha/pcluster-config';
 import {
   envValue,
   placeholderValues,
+  realisticValues,
   renderDeploymentArtifacts,
-  type DeploymentValues,
 } from '../src/artifacts/index.js';
 import { enginframePortal, loadDeploymentConfig, type DeploymentConfig } from '../src/config/index.js';
 import { EXAMPLES, examplePath, variantConfig } from './support/synth.js';
@@ -28,30 +28,7 @@ const configs: [string, DeploymentConfig][] = [
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 
 /** Values as long as real ones get, to check the user-data budget with margin. */
-function longValues(config: DeploymentConfig): DeploymentValues {
-  const p = placeholderValues(config);
-  const arn = (kind: string) => `arn:${config.partition}:secretsmanager:${config.region}:123456789012:secret:${kind}${'x'.repeat(40)}-AbCdEf`;
-  const s3 = `s3://cdk-hnb659fds-assets-123456789012-${config.region}/${'f'.repeat(64)}.sh`;
-  return {
-    ...p,
-    vpcId: 'vpc-0123456789abcdef0',
-    privateSubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-    clusterSecurityGroupId: 'sg-0123456789abcdef0',
-    efsFileSystemId: 'fs-0123456789abcdeff',
-    fsx: [0, 1].map((i) => ({ fileSystemId: `fs-0123456789abcdef${i}`, dnsName: `fs-0123456789abcdef${i}.fsx.${config.region}.${config.urlSuffix}`, mountName: 'abcdefgh' })) as unknown as DeploymentValues['fsx'],
-    mungeKeySecretArn: arn('MungeKeySecret'),
-    clusterNodePolicyArn: `arn:${config.partition}:iam::123456789012:policy/parallelcluster/${'ClusterScriptsNodePolicy'.padEnd(60, 'X')}`,
-    headNodeScriptUris: [s3, s3],
-    computeNodeScriptUris: [s3, s3],
-    portalProgramUri: s3,
-    databaseEndpoint: `${config.name}-auroraserverless-clustereb0386a7-abcdefghijkl.cluster-c0123456789a.${config.region}.rds.${config.urlSuffix}`,
-    databaseUserSecretArn: arn('EnginFrameUserSecret'),
-    loadBalancerDnsName: `internal-${config.name}-LoadBalancerBE9EEC3A-1234567890.${config.region}.elb.${config.urlSuffix}`,
-    signalStackName: `${config.name}-EnginFrame`,
-    signalResources: ['Node1GroupASG37FFD1D6', 'Node2GroupASG12345678'],
-    bootstrapLogGroupName: `${config.name}-EnginFrame-BootstrapLogsA435FFA5-${'a'.repeat(12)}`,
-  };
-}
+const longValues = realisticValues;
 
 describe.each(configs)('%s', (_name, config) => {
   const files = renderDeploymentArtifacts(config, placeholderValues(config));
@@ -65,7 +42,13 @@ describe.each(configs)('%s', (_name, config) => {
       `clusters/cluster2.${ext}`,
       ...(legacy
         ? ['clusters/cluster1-post-install.sh', 'clusters/cluster2-post-install.sh']
-        : ['clusters/cluster1-head-node.sh', 'clusters/cluster1-compute-node.sh', 'clusters/cluster2-head-node.sh', 'clusters/cluster2-compute-node.sh']),
+        : [
+            'clusters/cluster1-head-node.sh',
+            'clusters/cluster1-compute-node.sh',
+            'clusters/cluster2-head-node.sh',
+            'clusters/cluster2-compute-node.sh',
+            'clusters/custom-action-runner.sh',
+          ]),
       'portal/bootstrap-program.sh',
       'portal/node1/user-data.sh',
       'portal/node2/user-data.sh',
@@ -86,9 +69,19 @@ describe.each(configs)('%s', (_name, config) => {
     expect(renderDeploymentArtifacts(config, placeholderValues(config))).toEqual(files);
   });
 
+  it('requires only its own AZ\'s FSx on each node (the other is automounted), and points the agent at its own server', () => {
+    const node1 = byPath.get('portal/node1/user-data.sh')!.content;
+    const node2 = byPath.get('portal/node2/user-data.sh')!.content;
+    expect(node1).toMatch(/ \/fsx_cluster1 required\n.* \/fsx_cluster2 optional"/);
+    expect(node2).toMatch(/ \/fsx_cluster1 optional\n.* \/fsx_cluster2 required"/);
+    for (const userData of [node1, node2]) expect(userData).toContain('ef.download.server.url=https\\\\://localhost\\\\:8443/enginframe/download');
+    // The loader's own failure signal finds cfn-signal where aws-cfn-bootstrap puts it (not on cloud-init's PATH).
+    expect(node1).toContain('PATH="/opt/aws/bin:$PATH" cfn-signal --exit-code 1');
+  });
+
   it('shows every deploy-time value as a readable <Placeholder>', () => {
     const userData = byPath.get('portal/node1/user-data.sh')!.content;
-    for (const p of ['<EfsFileSystemId>', '<FsxFileSystemId1>', '<FsxDnsName2>', '<MungeKeySecretArn>', '<DatabaseEndpoint>', '<DatabaseUserSecretArn>', '<LoadBalancerDnsName>', '<BootstrapLogGroupName>']) {
+    for (const p of ['<EfsFileSystemId>', '<FsxFileSystemId1>', '<FsxDnsName2>', '<MungeKeySecretArn>', '<DatabaseEndpoint>', '<DatabaseUserSecretArn>', '<BootstrapLogGroupName>']) {
       expect(userData).toContain(p);
     }
     if (!legacy) {

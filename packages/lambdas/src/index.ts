@@ -6,6 +6,9 @@ export {
   CERT_DEFAULTS,
   CERT_KEY_ALGORITHMS,
   CERT_PROPERTIES,
+  CERT_RENEWAL_DEFAULTS,
+  CERT_RENEWAL_FUNCTION,
+  CERT_RENEWAL_KEYS,
   CLUSTER_TEARDOWN_ATTRIBUTES,
   CLUSTER_TEARDOWN_DEFAULTS,
   CLUSTER_TEARDOWN_PROPERTIES,
@@ -19,9 +22,12 @@ export {
   MUNGE_KEY_BYTES,
   MUNGE_KEY_PROPERTIES,
   type CertKeyAlgorithm,
+  type CertRenewalInput,
+  type CertRenewalResult,
   type CertResourceProperties,
   type ClusterTeardownProperties,
   type DbBootstrapProperties,
   type DbTlsMode,
   type MungeKeyProperties,
 } from './properties.js';
+export { RESERVED_TAG_PREFIXES, TAG_RULE, tagProblems, type TagProblem } from './tag-rule.js';

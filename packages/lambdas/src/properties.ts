@@ -41,6 +41,45 @@ export interface CertResourceProperties {
 /** `Fn::GetAtt` attributes of the certificate resource. */
 export const CERT_ATTRIBUTES = { certificateArn: 'CertificateArn' } as const;
 
+/**
+ * What the scheduled renewal (`renew` in the cert bundle) receives as its event: a rule's constant input. It re-issues
+ * the certificate into the same ARN (ACM re-import), so the listener keeps using it without a stack update.
+ */
+export interface CertRenewalInput {
+  /** The certificate to renew: the `CertificateArn` attribute of the certificate resource. */
+  CertificateArn: string;
+  /** The name the certificate is for (the ALB's DNS name), as given to the certificate resource. */
+  DomainName: string;
+  /** Validity of the re-issued certificate, days (1..3650; default 397). */
+  ValidityDays?: number;
+  /** Renew when fewer days than this are left (1..365; default 30). */
+  RenewDaysBefore?: number;
+}
+
+export const CERT_RENEWAL_KEYS = {
+  certificateArn: 'CertificateArn',
+  domainName: 'DomainName',
+  validityDays: 'ValidityDays',
+  renewDaysBefore: 'RenewDaysBefore',
+} as const;
+
+export const CERT_RENEWAL_DEFAULTS = {
+  /** A daily check with 30 days' notice leaves room for a month of failed runs before browsers see it expire. */
+  renewDaysBefore: 30,
+  checkEveryHours: 24,
+} as const;
+
+/** The renewal's Lambda `handler` string; its code is the `cert` bundle (`handlerBundleDir('cert')`). */
+export const CERT_RENEWAL_FUNCTION = 'index.renew';
+
+/** What `renew` answers (also in its log): whether it re-issued, and the certificate's expiry afterwards. */
+export interface CertRenewalResult {
+  renewed: boolean;
+  certificateArn: string;
+  notAfter: string;
+  daysLeft: number;
+}
+
 /** TLS modes of the database connection. `disabled` exists for local tests against a plain server. */
 export const DB_TLS_MODES = ['required', 'disabled'] as const;
 export type DbTlsMode = (typeof DB_TLS_MODES)[number];
@@ -56,6 +95,7 @@ export const DB_BOOTSTRAP_PROPERTIES = {
   tls: 'Tls',
   disposable: 'Disposable',
   maxWaitSeconds: 'MaxWaitSeconds',
+  statementTimeoutSeconds: 'StatementTimeoutSeconds',
 } as const;
 
 export const DB_BOOTSTRAP_DEFAULTS = {
@@ -66,6 +106,8 @@ export const DB_BOOTSTRAP_DEFAULTS = {
   disposable: false,
   /** Budget for "cluster still starting" retries; the Lambda's remaining time caps it further. */
   maxWaitSeconds: 600,
+  /** Longest one SQL statement may run (they take milliseconds unless a lock blocks them). */
+  statementTimeoutSeconds: 30,
 } as const;
 
 export interface DbBootstrapProperties {
@@ -87,6 +129,8 @@ export interface DbBootstrapProperties {
   Disposable?: boolean;
   /** Upper bound of the wait for the database to accept connections, seconds (5..900, default 600). */
   MaxWaitSeconds?: number;
+  /** Longest one SQL statement may run, e.g. while it waits for a lock, seconds (1..300, default 30). */
+  StatementTimeoutSeconds?: number;
 }
 
 /** `Fn::GetAtt` attributes of the database resource. */

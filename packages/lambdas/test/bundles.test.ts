@@ -8,7 +8,7 @@ import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMariaDb, type MariaDbServer } from '../../../tools/test-harness/mariadb.js';
 import { startMoto, type MotoServer } from '../../../tools/test-harness/moto.js';
-import { HANDLER_FUNCTIONS, HANDLER_NAMES, type HandlerName } from '../src/index.js';
+import { CERT_RENEWAL_FUNCTION, HANDLER_FUNCTIONS, HANDLER_NAMES, type HandlerName } from '../src/index.js';
 import type { OnEventRequest, OnEventResponse } from '../src/runtime/provider.js';
 import { TEST_REGION, useAwsEndpoint } from './support/aws-env.js';
 import { createEvent, deleteEvent, updateEvent } from './support/events.js';
@@ -18,7 +18,11 @@ const packageRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 // Inside the package so the bundles' external @aws-sdk imports resolve as in Lambda's node_modules.
 const outDir = join(packageRoot, 'test-results', 'bundle-smoke');
 
-type Handler = { onEvent: (e: OnEventRequest) => Promise<OnEventResponse>; isComplete?: (e: unknown) => Promise<unknown> };
+type Handler = {
+  onEvent: (e: OnEventRequest) => Promise<OnEventResponse>;
+  isComplete?: (e: unknown) => Promise<unknown>;
+  renew?: (e: unknown) => Promise<{ renewed: boolean; notAfter: string }>;
+};
 
 describeWith('mariadb', 'moto_server')('the tsup bundles, loaded the way Lambda loads them', () => {
   let moto: MotoServer;
@@ -51,12 +55,16 @@ describeWith('mariadb', 'moto_server')('the tsup bundles, loaded the way Lambda 
     }
   });
 
-  it('cert bundle: Create imports into ACM (moto), Delete removes it', async () => {
-    const answer = await bundles.cert.onEvent(createEvent({ DomainName: 'hpc-alb-7.cn-north-1.elb.amazonaws.com.cn' }));
+  it('cert bundle: Create imports into ACM (moto), the renewal re-imports into the same ARN, Delete removes it', async () => {
+    const answer = await bundles.cert.onEvent(createEvent({ DomainName: 'hpc-alb-7.cn-north-1.elb.amazonaws.com.cn', ValidityDays: '10' }));
     const arn = answer.PhysicalResourceId!;
     const acm = new ACMClient({ region: TEST_REGION });
     const { Certificate } = await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }));
     expect(Certificate?.KeyAlgorithm).toBe('EC_prime256v1');
+    expect(CERT_RENEWAL_FUNCTION).toBe('index.renew');
+    const renewed = await bundles.cert.renew!({ CertificateArn: arn, DomainName: 'hpc-alb-7.cn-north-1.elb.amazonaws.com.cn' });
+    expect(renewed.renewed).toBe(true);
+    expect(renewed.notAfter).toBe((await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.NotAfter?.toISOString());
     const del = deleteEvent(arn, { DomainName: 'hpc-alb-7.cn-north-1.elb.amazonaws.com.cn' });
     const deleted = await bundles.cert.onEvent(del);
     expect(await bundles.cert.isComplete!({ ...del, ...deleted })).toEqual({ IsComplete: true });

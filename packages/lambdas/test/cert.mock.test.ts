@@ -31,12 +31,71 @@ describe('cert handler: faults moto cannot make (aws-sdk-client-mock)', () => {
     acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [] });
   });
 
+  it('refuses, before any AWS call, the tags the config loader refuses, with the same rule and words', async () => {
+    const tags = [
+      { Key: 'cost&center', Value: 'x' },
+      { Key: 'hpc-ha:owner', Value: 'me' },
+      { Key: 'project', Value: 'hpc (prod)' },
+      ...Array.from({ length: 38 }, (_, i) => ({ Key: `t${i}`, Value: 'v' })),
+    ];
+    await expect(onEvent(createEvent({ DomainName: NAME, Tags: tags }))).rejects.toThrow(
+      new RegExp(
+        [
+          '^Invalid certificate properties:',
+          '  - Tags\\[0\\]\\.Key: tag key "cost&center" contains "&"; tag keys and values may hold only letters, digits, spaces and _ \\. : / = \\+ - @ \\(ACM, EFS, FSx and the load balancer refuse the rest\\)',
+          '  - Tags\\[1\\]\\.Key: tag key "hpc-ha:owner" uses the reserved "hpc-ha:" prefix \\(used by hpc-ha for its own tags\\)',
+          '  - Tags\\[2\\]\\.Value: tag value "hpc \\(prod\\)" contains "\\("',
+        ].join('\n'),
+      ),
+    );
+    await expect(onEvent(createEvent({ DomainName: NAME, Tags: tags }))).rejects.toThrow(/- Tags: 41 tags; at most 40 are allowed/);
+    expect(acm.calls()).toHaveLength(0);
+  });
+
   it('rides out throttling on ImportCertificate and imports once', async () => {
     acm.on(ImportCertificateCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({ CertificateArn: ARN });
     const answer = await onEvent(createEvent({ DomainName: NAME }));
     expect(answer).toEqual({ PhysicalResourceId: ARN, Data: { CertificateArn: ARN } });
     expect(acm).toHaveReceivedCommandTimes(ImportCertificateCommand, 3);
     expect(logs.entries().filter((e) => e['msg'] === 'AWS call will be retried' && e['call'] === 'ACM ImportCertificate')).toHaveLength(2);
+  });
+
+  /**
+   * ACM carries out the import, then the answer is lost (a 5xx from a proxy, a socket timeout). The retry must find
+   * that certificate by the request tag it was imported with, not import a second one and orphan the first.
+   */
+  for (const [what, lost] of [
+    ['a 5xx', () => awsError('InternalFailure', 'We encountered an internal error. Please try again.', 500)],
+    ['a timeout', () => awsError('TimeoutError', 'Connection timed out after 30000 ms', 0)],
+  ] as const) {
+    it(`an import whose answer was lost to ${what} is found by its request tag, not imported twice`, async () => {
+      const imported: { CertificateArn: string; Tags: { Key?: string; Value?: string }[] }[] = [];
+      acm.on(ImportCertificateCommand).callsFake((input: { Tags?: { Key?: string; Value?: string }[] }) => {
+        imported.push({ CertificateArn: `${ARN.slice(0, -1)}${imported.length}`, Tags: input.Tags ?? [] });
+        return Promise.reject(lost());
+      });
+      acm.on(ListCertificatesCommand).callsFake(async () => ({
+        CertificateSummaryList: imported.map((c) => ({ CertificateArn: c.CertificateArn, DomainName: NAME })),
+      }));
+      acm.on(ListTagsForCertificateCommand).callsFake(async (input: { CertificateArn?: string }) => ({
+        Tags: imported.find((c) => c.CertificateArn === input.CertificateArn)?.Tags,
+      }));
+
+      const answer = await onEvent(createEvent({ DomainName: NAME, Tags: [{ Key: 'team', Value: 'hpc' }] }));
+      expect(imported).toHaveLength(1);
+      expect(answer).toEqual({ PhysicalResourceId: imported[0]!.CertificateArn, Data: { CertificateArn: imported[0]!.CertificateArn } });
+      expect(acm).toHaveReceivedCommandTimes(ImportCertificateCommand, 1);
+      expect(logs.entries().some((e) => e['msg'] === 'AWS call had succeeded before its answer was lost; not sent again')).toBe(true);
+    });
+  }
+
+  it('an import that failed before ACM carried it out is sent again after the lookup finds nothing', async () => {
+    acm.on(ImportCertificateCommand).rejectsOnce(awsError('ServiceUnavailable', 'Service unavailable', 503)).resolves({ CertificateArn: ARN });
+    const answer = await onEvent(createEvent({ DomainName: NAME }));
+    expect(answer.PhysicalResourceId).toBe(ARN);
+    expect(acm).toHaveReceivedCommandTimes(ImportCertificateCommand, 2);
+    // Once before the first attempt, once before the retry.
+    expect(acm).toHaveReceivedCommandTimes(ListCertificatesCommand, 2);
   });
 
   it('fails with the call and the reason when throttling outlasts the retries', async () => {

@@ -32,7 +32,7 @@ describeWith('moto_server', 'openssl')('cert handler against moto_server (ACM)',
   }
 
   it('Create imports an ECDSA P-256 certificate for the DNS name, tagged, and returns its ARN', async () => {
-    const answer = await onEvent(createEvent({ DomainName: ALB, Tags: [{ Key: 'Project', Value: 'hpc-ha' }] }));
+    const answer = await onEvent(createEvent({ DomainName: ALB, Tags: [{ Key: 'Project', Value: 'hpc-ha' }, { Key: '成本中心', Value: 'HPC 集群 @cn' }] }));
     const arn = answer.PhysicalResourceId!;
     expect(arn).toMatch(/^arn:aws-cn:acm:cn-north-1:\d{12}:certificate\//);
     expect(answer.Data).toEqual({ CertificateArn: arn });
@@ -47,6 +47,7 @@ describeWith('moto_server', 'openssl')('cert handler against moto_server (ACM)',
 
     const { Tags } = await acm.send(new ListTagsForCertificateCommand({ CertificateArn: arn }));
     expect(Tags).toContainEqual({ Key: 'Project', Value: 'hpc-ha' });
+    expect(Tags).toContainEqual({ Key: '成本中心', Value: 'HPC 集群 @cn' });
     expect(Tags?.some((t) => t.Key === 'hpc-ha:cfn-request')).toBe(true);
   });
 

@@ -34,17 +34,51 @@ function notFound(name: string): Error {
   return awsError('ValidationError', `Stack with id ${name} does not exist`);
 }
 
+/** An event of the cluster stack itself: CloudFormation gives it the stack's name as logical id and its id as physical id. */
 function failedEvent(name: string, at: Date): StackEvent {
   return {
     StackId: idOf(name),
     StackName: name,
     EventId: `e-${at.getTime()}`,
     LogicalResourceId: name,
+    PhysicalResourceId: idOf(name),
     ResourceType: 'AWS::CloudFormation::Stack',
     ResourceStatus: 'DELETE_FAILED',
     ResourceStatusReason: REASON,
     Timestamp: at,
   };
+}
+
+/**
+ * The event a nested stack (ParallelCluster 3 puts each queue group in one) leaves in its parent's event list when its
+ * own deletion fails: same resource type, its own logical id, the nested stack's id as physical id.
+ */
+function nestedFailedEvent(parent: string, logicalId: string, at: Date): StackEvent {
+  return {
+    StackId: idOf(parent),
+    StackName: parent,
+    EventId: `n-${logicalId}-${at.getTime()}`,
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: idOf(`${parent}-${logicalId}`),
+    ResourceType: 'AWS::CloudFormation::Stack',
+    ResourceStatus: 'DELETE_FAILED',
+    ResourceStatusReason: 'The following resource(s) failed to delete: [ComputeFleetSecurityGroup]. ',
+    Timestamp: at,
+  };
+}
+
+/** A Delete that asked cluster1's stack to go (cluster2 has none), after which that stack reports DELETE_FAILED. */
+async function teardownWithCluster1DeleteFailed(): Promise<{ polled: ReturnType<typeof completeEvent>; started: number }> {
+  cfn.on(DescribeStacksCommand, { StackName: 'cluster1' }).resolves({ Stacks: [stack('cluster1', 'CREATE_COMPLETE')] });
+  cfn.on(DescribeStacksCommand, { StackName: 'cluster2' }).rejects(notFound('cluster2'));
+  cfn.on(DeleteStackCommand).resolves({});
+  const event = deleteEvent('cluster1,cluster2', PROPS);
+  const answer = await onEvent(event);
+  const started = Date.now();
+  cfn.on(DescribeStacksCommand, { StackName: idOf('cluster1') }).resolves({
+    Stacks: [stack('cluster1', 'DELETE_FAILED', { StackStatusReason: REASON })],
+  });
+  return { polled: completeEvent(event, answer), started };
 }
 
 describe('cluster-teardown handler (aws-sdk-client-mock for CloudFormation)', () => {
@@ -108,17 +142,8 @@ describe('cluster-teardown handler (aws-sdk-client-mock for CloudFormation)', ()
   });
 
   it('a DELETE_FAILED stack is asked once more, then the resource fails with the stack status reason', async () => {
-    cfn.on(DescribeStacksCommand, { StackName: 'cluster1' }).resolves({ Stacks: [stack('cluster1', 'CREATE_COMPLETE')] });
-    cfn.on(DescribeStacksCommand, { StackName: 'cluster2' }).rejects(notFound('cluster2'));
-    cfn.on(DeleteStackCommand).resolves({});
-    const event = deleteEvent('cluster1,cluster2', PROPS);
-    const answer = await onEvent(event);
-    const polled = completeEvent(event, answer);
-    const started = Date.now();
+    const { polled, started } = await teardownWithCluster1DeleteFailed();
 
-    cfn.on(DescribeStacksCommand, { StackName: idOf('cluster1') }).resolves({
-      Stacks: [stack('cluster1', 'DELETE_FAILED', { StackStatusReason: REASON })],
-    });
     cfn.on(DescribeStackEventsCommand).resolves({
       StackEvents: [failedEvent('cluster1', new Date(started + 1_000)), failedEvent('cluster1', new Date(started - 86_400_000))],
     });
@@ -127,6 +152,33 @@ describe('cluster-teardown handler (aws-sdk-client-mock for CloudFormation)', ()
 
     cfn.on(DescribeStackEventsCommand).resolves({
       StackEvents: [failedEvent('cluster1', new Date(started + 60_000)), failedEvent('cluster1', new Date(started + 1_000))],
+    });
+    await expect(isComplete(polled)).rejects.toThrow(
+      `Stack cluster1 (${idOf('cluster1')}) could not be deleted after 2 attempts: DELETE_FAILED: ${REASON}`,
+    );
+    expect(cfn).toHaveReceivedCommandTimes(DeleteStackCommand, 2);
+  });
+
+  it('nested stacks failing too do not use up the retry: failures are counted for the cluster stack only', async () => {
+    const { polled, started } = await teardownWithCluster1DeleteFailed();
+
+    // First failure: the cluster stack failed once, and so did two of its queue-group stacks (newest first).
+    const firstRound = [
+      failedEvent('cluster1', new Date(started + 2_000)),
+      nestedFailedEvent('cluster1', 'QueueGroup0NestedStackResource', new Date(started + 1_500)),
+      nestedFailedEvent('cluster1', 'QueueGroup1NestedStackResource', new Date(started + 1_000)),
+    ];
+    cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: firstRound });
+    expect(await isComplete(polled)).toEqual({ IsComplete: false });
+    expect(cfn).toHaveReceivedCommandTimes(DeleteStackCommand, 2);
+
+    // Second failure of the cluster stack itself: now the resource fails, naming 2 attempts (not 2 + nested).
+    cfn.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        failedEvent('cluster1', new Date(started + 90_000)),
+        nestedFailedEvent('cluster1', 'QueueGroup0NestedStackResource', new Date(started + 80_000)),
+        ...firstRound,
+      ],
     });
     await expect(isComplete(polled)).rejects.toThrow(
       `Stack cluster1 (${idOf('cluster1')}) could not be deleted after 2 attempts: DELETE_FAILED: ${REASON}`,

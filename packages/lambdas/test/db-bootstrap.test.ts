@@ -193,6 +193,35 @@ describeWith('mariadb', 'moto_server')('db-bootstrap handler against MariaDB, se
     expect(everything).not.toContain(CANARY);
   });
 
+  it('a statement blocked by a lock another session holds fails within StatementTimeoutSeconds, naming it and the wait', async () => {
+    // A backup's global read lock, held from another session: CREATE DATABASE (statement 1) cannot proceed.
+    const holder = await createConnection({ host: db.host, port: db.port, user: 'root', password: db.password });
+    const started = Date.now();
+    let failure: Error | undefined;
+    try {
+      await holder.query('FLUSH TABLES WITH READ LOCK');
+      failure = (await onEvent(createEvent(props({ StatementTimeoutSeconds: '2' })), lambdaContext(60_000)).catch((e: Error) => e)) as Error;
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure.message).toMatch(
+        /^MySQL statement 1 of 5 \(CREATE DATABASE \.\.\.\) did not finish within 2 s: the server says it is "Waiting for [a-z ]*lock" \(for \d+ s\); it was cancelled\. Another session holds a lock/,
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+      // Cancelled on the server, not left queued behind the lock (a queued waiter would block other sessions too).
+      const waiting = (await rootQuery(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND INFO LIKE 'CREATE DATABASE%'",
+        [MASTER.username],
+      )) as unknown[];
+      expect(waiting).toHaveLength(0);
+    } finally {
+      await holder.query('UNLOCK TABLES').catch(() => undefined);
+      await holder.end();
+    }
+    expect(JSON.stringify({ message: failure?.message, cause: failure?.cause })).not.toContain(CANARY);
+    // Once the lock is gone the same request succeeds.
+    const answer = await onEvent(createEvent(props({ StatementTimeoutSeconds: '2' })));
+    expect(answer.Data).toEqual({ DatabaseName: 'EnginFrameDB', UserName: 'efdb' });
+  });
+
   it('Tls "required" (the default) refuses a server without TLS instead of falling back to plain text', async () => {
     const { Tls: _ignored, ...withoutTls } = props();
     const failure = await onEvent(createEvent(withoutTls)).catch((e: Error) => e);

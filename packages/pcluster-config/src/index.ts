@@ -14,7 +14,13 @@ export { renderClusterConfig } from './render/cluster-config.js';
 export { renderLegacyIni } from './render/legacy-ini.js';
 export { renderHeadNodeScript } from './scripts/head-node.js';
 export { renderComputeNodeScript } from './scripts/compute-node.js';
+export { renderCustomActionRunner } from './scripts/runner.js';
 export { renderLegacyPostInstallScript } from './scripts/legacy-post-install.js';
 export { validateClusterConfig, type ValidateOptions, type ValidationResult } from './validate/validate-config.js';
 export { ClusterConfigSchema } from './schema/cluster.js';
 export { V3_OSES } from './schema/image.js';
+export {
+  planClusterUpdate, type PlanOptions, type PlannedChange, type UpdateOutcome, type UpdatePlan,
+} from './update/plan.js';
+export { UPDATE_POLICIES, type UpdatePolicyName } from './update/policies.js';
+export { POLICY_TABLE, UNCLASSIFIED_KEYS } from './update/policy-table.js';

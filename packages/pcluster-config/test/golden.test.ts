@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { renderClusterConfig, renderLegacyIni, validateClusterConfig } from '../src/index.js';
 import { EXAMPLES, legacyVariant } from './fixtures/example-specs.js';
+import { sectionProblems } from './fixtures/pcluster-2.11-sections.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -42,6 +43,9 @@ describe.each(EXAMPLES)('example deployment $deployment', ({ deployment, specs }
     const text = renderLegacyIni(legacyVariant(spec));
     golden(`${deployment}/${name}.ini`, text);
     const sections = configparser(text);
+    // Readable by configparser is not enough: every key must sit in the section 2.11 reads it from.
+    expect(sectionProblems(sections)).toEqual([]);
+    expect(sections['scaling custom']).toEqual({ scaledown_idletime: String(spec.scaledownIdletimeMinutes ?? 10) });
     const cluster = sections[`cluster ${name}`]!;
     expect(cluster.base_os).toBe('alinux2');
     expect(cluster.queue_settings).toBe('compute,mpi');
@@ -65,4 +69,12 @@ it('China examples carry arn:aws-cn ARNs only', () => {
       expect(renderLegacyIni(legacyVariant(s)), deployment).not.toMatch(/arn:aws:/);
     }
   }
+});
+
+it('the 2.11 section table catches a key in the wrong section, an unknown section and a dangling reference', () => {
+  const ok = { global: { cluster_template: 'c' }, 'cluster c': { base_os: 'alinux2', scheduler: 'slurm', vpc_settings: 'v', scaling_settings: 's' }, 'vpc v': { vpc_id: 'vpc-1', master_subnet_id: 'subnet-1' }, 'scaling s': { scaledown_idletime: '10' } };
+  expect(sectionProblems(ok)).toEqual([]);
+  expect(sectionProblems({ ...ok, 'cluster c': { ...ok['cluster c'], scaledown_idletime: '10' } })).toEqual(['[cluster c] scaledown_idletime: not a key of this section in 2.11']);
+  expect(sectionProblems({ ...ok, 'scaling t': { scaledown_idletime: '5' }, 'cluster c': { ...ok['cluster c'], scaling_settings: 'x' } })).toEqual(['[cluster c] scaling_settings = x: no [scaling x] section']);
+  expect(sectionProblems({ ...ok, 'queues q': {} })).toEqual(['[queues q]: no such section in 2.11']);
 });

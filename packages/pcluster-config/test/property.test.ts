@@ -48,7 +48,7 @@ function specFor([region, partition]: [string, 'aws' | 'aws-cn' | 'aws-us-gov'])
     {
       region: fc.constant(region),
       partition: mostly(fc.constant(partition), fc.constantFrom('aws', 'aws-cn', 'aws-us-gov') as fc.Arbitrary<typeof partition>),
-      clusterName: mostly(fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{1,45}$/), fc.constantFrom('1bad', 'x')),
+      clusterName: mostly(fc.stringMatching(/^[a-z][a-z0-9-]{1,45}$/), fc.constantFrom('1bad', 'x', 'Upper')),
       os: mostly(fc.constantFrom('alinux2023', 'rhel9', 'ubuntu2204'), fc.constantFrom(...SPEC_OSES)),
       parallelclusterVersion: mostly(fc.constantFrom('3.16.3', '3.14.0'), fc.constantFrom('3.12.0', '3.6.0', '2.11.9')),
       headNode: fc.record(

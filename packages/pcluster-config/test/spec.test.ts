@@ -219,3 +219,38 @@ describe('renderLegacyIni rejects what 2.x cannot express', () => {
     ]);
   });
 });
+
+describe('update-friendly settings (QueueUpdateStrategy, SrunPortRange, head node OnNodeUpdated)', () => {
+  const updated = { scriptUri: 's3://bucket/runner.sh', args: ['/hpc-ha/x/head-node-script', 'abc123'] };
+  const spec: ClusterSpec = {
+    ...MINIMAL,
+    queueUpdateStrategy: 'DRAIN',
+    srunPortRange: '60001-63000',
+    customActions: { headNode: { scriptUri: 's3://bucket/head.sh', args: [] }, headNodeUpdated: updated },
+  };
+
+  it('renders them where ParallelCluster reads them, and the result passes the config validator', () => {
+    const { config, yaml } = renderClusterConfig(spec);
+    const c = config as any;
+    expect(c.Scheduling.SlurmSettings.QueueUpdateStrategy).toBe('DRAIN');
+    expect(c.Scheduling.SlurmSettings.CustomSlurmSettings).toEqual([{ SrunPortRange: '60001-63000' }]);
+    expect(c.HeadNode.CustomActions.OnNodeUpdated).toEqual({ Script: updated.scriptUri, Args: updated.args });
+    expect(c.Scheduling.SlurmQueues[0].CustomActions?.OnNodeUpdated).toBeUndefined();
+    expect(validateClusterConfig(yaml).issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('leaves them out unless asked (existing configs render byte for byte as before)', () => {
+    const c = renderClusterConfig(MINIMAL).config as any;
+    expect(Object.keys(c.Scheduling.SlurmSettings)).toEqual(['ScaledownIdletime', 'MungeKeySecretArn']);
+    expect(c.HeadNode.CustomActions?.OnNodeUpdated).toBeUndefined();
+  });
+
+  it('refuses a range of privileged or reversed ports, and the 3.x-only settings for 2.x', () => {
+    expect(problems(() => parseClusterSpec({ ...MINIMAL, srunPortRange: '63000-60001' }))).toEqual([
+      'srunPortRange: 63000-60001 is not a range of unprivileged ports (1024-65535, low-high)',
+    ]);
+    expect(problems(() => parseClusterSpec({ ...legacyVariant(EXAMPLES[0]!.specs[0]), queueUpdateStrategy: 'DRAIN' }))).toEqual([
+      'queueUpdateStrategy: ParallelCluster 2.x has no such setting (3.x only)',
+    ]);
+  });
+});

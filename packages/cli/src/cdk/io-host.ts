@@ -13,6 +13,8 @@ export interface HostOptions {
 export interface HostState {
   aborted: boolean;
   noStackMatched: boolean;
+  /** An SDK call timed out: the toolkit then reports missing credentials or a failed call, not the timeout. */
+  timedOut?: boolean;
 }
 
 // Toolkit message codes (see @aws-cdk/toolkit-lib's message registry).
@@ -61,6 +63,7 @@ export function createIoHost(ui: Ui, options: HostOptions, state: HostState): II
         return;
       }
       if (msg.code === DESTROY_ABORTED) state.aborted = true;
+      if (/\bTimeoutError\b|ETIMEDOUT/.test(msg.message)) state.timedOut = true;
       if (msg.code === NO_STACK_MATCHES) state.noStackMatched = true;
       switch (msg.level) {
         case 'result':

@@ -3,28 +3,36 @@ import type { ICloudAssemblySource, StackSelector, Toolkit } from '@aws-cdk/tool
 import type * as ToolkitLib from '@aws-cdk/toolkit-lib';
 import type { DeploymentConfig } from '@hpc-ha/infra/config';
 import { createIoHost, type HostState } from '../cdk/io-host.js';
+import { idleTimeoutAgent } from '../cdk/idle-agent.js';
+import { requestTimeoutMs, TIMEOUT_HINT } from '../aws.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, failure, usageError, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
 import { deployWaves, ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, stackGraph, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
+import { requireOutDir } from '../out-path.js';
+import { checkClusterUpdates, type ClusterUpdateFlags } from '../cluster-updates/guard.js';
 
 interface CdkFlags {
   config?: string;
   stacks?: string[];
   app?: string;
   yes?: boolean;
+  /** Only the stacks --stacks names, without the ones they depend on (deploy) or that depend on them (destroy). */
+  exclusively?: boolean;
 }
 
-export interface DeployFlags extends CdkFlags {
+export interface DeployFlags extends CdkFlags, ClusterUpdateFlags {
   method?: 'change-set' | 'direct';
+  /** commander's name for --skip-preflight. */
+  skipPreflight?: boolean;
   concurrency?: number;
 }
 
 export interface SynthFlags extends CdkFlags {
   out: string;
 }
-export interface DiffFlags extends CdkFlags {
+export interface DiffFlags extends CdkFlags, ClusterUpdateFlags {
   fail?: boolean;
 }
 
@@ -44,11 +52,15 @@ export function stackPatterns(name: string, patterns: readonly string[] | undefi
   return patterns.map((p) => STACK_IDS.find((id) => p === stackName(name, id)) ?? p);
 }
 
-function selector(lib: Session['lib'], s: Session, flags: CdkFlags): StackSelector {
+/**
+ * Like the CDK CLI: a deploy of X also deploys what X depends on (`upstream`), a destroy of X also destroys what
+ * depends on X (`downstream`), unless --exclusively; diff and synth look at exactly the stacks named.
+ */
+function selector(lib: Session['lib'], s: Session, flags: CdkFlags, expand: 'upstream' | 'downstream' | 'none' = 'none'): StackSelector {
   const patterns = stackPatterns(s.config.name, flags.stacks);
-  return patterns
-    ? { strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH, patterns }
-    : { strategy: lib.StackSelectionStrategy.ALL_STACKS };
+  if (!patterns) return { strategy: lib.StackSelectionStrategy.ALL_STACKS };
+  const how = flags.exclusively || expand === 'none' ? lib.ExpandStackSelection.NONE : expand === 'upstream' ? lib.ExpandStackSelection.UPSTREAM : lib.ExpandStackSelection.DOWNSTREAM;
+  return { strategy: lib.StackSelectionStrategy.PATTERN_MUST_MATCH, patterns, expand: how };
 }
 
 /** `*` matches any run of characters, as in the CDK CLI's stack patterns. */
@@ -65,6 +77,7 @@ async function session(flags: CdkFlags, ui: Ui, resultsToStderr = false): Promis
     ioHost: createIoHost(ui, { yes: flags.yes === true, debug: process.env['HPC_HA_DEBUG'] === '1', resultsToStderr }, state),
     color: ui.color,
     emojis: false,
+    sdkConfig: { httpOptions: { agent: idleTimeoutAgent(requestTimeoutMs()) } },
   });
   return { config, toolkit, lib, state };
 }
@@ -91,10 +104,13 @@ async function source(s: Session, flags: CdkFlags, opts: { outdir?: string; offl
 }
 
 /** Toolkit errors the user can fix (bad stack pattern, invalid app) are exit 2; AWS and deployment failures 1. */
-function toolkitError(e: unknown, lib: Session['lib']): never {
+function toolkitError(e: unknown, lib: Session['lib'], state?: HostState): never {
   if (e instanceof CliError) throw e;
+  if (state?.timedOut) throw failure(`no answer from AWS within ${requestTimeoutMs() / 1000} s, after the toolkit's retries`, TIMEOUT_HINT);
   if (lib.ToolkitError.isToolkitError(e)) {
     const err = e as Error & { source?: string };
+    // Declined at the confirmation (or no --yes off a terminal): the user's choice, not a usage error, and no hint.
+    if (lib.ToolkitError.isAbortError(e)) throw failure(`${err.message.split('\n')[0] ?? 'cancelled'}; nothing more was changed`);
     if (lib.ToolkitError.isAuthenticationError(e)) {
       throw failure(`AWS credentials: ${err.message.split('\n')[0]}`, 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition');
     }
@@ -104,8 +120,29 @@ function toolkitError(e: unknown, lib: Session['lib']): never {
   throw e;
 }
 
+/**
+ * Synthesizes once, then plans each ParallelCluster cluster update from the Clusters template (printed per cluster;
+ * with `refuse`, exit 2 before anything is deployed when ParallelCluster would refuse it). Returns the assembly for
+ * the toolkit action that follows, so it works on exactly the templates that were checked.
+ */
+async function withClusterUpdates(s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, refuse: boolean) {
+  const assembly = await s.toolkit.synth(cx);
+  const patterns = stackPatterns(s.config.name, flags.stacks);
+  const stacks = assembly.cloudAssembly.stacksRecursively.filter(
+    (st) => !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName)),
+  );
+  try {
+    await checkClusterUpdates(s.config, stacks, ui, { refuse, ...flags });
+  } catch (e) {
+    await assembly.dispose();
+    throw e;
+  }
+  return assembly;
+}
+
 /** `hpc-ha synth`: templates into --out, no AWS call. */
 export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode> {
+  requireOutDir(flags.out);
   // The toolkit's own synth summary goes to stderr; stdout gets one line per template written.
   const s = await session(flags, ui, true);
   try {
@@ -122,7 +159,7 @@ export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode>
       await assembly.dispose();
     }
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   return EXIT_OK;
 }
@@ -132,11 +169,15 @@ export async function diffCommand(flags: DiffFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
   let changes = 0;
   try {
-    const cx = await source(s, flags, { offline: false });
-    const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
-    for (const d of Object.values(diffs)) changes += d.differenceCount;
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, false);
+    try {
+      const diffs = await s.toolkit.diff(cx, { stacks: selector(s.lib, s, flags), method: s.lib.DiffMethod.TemplateOnly() });
+      for (const d of Object.values(diffs)) changes += d.differenceCount;
+    } finally {
+      await cx.dispose();
+    }
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   ui.info(changes === 0 ? 'no differences' : `${changes} difference${changes === 1 ? '' : 's'}`);
   return flags.fail && changes > 0 ? EXIT_FAILURE : EXIT_OK;
@@ -150,20 +191,25 @@ export function deployConcurrency(config: DeploymentConfig, flag: number | undef
 /** `hpc-ha deploy`: creates or updates the stacks, with CloudFormation events as progress, then the portal URL. */
 export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCode> {
   const s = await session(flags, ui);
+  if (!flags.skipPreflight) await (await import('../preflight.js')).preflight(s.config, ui);
   let portal: string | undefined;
   try {
-    const cx = await source(s, flags, { offline: false });
-    const result = await s.toolkit.deploy(cx, {
-      stacks: selector(s.lib, s, flags),
-      deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
-      concurrency: deployConcurrency(s.config, flags.concurrency),
-    });
-    for (const st of result.stacks) {
-      ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
-      portal ??= st.outputs[PORTAL_URL_OUTPUT] ?? st.outputs[ONDEMAND_PORTAL_URL_OUTPUT];
+    const cx = await withClusterUpdates(s, await source(s, flags, { offline: false }), flags, ui, true);
+    try {
+      const result = await s.toolkit.deploy(cx, {
+        stacks: selector(s.lib, s, flags, 'upstream'),
+        deploymentMethod: flags.method === 'direct' ? { method: 'direct' } : { method: 'change-set' },
+        concurrency: deployConcurrency(s.config, flags.concurrency),
+      });
+      for (const st of result.stacks) {
+        ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
+        portal ??= st.outputs[PORTAL_URL_OUTPUT] ?? st.outputs[ONDEMAND_PORTAL_URL_OUTPUT];
+      }
+    } finally {
+      await cx.dispose();
     }
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   if (portal) ui.out(`Portal: ${ui.style.bold(portal)}`);
   else if (s.config.portal.kind === 'openondemand') ui.info(`the portal URL is the ${ONDEMAND_PORTAL_URL_OUTPUT} output of the OpenOnDemand stack: hpc-ha outputs -c ${s.config.sourceFile}`);
@@ -180,10 +226,10 @@ export async function destroyCommand(flags: CdkFlags, ui: Ui): Promise<ExitCode>
   let deleted = 0;
   try {
     const cx = await source(s, flags, { offline: false });
-    const result = await s.toolkit.destroy(cx, { stacks: selector(s.lib, s, flags) });
+    const result = await s.toolkit.destroy(cx, { stacks: selector(s.lib, s, flags, 'downstream') });
     deleted = result.stacks.length;
   } catch (e) {
-    toolkitError(e, s.lib);
+    toolkitError(e, s.lib, s.state);
   }
   if (s.state.aborted) throw failure('not confirmed; nothing was deleted');
   if (s.state.noStackMatched) throw usageError(`no stack matches ${(flags.stacks ?? []).join(', ')}`);

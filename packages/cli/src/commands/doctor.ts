@@ -1,9 +1,10 @@
 import { clientConfig, s3Config } from '../aws.js';
+import { certificateCheck } from '../certificate-expiry.js';
 import { EXIT_FAILURE, EXIT_OK, type ExitCode } from '../exit.js';
 import { loadConfig, type ConfigFlag } from '../load-config.js';
 import type { Ui } from '../ui.js';
 import { CHECK, CROSS } from '../ui.js';
-import type { CheckResult } from '../doctor/checks.js';
+import type { CheckResult, DoctorClients } from '../doctor/checks.js';
 
 export function formatCheck(r: CheckResult, ui: Ui): string[] {
   const mark = r.status === 'ok' ? ui.style.ok(CHECK) : r.status === 'fail' ? ui.style.bad(CROSS) : ui.style.dim('-');
@@ -12,11 +13,9 @@ export function formatCheck(r: CheckResult, ui: Ui): string[] {
   return lines;
 }
 
-/** `hpc-ha doctor`: one ✓/✗ line per check against the live account; exit 1 when any check fails. */
-export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode> {
-  const config = await loadConfig(flags, ui);
-  const [{ runDoctor }, sts, ssm, sm, ec2, rds, s3] = await Promise.all([
-    import('../doctor/checks.js'),
+/** The SDK clients of the account checks (doctor and deploy's preflight), with the CLI's timeouts and retries. */
+export async function createDoctorClients(region: string): Promise<DoctorClients & { destroyAll(): void }> {
+  const [sts, ssm, sm, ec2, rds, s3] = await Promise.all([
     import('@aws-sdk/client-sts'),
     import('@aws-sdk/client-ssm'),
     import('@aws-sdk/client-secrets-manager'),
@@ -24,7 +23,7 @@ export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode
     import('@aws-sdk/client-rds'),
     import('@aws-sdk/client-s3'),
   ]);
-  const cfg = clientConfig(config.region);
+  const cfg = clientConfig(region);
   const clients = {
     sts: new sts.STSClient(cfg),
     ssm: new ssm.SSMClient(cfg),
@@ -33,12 +32,20 @@ export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode
     rds: new rds.RDSClient(cfg),
     s3: new s3.S3Client(s3Config(cfg)),
   };
+  return { ...clients, destroyAll: () => Object.values(clients).forEach((c) => c.destroy()) };
+}
+
+/** `hpc-ha doctor`: one ✓/✗ line per check against the live account; exit 1 when any check fails. */
+export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode> {
+  const config = await loadConfig(flags, ui);
+  const { runDoctor } = await import('../doctor/checks.js');
+  const clients = await createDoctorClients(config.region);
   ui.info(`hpc-ha doctor: ${config.sourceFile} (deployment ${config.name}, ${config.region})`);
   let results: CheckResult[];
   try {
-    results = await runDoctor(config, clients);
+    results = [...(await runDoctor(config, clients)), await certificateCheck(config)];
   } finally {
-    for (const c of Object.values(clients)) c.destroy();
+    clients.destroyAll();
   }
   for (const r of results) {
     if (ui.quiet && r.status !== 'fail') continue;

@@ -6,6 +6,7 @@ import { EXIT_OK, usageError, type ExitCode } from '../exit.js';
 import { renderInitConfig, type InitAnswers } from '../init-template.js';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
+import { requireOutFile } from '../out-path.js';
 
 export interface InitFlags {
   region?: string;
@@ -49,11 +50,17 @@ function defaults(profile: RegionProfile, name: string, out: string): InitAnswer
 /** `hpc-ha init`: a commented config that validates; prompts only on a terminal and never overwrites silently. */
 export async function initCommand(flags: InitFlags, ui: Ui): Promise<ExitCode> {
   const { REGION_PROFILES, regionProfile, parseDeploymentConfig, isConfigError, formatIssue } = await import('@hpc-ha/infra/config');
+  requireOutFile(flags.out);
   if (existsSync(flags.out) && !flags.force) {
     throw usageError(`${flags.out} already exists; nothing was written`, 'pass --force to overwrite it, or --out <file> to write elsewhere');
   }
-  const envRegion = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
-  const regionName = flags.region ?? (envRegion && regionProfile(envRegion) ? envRegion : DEFAULT_REGION);
+  const envName = process.env['AWS_REGION'] ? 'AWS_REGION' : process.env['AWS_DEFAULT_REGION'] ? 'AWS_DEFAULT_REGION' : undefined;
+  const envRegion = envName ? process.env[envName] : undefined;
+  if (flags.region === undefined && envRegion && !regionProfile(envRegion)) {
+    // Writing a cn-north-1 config for someone whose environment says another region would be a silent surprise.
+    throw usageError(`${envName}=${envRegion}: not a region hpc-ha supports; nothing was written`, `pass --region <one of ${Object.keys(REGION_PROFILES).join(', ')}>`);
+  }
+  const regionName = flags.region ?? envRegion ?? DEFAULT_REGION;
   const profile = regionProfile(regionName);
   if (!profile) {
     throw usageError(`--region ${regionName}: not a region hpc-ha supports`, `supported: ${Object.keys(REGION_PROFILES).join(', ')}`);

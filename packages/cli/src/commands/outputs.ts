@@ -1,4 +1,5 @@
 import { clientConfig } from '../aws.js';
+import { certificateExpiryOutputs } from '../certificate-expiry.js';
 import { EXIT_OK, failure, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
 import { ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
@@ -56,7 +57,7 @@ export async function outputsCommand(flags: OutputsFlags, ui: Ui): Promise<ExitC
   if (found.length === 0) {
     throw failure(`no stack of deployment ${config.name} in ${config.region} (looked for ${names.join(', ')})`, `deploy first: hpc-ha deploy -c ${config.sourceFile}`);
   }
-  const ordered = orderOutputs(outputs, names);
+  const ordered = [...orderOutputs(outputs, names), ...(await certificateExpiryOutputs(config.region, outputs, ui))];
   if (flags.json) {
     ui.out(JSON.stringify(ordered, null, 2));
     return EXIT_OK;

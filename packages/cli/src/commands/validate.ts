@@ -31,6 +31,9 @@ export async function validateCommand(flags: ValidateFlags, ui: Ui, args: string
     }
     return EXIT_USAGE;
   }
+  const { placeholderIssuesOf } = await import('../placeholders.js');
+  warnings.push(...placeholderIssuesOf(path));
+  warnings.sort((a, b) => a.line - b.line || a.column - b.column);
   if (flags.json) {
     ui.out(JSON.stringify(warnings, null, 2));
     return EXIT_OK;

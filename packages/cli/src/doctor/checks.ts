@@ -6,6 +6,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { clusterPlans, enginframePortal, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { describeTimeout, isAwsTimeout, TIMEOUT_HINT } from '../aws.js';
 
 /** The SDK clients doctor uses, injected so tests can hand in clients pointed at moto or mocked. */
 export interface DoctorClients {
@@ -36,6 +37,7 @@ function errName(e: unknown): string {
   return e instanceof Error ? e.name : 'Error';
 }
 function errText(e: unknown): string {
+  if (isAwsTimeout(e)) return describeTimeout(e);
   return e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
 }
 
@@ -58,6 +60,7 @@ async function credentials(config: DeploymentConfig, c: DoctorClients): Promise<
     }
     return { result: ok(title, `${id.Arn} (account ${id.Account}, partition ${partition})`), ...(id.Account ? { account: id.Account } : {}) };
   } catch (e) {
+    if (isAwsTimeout(e)) return { result: fail(title, `cannot check: ${describeTimeout(e)}`, TIMEOUT_HINT) };
     return { result: fail(title, `none usable: ${errText(e)}`, 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or run `aws sso login`') };
   }
 }
@@ -225,13 +228,31 @@ function parseS3(uri: string): { bucket: string; key: string } | undefined {
   return m ? { bucket: m[1]!, key: m[2]! } : undefined;
 }
 
-async function artefact(what: string, uri: string, config: DeploymentConfig, c: DoctorClients): Promise<CheckResult> {
+/** The SHA-256 S3 stored for the whole object, as hex; undefined when it has none (or only a per-part one). */
+function s3Sha256Hex(head: { ChecksumSHA256?: string; ChecksumType?: string }): string | undefined {
+  const b64 = head.ChecksumSHA256;
+  // A multipart upload's SHA-256 is of the parts' checksums ("…-<parts>"), not of the file.
+  if (!b64 || head.ChecksumType === 'COMPOSITE' || /-\d+$/.test(b64)) return undefined;
+  return Buffer.from(b64, 'base64').toString('hex');
+}
+
+async function artefact(what: string, location: { uri: string; sha256?: string }, config: DeploymentConfig, c: DoctorClients): Promise<CheckResult> {
   const title = what;
+  const uri = location.uri;
   const s3 = parseS3(uri);
   if (s3) {
     try {
-      const head = await c.s3.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: s3.key }));
-      return ok(title, `${uri} (${head.ContentLength ?? '?'} bytes)`);
+      // ChecksumMode returns the checksum S3 keeps when the object was uploaded with one (aws s3 cp
+      // --checksum-algorithm SHA256), so a wrong file is caught here instead of on the portal node an hour later.
+      const head = await c.s3.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: s3.key, ...(location.sha256 ? { ChecksumMode: 'ENABLED' as const } : {}) }));
+      const size = `${head.ContentLength ?? '?'} bytes`;
+      if (!location.sha256) return ok(title, `${uri} (${size})`);
+      const stored = s3Sha256Hex(head);
+      if (stored === undefined) return ok(title, `${uri} (${size}; S3 keeps no SHA-256 for it, the node checks the configured one on download)`);
+      if (stored !== location.sha256.toLowerCase()) {
+        return fail(title, `${uri} has SHA-256 ${stored}, the config says ${location.sha256}`, 'upload the intended file, or correct sha256 in the config');
+      }
+      return ok(title, `${uri} (${size}, SHA-256 matches)`);
     } catch (e) {
       const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404 || errName(e) === 'NotFound' || errName(e) === 'NoSuchKey' || errName(e) === 'NoSuchBucket') {
@@ -271,8 +292,29 @@ export async function runDoctor(config: DeploymentConfig, clients: DoctorClients
     keyPair(config, clients),
     instanceTypes(config, clients),
     ef ? aurora(config, clients) : notUsed('Aurora MySQL'),
-    ef ? artefact('EnginFrame installer', ef.installer.uri, config, clients) : notUsed('EnginFrame installer'),
-    ef ? artefact('JDBC driver', ef.jdbcDriver.uri, config, clients) : notUsed('JDBC driver'),
+    ef ? artefact('EnginFrame installer', ef.installer, config, clients) : notUsed('EnginFrame installer'),
+    ef ? artefact('JDBC driver', ef.jdbcDriver, config, clients) : notUsed('JDBC driver'),
   ]);
   return [creds.result, boot, secret, ...(key ? [key] : []), ...types, db, installer, jdbc];
+}
+
+/**
+ * The doctor checks a deploy runs first (`hpc-ha deploy`, unless --skip-preflight): each is a mistake that would
+ * otherwise surface deep into the deployment. Aurora orderability is left to doctor: CloudFormation reports it
+ * within minutes, at the database stack.
+ */
+export async function runPreflight(config: DeploymentConfig, clients: DoctorClients): Promise<CheckResult[]> {
+  const creds = await credentials(config, clients);
+  if (creds.result.status !== 'ok') return [creds.result];
+  const ef = config.portal.kind === 'enginframe' ? config.portal : undefined;
+  const notUsed = (title: string) => Promise.resolve(skip(title, 'not used with portal.kind openondemand'));
+  const [boot, secret, key, types, installer, jdbc] = await Promise.all([
+    bootstrap(config, creds.account ?? '<account>', clients),
+    ef ? adminSecret(config, clients) : notUsed('admin password secret'),
+    keyPair(config, clients),
+    instanceTypes(config, clients),
+    ef ? artefact('EnginFrame installer', ef.installer, config, clients) : notUsed('EnginFrame installer'),
+    ef ? artefact('JDBC driver', ef.jdbcDriver, config, clients) : notUsed('JDBC driver'),
+  ]);
+  return [creds.result, boot, secret, ...(key ? [key] : []), ...types, installer, jdbc];
 }

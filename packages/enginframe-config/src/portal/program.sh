@@ -4,7 +4,8 @@
 # All deploy-specific values arrive as the readonly HPC_HA_* variables set above this program (or in
 # /etc/hpc-ha/portal.env when re-run by the re-sync timer). No secret is ever written to this text,
 # to a command line or to the log: secrets are read from Secrets Manager when needed.
-# Usage: <script> [boot|resync]   (boot is the default; resync only refreshes cluster configs)
+# Usage: <script> [boot|resync|imds]   (boot is the default; resync refreshes cluster configs and retries the
+# other AZ's FSx; imds re-applies the instance-metadata firewall, run by its unit at every boot)
 set -Eeuo pipefail
 umask 022
 
@@ -30,6 +31,8 @@ readonly SLURM_CONF_DIR="$R$HPC_HA_SLURM_CONFIG_DIR"
 readonly SLURM_PREFIX="$R$HPC_HA_LOCAL_SLURM_PREFIX"
 readonly LOG_FILE="$R$HPC_HA_LOG_FILE"
 readonly SELF_COPY="$R/usr/local/sbin/hpc-ha-portal-bootstrap"
+readonly IMDS_CHAIN=HPC_HA_IMDS
+readonly IMDS_UNIT=hpc-ha-imds-access.service
 
 CURRENT_STEP="start"
 CONFIG_CHANGED=0
@@ -39,9 +42,12 @@ MY_IP=""
 JAVA_HOME_DIR=""
 PCLUSTER_HEAD_IP=""
 PCLUSTER_CLI=""
+FAIL_REASON=""
+INSTANCE_ID=""
 
 log() { printf '%s hpc-ha-portal node%s [%s] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$HPC_HA_NODE_INDEX" "$CURRENT_STEP" "$*"; }
 die() {
+  FAIL_REASON="$*"
   log "ERROR: $*"
   exit 1
 }
@@ -62,16 +68,27 @@ cleanup() {
 signal_cloudformation() {
   local rc="$1"
   [[ "$MODE" == boot && -n "$HPC_HA_SIGNAL_STACK" ]] || return 0
-  local code=0 reason="hpc-ha portal node $HPC_HA_NODE_INDEX is ready"
+  local code=0 status=SUCCESS reason="hpc-ha portal node $HPC_HA_NODE_INDEX is ready" endpoint cfn
   if ((rc != 0)); then
-    code=1
-    reason="hpc-ha portal node $HPC_HA_NODE_INDEX failed in step '$CURRENT_STEP' (see $HPC_HA_LOG_FILE)"
+    code=1 status=FAILURE
+    reason="hpc-ha portal node $HPC_HA_NODE_INDEX failed in step '$CURRENT_STEP'${FAIL_REASON:+: ${FAIL_REASON:0:300}} (log: $HPC_HA_LOG_FILE)"
   fi
   # An explicit endpoint built from the URL suffix keeps the signal inside the partition.
-  cfn-signal --exit-code "$code" --reason "$reason" --stack "$HPC_HA_SIGNAL_STACK" \
-    --resource "$HPC_HA_SIGNAL_RESOURCE" --region "$HPC_HA_SIGNAL_REGION" \
-    --url "https://cloudformation.$HPC_HA_SIGNAL_REGION.$HPC_HA_URL_SUFFIX" ||
-    log "cfn-signal failed (already signalled, or the stack is gone)"
+  endpoint="https://cloudformation.$HPC_HA_SIGNAL_REGION.$HPC_HA_URL_SUFFIX"
+  # cloud-init's PATH lacks /opt/aws/bin, where aws-cfn-bootstrap installs; a missed signal costs the
+  # whole CreationPolicy timeout, so fall back to PATH, then to the CLI's SignalResource call.
+  cfn="$R/opt/aws/bin/cfn-signal"
+  [[ -x "$cfn" ]] || cfn="$(command -v cfn-signal || true)"
+  if [[ -n "$cfn" ]] && "$cfn" --exit-code "$code" --reason "$reason" --stack "$HPC_HA_SIGNAL_STACK" \
+    --resource "$HPC_HA_SIGNAL_RESOURCE" --region "$HPC_HA_SIGNAL_REGION" --url "$endpoint"; then
+    return 0
+  fi
+  log "cfn-signal ${cfn:+failed}${cfn:-is not installed}; signalling with the AWS CLI"
+  [[ -n "$INSTANCE_ID" ]] || INSTANCE_ID="$(imds instance-id || true)"
+  aws cloudformation signal-resource --region "$HPC_HA_SIGNAL_REGION" --endpoint-url "$endpoint" \
+    --stack-name "$HPC_HA_SIGNAL_STACK" --logical-resource-id "$HPC_HA_SIGNAL_RESOURCE" \
+    --unique-id "${INSTANCE_ID:-unknown}" --status "$status" ||
+    log "signalling failed (already signalled, or the stack is gone)"
 }
 
 on_exit() {
@@ -80,6 +97,9 @@ on_exit() {
   set +e
   cleanup
   if ((rc == 0)); then log "done ($MODE)"; else log "FAILED ($MODE) with status $rc"; fi
+  # CloudFormation shows only the status of a resource signal, so the reason also goes where an operator looks.
+  ((rc == 0)) || printf 'hpc-ha portal bootstrap (%s) failed in step %s: %s (log: %s)\n' \
+    "$MODE" "$CURRENT_STEP" "${FAIL_REASON:-status $rc}" "$HPC_HA_LOG_FILE" >&8 2>/dev/null || true
   signal_cloudformation "$rc"
   exit "$rc"
 }
@@ -212,8 +232,12 @@ wait_for() {
 
 setup_logging() {
   mkdir -p "$(dirname "$LOG_FILE")"
-  exec >>"$LOG_FILE" 2>&1
-  chmod 0640 "$LOG_FILE"
+  # fd 8 keeps the caller's stderr (cloud-init's output: the console and its own CloudWatch stream) for the verdict.
+  exec 8>&2 >>"$LOG_FILE" 2>&1
+  # Installer output lands here too: root only. So does the local state (downloads, the transient install config).
+  chmod 0600 "$LOG_FILE"
+  mkdir -p "$LOCAL_STATE"
+  chmod 0700 "$LOCAL_STATE"
 }
 
 persist_for_resync() {
@@ -238,8 +262,64 @@ install_packages() {
   dnf install -y --setopt=install_weak_deps=False "${packages[@]}"
 }
 
+# The metadata service hands out the node role's credentials, which read every secret of the deployment: only root
+# and the listed service users may reach it (ParallelCluster restricts its head nodes the same way). The rules live
+# in their own chain, replaced in one iptables-restore transaction so there is no moment without them.
+apply_imds_rules() {
+  local uids="$1" ipt addr uid rules
+  for ipt in iptables ip6tables; do
+    if [[ "$ipt" == iptables ]]; then addr=169.254.169.254/32; else addr=fd00:ec2::254/128; fi
+    command -v "$ipt" >/dev/null || {
+      [[ "$ipt" == ip6tables ]] || die "iptables is not installed"
+      continue
+    }
+    rules="*filter"$'\n'":$IMDS_CHAIN - [0:0]"$'\n'
+    for uid in $uids; do rules+="-A $IMDS_CHAIN -m owner --uid-owner $uid -j ACCEPT"$'\n'; done
+    rules+="-A $IMDS_CHAIN -j REJECT"$'\n'"COMMIT"$'\n'
+    "$ipt-restore" -w 10 --noflush <<<"$rules"
+    "$ipt" -w 10 -C OUTPUT -d "$addr" -j "$IMDS_CHAIN" 2>/dev/null || "$ipt" -w 10 -I OUTPUT 1 -d "$addr" -j "$IMDS_CHAIN"
+  done
+  log "instance metadata reachable only by UIDs $uids"
+}
+
+restrict_imds() {
+  step "imds"
+  local uids=0 user uid
+  for user in $HPC_HA_IMDS_ALLOWED_USERS; do
+    case "$user" in
+      root) continue ;;
+      efadmin) uid="$HPC_HA_EFADMIN_UID" ;;
+      efnobody) uid="$HPC_HA_EFNOBODY_UID" ;;
+      *) uid="$(id -u "$user" 2>/dev/null)" || die "the IMDS allow-list names $user, who does not exist on this node" ;;
+    esac
+    uids+=" $uid"
+  done
+  apply_imds_rules "$uids"
+  # The same rules at every boot, before the network and before any login.
+  printf '%s\n' "$uids" | write_if_changed "$R/etc/hpc-ha/imds-allowed-uids" 0600
+  write_if_changed "$R/etc/systemd/system/$IMDS_UNIT" 0644 <<EOF
+[Unit]
+Description=hpc-ha: only root and the listed service users may reach the instance metadata service
+DefaultDependencies=no
+After=local-fs.target
+Before=network-pre.target systemd-user-sessions.service
+Wants=network-pre.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=${SELF_COPY#"$R"} imds
+
+[Install]
+WantedBy=multi-user.target
+EOF
+  systemctl daemon-reload
+  systemctl enable "$IMDS_UNIT"
+}
+
 discover_instance() {
   step "instance"
+  INSTANCE_ID="$(imds instance-id)"
   MY_IP="$(imds local-ipv4)"
   [[ "$MY_IP" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || die "IMDS returned no private IPv4 address"
   local java
@@ -249,9 +329,9 @@ discover_instance() {
   log "private IP $MY_IP, Java home ${JAVA_HOME_DIR#"$R"}"
 }
 
-# Adds or replaces the fstab line for a mount dir, then mounts it if needed.
+# Adds or replaces the fstab line for a mount dir, then mounts it if needed (unless told not to).
 ensure_mount() {
-  local spec="$1" dir="$2" type="$3" options="$4" fstab="$R/etc/fstab" line tmp
+  local spec="$1" dir="$2" type="$3" options="$4" now="${5:-mount}" fstab="$R/etc/fstab" line tmp
   line="$spec $dir $type $options 0 0"
   mkdir -p "$R$dir" "$(dirname "$fstab")"
   touch "$fstab"
@@ -263,23 +343,61 @@ ensure_mount() {
     chmod 0644 "$tmp"
     mv -f "$tmp" "$fstab"
   fi
+  [[ "$now" == mount ]] || return 0
   if ! mountpoint -q "$R$dir"; then
     mount "$R$dir"
     log "mounted $dir"
   fi
 }
 
+# FSx for Lustre is single-AZ. This AZ's file system is required; another AZ's is mounted on first use by a
+# systemd automount, `nofail` and with a mount timeout, so its loss neither stops a boot nor blocks a process
+# for longer than that timeout, and the node never mounts it itself (a Lustre mount of a dead server hangs).
+readonly FSX_OPTIONS="defaults,noatime,flock,_netdev"
 mount_filesystems() {
   step "mounts"
   ensure_mount "$HPC_HA_EFS_ID:/" "$HPC_HA_EFS_MOUNT_DIR" efs "$HPC_HA_EFS_MOUNT_OPTIONS"
-  local id dns name dir
-  # One line per FSx for Lustre file system: "<id> <dns name> <mount name> <mount dir>".
-  while read -r id dns name dir; do
+  local id dns name dir need automounts=()
+  # One line per FSx for Lustre file system: "<id> <dns name> <mount name> <mount dir> <required|optional>".
+  while read -r id dns name dir need; do
     [[ -n "$id" ]] || continue
-    log "FSx $id at $dir"
-    ensure_mount "$dns@tcp:/$name" "$dir" lustre "defaults,noatime,flock,_netdev"
+    if [[ "$need" == required ]]; then
+      log "FSx $id at $dir (this AZ's: required)"
+      ensure_mount "$dns@tcp:/$name" "$dir" lustre "$FSX_OPTIONS"
+    else
+      log "FSx $id at $dir (another AZ's: automounted on first use, nofail)"
+      ensure_mount "$dns@tcp:/$name" "$dir" lustre \
+        "$FSX_OPTIONS,nofail,x-systemd.automount,x-systemd.mount-timeout=$HPC_HA_FSX_MOUNT_TIMEOUT" fstab-only
+      automounts+=("$(systemd-escape --path --suffix=automount "$dir")")
+    fi
   done <<<"$HPC_HA_FSX_MOUNTS"
+  if ((${#automounts[@]})); then
+    systemctl daemon-reload
+    # Starting an automount unit never waits for the file system itself.
+    systemctl start "${automounts[@]}" || log "WARNING: could not start ${automounts[*]}; the re-sync timer retries"
+  fi
   mkdir -p "$PUBLISHED_DIR" "$MEMBERS_DIR"
+}
+
+# Re-sync: re-arms the automount of every other AZ's FSx (after a failed mount systemd may leave it failed)
+# and reports, within the mount timeout, whether it is reachable now.
+retry_optional_mounts() {
+  step "remote-fsx"
+  local id dns name dir need unit
+  while read -r id dns name dir need; do
+    [[ -n "$id" && "$need" != required ]] || continue
+    unit="$(systemd-escape --path "$dir")"
+    systemctl reset-failed "$unit.mount" "$unit.automount" >/dev/null 2>&1 || true
+    if ! systemctl start "$unit.automount"; then
+      log "WARNING: cannot arm the automount of $dir; next try in $HPC_HA_RESYNC_MINUTES min"
+      continue
+    fi
+    if timeout "$((HPC_HA_FSX_MOUNT_TIMEOUT + 5))" ls "$R$dir/" >/dev/null 2>&1; then
+      log "FSx $id at $dir is reachable"
+    else
+      log "WARNING: FSx $id at $dir is unreachable (its AZ may be down); next try in $HPC_HA_RESYNC_MINUTES min"
+    fi
+  done <<<"$HPC_HA_FSX_MOUNTS"
 }
 
 # ensure_account NAME UID GID
@@ -667,11 +785,54 @@ fill_boot_values() {
   FILLED="$text"
 }
 
+# Bounded wait until the database endpoint resolves and accepts TCP connections: the installer and the server
+# both need it, and right after creation (or during a failover) Aurora may not answer yet.
+wait_for_database() {
+  step "database"
+  local host="$HPC_HA_DB_HOST" port="$HPC_HA_DB_PORT" deadline addr="" why
+  # shellcheck disable=SC2016 # expanded by the inner shell, from its own arguments
+  local probe='exec 3<>"/dev/tcp/$1/$2"'
+  deadline=$((SECONDS + HPC_HA_DB_WAIT_SECONDS))
+  while :; do
+    addr="$(getent ahostsv4 "$host" 2>/dev/null | awk 'NR == 1 { print $1 }')" || addr=""
+    if [[ -z "$addr" ]]; then
+      why="$host does not resolve"
+    elif timeout 5 bash -c "$probe" _ "$addr" "$port" 2>/dev/null; then
+      log "database $host:$port ($addr) accepts connections"
+      return 0
+    else
+      why="$host:$port ($addr) refuses or drops connections"
+    fi
+    ((SECONDS < deadline)) || die "database not reachable after $HPC_HA_DB_WAIT_SECONDS s: $why"
+    log "waiting for the database: $why; $((deadline - SECONDS)) s left"
+    sleep "$HPC_HA_POLL_SECONDS"
+  done
+}
+
+# The licence file, when the spec gives one, on EFS where the installer and both nodes find it; refreshed when its
+# checksum or URI changes.
+ensure_license() {
+  [[ -n "$HPC_HA_LICENSE_URI" ]] || return 0
+  local file="$R$HPC_HA_LICENSE_FILE" stamp="$R$HPC_HA_LICENSE_FILE.source" want
+  want="$HPC_HA_LICENSE_URI $HPC_HA_LICENSE_SHA256"
+  if [[ -f "$file" && -f "$stamp" && "$(<"$stamp")" == "$want" ]]; then return 0; fi
+  fetch "$HPC_HA_LICENSE_URI" "$file" "$HPC_HA_LICENSE_SHA256"
+  chmod 0644 "$file"
+  printf '%s\n' "$want" >"$stamp"
+  CONFIG_CHANGED=1
+  log "EnginFrame licence file installed at $HPC_HA_LICENSE_FILE"
+}
+
 install_enginframe() {
   step "install"
   if [[ -f "$INSTALL_MARKER" ]]; then
     log "EnginFrame already installed on EFS ($(<"$INSTALL_MARKER")); not reinstalling"
     return 0
+  fi
+  # No marker but a tree: an earlier install stopped half-way (or the marker was removed). Installing over it would
+  # mix two installs, and moving it aside could hide a working install: a person decides.
+  if [[ -d "$EF_TOP" ]] && [[ -n "$(ls -A "$EF_TOP")" ]]; then
+    die "${EF_TOP#"$R"} is not empty but has no install marker ${INSTALL_MARKER#"$R"}: an earlier EnginFrame install did not finish. To recover: keep node 2 stopped, move the tree aside (mv ${EF_TOP#"$R"} ${EF_TOP#"$R"}.failed), empty the EnginFrame database if the installer created tables in it, then re-run ${SELF_COPY#"$R"} or replace this instance. If it is a complete install whose marker was lost, restore the marker instead (echo version=$HPC_HA_EF_VERSION >${INSTALL_MARKER#"$R"})"
   fi
   local downloads="$LOCAL_STATE/downloads" jar driver config password lib
   jar="$downloads/enginframe-$HPC_HA_EF_VERSION.jar"
@@ -742,6 +903,26 @@ start_enginframe() {
   fi
 }
 
+# Success is signalled only once this node serves the portal as the load balancer will see it.
+wait_for_enginframe() {
+  step "health"
+  local url="https://localhost:$HPC_HA_EF_HTTPS_PORT/$HPC_HA_EF_ROOT_CONTEXT/" code deadline
+  deadline=$((SECONDS + HPC_HA_SERVICE_WAIT_SECONDS))
+  while :; do
+    # Tomcat's certificate is self-signed for this host: -k, as the load balancer's health check does.
+    code="$(curl -ks -o /dev/null -w '%{http_code}' --connect-timeout 5 --max-time 20 "$url" || true)"
+    if [[ "$code" =~ ^[23][0-9][0-9]$ ]]; then
+      log "EnginFrame answers $url with HTTP $code"
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      die "EnginFrame did not answer $url with 2xx/3xx within $HPC_HA_SERVICE_WAIT_SECONDS s (last: ${code:-no answer}); see ${EF_TOP#"$R"}/logs/$(hostname -s)/"
+    fi
+    log "waiting for EnginFrame at $url (last: ${code:-no answer}), $((deadline - SECONDS)) s left"
+    sleep "$HPC_HA_POLL_SECONDS"
+  done
+}
+
 install_resync_timer() {
   ((HPC_HA_RESYNC_MINUTES > 0)) || return 0
   step "timer"
@@ -780,9 +961,10 @@ main() {
   case "$MODE" in
     boot)
       install_packages
+      persist_for_resync
+      restrict_imds
       discover_instance
       mount_filesystems
-      persist_for_resync
       create_accounts
       configure_directory
       provision_cluster
@@ -793,12 +975,15 @@ main() {
       # Node 2 only waits for the marker; node 1 alone installs. The lock on EFS serialises the
       # shared-file edits of both nodes (and of a manual re-run) without deciding any role.
       [[ "$HPC_HA_NODE_INDEX" == 1 ]] || wait_for_install
+      wait_for_database
       exec 9>"$STATE_DIR/install.lock"
       flock -w "$HPC_HA_INSTALL_WAIT_SECONDS" 9 || die "could not lock ${STATE_DIR#"$R"}/install.lock"
+      ensure_license
       [[ "$HPC_HA_NODE_INDEX" != 1 ]] || install_enginframe
       configure_enginframe
       flock -u 9
       start_enginframe
+      wait_for_enginframe
       install_resync_timer
       ;;
     resync)
@@ -808,9 +993,14 @@ main() {
         log "another re-sync is running"
         exit 0
       }
+      retry_optional_mounts
       sync_clusters no
       ;;
-    *) die "unknown mode '$MODE' (boot or resync)" ;;
+    imds)
+      [[ -r "$R/etc/hpc-ha/imds-allowed-uids" ]] || die "no /etc/hpc-ha/imds-allowed-uids: the boot never reached its imds step"
+      apply_imds_rules "$(<"$R/etc/hpc-ha/imds-allowed-uids")"
+      ;;
+    *) die "unknown mode '$MODE' (boot, resync or imds)" ;;
   esac
 }
 

@@ -38,7 +38,10 @@ function checkSemantics(spec: PortalBootstrapSpec): void {
   const dirs = [efsDir, ...spec.fsx.map((f) => f.mountDir)];
   spec.fsx.forEach((f, i) => {
     if (dirs.indexOf(f.mountDir) !== i + 1) problems.push({ path: `/fsx/${i}/mountDir`, message: `${f.mountDir} is mounted twice` });
+    if (!names.includes(f.cluster)) problems.push({ path: `/fsx/${i}/cluster`, message: `is not one of the clusters (${names.join(', ')})` });
   });
+  if (spec.fsx.length > 0 && !spec.fsx.some((f) => f.cluster === spec.ownCluster))
+    problems.push({ path: '/fsx', message: `has no file system of this node's own cluster ${spec.ownCluster}` });
   const niceRoot = spec.enginframe.niceRoot ?? `${efsDir}/nice`;
   if (!`${niceRoot}/`.startsWith(`${efsDir}/`))
     problems.push({ path: '/enginframe/niceRoot', message: `must be on the shared EFS mount ${efsDir} (Enterprise shares one install)` });
@@ -59,7 +62,7 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
   const context = ef.rootContext ?? 'enginframe';
   const slurmPrefix = spec.slurm?.prefix ?? '/opt/slurm';
   const slurmConfigDir = spec.slurm?.configDir ?? '/etc/hpc-ha/slurm';
-  const albUrl = (spec.alb.url ?? `https://${spec.alb.dnsName}`).replace(/\/+$/, '');
+  const licensePath = `${niceRoot}/license/license.ef`;
   const packages = [...(spec.packages ?? DEFAULT_PACKAGES)];
   // The 3.x CLI synthesizes its templates with CDK, hence Node.js; 2.x is Python only.
   const cliPackages = spec.pcluster ? (spec.pcluster.version.startsWith('2.') ? ['python3'] : ['python3', 'nodejs']) : [];
@@ -70,6 +73,7 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ...(ef.introTargets ? { introTargets: ef.introTargets } : {}),
     niceRoot,
     javaHome: BOOT_VALUES.javaHome,
+    ...(spec.licenseFile ? { licenseFile: licensePath } : {}),
     adminUser: 'efadmin',
     tomcatUser: 'efnobody',
     rootContext: context,
@@ -104,7 +108,9 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     enterpriseMembersProperty: ef.enterpriseMembersProperty ?? 'ef.enterprise.tcp.servers',
     defaultAuthority: 'pam',
   });
-  const agentSettings = renderAgentConfSettings({ downloadServerUrl: ef.downloadServerUrl ?? `${albUrl}/${context}/download` });
+  // The agent fetches files from its own server: through the load balancer it would meet the ALB's CIDR-only
+  // security group and the node's self-signed certificate (the AWS EnginFrame samples point it at localhost too).
+  const agentSettings = renderAgentConfSettings({ downloadServerUrl: ef.downloadServerUrl ?? `https://localhost:${ports.https}/${context}/download` });
   const enginframeSettings = renderEnginframeConfSettings({
     javaHome: BOOT_VALUES.javaHome,
     serverMinHeap: heap.serverMin,
@@ -129,9 +135,15 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ['HPC_HA_EFS_MOUNT_DIR', efsDir],
     ['HPC_HA_EFS_MOUNT_OPTIONS', spec.efs.mountOptions ?? '_netdev,tls'],
     ['HPC_HA_PUBLICATION_ROOT', spec.efs.publicationRoot ?? 'hpc-ha'],
-    ['HPC_HA_FSX_MOUNTS', spec.fsx.map((f) => `${f.fileSystemId} ${f.dnsName} ${f.mountName} ${f.mountDir}`).join('\n')],
+    [
+      'HPC_HA_FSX_MOUNTS',
+      spec.fsx.map((f) => `${f.fileSystemId} ${f.dnsName} ${f.mountName} ${f.mountDir} ${f.cluster === spec.ownCluster ? 'required' : 'optional'}`).join('\n'),
+    ],
+    ['HPC_HA_FSX_MOUNT_TIMEOUT', String(spec.timeouts?.remoteMountSeconds ?? 30)],
     ['HPC_HA_CLUSTERS', spec.clusters.map((c) => c.name).join(' ')],
     ['HPC_HA_OWN_CLUSTER', spec.ownCluster],
+    ['HPC_HA_DB_HOST', spec.database.host],
+    ['HPC_HA_DB_PORT', String(spec.database.port ?? 3306)],
     ['HPC_HA_DB_SECRET_ARN', spec.database.appUserSecretArn],
     ['HPC_HA_ADMIN_SECRET_ARN', spec.adminPassword.secretArn],
     ['HPC_HA_ADMIN_SECRET_KEY', spec.adminPassword.jsonKey ?? 'efadminPassword'],
@@ -140,9 +152,15 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ['HPC_HA_INSTALLER_SHA256', spec.installer.sha256 ?? ''],
     ['HPC_HA_JDBC_DRIVER_URI', spec.jdbcDriver.uri],
     ['HPC_HA_JDBC_DRIVER_SHA256', spec.jdbcDriver.sha256 ?? ''],
+    ['HPC_HA_LICENSE_URI', spec.licenseFile?.uri ?? ''],
+    ['HPC_HA_LICENSE_SHA256', spec.licenseFile?.sha256 ?? ''],
+    ['HPC_HA_LICENSE_FILE', licensePath],
+    ['HPC_HA_IMDS_ALLOWED_USERS', (spec.imdsAllowedUsers ?? ['efnobody']).join(' ')],
     ['HPC_HA_EF_VERSION', ef.version],
     ['HPC_HA_NICE_ROOT', niceRoot],
     ['HPC_HA_EF_ENTERPRISE_PORT', String(ports.enterprise)],
+    ['HPC_HA_EF_HTTPS_PORT', String(ports.https)],
+    ['HPC_HA_EF_ROOT_CONTEXT', context],
     ['HPC_HA_EF_SLURM_CONF_PATH', ef.slurmConfPath ?? 'conf/plugins/slurm/ef.slurm.conf'],
     ['HPC_HA_LOCAL_SLURM_PREFIX', slurmPrefix],
     ['HPC_HA_SLURM_CONFIG_DIR', slurmConfigDir],
@@ -152,6 +170,8 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ['HPC_HA_LOG_FILE', spec.logFile ?? '/var/log/hpc-ha/portal-bootstrap.log'],
     ['HPC_HA_CLUSTER_WAIT_SECONDS', String(spec.timeouts?.clusterPublicationSeconds ?? 1800)],
     ['HPC_HA_INSTALL_WAIT_SECONDS', String(spec.timeouts?.installMarkerSeconds ?? 3600)],
+    ['HPC_HA_DB_WAIT_SECONDS', String(spec.timeouts?.databaseSeconds ?? 900)],
+    ['HPC_HA_SERVICE_WAIT_SECONDS', String(spec.timeouts?.serviceSeconds ?? 900)],
     ['HPC_HA_POLL_SECONDS', String(spec.timeouts?.pollSeconds ?? 10)],
     ['HPC_HA_PACKAGES', packages.join(' ')],
     ['HPC_HA_RESYNC_MINUTES', String(spec.resyncMinutes ?? 5)],

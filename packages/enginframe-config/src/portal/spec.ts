@@ -47,6 +47,11 @@ export const PortalBootstrapSpecSchema = Type.Object(
           mountName: Type.String({ format: 'dt-fsx-mount-name' }),
           /** `/fsx_cluster<N>` by convention. */
           mountDir: Type.String({ format: 'abs-path' }),
+          /**
+           * The cluster whose AZ holds this file system. Only `ownCluster`'s is required at boot; the others are
+           * automounted (`nofail`, mount timeout), since FSx for Lustre lives in one AZ.
+           */
+          cluster: ClusterName,
         },
         { additionalProperties: false },
       ),
@@ -84,6 +89,16 @@ export const PortalBootstrapSpecSchema = Type.Object(
     mungeKeySecretArn: Secret,
     installer: Artifact,
     jdbcDriver: Artifact,
+    /**
+     * A NICE licence file, installed on EFS and named in `efinstall.config` (`kernel.eflicense`). Omit it where
+     * EnginFrame reads its licence from AWS's per-region licence bucket (EC2 in the global partition).
+     */
+    licenseFile: Type.Optional(Artifact),
+    /**
+     * Local users besides root that may reach the instance metadata service (and so the node role). Default:
+     * `efnobody`, which runs EnginFrame's server, whose licence check on EC2 uses the instance role.
+     */
+    imdsAllowedUsers: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' }), { uniqueItems: true })),
     enginframe: Type.Object(
       {
         version: Type.String({ pattern: '^\\d{4}\\.\\d+-r\\d+$' }),
@@ -111,17 +126,13 @@ export const PortalBootstrapSpecSchema = Type.Object(
         serverJavaOptions: Type.Optional(Type.String({ pattern: '^[^\\n\\0]*$' })),
         agentJavaOptions: Type.Optional(Type.String({ pattern: '^[^\\n\\0]*$' })),
         pamService: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+$' })),
-        /** Defaults to `<alb url>/<context>/download`. */
+        /** `ef.download.server.url`; defaults to this node's own server, `https://localhost:<https>/<context>/download`. */
         downloadServerUrl: Type.Optional(Type.String({ pattern: '^https?://\\S+$' })),
         /** server.conf property holding the enterprise member list (unverified key, see README). */
         enterpriseMembersProperty: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+$' })),
         /** ef.slurm.conf location relative to EF_TOP. */
         slurmConfPath: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$' })),
       },
-      { additionalProperties: false },
-    ),
-    alb: Type.Object(
-      { dnsName: Type.String({ format: 'dt-host' }), url: Type.Optional(Type.String({ format: 'dt-uri' })) },
       { additionalProperties: false },
     ),
     /** Where `cfn-signal` reports the bootstrap's success or failure (omit to not signal). */
@@ -143,6 +154,12 @@ export const PortalBootstrapSpecSchema = Type.Object(
           clusterPublicationSeconds: Type.Optional(Seconds),
           /** Node 2's wait for node 1's install marker. */
           installMarkerSeconds: Type.Optional(Seconds),
+          /** Wait for the database endpoint to accept connections before the install and the start. */
+          databaseSeconds: Type.Optional(Seconds),
+          /** Wait for EnginFrame to answer on its HTTPS port (2xx/3xx) before success is signalled. */
+          serviceSeconds: Type.Optional(Seconds),
+          /** systemd mount timeout of another AZ's FSx (it is mounted on first use). */
+          remoteMountSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
           pollSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
         },
         { additionalProperties: false },
@@ -206,4 +223,6 @@ export const DEFAULT_PACKAGES = [
   'nfs-utils',
   'jq',
   'aws-cfn-bootstrap',
+  // The metadata-service firewall (see `imdsAllowedUsers`).
+  'iptables-nft',
 ] as const;

@@ -11,10 +11,13 @@ readonly HPC_HA_EFS_ID="fs-0123456789abcdef0"
 readonly HPC_HA_EFS_MOUNT_DIR="/efs"
 readonly HPC_HA_EFS_MOUNT_OPTIONS="_netdev,tls"
 readonly HPC_HA_PUBLICATION_ROOT="hpc-ha"
-readonly HPC_HA_FSX_MOUNTS="fs-0aaaaaaaaaaaaaaa1 fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn abcdefgh /fsx_cluster1
-fs-0bbbbbbbbbbbbbbb2 fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn ijklmnop /fsx_cluster2"
+readonly HPC_HA_FSX_MOUNTS="fs-0aaaaaaaaaaaaaaa1 fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn abcdefgh /fsx_cluster1 required
+fs-0bbbbbbbbbbbbbbb2 fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn ijklmnop /fsx_cluster2 optional"
+readonly HPC_HA_FSX_MOUNT_TIMEOUT="30"
 readonly HPC_HA_CLUSTERS="cluster1 cluster2"
 readonly HPC_HA_OWN_CLUSTER="cluster1"
+readonly HPC_HA_DB_HOST="hpc-ha-db.cluster-abc123.cn-north-1.rds.amazonaws.com.cn"
+readonly HPC_HA_DB_PORT="3306"
 readonly HPC_HA_DB_SECRET_ARN="arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpc-ha/db-app-AbCdEf"
 readonly HPC_HA_ADMIN_SECRET_ARN="arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:efadminPassword-XyZ123"
 readonly HPC_HA_ADMIN_SECRET_KEY="efadminPassword"
@@ -23,9 +26,15 @@ readonly HPC_HA_INSTALLER_URI="s3://hpc-ha-artifacts/enginframe/enginframe-2021.
 readonly HPC_HA_INSTALLER_SHA256="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 readonly HPC_HA_JDBC_DRIVER_URI="s3://hpc-ha-artifacts/jdbc/mysql-connector-j-8.4.0.jar"
 readonly HPC_HA_JDBC_DRIVER_SHA256=""
+readonly HPC_HA_LICENSE_URI=""
+readonly HPC_HA_LICENSE_SHA256=""
+readonly HPC_HA_LICENSE_FILE="/efs/nice/license/license.ef"
+readonly HPC_HA_IMDS_ALLOWED_USERS="efnobody"
 readonly HPC_HA_EF_VERSION="2021.0-r1667"
 readonly HPC_HA_NICE_ROOT="/efs/nice"
 readonly HPC_HA_EF_ENTERPRISE_PORT="7800"
+readonly HPC_HA_EF_HTTPS_PORT="8443"
+readonly HPC_HA_EF_ROOT_CONTEXT="enginframe"
 readonly HPC_HA_EF_SLURM_CONF_PATH="conf/plugins/slurm/ef.slurm.conf"
 readonly HPC_HA_LOCAL_SLURM_PREFIX="/opt/slurm"
 readonly HPC_HA_SLURM_CONFIG_DIR="/etc/hpc-ha/slurm"
@@ -35,8 +44,10 @@ readonly HPC_HA_SIGNAL_REGION="cn-north-1"
 readonly HPC_HA_LOG_FILE="/var/log/hpc-ha/portal-bootstrap.log"
 readonly HPC_HA_CLUSTER_WAIT_SECONDS="1800"
 readonly HPC_HA_INSTALL_WAIT_SECONDS="3600"
+readonly HPC_HA_DB_WAIT_SECONDS="900"
+readonly HPC_HA_SERVICE_WAIT_SECONDS="900"
 readonly HPC_HA_POLL_SECONDS="10"
-readonly HPC_HA_PACKAGES="java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap"
+readonly HPC_HA_PACKAGES="java-11-amazon-corretto-headless amazon-efs-utils lustre-client nfs-utils jq aws-cfn-bootstrap iptables-nft"
 readonly HPC_HA_RESYNC_MINUTES="5"
 readonly HPC_HA_PCLUSTER_VERSION=""
 readonly HPC_HA_PCLUSTER_PIP_INDEX_URL=""
@@ -153,7 +164,7 @@ EF_DEFAULT_AUTHORITY=pam
 # END hpc-ha managed settings
 "
 readonly HPC_HA_AGENT_CONF_SETTINGS="# BEGIN hpc-ha managed settings (rewritten at every boot; do not edit)
-ef.download.server.url=https\\://internal-hpc-ha-alb-1234567890.cn-north-1.elb.amazonaws.com.cn/enginframe/download
+ef.download.server.url=https\\://localhost\\:8443/enginframe/download
 # END hpc-ha managed settings
 "
 readonly HPC_HA_ENGINFRAME_CONF_SETTINGS="# BEGIN hpc-ha managed settings (rewritten at every boot; do not edit)

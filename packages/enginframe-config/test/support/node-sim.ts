@@ -13,6 +13,17 @@ import { toShellAssignments } from '../../src/index.js';
 
 const STUB_LOG = `printf '%s' "$(basename "$0")" >>"$STUB_CALLS"; for a in "$@"; do printf ' %s' "$a" >>"$STUB_CALLS"; done; printf '\\n' >>"$STUB_CALLS"`;
 
+const IPTABLES_STUB = `
+  f="$STUB_STATE/$(basename "$0").rules"; touch "$f"
+  [ "$1" != -w ] || shift 2
+  op="$1"; chain="$2"; shift 2
+  [ "$op" != -I ] || shift
+  case "$op" in
+    -C) grep -qxF -- "$chain $*" "$f" ;;
+    -I|-A) echo "$chain $*" >>"$f" ;;
+    *) echo "iptables stub: $op" >&2; exit 2 ;;
+  esac`;
+
 const STUBS: Record<string, string> = {
   // A world without a munge package answers `dnf info munge` as dnf does when no repository has it.
   dnf: `if [ "$1 \${2:-}" = "info munge" ] && [ -f "$STUB_WORLD/no-munge-package" ]; then echo "Error: No matching Packages to list" >&2; exit 1; fi`,
@@ -27,7 +38,17 @@ const STUBS: Record<string, string> = {
   // --gid/--uid when given, else the next system id; the name is the last argument.
   groupadd: `gid=999; [ "$1" != --gid ] || gid=$2; echo "\${@: -1}:x:$gid:" >>"$STUB_STATE/group"`,
   useradd: `uid=999 gid=999; [ "$1" != --uid ] || { uid=$2; gid=$4; }; echo "\${@: -1}:x:$uid:$gid::/home/\${@: -1}:/bin/bash" >>"$STUB_STATE/passwd"`,
-  getent: `f="$STUB_STATE/$1"; [ -f "$f" ] || exit 2; grep "^$2:" "$f" || exit 2`,
+  getent: `
+    if [ "$1" = ahostsv4 ]; then
+      awk -v h="$2" '$2 == h { print $1 "      STREAM " h }' "$STUB_WORLD/hosts" 2>/dev/null | grep . || exit 2
+      exit 0
+    fi
+    f="$STUB_STATE/$1"; [ -f "$f" ] || exit 2; grep "^$2:" "$f" || exit 2`,
+  // The node's packet filter: rules per command in the node's state ("chain spec" lines), restore input kept whole.
+  iptables: IPTABLES_STUB,
+  ip6tables: IPTABLES_STUB,
+  'iptables-restore': `cat >"$STUB_STATE/$(basename "$0").input"`,
+  'ip6tables-restore': `cat >"$STUB_STATE/$(basename "$0").input"`,
   chpasswd: `cat >"$STUB_STATE/chpasswd"`,
   systemctl: `
     s="$STUB_STATE/systemd"; mkdir -p "$s"
@@ -37,18 +58,26 @@ const STUBS: Record<string, string> = {
       is-active) [ -f "$s/$unit.active" ] ;;
       start|restart) touch "$s/$unit.active" ;;
       enable) touch "$s/$unit.enabled"; [ "$2" != --now ] || touch "$s/$unit.active" ;;
-      daemon-reload) ;;
+      daemon-reload|reset-failed) ;;
       *) echo "systemctl stub: $*" >&2; exit 1 ;;
     esac`,
   mount: `
     if [ "$1" = -t ] && [ "$2" = nfs ]; then
       src="$5"; dir="$6"; cp -a "$STUB_WORLD/nfs/\${src%%:*}\${src#*:}/." "$dir/"
+    elif [ $# -eq 1 ]; then
+      # mount DIR: from fstab; a file system whose server is in $STUB_WORLD/dead fails as Lustre does, slowly.
+      d="\${1#"$HPC_HA_SYSROOT"}"; what="$(awk -v d="$d" '$2 == d { print $1 }' "$HPC_HA_SYSROOT/etc/fstab")"
+      if [ -e "$STUB_WORLD/dead/\${what%%@*}" ]; then sleep 2; echo "mount.lustre: mount $what at $d failed: Input/output error" >&2; exit 5; fi
     fi`,
   umount: `case "$1" in */run/hpc-ha/*) find "$1" -mindepth 1 -delete ;; esac`,
   curl: `
     out=""; url=""
-    while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2 ;; -H|-X|--connect-timeout|--retry|--retry-delay) shift 2 ;; -*) shift ;; *) url="$1"; shift ;; esac; done
+    while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2 ;; -H|-X|-w|--connect-timeout|--max-time|--retry|--retry-delay) shift 2 ;; -*) shift ;; *) url="$1"; shift ;; esac; done
     case "$url" in
+      https://localhost:*)
+        # EnginFrame's own HTTPS port: answers once the service runs, with $STUB_WORLD/ef-http-status (default 302).
+        [ -f "$STUB_STATE/systemd/enginframe.active" ] || { printf 000; exit 7; }
+        printf '%s' "$(cat "$STUB_WORLD/ef-http-status" 2>/dev/null || echo 302)" ;;
       */latest/api/token) echo "imds-token" ;;
       */meta-data/local-ipv4) echo "$STUB_IP" ;;
       */meta-data/*) echo "i-0123456789abcdef0" ;;
@@ -61,6 +90,8 @@ const STUBS: Record<string, string> = {
       f="$STUB_WORLD/secrets/$(printf '%s' "$id" | tr -c 'A-Za-z0-9' '_')"
       [ -f "$f" ] || { echo "ResourceNotFoundException" >&2; exit 254; }
       cat "$f"; echo
+    elif [ "$1 $2" = "cloudformation signal-resource" ]; then
+      :
     elif [ "$1 $2" = "s3 cp" ]; then
       args=(); for a in "$@"; do case "$a" in --only-show-errors) ;; --region) skip=1 ;; *) if [ -n "\${skip:-}" ]; then skip=; else args+=("$a"); fi ;; esac; done
       src="\${args[2]#s3://}"; cp "$STUB_WORLD/s3/$src" "\${args[3]}"
@@ -73,8 +104,13 @@ const STUBS: Record<string, string> = {
     while [ $# -gt 0 ]; do [ "$1" = -f ] && conf="$2"; shift; done
     cp "$conf" "$STUB_WORLD/captured-efinstall.config"
     stat -c %a "$conf" >"$STUB_WORLD/captured-efinstall.mode"
+    stat -c %a "$(dirname "$conf")" >"$STUB_WORLD/captured-efinstall.dirmode"
     root="$(sed -n 's/^nice.root.dir.ui = //p' "$conf")"
     top="$HPC_HA_SYSROOT$root/enginframe"
+    if [ -f "$STUB_WORLD/installer-fails" ]; then
+      # Dies half-way, as an installer does when the disk fills or the database drops: a partial tree stays.
+      mkdir -p "$top/$STUB_EF_VERSION/enginframe/WEBAPP"; echo "installer: interrupted" >&2; exit 1
+    fi
     mkdir -p "$top/bin" "$top/conf/enginframe" "$top/conf/plugins/slurm" "$top/$STUB_EF_VERSION/enginframe/WEBAPP/WEB-INF/lib"
     cp "$STUB_WORLD/stubs/enginframe" "$top/bin/enginframe"
     chmod +x "$top/bin/enginframe"
@@ -107,6 +143,8 @@ export interface World {
   /** From now on `dnf info munge` finds no package, as on a node whose repositories lack munge. */
   withoutMungePackage(): void;
   s3(key: string, content: string | Buffer): void;
+  /** Makes `name` resolve to `ip` (getent ahostsv4). */
+  host(name: string, ip: string): void;
   https(path: string, content: string | Buffer): void;
   secret(arn: string, value: string): void;
   installs(): number;
@@ -169,6 +207,7 @@ export function createWorld(): World {
     unpublishMunge: (cluster) => rmSync(join(efs, 'hpc-ha', 'clusters', cluster, 'munge'), { recursive: true, force: true }),
     withoutMungePackage: () => writeFileSync(join(dir, 'no-munge-package'), ''),
     s3: (key, content) => put(join(dir, 's3', key), content),
+    host: (name, ip) => writeFileSync(join(dir, 'hosts'), `${ip} ${name}\n`, { flag: 'a' }),
     https: (path, content) => put(join(dir, 'https', path), content),
     secret: (arn, value) => put(join(dir, 'secrets', arn.replace(/[^A-Za-z0-9]/g, '_')), value),
     installs: () => (existsSync(join(dir, 'installs')) ? readFileSync(join(dir, 'installs'), 'utf8').trim().split('\n').length : 0),

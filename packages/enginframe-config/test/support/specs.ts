@@ -9,8 +9,8 @@ export function portalSpec(overrides: Partial<PortalBootstrapSpec> = {}): Portal
     nodeIndex: 1,
     efs: { fileSystemId: 'fs-0123456789abcdef0' },
     fsx: [
-      { fileSystemId: 'fs-0aaaaaaaaaaaaaaa1', dnsName: 'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn', mountName: 'abcdefgh', mountDir: '/fsx_cluster1' },
-      { fileSystemId: 'fs-0bbbbbbbbbbbbbbb2', dnsName: 'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn', mountName: 'ijklmnop', mountDir: '/fsx_cluster2' },
+      { fileSystemId: 'fs-0aaaaaaaaaaaaaaa1', dnsName: 'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn', mountName: 'abcdefgh', mountDir: '/fsx_cluster1', cluster: 'cluster1' },
+      { fileSystemId: 'fs-0bbbbbbbbbbbbbbb2', dnsName: 'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn', mountName: 'ijklmnop', mountDir: '/fsx_cluster2', cluster: 'cluster2' },
     ],
     clusters: [
       { name: 'cluster1', label: 'Cluster 1 (cn-north-1a)' },
@@ -27,7 +27,6 @@ export function portalSpec(overrides: Partial<PortalBootstrapSpec> = {}): Portal
     installer: { uri: 's3://hpc-ha-artifacts/enginframe/enginframe-2021.0-r1667.jar', sha256: 'a'.repeat(64) },
     jdbcDriver: { uri: 's3://hpc-ha-artifacts/jdbc/mysql-connector-j-8.4.0.jar' },
     enginframe: { version: '2021.0-r1667' },
-    alb: { dnsName: 'internal-hpc-ha-alb-1234567890.cn-north-1.elb.amazonaws.com.cn' },
     signal: { stackName: 'hpc-ha-EnginFrame', logicalResourceId: 'Node1Asg1A2B3C4D' },
     ...overrides,
   };
@@ -44,7 +43,6 @@ export function tokenSpec(): PortalBootstrapSpec {
     adminPassword: { secretArn: '<AdminPasswordSecretArn>' },
     mungeKeySecretArn: '${Token[TOKEN.303]}',
     installer: { uri: 's3://${Token[TOKEN.401]}/enginframe.jar' },
-    alb: { dnsName: '${Token[TOKEN.501]}' },
     signal: { stackName: '${Token[AWS.StackName.7]}', logicalResourceId: 'Node1Asg1A2B3C4D' },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   renderClusterConfig,
   renderComputeNodeScript,
@@ -13,6 +14,21 @@ import type { ClusterValues } from './values.js';
 /** Where every node mounts the shared EFS, and the directory under it the head nodes publish to (CONTRACTS.md). */
 export const EFS_MOUNT_DIR = '/efs';
 export const PUBLISH_ROOT = 'hpc-ha';
+/**
+ * Where srun/salloc on the portal listen for callbacks (3.x clusters get it as SrunPortRange; the portal copies
+ * their slurm.conf), so the portal's security group can admit exactly this range.
+ */
+export const SRUN_PORT_RANGE = { from: 60001, to: 63000 } as const;
+/**
+ * DRAIN: a queue change (its OnNodeConfigured script included) replaces compute nodes as their jobs finish,
+ * instead of ParallelCluster refusing the update until the fleet is stopped by hand.
+ */
+export const QUEUE_UPDATE_STRATEGY = 'DRAIN';
+
+/** A short content revision: changes exactly when the script's text does. */
+export function scriptRevision(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
 
 export function isLegacyParallelCluster(config: Pick<DeploymentConfig, 'clusters'>): boolean {
   return config.clusters.parallelclusterVersion.startsWith('2.');
@@ -68,6 +84,22 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
     tags: { ...config.tags },
     publishRoot: PUBLISH_ROOT,
     ...directoryService(config, values),
+    ...(legacy ? {} : { queueUpdateStrategy: QUEUE_UPDATE_STRATEGY, srunPortRange: `${SRUN_PORT_RANGE.from}-${SRUN_PORT_RANGE.to}` }),
+  };
+}
+
+/** The head node's custom actions through the runner (see ClusterValues.customActionRunnerUri). */
+function throughRunner(spec: ClusterSpec, config: DeploymentConfig, values: ClusterValues, i: 0 | 1, headNodeScript: string): ClusterSpec {
+  const runner = values.customActionRunnerUri;
+  const parameter = values.headNodeScriptParameters?.[i];
+  if (runner === undefined || parameter === undefined) return spec;
+  return {
+    ...spec,
+    customActions: {
+      ...spec.customActions,
+      headNode: { scriptUri: runner, args: [config.region, parameter] },
+      headNodeUpdated: { scriptUri: runner, args: [config.region, parameter, scriptRevision(headNodeScript)] },
+    },
   };
 }
 
@@ -97,14 +129,16 @@ export function clusterArtifacts(config: DeploymentConfig, values: ClusterValues
     if (legacy) {
       return { plan, spec, configText: renderLegacyIni(spec), configFileName: `${plan.id}.ini`, postInstallScript: renderLegacyPostInstallScript(spec) };
     }
-    const rendered = renderClusterConfig(spec);
+    const headNodeScript = renderHeadNodeScript(spec);
+    const final = throughRunner(spec, config, values, plan.azIndex, headNodeScript);
+    const rendered = renderClusterConfig(final);
     return {
       plan,
-      spec,
+      spec: final,
       config: rendered.config,
       configText: rendered.yaml,
       configFileName: `${plan.id}.yaml`,
-      headNodeScript: renderHeadNodeScript(spec),
+      headNodeScript,
       computeNodeScript: renderComputeNodeScript(spec),
     };
   };

@@ -13,7 +13,17 @@ export {
   type PortalNodeArtifacts,
   type StaticArtifacts,
 } from './render.js';
-export { clusterArtifacts, clusterSpec, isLegacyParallelCluster, EFS_MOUNT_DIR, PUBLISH_ROOT, type ClusterArtifacts } from './clusters.js';
+export {
+  clusterArtifacts,
+  clusterSpec,
+  isLegacyParallelCluster,
+  scriptRevision,
+  EFS_MOUNT_DIR,
+  PUBLISH_ROOT,
+  QUEUE_UPDATE_STRATEGY,
+  SRUN_PORT_RANGE,
+  type ClusterArtifacts,
+} from './clusters.js';
 export {
   DATABASE_PORT,
   ENGINFRAME_DATABASE,
@@ -24,3 +34,4 @@ export {
 } from './portal.js';
 export { ONDEMAND_LOG_FILE, ondemandBootstrapSpec, ondemandEnv, ondemandProgram } from './ondemand.js';
 export { DIRECTORY_CA_FILE, clusterDirectoryService, portalDirectory, sssdSpec } from './directory.js';
+export { portalUserDataBytes, portalUserDataFits, realisticValues, USER_DATA_LIMIT_BYTES } from './user-data-budget.js';

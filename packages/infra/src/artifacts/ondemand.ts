@@ -35,6 +35,8 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
   const d = config.directory;
   if (d.type === 'none') throw new Error('internal: Open OnDemand needs a directory');
   if (values.oidcPassphraseSecretArn === undefined) throw new Error('internal: no OIDC passphrase secret for Open OnDemand');
+  const serverName = ood.serverName ?? values.loadBalancerDnsName;
+  if (serverName === undefined) throw new Error('internal: Open OnDemand needs the load balancer DNS name');
   const directory = portalDirectory(config, values);
   if (!directory) throw new Error('internal: no directory for Open OnDemand');
   return {
@@ -43,7 +45,7 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
     urlSuffix: config.urlSuffix,
     nodeIndex,
     efs: { fileSystemId: values.efsFileSystemId, mountDir: EFS_MOUNT_DIR, publicationRoot: PUBLISH_ROOT },
-    fsx: plans.map((plan, i) => ({ ...values.fsx[i]!, mountDir: plan.fsxMountDir })),
+    fsx: plans.map((plan, i) => ({ ...values.fsx[i]!, mountDir: plan.fsxMountDir, cluster: plan.name })),
     clusters: plans.map((plan) => ({ name: plan.name, label: `${plan.name} (${plan.availabilityZone})`, show: ood.clusters.includes(plan.id) })),
     ownCluster: plans[nodeIndex - 1].name,
     mungeKeySecretArn: values.mungeKeySecretArn,
@@ -54,7 +56,7 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
       ...(ood.bundle ? { bundle: { uri: ood.bundle.uri, sha256: ood.bundle.sha256.toLowerCase() } } : {}),
     },
     portal: {
-      serverName: ood.serverName ?? values.loadBalancerDnsName,
+      serverName,
       idleTimeoutSeconds: ood.idleTimeoutMinutes * 60,
       maxSessionSeconds: Math.max(28800, ood.idleTimeoutMinutes * 60),
       title: ood.title,

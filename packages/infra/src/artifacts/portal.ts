@@ -39,7 +39,7 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
     urlSuffix: config.urlSuffix,
     nodeIndex,
     efs: { fileSystemId: values.efsFileSystemId, mountDir: EFS_MOUNT_DIR, publicationRoot: PUBLISH_ROOT },
-    fsx: plans.map((plan, i) => ({ ...values.fsx[i]!, mountDir: plan.fsxMountDir })),
+    fsx: plans.map((plan, i) => ({ ...values.fsx[i]!, mountDir: plan.fsxMountDir, cluster: plan.name })),
     clusters: plans.map((plan) => ({ name: plan.name, label: `${plan.name} (${plan.availabilityZone})` })),
     ownCluster: own.name,
     database: {
@@ -53,8 +53,8 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
     mungeKeySecretArn: values.mungeKeySecretArn,
     installer: { uri: portal.installer.uri, ...(portal.installer.sha256 ? { sha256: portal.installer.sha256 } : {}) },
     jdbcDriver: { ...portal.jdbcDriver },
+    ...(portal.licenseFile ? { licenseFile: { ...portal.licenseFile } } : {}),
     enginframe: { version: enginframeVersion(config) },
-    alb: { dnsName: values.loadBalancerDnsName },
     signal: { stackName: values.signalStackName, logicalResourceId: values.signalResources[nodeIndex - 1], region: config.region },
     ...(config.clusters.provisioner === 'cloudformation' ? { timeouts: { clusterPublicationSeconds: CLUSTER_PUBLICATION_WAIT_SECONDS } } : {}),
   };
@@ -131,7 +131,8 @@ for hpc_ha_attempt in 1 2 3 4 5 6; do
 done
 if [ "$hpc_ha_fetched" != 1 ]; then
   dnf install -y aws-cfn-bootstrap >&2 || true
-  cfn-signal --exit-code 1 --reason 'hpc-ha: cannot fetch the portal bootstrap program from S3' \\
+  # aws-cfn-bootstrap installs into /opt/aws/bin, which cloud-init's PATH lacks.
+  PATH="/opt/aws/bin:$PATH" cfn-signal --exit-code 1 --reason 'hpc-ha: cannot fetch the portal bootstrap program from S3' \\
     --stack "$HPC_HA_SIGNAL_STACK" --resource "$HPC_HA_SIGNAL_RESOURCE" --region "$HPC_HA_SIGNAL_REGION" \\
     --url "https://cloudformation.$HPC_HA_SIGNAL_REGION.$HPC_HA_URL_SUFFIX" || true
   exit 1

@@ -1,4 +1,5 @@
 import type { DeploymentConfig } from '../config/index.js';
+import { renderCustomActionRunner } from '@hpc-ha/pcluster-config';
 import { clusterArtifacts, isLegacyParallelCluster, type ClusterArtifacts } from './clusters.js';
 import {
   bootstrapSqlText,
@@ -43,6 +44,8 @@ export interface StaticArtifacts {
   /** Custom-action scripts per cluster (3.x); undefined for ParallelCluster 2.x. */
   readonly headNodeScripts?: readonly [string, string];
   readonly computeNodeScripts?: readonly [string, string];
+  /** 3.x: the head node's OnNodeConfigured/OnNodeUpdated runner (one static script for both clusters). */
+  readonly customActionRunner?: string;
   /** ParallelCluster 2.x: the post_install script per cluster (it takes the munge key secret ARN as argument). */
   readonly postInstallScripts?: readonly [string, string];
 }
@@ -56,6 +59,7 @@ export function staticArtifacts(config: DeploymentConfig): StaticArtifacts {
   }
   return {
     portalProgram: program,
+    customActionRunner: renderCustomActionRunner(),
     headNodeScripts: [c1.headNodeScript ?? '', c2.headNodeScript ?? ''],
     computeNodeScripts: [c1.computeNodeScript ?? '', c2.computeNodeScript ?? ''],
   };
@@ -105,13 +109,18 @@ export function renderDeploymentArtifacts(config: DeploymentConfig, values: Depl
       }`,
       c.configText,
     );
-    if (c.headNodeScript) add(`clusters/${c.plan.id}-head-node.sh`, `OnNodeConfigured script of ${c.plan.name}'s head node (S3 asset)`, c.headNodeScript);
+    if (c.headNodeScript) {
+      add(`clusters/${c.plan.id}-head-node.sh`, `Head-node script of ${c.plan.name}, run by the custom-action runner at configure and after every update (S3 asset)`, c.headNodeScript);
+    }
     if (c.computeNodeScript) add(`clusters/${c.plan.id}-compute-node.sh`, `OnNodeConfigured script of ${c.plan.name}'s compute nodes (S3 asset)`, c.computeNodeScript);
     if (c.postInstallScript) {
       add(`clusters/${c.plan.id}-post-install.sh`, `post_install script of every ${c.plan.name} node: accounts, munge key from its secret, publication on EFS (S3 asset)`, c.postInstallScript);
     }
   }
 
+  if (!isLegacyParallelCluster(config)) {
+    add('clusters/custom-action-runner.sh', "The head nodes' OnNodeConfigured and OnNodeUpdated: runs the script an SSM parameter names (S3 asset)", renderCustomActionRunner());
+  }
   const product = config.portal.kind === 'openondemand' ? 'Open OnDemand' : 'EnginFrame';
   add('portal/bootstrap-program.sh', `Static portal bootstrap program, run by both ${product} nodes (S3 asset)`, built.portalProgram);
   for (const n of built.portalNodes) {

@@ -35,6 +35,13 @@ export interface ClusterValues {
   readonly computeNodeScriptUris: Pair<string>;
   /** IP addresses of the two domain controllers of the directory the stack creates (`directory.create: true`). */
   readonly directoryAddresses?: Pair<string>;
+  /**
+   * 3.x: `s3://` URI of the custom-action runner and the SSM parameters (per cluster) holding the current head-node
+   * script's URI. When given, the head node's OnNodeConfigured is the runner (a URL that never changes) and
+   * OnNodeUpdated the runner with the script's revision, so a script change is an update ParallelCluster allows.
+   */
+  readonly customActionRunnerUri?: string;
+  readonly headNodeScriptParameters?: Pair<string>;
 }
 
 /** Every value of the generated files that is known only at deploy time. */
@@ -45,7 +52,6 @@ export interface DeploymentValues extends ClusterValues {
   readonly databaseEndpoint: string;
   /** `{"username", "password"}` secret of EnginFrame's database user. */
   readonly databaseUserSecretArn: string;
-  readonly loadBalancerDnsName: string;
   /** Where each portal node signals its bootstrap result: stack name and the logical ids of the two ASGs. */
   readonly signalStackName: string;
   readonly signalResources: Pair<string>;
@@ -53,6 +59,8 @@ export interface DeploymentValues extends ClusterValues {
   readonly bootstrapLogGroupName: string;
   /** Open OnDemand: the generated secret both nodes use as mod_auth_openidc's crypto passphrase. */
   readonly oidcPassphraseSecretArn?: string;
+  /** Open OnDemand: the load balancer's DNS name, the portal's server name unless the config gives one. */
+  readonly loadBalancerDnsName?: string;
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
@@ -78,14 +86,17 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     clusterNodePolicyArn: '<ClusterNodePolicyArn>',
     headNodeScriptUris: scripts(legacy ? 'PostInstall' : 'HeadNode'),
     computeNodeScriptUris: scripts(legacy ? 'PostInstall' : 'ComputeNode'),
+    ...(legacy
+      ? {}
+      : { customActionRunnerUri: 's3://<AssetBucketName>/<CustomActionRunnerKey>', headNodeScriptParameters: pair('HeadNodeScriptParameterName') }),
     portalProgramUri: 's3://<AssetBucketName>/<PortalProgramKey>',
     databaseEndpoint: '<DatabaseEndpoint>',
     databaseUserSecretArn: '<DatabaseUserSecretArn>',
-    loadBalancerDnsName: '<LoadBalancerDnsName>',
     signalStackName: '<EnginFrameStackName>',
     signalResources: pair('PortalAutoScalingGroupLogicalId'),
     bootstrapLogGroupName: '<BootstrapLogGroupName>',
     oidcPassphraseSecretArn: '<OidcPassphraseSecretArn>',
+    loadBalancerDnsName: '<LoadBalancerDnsName>',
     ...(config.directory.type === 'activeDirectory' && config.directory.create ? { directoryAddresses: pair('DirectoryDnsIp') } : {}),
   };
 }

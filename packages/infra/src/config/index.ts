@@ -4,7 +4,7 @@
  * compiler: the schema's validator is generated at build time (`scripts/codegen.ts`); the TypeBox definition itself is
  * `./schema.ts`, and the published JSON Schema is `schema/hpc-ha.schema.json`.
  */
-export { loadDeploymentConfig, parseDeploymentConfig, type LoadOptions } from './load.js';
+export { loadDeploymentConfig, parseDeploymentConfig, type ConfigCheck, type ConfigCheckIssue, type LoadOptions } from './load.js';
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './errors.js';
 export type { DeploymentConfigFile, QueueConfig, ComputeResourceConfig } from './schema.js';
 export {
@@ -23,7 +23,7 @@ export { DEFAULT_OPENONDEMAND_VERSION, PORTAL_KINDS, type PortalKind } from './o
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
-export { ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, portalTarget, STACK_IDS, stackName, type PortalTarget, type StackId } from './stacks.js';
+export { CERTIFICATE_ARN_OUTPUT, ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, portalTarget, STACK_IDS, stackName, type PortalTarget, type StackId } from './stacks.js';
 export {
   DIRECTORY_HOME_ROOT, DIRECTORY_TYPES, LDAP_TLS_REQCERT, domainBaseDn, managedAdUsersOu,
   type ActiveDirectory, type DirectoryConfig, type DirectoryType, type LdapDirectory, type LdapTlsReqCert, type VerifiedFile,

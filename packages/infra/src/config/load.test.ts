@@ -113,6 +113,46 @@ describe('problems a user can act on', () => {
     expect(warnings[0]).toMatchObject({ path: 'portal.installer.uri', line: 11, severity: 'warning' });
   });
 
+  it('warns (without failing) that ParallelCluster 2.x is out of support when a 2.x version is chosen', () => {
+    const warnings: ConfigIssue[] = [];
+    const text = MINIMAL.replace('provisioner: cloudformation', 'provisioner: instance')
+      .replace('parallelclusterVersion: 3.16.3', 'parallelclusterVersion: 2.11.9')
+      .replace('os: alinux2023', 'os: alinux2');
+    const config = parseDeploymentConfig(text, 'hpc-ha.yaml', { onWarning: (w) => warnings.push(w) });
+    expect(config.clusters.parallelclusterVersion).toBe('2.11.9');
+    expect(warnings).toEqual([expect.objectContaining({ path: 'clusters.parallelclusterVersion', line: 28, severity: 'warning' })]);
+    expect(warnings[0]!.message).toMatch(/2\.11\.9 is out of support since 2023-12-31/);
+    // The same config on 3.x gets no such warning.
+    const v3: ConfigIssue[] = [];
+    parseDeploymentConfig(MINIMAL, 'hpc-ha.yaml', { onWarning: (w) => v3.push(w) });
+    expect(v3).toEqual([]);
+  });
+
+  it('takes an optional EnginFrame licence file and checks it like the other artefacts', () => {
+    const warningsOf = (text: string): ConfigIssue[] => {
+      const warnings: ConfigIssue[] = [];
+      parseDeploymentConfig(text, 'hpc-ha.yaml', { onWarning: (w) => warnings.push(w) });
+      return warnings;
+    };
+    expect(parseDeploymentConfig(MINIMAL, 'x.yaml').portal.licenseFile).toBeUndefined();
+    const licensed = MINIMAL.replace(
+      '    uri: s3://artifacts-bucket/mysql-connector-j.jar\n',
+      `    uri: s3://artifacts-bucket/mysql-connector-j.jar\n  licenseFile:\n    uri: s3://artifacts-bucket/license.ef\n    sha256: ${'a'.repeat(64)}\n`,
+    );
+    expect(warningsOf(licensed)).toEqual([]);
+    expect(parseDeploymentConfig(licensed, 'x.yaml').portal.licenseFile).toEqual({ uri: 's3://artifacts-bucket/license.ef', sha256: 'a'.repeat(64) });
+    const bad = licensed.replace(`sha256: ${'a'.repeat(64)}`, 'sha256: abc').replace('uri: s3://artifacts-bucket/license.ef', 'uri: ftp://x/license.ef');
+    const issues = (() => {
+      try {
+        parseDeploymentConfig(bad, 'hpc-ha.yaml');
+      } catch (e) {
+        return (e as ConfigError).issues;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(issues.map((i) => `${i.line} ${i.path}`)).toEqual(['16 portal.licenseFile.uri', '17 portal.licenseFile.sha256']);
+  });
+
   it('names the file when it cannot be read', () => {
     expect(() => loadDeploymentConfig('/nonexistent/hpc-ha.yaml')).toThrow(/^1 problem in \/nonexistent\/hpc-ha.yaml:\n\/nonexistent\/hpc-ha.yaml cannot read the config: no such file$/);
   });

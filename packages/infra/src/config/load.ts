@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { closest } from './did-you-mean.js';
 import { enginframeVersion, fsxDeploymentType, defaultThroughput, semanticIssues, type RawIssue } from './checks/index.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { resolveDirectory } from './directory.js';
+import { ALIAS_BOMB_MESSAGE, aliasBombPosition, capIssues, duplicateKeyIssues, flowDepthIssue, MAX_ALIAS_COUNT, readConfigText, sizeIssue } from './input.js';
 import { dottedPath } from './paths.js';
 import { locate } from './positions.js';
 import { REGION_PROFILES, regionProfile, type RegionProfile } from './region-profile.js';
@@ -16,7 +16,25 @@ import { schemaIssues } from './schema-issues.js';
 export interface LoadOptions {
   /** Called once per warning (problems that do not stop a deployment but deserve attention). */
   readonly onWarning?: (issue: ConfigIssue) => void;
+  /**
+   * Checks that need more than this module loads (the generators, e.g. `portalUserDataFits` from
+   * `@hpc-ha/infra/artifacts`), run on the resolved config; their issues get file, line and column like any other.
+   * Kept out of the default so that validating a config stays fast.
+   */
+  readonly checks?: readonly ConfigCheck[];
 }
+
+/** One problem found by a {@link ConfigCheck}: the config key it is about, as a path of keys and indexes. */
+export interface ConfigCheckIssue {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly severity?: 'error' | 'warning';
+}
+
+export type ConfigCheck = (config: DeploymentConfig) => readonly ConfigCheckIssue[];
+
+/** ajv errors turned into issues at most; the rest are only counted. */
+const MAX_SCHEMA_ERRORS = 1000;
 
 /** ajv's standalone validator for the schema, compiled at build time (scripts/codegen.ts): no TypeBox or ajv compile at run time. */
 const validate = validateGenerated as { (data: unknown): boolean; errors?: ErrorObject[] | null };
@@ -60,22 +78,34 @@ function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: st
  * with file, line and column; never anything else for bad input.
  */
 export function parseDeploymentConfig(text: string, file: string, options: LoadOptions = {}): DeploymentConfig {
+  const tooBig = sizeIssue(Buffer.byteLength(text, 'utf8'), file);
+  if (tooBig) throw new ConfigError([tooBig]);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const tooDeep = flowDepthIssue(text, file);
+  if (tooDeep) throw new ConfigError([tooDeep]);
+  // Duplicate keys are found by duplicateKeyIssues in one pass; yaml's uniqueKeys check is quadratic.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const located = (raw: RawIssue): ConfigIssue => {
     const pos = locate(doc, lineCounter, raw.path, raw.at);
     return { file, line: pos.line, column: pos.column, path: dottedPath(raw.path), message: raw.message, severity: raw.severity };
   };
 
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, severity: 'error' };
-      }),
-    );
+  const syntax: ConfigIssue[] = doc.errors.map((e) => {
+    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+    return { file, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, severity: 'error' };
+  });
+  syntax.push(...duplicateKeyIssues(doc, lineCounter, file));
+  if (syntax.length > 0) throw new ConfigError(capIssues(syntax));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws a ReferenceError, without a position, for an alias expansion over maxAliasCount (and for an alias
+    // whose anchor comes later, which the parser has already reported above).
+    if (!(e instanceof ReferenceError)) throw e;
+    const pos = aliasBombPosition(doc, lineCounter);
+    throw new ConfigError([{ file, line: pos.line, column: pos.column, path: '', message: ALIAS_BOMB_MESSAGE, severity: 'error' }]);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) {
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the file is empty; start from one of the examples/ files', severity: 'error' }]);
   }
@@ -83,7 +113,12 @@ export function parseDeploymentConfig(text: string, file: string, options: LoadO
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the file must be a mapping of keys (name:, region:, portal: …)', severity: 'error' }]);
   }
 
-  if (!validate(data)) throw new ConfigError(schemaIssues(validate.errors ?? []).map(located));
+  if (!validate(data)) {
+    // Turning each of 100k errors into a message (with a did-you-mean) costs seconds; far fewer are ever shown.
+    const errors = validate.errors ?? [];
+    const used = errors.slice(0, MAX_SCHEMA_ERRORS);
+    throw new ConfigError(capIssues(schemaIssues(used).map(located), errors.length - used.length));
+  }
   const config = data as DeploymentConfigFile;
 
   const profile = regionProfile(config.region);
@@ -101,18 +136,17 @@ export function parseDeploymentConfig(text: string, file: string, options: LoadO
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0 || !profile) throw new ConfigError(errors.map(located));
   for (const w of issues.filter((i) => i.severity === 'warning')) options.onWarning?.(located(w));
-  return resolve(config, profile, file);
+  const resolved = resolve(config, profile, file);
+  const extra: RawIssue[] = (options.checks ?? []).flatMap((check) => check(resolved).map((i) => ({ path: i.path, message: i.message, severity: i.severity ?? 'error' })));
+  const extraErrors = extra.filter((i) => i.severity === 'error');
+  if (extraErrors.length > 0) throw new ConfigError(extraErrors.map(located));
+  for (const w of extra.filter((i) => i.severity === 'warning')) options.onWarning?.(located(w));
+  return resolved;
 }
 
 /** Reads and validates a deployment config file; see {@link parseDeploymentConfig}. */
 export function loadDeploymentConfig(path: string, options: LoadOptions = {}): DeploymentConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new ConfigError([{ file: path, line: 0, column: 0, path: '', message: `cannot read the config: ${why}`, severity: 'error' }]);
-  }
-  return parseDeploymentConfig(text, path, options);
+  const read = readConfigText(path);
+  if ('issue' in read) throw new ConfigError([read.issue]);
+  return parseDeploymentConfig(read.text, path, options);
 }

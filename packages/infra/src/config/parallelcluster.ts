@@ -24,7 +24,9 @@ export const LEGACY_MINORS = [10, 11] as const;
  */
 export function supportedOses(v: PclusterVersion): string[] {
   if (v.major === 2) return v.minor >= 11 ? ['alinux2', 'centos7', 'ubuntu1804', 'ubuntu2004'] : ['alinux2', 'centos7', 'ubuntu1804'];
-  const oses = ['alinux2023', 'rhel8', 'ubuntu2204'];
+  const oses = ['rhel8', 'ubuntu2204'];
+  // As pcluster-config's OS_RELEASES (ParallelCluster's changelog): Amazon Linux 2023 from 3.10.0.
+  if (atLeast(v, 3, 10)) oses.push('alinux2023');
   if (atLeast(v, 3, 9)) oses.push('rhel9');
   if (!atLeast(v, 3, 14)) oses.push('ubuntu2004');
   oses.push('alinux2');

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PathSegment } from './paths.js';
 
 export interface Position {
@@ -13,6 +13,23 @@ function startOf(node: Node | null | undefined, lc: LineCounter): Position | und
   return { line, column: col };
 }
 
+// Each mapping's pairs by key, built once per mapping: finding each of n problems in a mapping of n keys by a
+// linear search would be quadratic (a file of many unknown keys took minutes).
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items as Pair[]) {
+      const k = isScalar(p.key) ? String(p.key.value) : String(p.key);
+      if (!index.has(k)) index.set(k, p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 /**
  * Where `path` is written in the YAML source: the value's position, or the key's when `at` is `'key'` or the value is
  * empty; for a path that is not in the file (a missing key), the position of the deepest part that is.
@@ -25,7 +42,7 @@ export function locate(doc: Document, lc: LineCounter, path: readonly PathSegmen
     const seg = path[i]!;
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+      const pair = pairOf(node as YAMLMap, String(seg));
       if (!pair) return best;
       const keyPos = startOf(pair.key as Node, lc);
       const valuePos = startOf(pair.value as Node | null, lc);

@@ -18,7 +18,25 @@ export interface RegionProfile {
   readonly defaultInternetFacing: boolean;
   /** Where nodes install Python packages from when PyPI itself is out of reach; undefined = PyPI. */
   readonly pipIndexUrl?: string;
+  /** Aurora MySQL 3 versions `database.engineVersion` may name here (first = default). */
+  readonly auroraMysqlVersions: readonly string[];
+  /** Lambda runtime of the custom-resource handlers (the bundles target Node.js 22). */
+  readonly lambdaNodeRuntime: string;
+  /**
+   * Whether AWS documents the bucket `enginframe-license.<region>` from which EnginFrame on EC2 reads its free
+   * licence. It is documented for the global partition only; China needs a licence file (`portal.licenseFile`).
+   */
+  readonly enginframeLicenseBucket: boolean;
 }
+
+/**
+ * Aurora MySQL 3.10 is the long-term-support line (at least three years on one minor version), and LTS releases
+ * reach every commercial region including Beijing and Ningxia; the patch levels aws-cdk-lib names for it. The
+ * default is the newest; 3.04 (the previous LTS line) left standard support in 2026 and is not offered.
+ */
+const AURORA_MYSQL_3_LTS = ['3.10.3', '3.10.2', '3.10.1', '3.10.0'] as const;
+/** nodejs22.x: supported until 2027-04-30 and available in both China regions (nodejs20.x can no longer be created). */
+const LAMBDA_NODE_RUNTIME = 'nodejs22.x';
 
 const ALL_FSX: readonly FsxDeploymentType[] = ['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'];
 const CHINA_FSX: readonly FsxDeploymentType[] = ['PERSISTENT_1', 'PERSISTENT_2'];
@@ -37,6 +55,9 @@ function global(region: string, azLetters: string): RegionProfile {
     fsxDeploymentTypes: ALL_FSX,
     defaultFsxDeploymentType: 'PERSISTENT_2',
     defaultInternetFacing: true,
+    auroraMysqlVersions: AURORA_MYSQL_3_LTS,
+    lambdaNodeRuntime: LAMBDA_NODE_RUNTIME,
+    enginframeLicenseBucket: true,
   };
 }
 
@@ -50,6 +71,9 @@ function china(region: string, azLetters: string): RegionProfile {
     defaultFsxDeploymentType: 'PERSISTENT_2',
     defaultInternetFacing: false,
     pipIndexUrl: CHINA_PIP_MIRROR,
+    auroraMysqlVersions: AURORA_MYSQL_3_LTS,
+    lambdaNodeRuntime: LAMBDA_NODE_RUNTIME,
+    enginframeLicenseBucket: false,
   };
 }
 

@@ -103,6 +103,11 @@ export const DeploymentConfigSchema = Type.Object(
         ], { additionalProperties: false, description: 'EnginFrame: location of the EnginFrame installer jar.' })),
         jdbcDriver: Type.Optional(ArtifactLocation('MySQL Connector/J jar')),
         openondemand: Type.Optional(OpenOnDemandSchema),
+        licenseFile: Type.Optional(
+          ArtifactLocation(
+            'NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China',
+          ),
+        ),
       },
       { ...strict },
     ),
@@ -116,6 +121,9 @@ export const DeploymentConfigSchema = Type.Object(
         maxCapacity: Type.Number({ default: 4, description: 'Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).' }),
         instanceType: Type.Optional(Type.String({ description: 'DB instance class for mode: provisioned, e.g. db.r6g.large.' })),
         backupRetentionDays: Type.Integer({ minimum: 7, maximum: 35, default: 7, description: 'Days of automated backups (7 to 35).' }),
+        engineVersion: Type.Optional(
+          Type.String({ description: 'Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.' }),
+        ),
       },
       { ...strict, default: {} },
     ),

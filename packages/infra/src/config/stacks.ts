@@ -30,3 +30,6 @@ export function portalTarget(config: { readonly portal: { readonly kind: 'enginf
     ? { port: 443, healthCheckPath: '/', product: 'Open OnDemand' }
     : { port: 8443, healthCheckPath: '/enginframe/', product: 'EnginFrame' };
 }
+
+/** The HTTPS listener's certificate ARN output, on the ALB stack (the CLI reads its expiry from ACM). */
+export const CERTIFICATE_ARN_OUTPUT = 'CertificateArn';

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Code, Function as LambdaFunction, Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import { Provider } from 'aws-cdk-lib/custom-resources';
@@ -9,10 +9,26 @@ import { HANDLER_FUNCTIONS, handlerBundleDir, type HandlerName } from '@hpc-ha/l
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeFunctionVersionWildcards } from '../nag.js';
 
+/** Context key naming the Lambda runtime of every bundled handler (a `nodejs*` runtime name). */
+export const LAMBDA_RUNTIME_CONTEXT = 'hpc-ha:lambdaNodeRuntime';
+
+function runtimeOf(scope: Construct, explicit: Runtime | undefined): Runtime {
+  if (explicit) return explicit;
+  const name = scope.node.tryGetContext(LAMBDA_RUNTIME_CONTEXT) as unknown;
+  if (name === undefined) return Runtime.NODEJS_22_X;
+  if (typeof name !== 'string' || !/^nodejs\d+\.x$/.test(name)) {
+    throw new Error(`${LAMBDA_RUNTIME_CONTEXT} must name a Node.js Lambda runtime such as nodejs22.x, not ${JSON.stringify(name)}`);
+  }
+  return new Runtime(name, RuntimeFamily.NODEJS, { supportsInlineCode: true });
+}
+
 export interface BundledProviderProps {
   /** Which prebuilt bundle of `@hpc-ha/lambdas` serves the resource. */
   readonly handler: HandlerName;
-  /** Default `nodejs22.x`, the runtime the bundles are built for. */
+  /**
+   * Default: the app's {@link LAMBDA_RUNTIME_CONTEXT} (the region profile's `lambdaNodeRuntime`, set by
+   * `addDeploymentStacks`), else `nodejs22.x`, the runtime the bundles are built for.
+   */
   readonly runtime?: Runtime;
   readonly timeout?: Duration;
   readonly memorySize?: number;
@@ -41,6 +57,7 @@ export class BundledProvider extends Construct {
   constructor(scope: Construct, id: string, props: BundledProviderProps) {
     super(scope, id);
     const functions = HANDLER_FUNCTIONS[props.handler];
+    const runtime = runtimeOf(this, props.runtime);
     const code = Code.fromAsset(handlerBundleDir(props.handler));
     const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
 
@@ -66,7 +83,7 @@ export class BundledProvider extends Construct {
 
     const make = (name: string, handler: string) =>
       new LambdaFunction(this, name, {
-        runtime: props.runtime ?? Runtime.NODEJS_22_X,
+        runtime,
         code,
         handler,
         role: this.role,
@@ -95,7 +112,7 @@ export class BundledProvider extends Construct {
       disableWaiterStateMachineLogging: this.isCompleteFunction ? false : undefined,
     });
     acknowledge(this, {
-      'AwsSolutions-L1': 'nodejs22.x is the runtime the handler bundles target and is available in both China regions; the framework picks its own',
+      'AwsSolutions-L1': `${runtime.name} is the region profile's runtime for the handler bundles, available in both China regions; the framework picks its own`,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
         'The CDK Provider framework functions use the AWS basic execution policy for their own logs',
       'AwsSolutions-SF2': 'The Provider framework waiter only polls isComplete; its transitions are logged, X-Ray adds nothing there',

@@ -1,5 +1,6 @@
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { StaticArtifacts } from '../artifacts/index.js';
 import { textAsset } from './text-asset.js';
@@ -27,6 +28,10 @@ export class ClusterScripts extends Construct {
   readonly computeNode?: Pair<Asset>;
   /** ParallelCluster 2.x: the post_install script of each cluster, run by its head and compute nodes. */
   readonly postInstall?: Pair<Asset>;
+  /** 3.x: the runner every head node gets as OnNodeConfigured and OnNodeUpdated (its text, so its URL, never changes). */
+  readonly runner?: Asset;
+  /** 3.x: per cluster, the parameter holding the current head-node script's `s3://` URL (updated in place). */
+  readonly headNodeScriptParameters?: Pair<StringParameter>;
   readonly nodePolicy?: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: ClusterScriptsProps) {
@@ -45,16 +50,41 @@ export class ClusterScripts extends Construct {
     } else if (headNodeScripts && computeNodeScripts) {
       this.headNode = pair('HeadNode', headNodeScripts);
       this.computeNode = pair('ComputeNode', computeNodeScripts);
+      if (props.artifacts.customActionRunner) {
+        this.runner = textAsset(this, 'CustomActionRunner', 'custom-action-runner.sh', props.artifacts.customActionRunner);
+        const head = this.headNode;
+        this.headNodeScriptParameters = [0, 1].map(
+          (i) =>
+            new StringParameter(this, `Cluster${i + 1}HeadNodeScript`, {
+              description: `hpc-ha: s3:// URL of cluster${i + 1}'s current head-node script (read by the custom-action runner)`,
+              stringValue: head[i]!.s3ObjectUrl,
+            }),
+        ) as unknown as Pair<StringParameter>;
+        statements.push(
+          new PolicyStatement({ sid: 'ReadHeadNodeScriptLocation', actions: ['ssm:GetParameter'], resources: this.headNodeScriptParameters.map((p) => p.parameterArn) }),
+        );
+      }
     } else {
       return;
     }
-    const assets = [...(this.headNode ?? []), ...(this.computeNode ?? []), ...(this.postInstall ?? [])];
+    const assets = [...(this.headNode ?? []), ...(this.computeNode ?? []), ...(this.postInstall ?? []), ...(this.runner ? [this.runner] : [])];
     statements.unshift(new PolicyStatement({ actions: ['s3:GetObject'], resources: assets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)) }));
     this.nodePolicy = new ManagedPolicy(this, 'NodePolicy', {
       path: '/parallelcluster/',
       description: postInstallScripts ? 'hpc-ha cluster nodes: read the post_install scripts and the munge key' : 'hpc-ha cluster nodes: read the custom-action scripts',
       statements,
     });
+  }
+
+  /** 3.x: the runner's `s3://` URI, undefined for 2.x. */
+  get customActionRunnerUri(): string | undefined {
+    return this.runner?.s3ObjectUrl;
+  }
+
+  /** 3.x: the names of the head-node script parameters, undefined for 2.x. */
+  get headNodeScriptParameterNames(): Pair<string> | undefined {
+    const p = this.headNodeScriptParameters;
+    return p ? [p[0].parameterName, p[1].parameterName] : undefined;
   }
 
   /** For 2.x, the post_install script: ParallelCluster 2.x runs the same script on head and compute nodes. */

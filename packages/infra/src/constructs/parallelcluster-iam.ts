@@ -1,15 +1,25 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IConstruct } from 'constructs';
+import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Construct, type IConstruct } from 'constructs';
+import { acknowledgeVendorPolicyWildcards } from '../nag.js';
+import { policyLength } from '../rules/estimate.js';
+import { MANAGED_POLICY_MAX_CHARS } from '../rules/iam/managed-policy-size.js';
 
 /**
  * What the `pcluster` CLI needs to create, update and delete clusters in this region: the statements of
  * ParallelCluster's own published policies (ParallelClusterClusterPolicy1/2 and the IAM admin policy, see
  * ../../../shared/research/pcluster.md §4), scoped to the deployment's region and written with the partition token.
  * Only used with `provisioner: instance` (the portal nodes run pcluster) and by the cluster-teardown function.
+ *
+ * With `clusterNames`, every statement whose resources ParallelCluster names after the cluster is narrowed to
+ * those clusters: the cluster stack (`<name>` and its nested `<name>-*`), its DynamoDB table
+ * (`parallelcluster-<name>`), and the roles and instance profiles under `/parallelcluster/<name>/`
+ * (`_cluster_scoped_iam_path` in ParallelCluster's cdk_builder_utils.py). The rest keep the published scope:
+ * ParallelCluster names them with a hash (Lambda functions, its S3 bucket) or the service has no resource scope.
  */
-export function parallelClusterOperatorStatements(scope: IConstruct, partition: string): PolicyStatement[] {
+export function parallelClusterOperatorStatements(scope: IConstruct, partition: string, clusterNames?: readonly string[]): PolicyStatement[] {
   const stack = Stack.of(scope);
+  const named = (pattern: (name: string) => string, published: string): string[] => (clusterNames?.length ? clusterNames.map(pattern) : [published]);
   const region = stack.region;
   const inRegion = { StringEquals: { 'aws:RequestedRegion': [region] } };
   const arn = (service: string, resource: string, resourceName?: string, opts: { region?: string; account?: string } = {}) =>
@@ -25,6 +35,10 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
 
   const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
     new PolicyStatement({ sid, effect: Effect.ALLOW, actions, resources, conditions });
+  const clusterStacks = clusterNames?.length
+    ? clusterNames.flatMap((n) => [arn('cloudformation', 'stack', `${n}/*`), arn('cloudformation', 'stack', `${n}-*/*`)])
+    : [arn('cloudformation', 'stack', '*')];
+  const clusterRoles = named((n) => iam('role', `parallelcluster/${n}/*`), iam('role', 'parallelcluster/*'));
 
   return [
     allow(
@@ -46,7 +60,7 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
       'DynamoDB',
       ['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource', 'dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:GetItem',
         'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
-      [arn('dynamodb', 'table', 'parallelcluster-*')],
+      named((n) => arn('dynamodb', 'table', `parallelcluster-${n}`), arn('dynamodb', 'table', 'parallelcluster-*')),
     ),
     allow(
       'Route53HostedZones',
@@ -54,15 +68,17 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
         'route53:GetChange', 'route53:GetHostedZone', 'route53:ListResourceRecordSets', 'route53:ListQueryLoggingConfigs'],
       ['*'],
     ),
-    allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack', 'cloudformation:UpdateStack'], [arn('cloudformation', 'stack', '*')], {
+    allow('CloudFormationCreateAndUpdate', ['cloudformation:CreateStack', 'cloudformation:UpdateStack'], clusterStacks, {
       'ForAnyValue:StringEquals': { 'aws:TagKeys': ['parallelcluster:cluster-name'] },
     }),
     allow(
       'CloudFormationReadAndDelete',
       ['cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents',
-        'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:ListStacks'],
-      [arn('cloudformation', 'stack', '*')],
+        'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate'],
+      clusterStacks,
     ),
+    // ListStacks takes no resource; pcluster list-clusters and describe use it.
+    allow('CloudFormationList', ['cloudformation:ListStacks'], ['*'], inRegion),
     allow(
       'CloudWatch',
       ['cloudwatch:PutDashboard', 'cloudwatch:ListDashboards', 'cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard',
@@ -78,9 +94,9 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
     allow(
       'IamInstanceProfile',
       ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
-      [iam('instance-profile', 'parallelcluster/*')],
+      named((n) => iam('instance-profile', `parallelcluster/${n}/*`), iam('instance-profile', 'parallelcluster/*')),
     ),
-    allow('IamPassRole', ['iam:PassRole'], [iam('role', 'parallelcluster/*')], {
+    allow('IamPassRole', ['iam:PassRole'], clusterRoles, {
       StringEqualsIfExists: { 'iam:PassedToService': [principal('lambda'), ...ec2Principals, principal('spotfleet')] },
     }),
     allow('IamServiceLinkedRoles', ['iam:CreateServiceLinkedRole', 'iam:DeleteServiceLinkedRole'], ['*'], {
@@ -88,10 +104,8 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
         'iam:AWSServiceName': [principal('fsx'), `s3.data-source.lustre.${principal('fsx')}`, principal('elasticloadbalancing'), principal('autoscaling')],
       },
     }),
-    allow('IamRole', ['iam:CreateServiceLinkedRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'], [
-      iam('role', 'parallelcluster/*'),
-    ]),
-    allow('IamPolicy', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], [iam('role', 'parallelcluster/*')], {
+    allow('IamRole', ['iam:CreateServiceLinkedRole', 'iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole', 'iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy'], clusterRoles),
+    allow('IamPolicy', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], clusterRoles, {
       ArnLike: {
         'iam:PolicyARN': [
           iam('policy', 'parallelcluster*'),
@@ -176,4 +190,38 @@ export function legacyParallelClusterOperatorStatements(scope: IConstruct): Poli
       [named('iam', 'instance-profile', 'parallelcluster-*', ArnFormat.SLASH_RESOURCE_NAME, { region: '' })],
     ),
   ];
+}
+
+export interface ParallelClusterOperatorPoliciesProps {
+  readonly statements: readonly PolicyStatement[];
+  /** What the policies are for, in each policy's description. */
+  readonly description: string;
+  /** Why the published wildcards are acceptable (the cdk-nag IAM5 acknowledgement of exactly these statements). */
+  readonly wildcardReason: string;
+}
+
+/**
+ * ParallelCluster's operator statements as as many customer managed policies as IAM's 6,144-character limit needs
+ * (whitespace excluded, measured like the HpcHa-IAMManagedPolicySize rule), statements kept in order and whole.
+ */
+export class ParallelClusterOperatorPolicies extends Construct {
+  readonly policies: readonly ManagedPolicy[];
+
+  constructor(scope: Construct, id: string, props: ParallelClusterOperatorPoliciesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const size = (statements: readonly PolicyStatement[]) =>
+      policyLength(stack.resolve({ Version: '2012-10-17', Statement: statements.map((st) => st.toStatementJson()) }));
+    const groups: PolicyStatement[][] = [];
+    for (const statement of props.statements) {
+      const last = groups.at(-1);
+      if (last && size([...last, statement]) <= MANAGED_POLICY_MAX_CHARS) last.push(statement);
+      else groups.push([statement]);
+    }
+    this.policies = groups.map((statements, i) => {
+      const policy = new ManagedPolicy(this, `Part${i + 1}`, { description: `${props.description} (${i + 1}/${groups.length})`, statements });
+      acknowledgeVendorPolicyWildcards(policy, statements, props.wildcardReason);
+      return policy;
+    });
+  }
 }

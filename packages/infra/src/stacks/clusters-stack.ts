@@ -47,6 +47,8 @@ export function clusterValues(infra: ClusterInfrastructure, scripts: ClusterScri
     headNodeScriptUris: scripts.headNodeScriptUris,
     computeNodeScriptUris: scripts.computeNodeScriptUris,
     ...(infra.directoryAddresses ? { directoryAddresses: infra.directoryAddresses } : {}),
+    customActionRunnerUri: scripts.customActionRunnerUri,
+    headNodeScriptParameters: scripts.headNodeScriptParameterNames,
   };
 }
 

@@ -16,12 +16,17 @@ import { BundledProvider } from '../constructs/bundled-provider.js';
 import { acknowledge } from '../nag.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
+/** Aurora MySQL 3 `x.y.z` as the engine version string RDS takes (`8.0.mysql_aurora.x.y.z`). */
+export function auroraMysqlVersion(version: string): AuroraMysqlEngineVersion {
+  return AuroraMysqlEngineVersion.of(`8.0.mysql_aurora.${version}`, '8.0');
+}
+
 export interface DatabaseStackProps extends HpcStackProps {
   readonly vpc: IVpc;
   readonly securityGroup: ISecurityGroup;
   /** Group of the db-bootstrap Lambda (admitted on 3306 by `securityGroup`). */
   readonly bootstrapSecurityGroup: ISecurityGroup;
-  /** Default Aurora MySQL 3.10 (long-term support line). */
+  /** Default: `database.engineVersion`, else the newest Aurora MySQL 3 version the region profile lists. */
   readonly engineVersion?: AuroraMysqlEngineVersion;
 }
 
@@ -55,7 +60,7 @@ export class DatabaseStack extends Stack {
           });
 
     this.cluster = new DatabaseCluster(this, 'Cluster', {
-      engine: DatabaseClusterEngine.auroraMysql({ version: props.engineVersion ?? AuroraMysqlEngineVersion.VER_3_10_3 }),
+      engine: DatabaseClusterEngine.auroraMysql({ version: props.engineVersion ?? auroraMysqlVersion(config.database.engineVersion ?? config.regionProfile.auroraMysqlVersions[0]!) }),
       credentials: Credentials.fromGeneratedSecret('admin'),
       writer: instance('Writer', az1, false),
       readers: [instance('Reader', az2, true)],
@@ -120,7 +125,12 @@ export class DatabaseStack extends Stack {
     acknowledge(this.cluster, {
       'AwsSolutions-RDS6': 'EnginFrame connects over JDBC with a database password; IAM database authentication is not supported by it',
       'AwsSolutions-RDS11': 'EnginFrame and the JDBC URL use the MySQL default port; only SG-to-SG access is allowed',
-      'AwsSolutions-RDS14': 'Backtrack is not available for Aurora MySQL 3 in the China regions; point-in-time restore from backups is used',
+      'AwsSolutions-RDS14':
+        config.partition === 'aws-cn'
+          ? 'Backtrack is not available for Aurora MySQL in the China regions; point-in-time restore from the automated backups is used'
+          : serverless
+            ? 'Backtrack is not supported on Aurora Serverless v2 instances; point-in-time restore from the automated backups is used'
+            : 'Point-in-time restore from the automated backups covers recovery; backtrack can only be chosen when the cluster is created and its change records are billed separately',
       'AwsSolutions-SMG4': 'The master secret is used once by the db-bootstrap custom resource; rotating it needs no coordination with nodes and is left to the operator',
     });
     // aws-cdk-lib's log-retention function (a singleton in this stack) sets the retention of the exported logs.

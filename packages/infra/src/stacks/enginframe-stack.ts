@@ -15,10 +15,14 @@ import {
 } from '../artifacts/index.js';
 import { clusterPlans, enginframePortal, PORTAL_URL_OUTPUT, type DeploymentConfig } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
-import { legacyParallelClusterOperatorStatements, parallelClusterOperatorStatements } from '../constructs/parallelcluster-iam.js';
+import {
+  legacyParallelClusterOperatorStatements,
+  parallelClusterOperatorStatements,
+  ParallelClusterOperatorPolicies,
+} from '../constructs/parallelcluster-iam.js';
 import { PortalNode } from '../constructs/portal-node.js';
 import { textAsset } from '../constructs/text-asset.js';
-import { acknowledge, acknowledgeVendorPolicyWildcards, nagRef } from '../nag.js';
+import { acknowledge, nagRef } from '../nag.js';
 import type { ClusterInfrastructure } from './clusters-stack.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -95,7 +99,6 @@ export class EnginFrameStack extends Stack {
       portalProgramUri: program.s3ObjectUrl,
       databaseEndpoint: props.databaseEndpoint,
       databaseUserSecretArn: props.databaseUserSecret.secretArn,
-      loadBalancerDnsName: props.loadBalancerDnsName,
       signalStackName: this.stackName,
       signalResources: [this.nodes[0].logicalId, this.nodes[1].logicalId],
       bootstrapLogGroupName: this.logGroup.logGroupName,
@@ -123,11 +126,20 @@ export class EnginFrameStack extends Stack {
       }),
     );
     const objects = [programObjectArn];
-    for (const artifact of [portal.installer, portal.jdbcDriver, ...directoryArtifacts(config)]) {
-      const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
+    for (const artifact of [portal.installer, portal.jdbcDriver, portal.licenseFile, ...directoryArtifacts(config)]) {
+      const s3 = artifact && /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
     }
     role.addToPolicy(new PolicyStatement({ sid: 'ReadArtifacts', actions: ['s3:GetObject'], resources: objects }));
+    if (config.regionProfile.enginframeLicenseBucket) {
+      // EnginFrame on EC2 checks its free licence in AWS's bucket for the region, with the instance role.
+      const licenseObjects = `arn:${Aws.PARTITION}:s3:::enginframe-license.${Aws.REGION}/*`;
+      role.addToPolicy(new PolicyStatement({ sid: 'ReadEnginFrameLicense', actions: ['s3:GetObject'], resources: [licenseObjects] }));
+      acknowledge(role, {
+        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::enginframe-license.<AWS::Region>/*]`]:
+          "AWS's own EnginFrame licence bucket: EnginFrame names the object it reads, read-only",
+      });
+    }
     role.addToPolicy(
       new PolicyStatement({
         sid: 'ShipBootstrapLogs',
@@ -152,14 +164,17 @@ export class EnginFrameStack extends Stack {
   /** `provisioner: instance`: the nodes run pcluster; the teardown deletes both clusters before the VPC is deleted. */
   private instanceModeClusters(props: EnginFrameStackProps): void {
     const { config } = props;
-    const operator = new ManagedPolicy(this, 'ParallelClusterOperator', {
-      description: 'hpc-ha: what the pcluster CLI needs to create, update and delete this deployment\'s clusters',
+    const names = clusterPlans(config).map((p) => p.name);
+    // Split: the published statements together pass IAM's 6,144-character limit for one managed policy.
+    const operator = new ParallelClusterOperatorPolicies(this, 'ParallelClusterOperator', {
+      description: "hpc-ha: what the pcluster CLI needs to create, update and delete this deployment's clusters",
       statements: [
-        ...parallelClusterOperatorStatements(this, config.partition),
+        ...parallelClusterOperatorStatements(this, config.partition, names),
         ...(isLegacyParallelCluster(config) ? legacyParallelClusterOperatorStatements(this) : []),
       ],
+      wildcardReason: "ParallelCluster's own published policy, narrowed to this deployment's cluster names where it names resources after them",
     });
-    this.role.addManagedPolicy(operator);
+    for (const policy of operator.policies) this.role.addManagedPolicy(policy);
     // pcluster validates the config by reading the custom-action scripts with the node's own credentials.
     if (props.clusterNodePolicy) this.role.addManagedPolicy(props.clusterNodePolicy);
     const teardown = new BundledProvider(this, 'ClusterTeardown', {
@@ -168,8 +183,7 @@ export class EnginFrameStack extends Stack {
       totalTimeout: Duration.minutes(58),
       logRetention: logRetention(config),
     });
-    teardown.role.addManagedPolicy(operator);
-    const names = clusterPlans(config).map((p) => p.name);
+    for (const policy of operator.policies) teardown.role.addManagedPolicy(policy);
     const resource = new CustomResource(this, 'Clusters', {
       serviceToken: teardown.serviceToken,
       resourceType: 'Custom::ClusterTeardown',
@@ -180,7 +194,6 @@ export class EnginFrameStack extends Stack {
     });
     // Created before the nodes, so it is deleted after them, and before the network the clusters live in.
     for (const n of this.nodes) n.node.addDependency(resource);
-    acknowledgeVendorPolicyWildcards(operator, "ParallelCluster's own published policy: cluster stacks, roles and resources are named at cluster creation");
     names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
   }
 }

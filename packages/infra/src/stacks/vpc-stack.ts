@@ -15,7 +15,7 @@ import { ManagedDirectory } from '../constructs/managed-directory.js';
 import { staticArtifacts } from '../artifacts/index.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
 import { MungeKeySecret } from '../constructs/munge-key.js';
-import { HpcSecurityGroups } from '../constructs/security-groups.js';
+import { HpcSecurityGroups, LINUX_EPHEMERAL_PORTS, SRUN_PORT_RANGE } from '../constructs/security-groups.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
 /**
@@ -80,6 +80,8 @@ export class VpcStack extends Stack {
       httpRedirect: config.loadBalancer.internetFacing,
       portalPort: portalTarget(config).port,
       portalProduct: portalTarget(config).product,
+      // 2.x clusters cannot pin SrunPortRange (see security-groups.ts).
+      srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
     });
 
     const directory = config.directory;

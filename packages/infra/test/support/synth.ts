@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,3 +90,10 @@ export function subnetAz(s: Synthesized, stackId: string, value: unknown): strin
   const subnet = resourceAt(s, referencedResource(s, stackId, value));
   return subnet?.Type === 'AWS::EC2::Subnet' ? (subnet.Properties.AvailabilityZone as string) : undefined;
 }
+
+/**
+ * Whether cfn-lint runs here. Tests that need it run when it does, and always in CI (CI=true), where they first
+ * assert it is installed: a missing tool fails there instead of skipping.
+ */
+export const CFN_LINT_AVAILABLE = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
+export const RUN_CFN_LINT = CFN_LINT_AVAILABLE || process.env['CI'] === 'true';

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import {
-  ACMClient,
   AddTagsToCertificateCommand,
   DeleteCertificateCommand,
   DescribeCertificateCommand,
   ImportCertificateCommand,
+  type ImportCertificateCommandOutput,
   ListCertificatesCommand,
   ListTagsForCertificateCommand,
   RemoveTagsFromCertificateCommand,
   type Tag,
 } from '@aws-sdk/client-acm';
 import { awsCall } from '../runtime/aws-call.js';
+import { acm } from './client.js';
 import { AwsCallError, errorName, isDeferrable } from '../runtime/errors.js';
 import { deleteWaiter, onEventHandler, type HandlerContext } from '../runtime/handler.js';
 import type { OnEventRequest, OnEventResponse } from '../runtime/provider.js';
@@ -26,8 +27,6 @@ import {
   type CertProps,
 } from './props.js';
 
-// Region, credentials and endpoint (AWS_ENDPOINT_URL) come from the environment when first used.
-const acm = new ACMClient({});
 
 /** Budget of one onEvent invocation when no Lambda context says otherwise. */
 const ON_EVENT_BUDGET_MS = 120_000;
@@ -150,7 +149,7 @@ async function issue(props: CertProps, event: OnEventRequest, ctx: HandlerContex
     validityDays: props.validityDays,
   });
   const generatedMs = Math.round(performance.now() - started);
-  const result = await awsCall(
+  const result = await awsCall<ImportCertificateCommandOutput>(
     'ACM ImportCertificate',
     (abortSignal) =>
       acm.send(
@@ -161,7 +160,15 @@ async function issue(props: CertProps, event: OnEventRequest, ctx: HandlerContex
         }),
         { abortSignal },
       ),
-    ctx,
+    {
+      ...ctx,
+      // A timed-out or 5xx import may have been carried out: look for it by its request tag before sending again,
+      // or a second certificate is imported and the first one is orphaned.
+      beforeRetry: async () => {
+        const earlier = await findByToken(props.domainName, token, ctx);
+        return earlier === undefined ? undefined : { CertificateArn: earlier, $metadata: {} };
+      },
+    },
   );
   const arn = result.CertificateArn;
   if (!arn) throw new Error('ACM ImportCertificate failed: the answer carried no CertificateArn');
@@ -285,3 +292,5 @@ function causeName(error: unknown): string {
 function isNotFound(error: unknown): boolean {
   return causeName(error) === NOT_FOUND;
 }
+
+export { renew } from './renew.js';

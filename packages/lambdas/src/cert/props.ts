@@ -2,6 +2,7 @@ import type { Tag } from '@aws-sdk/client-acm';
 import { PropertyErrors } from '../runtime/props.js';
 import { CERT_DEFAULTS, CERT_KEY_ALGORITHMS, CERT_PROPERTIES, type CertKeyAlgorithm } from '../properties.js';
 import { isDnsName } from './generate.js';
+import { tagProblems } from '../tag-rule.js';
 
 export interface CertProps {
   domainName: string;
@@ -35,26 +36,19 @@ function parseTags(raw: unknown, p: PropertyErrors): Tag[] {
     p.add(CERT_PROPERTIES.tags, 'must be a list of {Key, Value}');
     return [];
   }
-  const tags: Tag[] = [];
+  const tags: { key: string; value: string }[] = [];
   raw.forEach((item: unknown, i) => {
     const tag = item as { Key?: unknown; Value?: unknown } | null;
-    if (typeof tag?.Key !== 'string' || tag.Key.length === 0 || tag.Key.length > 127) {
-      p.add(`${CERT_PROPERTIES.tags}[${i}].Key`, 'must be a string of 1 to 127 characters');
-      return;
-    }
-    if (tag.Key.startsWith(OWN_TAG_PREFIX) || tag.Key.startsWith('aws:')) {
-      p.add(`${CERT_PROPERTIES.tags}[${i}].Key`, `"${tag.Key}" uses a reserved prefix (${OWN_TAG_PREFIX} or aws:)`);
-      return;
-    }
-    const value = tag.Value ?? '';
-    if (typeof value !== 'string' || value.length > 256) {
-      p.add(`${CERT_PROPERTIES.tags}[${i}].Value`, 'must be a string of at most 256 characters');
-      return;
-    }
-    tags.push({ Key: tag.Key, Value: value });
+    if (typeof tag?.Key !== 'string') p.add(`${CERT_PROPERTIES.tags}[${i}].Key`, 'must be a string');
+    else if (tag.Value !== undefined && typeof tag.Value !== 'string') p.add(`${CERT_PROPERTIES.tags}[${i}].Value`, 'must be a string');
+    else tags.push({ key: tag.Key, value: tag.Value ?? '' });
   });
-  if (tags.length > 49) p.add(CERT_PROPERTIES.tags, `at most 49 tags (ACM allows 50, one is the handler's), got ${tags.length}`);
-  return tags;
+  // The same rule the config loader applies to `tags:`, so what validate accepts is what this handler accepts.
+  for (const problem of tagProblems(tags)) {
+    const where = problem.part === 'set' ? CERT_PROPERTIES.tags : `${CERT_PROPERTIES.tags}[${problem.index}].${problem.part === 'key' ? 'Key' : 'Value'}`;
+    p.add(where, problem.message);
+  }
+  return tags.map((t) => ({ Key: t.key, Value: t.value }));
 }
 
 /** The properties that define the certificate itself; a change to any of them needs a new one. */

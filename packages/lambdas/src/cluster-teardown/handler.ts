@@ -4,6 +4,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   type Stack,
+  type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { awsCall } from '../runtime/aws-call.js';
 import { AwsCallError, errorMessage } from '../runtime/errors.js';
@@ -181,7 +182,11 @@ async function deleteStack(tracked: TrackedStack, ctx: HandlerContext): Promise<
   ctx.log.info('stack deletion requested', { stackName: tracked.name, stackId: tracked.id });
 }
 
-/** DELETE_FAILED events of the stack itself since the teardown began (newest first, so stop at older ones). */
+/**
+ * DELETE_FAILED events of the cluster stack itself since the teardown began (newest first, so stop at older ones).
+ * A stack's event list also holds the events of its nested stacks (ParallelCluster's cluster stack has some), with
+ * the same resource type: only an event whose physical id is the stack's own id is a failure of this stack.
+ */
 async function countDeleteFailures(tracked: TrackedStack, since: string, ctx: HandlerContext): Promise<number> {
   const sinceMs = Date.parse(since);
   let count = 0;
@@ -194,9 +199,14 @@ async function countDeleteFailures(tracked: TrackedStack, since: string, ctx: Ha
     );
     for (const e of page.StackEvents ?? []) {
       if (e.Timestamp && e.Timestamp.getTime() < sinceMs) return count;
-      if (e.ResourceType === 'AWS::CloudFormation::Stack' && e.ResourceStatus === 'DELETE_FAILED') count += 1;
+      if (isOwnEvent(e) && e.ResourceStatus === 'DELETE_FAILED') count += 1;
     }
     nextToken = page.NextToken;
   } while (nextToken);
   return count;
+}
+
+/** An event of the stack itself: its physical id is the stack's id (a nested stack's event carries the nested stack's id). */
+function isOwnEvent(e: StackEvent): boolean {
+  return e.ResourceType === 'AWS::CloudFormation::Stack' && e.StackId !== undefined && e.PhysicalResourceId === e.StackId;
 }

@@ -77,6 +77,11 @@ function options(target: ConnectTarget, timeoutMs: number): ConnectionOptions {
   };
 }
 
+/** One connection attempt, no retry: for a short side session next to the main one. */
+export function connectOnce(target: ConnectTarget, timeoutMs: number): Promise<Connection> {
+  return createConnection(options(target, timeoutMs));
+}
+
 /**
  * Connects, retrying "not yet" failures with jittered exponential backoff until `deadline`. The
  * last error says how long it waited and why the server refused.

@@ -6,9 +6,10 @@ import { onEventHandler } from '../runtime/handler.js';
 import type { Logger } from '../runtime/log.js';
 import type { OnEventRequest, OnEventResponse } from '../runtime/provider.js';
 import { DB_BOOTSTRAP_ATTRIBUTES } from '../properties.js';
-import { connectWithRetry, mysqlErrorText, redactSql } from './connect.js';
+import { connectOnce, connectWithRetry, type ConnectTarget } from './connect.js';
 import { parseDbProps, type DbProps } from './props.js';
 import { readDbSecret, type DbCredentials } from './secrets.js';
+import { runStatements, type Statement } from './statements.js';
 
 // Region, credentials and endpoint (AWS_ENDPOINT_URL) come from the environment when first used.
 const secrets = new SecretsManagerClient({});
@@ -38,16 +39,13 @@ export const onEvent = onEventHandler('db-bootstrap', INVOCATION_BUDGET_MS, asyn
   const target = await resolveTarget(props, deadline, log);
   const statements = bootstrapSql({ database: props.databaseName, user: target.app.username, userHost: props.userHost });
   const connectDeadline = earliest(deadline, Deadline.in(props.maxWaitSeconds * 1000));
-  const connection = await connectWithRetry(
-    { host: target.host, port: target.port, user: target.master.username, password: target.master.password, tls: props.tls },
-    connectDeadline,
-    log,
-  );
+  const master = masterTarget(target, props);
+  const connection = await connectWithRetry(master, connectDeadline, log);
   try {
     await runAll(
       connection,
       statements.map((st) => ({ sql: st.sql, values: st.params.map(() => target.app.password) })),
-      log,
+      { master, props, deadline, log },
     );
   } finally {
     await closeQuietly(connection);
@@ -84,20 +82,24 @@ async function resolveTarget(props: DbProps, deadline: Deadline, log: Logger): P
   return { host, port: props.port ?? master.port ?? 3306, master, app };
 }
 
-async function runAll(connection: Connection, statements: { sql: string; values: string[] }[], log: Logger): Promise<void> {
-  for (const [index, statement] of statements.entries()) {
-    const verb = statement.sql.split(/\s+/).slice(0, 2).join(' ');
-    try {
-      await connection.query(statement.sql, statement.values);
-    } catch (error) {
-      // The statement's verb only: the formatted SQL would carry the bound password.
-      redactSql(error);
-      throw new Error(`MySQL statement ${index + 1} of ${statements.length} (${verb} ...) failed: ${mysqlErrorText(error)}`, {
-        cause: error,
-      });
-    }
-    log.debug('statement done', { index: index + 1, verb });
-  }
+function masterTarget(target: Target, props: DbProps): ConnectTarget {
+  return { host: target.host, port: target.port, user: target.master.username, password: target.master.password, tls: props.tls };
+}
+
+interface RunContext {
+  master: ConnectTarget;
+  props: DbProps;
+  deadline: Deadline;
+  log: Logger;
+}
+
+function runAll(connection: Connection, statements: readonly Statement[], ctx: RunContext): Promise<void> {
+  return runStatements(connection, statements, {
+    statementTimeoutMs: ctx.props.statementTimeoutSeconds * 1000,
+    deadline: ctx.deadline,
+    log: ctx.log,
+    openSide: (timeoutMs) => connectOnce(ctx.master, timeoutMs),
+  });
 }
 
 async function closeQuietly(connection: Connection): Promise<void> {
@@ -132,11 +134,8 @@ async function onDelete(event: Extract<OnEventRequest, { RequestType: 'Delete' }
   // Disposable: the cluster goes away with the stack anyway, so a failure here only logs.
   try {
     const target = await resolveTarget(props, deadline, log);
-    const connection = await connectWithRetry(
-      { host: target.host, port: target.port, user: target.master.username, password: target.master.password, tls: props.tls },
-      earliest(deadline, Deadline.in(DELETE_CONNECT_BUDGET_MS)),
-      log,
-    );
+    const master = masterTarget(target, props);
+    const connection = await connectWithRetry(master, earliest(deadline, Deadline.in(DELETE_CONNECT_BUDGET_MS)), log);
     try {
       await runAll(
         connection,
@@ -144,7 +143,7 @@ async function onDelete(event: Extract<OnEventRequest, { RequestType: 'Delete' }
           { sql: `DROP DATABASE IF EXISTS ${quoteIdentifier(props.databaseName)}`, values: [] },
           { sql: 'DROP USER IF EXISTS ?@?', values: [target.app.username, props.userHost] },
         ],
-        log,
+        { master, props, deadline, log },
       );
     } finally {
       await closeQuietly(connection);

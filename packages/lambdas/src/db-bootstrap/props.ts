@@ -11,6 +11,7 @@ export interface DbProps {
   tls: DbTlsMode;
   disposable: boolean;
   maxWaitSeconds: number;
+  statementTimeoutSeconds: number;
 }
 
 const SECRET_ID = /^(arn:[a-z0-9-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
@@ -37,6 +38,7 @@ export function parseDbProps(raw: Readonly<Record<string, unknown>> | undefined)
   const tls = p.oneOf(K.tls, DB_TLS_MODES, DB_BOOTSTRAP_DEFAULTS.tls);
   const disposable = p.boolean(K.disposable, DB_BOOTSTRAP_DEFAULTS.disposable);
   const maxWaitSeconds = p.integer(K.maxWaitSeconds, DB_BOOTSTRAP_DEFAULTS.maxWaitSeconds, 5, 900);
+  const statementTimeoutSeconds = p.integer(K.statementTimeoutSeconds, DB_BOOTSTRAP_DEFAULTS.statementTimeoutSeconds, 1, 300);
   p.check('database bootstrap');
   return {
     masterSecretArn,
@@ -48,5 +50,6 @@ export function parseDbProps(raw: Readonly<Record<string, unknown>> | undefined)
     tls,
     disposable,
     maxWaitSeconds,
+    statementTimeoutSeconds,
   };
 }

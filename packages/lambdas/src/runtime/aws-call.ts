@@ -1,6 +1,6 @@
 import { backoffDelay, sleep } from './backoff.js';
 import type { Deadline } from './deadline.js';
-import { AwsCallError, errorMessage, errorName, isRetryableAwsError } from './errors.js';
+import { AwsCallError, errorMessage, errorName, isRetryableAwsError, isThrottlingError } from './errors.js';
 import type { Logger } from './log.js';
 
 export interface AwsCallOptions {
@@ -12,6 +12,16 @@ export interface AwsCallOptions {
   attemptTimeoutMs?: number;
   /** Error names the caller handles (e.g. ResourceNotFoundException): thrown without an error log line. */
   expectedErrors?: readonly string[];
+}
+
+export interface AwsCallRecovery<T> {
+  /**
+   * Runs before each new attempt that follows an error which may have hidden a success (a timeout, a 5xx, a
+   * dropped connection: the request may have been carried out, only the answer was lost). A result other than
+   * undefined ends the call with that result instead of sending the request again; throttling never gets here
+   * because a throttled request was refused, not carried out.
+   */
+  beforeRetry?: (error: unknown) => Promise<T | undefined>;
 }
 
 const DEFAULT_ATTEMPTS = 6;
@@ -34,7 +44,7 @@ export class AwsCallTimeout extends Error {
 export async function awsCall<T>(
   call: string,
   send: (abortSignal: AbortSignal) => Promise<T>,
-  opts: AwsCallOptions,
+  opts: AwsCallOptions & AwsCallRecovery<T>,
 ): Promise<T> {
   const maxAttempts = opts.maxAttempts ?? DEFAULT_ATTEMPTS;
   let lastError: unknown;
@@ -55,6 +65,13 @@ export async function awsCall<T>(
     if (delayMs < 0) break;
     opts.log.warn('AWS call will be retried', { call, error: errorName(lastError), attempt: attempts, delayMs });
     await sleep(delayMs);
+    if (opts.beforeRetry && !isThrottlingError(lastError)) {
+      const recovered = await opts.beforeRetry(lastError);
+      if (recovered !== undefined) {
+        opts.log.info('AWS call had succeeded before its answer was lost; not sent again', { call, error: errorName(lastError), attempts });
+        return recovered;
+      }
+    }
   }
   if (lastError === undefined) {
     throw new AwsCallError(call, 'no time left before the handler deadline', 'TimeoutError');

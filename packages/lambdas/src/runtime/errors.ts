@@ -56,6 +56,12 @@ const TRANSIENT = new Set([
   'ETIMEDOUT',
 ]);
 
+/** A request the service refused because of its rate: it was not carried out. */
+export function isThrottlingError(error: unknown): boolean {
+  const e = error as AwsErrorShape | null;
+  return THROTTLING.has(errorName(error)) || e?.$retryable?.throttling === true || e?.$metadata?.httpStatusCode === 429;
+}
+
 /** Throttling and server-side hiccups: worth another try. Everything else is the caller's problem. */
 export function isRetryableAwsError(error: unknown): boolean {
   const name = errorName(error);

@@ -28,8 +28,8 @@ export function bootstrapSpec(overrides: Partial<OodBootstrapSpec> = {}): OodBoo
     nodeIndex: 1,
     efs: { fileSystemId: 'fs-0123456789abcdef0' },
     fsx: [
-      { fileSystemId: 'fs-0aaaaaaaaaaaaaaa1', dnsName: 'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn', mountName: 'abcdefgh', mountDir: '/fsx_cluster1' },
-      { fileSystemId: 'fs-0bbbbbbbbbbbbbbb2', dnsName: 'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn', mountName: 'ijklmnop', mountDir: '/fsx_cluster2' },
+      { fileSystemId: 'fs-0aaaaaaaaaaaaaaa1', dnsName: 'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn', mountName: 'abcdefgh', mountDir: '/fsx_cluster1', cluster: 'cluster1' },
+      { fileSystemId: 'fs-0bbbbbbbbbbbbbbb2', dnsName: 'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn', mountName: 'ijklmnop', mountDir: '/fsx_cluster2', cluster: 'cluster2' },
     ],
     clusters: [
       { name: 'cluster1', label: 'Cluster 1 (cn-north-1a)' },

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["Image","HeadNode","Scheduling"],"properties":{"Region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"Image":{"additionalProperties":false,"type":"object","required":["Os"],"properties":{"Os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"]},"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"HeadNode":{"additionalProperties":false,"type":"object","required":["InstanceType","Networking"],"properties":{"InstanceType":{"type":"string"},"DisableSimultaneousMultithreading":{"type":"boolean"},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetId"],"properties":{"SubnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"ElasticIp":{"type":["boolean","string"],"pattern":"^(?:true|false|eipalloc-[0-9a-z]{8}|eipalloc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"true, false or an Elastic IP allocation id (eipalloc-...)"},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"Proxy":{"additionalProperties":false,"type":"object","properties":{"HttpProxyAddress":{"type":"string"}}}}},"Ssh":{"additionalProperties":false,"type":"object","properties":{"KeyName":{"type":"string"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"LocalStorage":{"additionalProperties":false,"type":"object","properties":{"RootVolume":{"additionalProperties":false,"type":"object","properties":{"Size":{"minimum":1,"type":"integer"},"Encrypted":{"type":"boolean"},"VolumeType":{"type":"string","enum":["standard","io1","io2","gp2","st1","sc1","gp3"]},"Iops":{"minimum":0,"type":"integer"},"Throughput":{"minimum":0,"type":"integer"},"DeleteOnTermination":{"type":"boolean"}}},"EphemeralVolume":{"additionalProperties":false,"type":"object","properties":{"MountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /shared (no \".\" or empty segments)","type":"string"}}}}},"Dcv":{"additionalProperties":false,"type":"object","required":["Enabled"],"properties":{"Enabled":{"type":"boolean"},"Port":{"minimum":1024,"maximum":65535,"type":"integer"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"CustomActions":{"additionalProperties":false,"type":"object","properties":{"OnNodeStart":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeConfigured":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeUpdated":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"InstanceRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"},"InstanceProfile":{"pattern":"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM instance profile ARN (arn:<partition>:iam::<account>:instance-profile/<name>)","type":"string"},"AdditionalIamPolicies":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Policy"],"properties":{"Policy":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"}}}},"S3Access":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["BucketName"],"properties":{"BucketName":{"pattern":"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name (a-z, 0-9, -, ., *)","type":"string"},"KeyName":{"type":"string"},"EnableWriteAccess":{"type":"boolean"}}}}}},"Imds":{"additionalProperties":false,"type":"object","properties":{"Secured":{"type":"boolean"}}},"Image":{"additionalProperties":false,"type":"object","properties":{"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"SharedStorageType":{"type":"string","enum":["Ebs","Efs"]}}},"Scheduling":{"additionalProperties":false,"type":"object","required":["Scheduler"],"properties":{"Scheduler":{"type":"string","enum":["slurm","awsbatch"]},"ScalingStrategy":{"type":"string","enum":["all-or-nothing","greedy-all-or-nothing","best-effort"]},"SlurmSettings":{"additionalProperties":false,"type":"object","properties":{"ScaledownIdletime":{"minimum":-1,"type":"integer"},"QueueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"]},"EnableMemoryBasedScheduling":{"type":"boolean"},"CustomSlurmSettings":{"type":"array","items":{"type":"object","patternProperties":{"^(.*)$":{}}}},"CustomSlurmSettingsIncludeFile":{"type":"string"},"MungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"Database":{"additionalProperties":false,"type":"object","required":["Uri","UserName","PasswordSecretArn"],"properties":{"Uri":{"type":"string"},"UserName":{"type":"string"},"PasswordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"DatabaseName":{"pattern":"^[0-9a-z_]{1,64}$","hint":"1-64 lowercase letters, digits or _","type":"string"}}},"ExternalSlurmdbd":{"additionalProperties":false,"type":"object","required":["Host"],"properties":{"Host":{"type":"string"},"Port":{"minimum":1,"maximum":65535,"type":"integer"}}},"Dns":{"additionalProperties":false,"type":"object","properties":{"DisableManagedDns":{"type":"boolean"},"HostedZoneId":{"type":"string"},"UseEc2Hostnames":{"type":"boolean"}}}}},"SlurmQueues":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","Networking","ComputeResources"],"properties":{"Name":{"type":"string"},"CapacityType":{"type":"string","enum":["ONDEMAND","SPOT","CAPACITY_BLOCK"]},"AllocationStrategy":{"type":"string","enum":["lowest-price","capacity-optimized","price-capacity-optimized","prioritized","capacity-optimized-prioritized"]},"JobExclusiveAllocation":{"type":"boolean"},"CustomSlurmSettings":{"type":"object","patternProperties":{"^(.*)$":{}}},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}},"HealthChecks":{"additionalProperties":false,"type":"object","properties":{"Gpu":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetIds"],"properties":{"SubnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AssignPublicIp":{"type":"boolean"},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"PlacementGroup":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"Id":{"type":"string"},"Name":{"type":"string"}}},"Proxy":{"additionalProperties":false,"type":"object","properties":{"HttpProxyAddress":{"type":"string"}}}}},"ComputeSettings":{"additionalProperties":false,"type":"object","properties":{"LocalStorage":{"additionalProperties":false,"type":"object","properties":{"RootVolume":{"additionalProperties":false,"type":"object","properties":{"Size":{"minimum":1,"type":"integer"},"Encrypted":{"type":"boolean"},"VolumeType":{"type":"string","enum":["standard","io1","io2","gp2","st1","sc1","gp3"]},"Iops":{"minimum":0,"type":"integer"},"Throughput":{"minimum":0,"type":"integer"}}},"EphemeralVolume":{"additionalProperties":false,"type":"object","properties":{"MountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /shared (no \".\" or empty segments)","type":"string"}}}}}}},"CustomActions":{"additionalProperties":false,"type":"object","properties":{"OnNodeStart":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeConfigured":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"InstanceRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"},"InstanceProfile":{"pattern":"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM instance profile ARN (arn:<partition>:iam::<account>:instance-profile/<name>)","type":"string"},"AdditionalIamPolicies":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Policy"],"properties":{"Policy":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"}}}},"S3Access":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["BucketName"],"properties":{"BucketName":{"pattern":"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name (a-z, 0-9, -, ., *)","type":"string"},"KeyName":{"type":"string"},"EnableWriteAccess":{"type":"boolean"}}}}}},"Image":{"additionalProperties":false,"type":"object","properties":{"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"CapacityReservationTarget":{"additionalProperties":false,"type":"object","properties":{"CapacityReservationId":{"pattern":"^(?:cr-[0-9a-z]{8}|cr-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a capacity reservation id (cr-...)","type":"string"},"CapacityReservationResourceGroupArn":{"pattern":"^(?:arn:.*:resource-groups:.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a resource group ARN","type":"string"}}},"ComputeResources":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name"],"properties":{"Name":{"type":"string"},"InstanceType":{"type":"string"},"Instances":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["InstanceType"],"properties":{"InstanceType":{"type":"string"}}}},"MinCount":{"minimum":0,"type":"integer"},"MaxCount":{"minimum":1,"type":"integer"},"DynamicNodePriority":{"minimum":1,"maximum":4294967295,"type":"integer"},"StaticNodePriority":{"minimum":1,"maximum":4294967295,"type":"integer"},"SpotPrice":{"minimum":0,"type":"number"},"DisableSimultaneousMultithreading":{"type":"boolean"},"SchedulableMemory":{"minimum":1,"type":"integer"},"HealthChecks":{"additionalProperties":false,"type":"object","properties":{"Gpu":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Efa":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"GdrSupport":{"type":"boolean"}}},"CapacityReservationTarget":{"additionalProperties":false,"type":"object","properties":{"CapacityReservationId":{"pattern":"^(?:cr-[0-9a-z]{8}|cr-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a capacity reservation id (cr-...)","type":"string"},"CapacityReservationResourceGroupArn":{"pattern":"^(?:arn:.*:resource-groups:.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a resource group ARN","type":"string"}}},"Networking":{"additionalProperties":false,"type":"object","properties":{"PlacementGroup":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"Id":{"type":"string"},"Name":{"type":"string"}}}}},"CustomSlurmSettings":{"type":"object","patternProperties":{"^(.*)$":{}}},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}},"LaunchTemplateOverrides":{"additionalProperties":false,"type":"object","required":["LaunchTemplateId","Version"],"properties":{"LaunchTemplateId":{"pattern":"^(?:lt-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a launch template id (lt-...)","type":"string"},"Version":{"minimum":1,"type":"integer"}}}}}}}}},"AwsBatchQueues":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","Networking","ComputeResources"],"properties":{"Name":{"type":"string"},"CapacityType":{"type":"string","enum":["ONDEMAND","SPOT"]},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetIds"],"properties":{"SubnetIds":{"minItems":1,"maxItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AssignPublicIp":{"type":"boolean"},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}}}},"ComputeResources":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","InstanceTypes"],"properties":{"Name":{"type":"string"},"InstanceTypes":{"minItems":1,"type":"array","items":{"type":"string"}},"MinvCpus":{"minimum":0,"type":"integer"},"DesiredvCpus":{"minimum":0,"type":"integer"},"MaxvCpus":{"minimum":1,"type":"integer"},"SpotBidPercentage":{"minimum":1,"maximum":100,"type":"integer"}}}}}}}}},"SharedStorage":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","StorageType","MountDir"],"properties":{"Name":{"type":"string"},"StorageType":{"type":"string","enum":["Ebs","Efs","FsxLustre","FsxOntap","FsxOpenZfs","FileCache"]},"MountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /shared (no \".\" or empty segments)","type":"string"},"EbsSettings":{"additionalProperties":false,"type":"object","properties":{"VolumeType":{"type":"string","enum":["standard","io1","io2","gp2","st1","sc1","gp3"]},"Iops":{"minimum":0,"type":"integer"},"Size":{"minimum":1,"type":"integer"},"Encrypted":{"type":"boolean"},"KmsKeyId":{"type":"string"},"Throughput":{"minimum":0,"type":"integer"},"SnapshotId":{"pattern":"^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an EBS snapshot id (snap-...)","type":"string"},"VolumeId":{"pattern":"^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an EBS volume id (vol-...)","type":"string"},"Raid":{"additionalProperties":false,"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[0,1]},"NumberOfVolumes":{"minimum":2,"maximum":5,"type":"integer"}}},"DeletionPolicy":{"type":"string","enum":["Delete","Retain","Snapshot"]}}},"EfsSettings":{"additionalProperties":false,"type":"object","properties":{"Encrypted":{"type":"boolean"},"KmsKeyId":{"type":"string"},"PerformanceMode":{"type":"string","enum":["generalPurpose","maxIO"]},"ThroughputMode":{"type":"string","enum":["provisioned","bursting"]},"ProvisionedThroughput":{"minimum":1,"maximum":1024,"type":"integer"},"FileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"DeletionPolicy":{"type":"string","enum":["Delete","Retain"]},"EncryptionInTransit":{"type":"boolean"},"IamAuthorization":{"type":"boolean"},"AccessPointId":{"pattern":"^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an EFS access point id (fsap- followed by 17 characters)","type":"string"}}},"FsxLustreSettings":{"additionalProperties":false,"type":"object","properties":{"StorageCapacity":{"minimum":1,"type":"integer"},"DeploymentType":{"type":"string","enum":["SCRATCH_1","SCRATCH_2","PERSISTENT_1","PERSISTENT_2"]},"ImportedFileChunkSize":{"minimum":1,"maximum":512000,"type":"integer"},"DataCompressionType":{"type":"string","enum":["LZ4"]},"ExportPath":{"type":"string"},"ImportPath":{"type":"string"},"WeeklyMaintenanceStartTime":{"pattern":"^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$","hint":"d:HH:MM with d = 1 (Monday) to 7","type":"string"},"AutomaticBackupRetentionDays":{"minimum":0,"maximum":90,"type":"integer"},"CopyTagsToBackups":{"type":"boolean"},"DailyAutomaticBackupStartTime":{"pattern":"^([01]\\d|2[0-3]):([0-5]\\d)$","hint":"HH:MM","type":"string"},"PerUnitStorageThroughput":{"minimum":1,"type":"integer"},"BackupId":{"pattern":"^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx backup id (backup-...)","type":"string"},"KmsKeyId":{"type":"string"},"FileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"AutoImportPolicy":{"type":"string","enum":["NEW","NEW_CHANGED","NEW_CHANGED_DELETED"]},"DriveCacheType":{"type":"string","enum":["READ","NONE"]},"StorageType":{"type":"string","enum":["SSD","HDD"]},"DeletionPolicy":{"type":"string","enum":["Delete","Retain"]}}},"FsxOntapSettings":{"additionalProperties":false,"type":"object","required":["VolumeId"],"properties":{"VolumeId":{"pattern":"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx volume id (fsvol- followed by 17 characters)","type":"string"}}},"FsxOpenZfsSettings":{"additionalProperties":false,"type":"object","required":["VolumeId"],"properties":{"VolumeId":{"pattern":"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx volume id (fsvol- followed by 17 characters)","type":"string"}}},"FileCacheSettings":{"additionalProperties":false,"type":"object","required":["FileCacheId"],"properties":{"FileCacheId":{"pattern":"^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a File Cache id (fc- followed by 17 characters)","type":"string"}}}}}},"LoginNodes":{"additionalProperties":false,"type":"object","required":["Pools"],"properties":{"Pools":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","Count","InstanceType","Networking"],"properties":{"Name":{"type":"string"},"Count":{"minimum":0,"type":"integer"},"InstanceType":{"type":"string"},"GracetimePeriod":{"minimum":3,"maximum":120,"type":"integer"},"Image":{"additionalProperties":false,"type":"object","properties":{"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"Ssh":{"additionalProperties":false,"type":"object","properties":{"KeyName":{"type":"string"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetIds"],"properties":{"SubnetIds":{"minItems":1,"maxItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"Proxy":{"additionalProperties":false,"type":"object","properties":{"HttpProxyAddress":{"type":"string"}}}}},"Dcv":{"additionalProperties":false,"type":"object","required":["Enabled"],"properties":{"Enabled":{"type":"boolean"},"Port":{"minimum":1024,"maximum":65535,"type":"integer"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"CustomActions":{"additionalProperties":false,"type":"object","properties":{"OnNodeStart":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeConfigured":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeUpdated":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"InstanceRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"},"InstanceProfile":{"pattern":"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM instance profile ARN (arn:<partition>:iam::<account>:instance-profile/<name>)","type":"string"},"AdditionalIamPolicies":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Policy"],"properties":{"Policy":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"}}}},"S3Access":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["BucketName"],"properties":{"BucketName":{"pattern":"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name (a-z, 0-9, -, ., *)","type":"string"},"KeyName":{"type":"string"},"EnableWriteAccess":{"type":"boolean"}}}}}}}}}}},"Monitoring":{"additionalProperties":false,"type":"object","properties":{"DetailedMonitoring":{"type":"boolean"},"Logs":{"additionalProperties":false,"type":"object","properties":{"CloudWatch":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"RetentionInDays":{"type":"integer","enum":[0,1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1827,3653]},"DeletionPolicy":{"type":"string","enum":["Delete","Retain"]}}},"Rotation":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Dashboards":{"additionalProperties":false,"type":"object","properties":{"CloudWatch":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Alarms":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"AdditionalPackages":{"additionalProperties":false,"type":"object","properties":{"IntelSoftware":{"additionalProperties":false,"type":"object","properties":{"IntelHpcPlatform":{"type":"boolean"}}}}},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"Roles":{"additionalProperties":false,"type":"object","properties":{"LambdaFunctionsRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"}}},"PermissionsBoundary":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"ResourcePrefix":{"maxLength":30,"type":"string"}}},"DirectoryService":{"additionalProperties":false,"type":"object","required":["DomainName","DomainAddr","PasswordSecretArn","DomainReadOnlyUser"],"properties":{"DomainName":{"type":"string"},"DomainAddr":{"type":"string"},"PasswordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"DomainReadOnlyUser":{"type":"string"},"LdapTlsCaCert":{"type":"string"},"LdapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"LdapAccessFilter":{"type":"string"},"GenerateSshKeysForUsers":{"type":"boolean"},"AdditionalSssdConfigs":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"DeploymentSettings":{"additionalProperties":false,"type":"object","properties":{"LambdaFunctionsVpcConfig":{"additionalProperties":false,"type":"object","required":["SecurityGroupIds","SubnetIds"],"properties":{"SecurityGroupIds":{"minItems":1,"maxItems":5,"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"SubnetIds":{"minItems":1,"maxItems":16,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}}}},"DisableSudoAccessForDefaultUser":{"type":"boolean"},"DefaultUserHome":{"type":"string","enum":["Shared","Local"]}}},"Imds":{"additionalProperties":false,"type":"object","properties":{"ImdsSupport":{"type":"string","enum":["v1.0","v2.0"]}}},"CustomS3Bucket":{"type":"string"},"AdditionalResources":{"type":"string"},"DevSettings":{"additionalProperties":false,"type":"object","properties":{"ClusterTemplate":{"type":"string"},"AmiSearchFilters":{"additionalProperties":false,"type":"object","properties":{"Owner":{"type":"string"},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}}}},"InstanceTypesData":{"type":"string"},"Timeouts":{"additionalProperties":false,"type":"object","properties":{"HeadNodeBootstrapTimeout":{"minimum":1,"type":"integer"},"ComputeNodeBootstrapTimeout":{"minimum":1,"type":"integer"},"LoginNodeBootstrapTimeout":{"minimum":1,"type":"integer"}}},"ComputeStartupTimeMetricEnabled":{"type":"boolean"},"Cookbook":{"additionalProperties":false,"type":"object","properties":{"ChefCookbook":{"type":"string"},"ExtraChefAttributes":{"type":"string"}}},"NodePackage":{"type":"string"},"AwsBatchCliPackage":{"type":"string"},"EfaInterfaceType":{"type":"string"},"LambdaFunctionsLayerS3Location":{"type":"string"}}}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["Image","HeadNode","Scheduling"],"properties":{"Region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"Image":{"additionalProperties":false,"type":"object","required":["Os"],"properties":{"Os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"]},"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"HeadNode":{"additionalProperties":false,"type":"object","required":["InstanceType","Networking"],"properties":{"InstanceType":{"type":"string"},"DisableSimultaneousMultithreading":{"type":"boolean"},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetId"],"properties":{"SubnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"ElasticIp":{"type":["boolean","string"],"pattern":"^(?:true|false|eipalloc-[0-9a-z]{8}|eipalloc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"true, false or an Elastic IP allocation id (eipalloc-...)"},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"Proxy":{"additionalProperties":false,"type":"object","properties":{"HttpProxyAddress":{"type":"string"}}}}},"Ssh":{"additionalProperties":false,"type":"object","properties":{"KeyName":{"type":"string"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"LocalStorage":{"additionalProperties":false,"type":"object","properties":{"RootVolume":{"additionalProperties":false,"type":"object","properties":{"Size":{"minimum":1,"type":"integer"},"Encrypted":{"type":"boolean"},"VolumeType":{"type":"string","enum":["standard","io1","io2","gp2","st1","sc1","gp3"]},"Iops":{"minimum":0,"type":"integer"},"Throughput":{"minimum":0,"type":"integer"},"DeleteOnTermination":{"type":"boolean"}}},"EphemeralVolume":{"additionalProperties":false,"type":"object","properties":{"MountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /shared (no \".\" or empty segments)","type":"string"}}}}},"Dcv":{"additionalProperties":false,"type":"object","required":["Enabled"],"properties":{"Enabled":{"type":"boolean"},"Port":{"minimum":1024,"maximum":65535,"type":"integer"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"CustomActions":{"additionalProperties":false,"type":"object","properties":{"OnNodeStart":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeConfigured":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeUpdated":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"InstanceRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"},"InstanceProfile":{"pattern":"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM instance profile ARN (arn:<partition>:iam::<account>:instance-profile/<name>)","type":"string"},"AdditionalIamPolicies":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Policy"],"properties":{"Policy":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"}}}},"S3Access":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["BucketName"],"properties":{"BucketName":{"pattern":"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name (a-z, 0-9, -, ., *)","type":"string"},"KeyName":{"type":"string"},"EnableWriteAccess":{"type":"boolean"}}}}}},"Imds":{"additionalProperties":false,"type":"object","properties":{"Secured":{"type":"boolean"}}},"Image":{"additionalProperties":false,"type":"object","properties":{"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"SharedStorageType":{"type":"string","enum":["Ebs","Efs"]}}},"Scheduling":{"additionalProperties":false,"type":"object","required":["Scheduler"],"properties":{"Scheduler":{"type":"string","enum":["slurm","awsbatch"]},"ScalingStrategy":{"type":"string","enum":["all-or-nothing","greedy-all-or-nothing","best-effort"]},"SlurmSettings":{"additionalProperties":false,"type":"object","properties":{"ScaledownIdletime":{"minimum":-1,"type":"integer"},"QueueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"]},"EnableMemoryBasedScheduling":{"type":"boolean"},"CustomSlurmSettings":{"type":"array","items":{"type":"object","patternProperties":{"^(.*)$":{}}}},"CustomSlurmSettingsIncludeFile":{"type":"string"},"MungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"Database":{"additionalProperties":false,"type":"object","required":["Uri","UserName","PasswordSecretArn"],"properties":{"Uri":{"type":"string"},"UserName":{"type":"string"},"PasswordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"DatabaseName":{"pattern":"^[0-9a-z_]{1,64}$","hint":"1-64 lowercase letters, digits or _","type":"string"}}},"ExternalSlurmdbd":{"additionalProperties":false,"type":"object","required":["Host"],"properties":{"Host":{"type":"string"},"Port":{"minimum":1,"maximum":65535,"type":"integer"}}},"Dns":{"additionalProperties":false,"type":"object","properties":{"DisableManagedDns":{"type":"boolean"},"HostedZoneId":{"type":"string"},"UseEc2Hostnames":{"type":"boolean"}}}}},"SlurmQueues":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","Networking","ComputeResources"],"properties":{"Name":{"type":"string"},"CapacityType":{"type":"string","enum":["ONDEMAND","SPOT","CAPACITY_BLOCK"]},"AllocationStrategy":{"type":"string","enum":["lowest-price","capacity-optimized","price-capacity-optimized","prioritized","capacity-optimized-prioritized"]},"JobExclusiveAllocation":{"type":"boolean"},"CustomSlurmSettings":{"type":"object","patternProperties":{"^(.*)$":{}}},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}},"HealthChecks":{"additionalProperties":false,"type":"object","properties":{"Gpu":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetIds"],"properties":{"SubnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AssignPublicIp":{"type":"boolean"},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"PlacementGroup":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"Id":{"type":"string"},"Name":{"type":"string"}}},"Proxy":{"additionalProperties":false,"type":"object","properties":{"HttpProxyAddress":{"type":"string"}}}}},"ComputeSettings":{"additionalProperties":false,"type":"object","properties":{"LocalStorage":{"additionalProperties":false,"type":"object","properties":{"RootVolume":{"additionalProperties":false,"type":"object","properties":{"Size":{"minimum":1,"type":"integer"},"Encrypted":{"type":"boolean"},"VolumeType":{"type":"string","enum":["standard","io1","io2","gp2","st1","sc1","gp3"]},"Iops":{"minimum":0,"type":"integer"},"Throughput":{"minimum":0,"type":"integer"}}},"EphemeralVolume":{"additionalProperties":false,"type":"object","properties":{"MountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /shared (no \".\" or empty segments)","type":"string"}}}}}}},"CustomActions":{"additionalProperties":false,"type":"object","properties":{"OnNodeStart":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeConfigured":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"InstanceRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"},"InstanceProfile":{"pattern":"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM instance profile ARN (arn:<partition>:iam::<account>:instance-profile/<name>)","type":"string"},"AdditionalIamPolicies":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Policy"],"properties":{"Policy":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"}}}},"S3Access":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["BucketName"],"properties":{"BucketName":{"pattern":"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name (a-z, 0-9, -, ., *)","type":"string"},"KeyName":{"type":"string"},"EnableWriteAccess":{"type":"boolean"}}}}}},"Image":{"additionalProperties":false,"type":"object","properties":{"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"CapacityReservationTarget":{"additionalProperties":false,"type":"object","properties":{"CapacityReservationId":{"pattern":"^(?:cr-[0-9a-z]{8}|cr-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a capacity reservation id (cr-...)","type":"string"},"CapacityReservationResourceGroupArn":{"pattern":"^(?:arn:.*:resource-groups:.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a resource group ARN","type":"string"}}},"ComputeResources":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name"],"properties":{"Name":{"type":"string"},"InstanceType":{"type":"string"},"Instances":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["InstanceType"],"properties":{"InstanceType":{"type":"string"}}}},"MinCount":{"minimum":0,"type":"integer"},"MaxCount":{"minimum":1,"type":"integer"},"DynamicNodePriority":{"minimum":1,"maximum":4294967295,"type":"integer"},"StaticNodePriority":{"minimum":1,"maximum":4294967295,"type":"integer"},"SpotPrice":{"minimum":0,"type":"number"},"DisableSimultaneousMultithreading":{"type":"boolean"},"SchedulableMemory":{"minimum":1,"type":"integer"},"HealthChecks":{"additionalProperties":false,"type":"object","properties":{"Gpu":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Efa":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"GdrSupport":{"type":"boolean"}}},"CapacityReservationTarget":{"additionalProperties":false,"type":"object","properties":{"CapacityReservationId":{"pattern":"^(?:cr-[0-9a-z]{8}|cr-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a capacity reservation id (cr-...)","type":"string"},"CapacityReservationResourceGroupArn":{"pattern":"^(?:arn:.*:resource-groups:.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a resource group ARN","type":"string"}}},"Networking":{"additionalProperties":false,"type":"object","properties":{"PlacementGroup":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"Id":{"type":"string"},"Name":{"type":"string"}}}}},"CustomSlurmSettings":{"type":"object","patternProperties":{"^(.*)$":{}}},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}},"LaunchTemplateOverrides":{"additionalProperties":false,"type":"object","required":["LaunchTemplateId","Version"],"properties":{"LaunchTemplateId":{"pattern":"^(?:lt-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a launch template id (lt-...)","type":"string"},"Version":{"minimum":1,"type":"integer"}}}}}}}}},"AwsBatchQueues":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","Networking","ComputeResources"],"properties":{"Name":{"type":"string"},"CapacityType":{"type":"string","enum":["ONDEMAND","SPOT"]},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetIds"],"properties":{"SubnetIds":{"minItems":1,"maxItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AssignPublicIp":{"type":"boolean"},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}}}},"ComputeResources":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","InstanceTypes"],"properties":{"Name":{"type":"string"},"InstanceTypes":{"minItems":1,"type":"array","items":{"type":"string"}},"MinvCpus":{"minimum":0,"type":"integer"},"DesiredvCpus":{"minimum":0,"type":"integer"},"MaxvCpus":{"minimum":1,"type":"integer"},"SpotBidPercentage":{"minimum":1,"maximum":100,"type":"integer"}}}}}}},"AwsBatchSettings":{"additionalProperties":false,"type":"object","properties":{}}}},"SharedStorage":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","StorageType","MountDir"],"properties":{"Name":{"type":"string"},"StorageType":{"type":"string","enum":["Ebs","Efs","FsxLustre","FsxOntap","FsxOpenZfs","FileCache"]},"MountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /shared (no \".\" or empty segments)","type":"string"},"EbsSettings":{"additionalProperties":false,"type":"object","properties":{"VolumeType":{"type":"string","enum":["standard","io1","io2","gp2","st1","sc1","gp3"]},"Iops":{"minimum":0,"type":"integer"},"Size":{"minimum":1,"type":"integer"},"Encrypted":{"type":"boolean"},"KmsKeyId":{"type":"string"},"Throughput":{"minimum":0,"type":"integer"},"SnapshotId":{"pattern":"^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an EBS snapshot id (snap-...)","type":"string"},"VolumeId":{"pattern":"^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an EBS volume id (vol-...)","type":"string"},"Raid":{"additionalProperties":false,"type":"object","required":["Type"],"properties":{"Type":{"type":"integer","enum":[0,1]},"NumberOfVolumes":{"minimum":2,"maximum":5,"type":"integer"}}},"DeletionPolicy":{"type":"string","enum":["Delete","Retain","Snapshot"]}}},"EfsSettings":{"additionalProperties":false,"type":"object","properties":{"Encrypted":{"type":"boolean"},"KmsKeyId":{"type":"string"},"PerformanceMode":{"type":"string","enum":["generalPurpose","maxIO"]},"ThroughputMode":{"type":"string","enum":["provisioned","bursting"]},"ProvisionedThroughput":{"minimum":1,"maximum":1024,"type":"integer"},"FileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"DeletionPolicy":{"type":"string","enum":["Delete","Retain"]},"EncryptionInTransit":{"type":"boolean"},"IamAuthorization":{"type":"boolean"},"AccessPointId":{"pattern":"^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an EFS access point id (fsap- followed by 17 characters)","type":"string"}}},"FsxLustreSettings":{"additionalProperties":false,"type":"object","properties":{"StorageCapacity":{"minimum":1,"type":"integer"},"DeploymentType":{"type":"string","enum":["SCRATCH_1","SCRATCH_2","PERSISTENT_1","PERSISTENT_2"]},"ImportedFileChunkSize":{"minimum":1,"maximum":512000,"type":"integer"},"DataCompressionType":{"type":"string","enum":["LZ4"]},"ExportPath":{"type":"string"},"ImportPath":{"type":"string"},"WeeklyMaintenanceStartTime":{"pattern":"^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$","hint":"d:HH:MM with d = 1 (Monday) to 7","type":"string"},"AutomaticBackupRetentionDays":{"minimum":0,"maximum":90,"type":"integer"},"CopyTagsToBackups":{"type":"boolean"},"DailyAutomaticBackupStartTime":{"pattern":"^([01]\\d|2[0-3]):([0-5]\\d)$","hint":"HH:MM","type":"string"},"PerUnitStorageThroughput":{"minimum":1,"type":"integer"},"BackupId":{"pattern":"^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx backup id (backup-...)","type":"string"},"KmsKeyId":{"type":"string"},"FileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"AutoImportPolicy":{"type":"string","enum":["NEW","NEW_CHANGED","NEW_CHANGED_DELETED"]},"DriveCacheType":{"type":"string","enum":["READ","NONE"]},"StorageType":{"type":"string","enum":["SSD","HDD"]},"DeletionPolicy":{"type":"string","enum":["Delete","Retain"]},"DataRepositoryAssociations":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","DataRepositoryPath","FileSystemPath"],"properties":{"Name":{"type":"string"},"BatchImportMetaDataOnCreate":{"type":"boolean"},"DataRepositoryPath":{"type":"string"},"FileSystemPath":{"pattern":"^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$","hint":"a path inside the file system such as /ns1 (1-4096 characters, no line breaks)","type":"string"},"ImportedFileChunkSize":{"minimum":1,"maximum":512000,"type":"integer"},"AutoExportPolicy":{"maxItems":3,"type":"array","items":{"type":"string","enum":["NEW","CHANGED","DELETED"]}},"AutoImportPolicy":{"maxItems":3,"type":"array","items":{"type":"string","enum":["NEW","CHANGED","DELETED"]}}}}}}},"FsxOntapSettings":{"additionalProperties":false,"type":"object","required":["VolumeId"],"properties":{"VolumeId":{"pattern":"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx volume id (fsvol- followed by 17 characters)","type":"string"}}},"FsxOpenZfsSettings":{"additionalProperties":false,"type":"object","required":["VolumeId"],"properties":{"VolumeId":{"pattern":"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx volume id (fsvol- followed by 17 characters)","type":"string"}}},"FileCacheSettings":{"additionalProperties":false,"type":"object","required":["FileCacheId"],"properties":{"FileCacheId":{"pattern":"^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a File Cache id (fc- followed by 17 characters)","type":"string"}}}}}},"LoginNodes":{"additionalProperties":false,"type":"object","required":["Pools"],"properties":{"Pools":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Name","Count","InstanceType","Networking"],"properties":{"Name":{"type":"string"},"Count":{"minimum":0,"type":"integer"},"InstanceType":{"type":"string"},"GracetimePeriod":{"minimum":3,"maximum":120,"type":"integer"},"Image":{"additionalProperties":false,"type":"object","properties":{"CustomAmi":{"pattern":"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AMI id (ami- followed by 8 or 17 lowercase letters or digits)","type":"string"}}},"Ssh":{"additionalProperties":false,"type":"object","properties":{"KeyName":{"type":"string"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"Networking":{"additionalProperties":false,"type":"object","required":["SubnetIds"],"properties":{"SubnetIds":{"minItems":1,"maxItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"SecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"AdditionalSecurityGroups":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"Proxy":{"additionalProperties":false,"type":"object","properties":{"HttpProxyAddress":{"type":"string"}}}}},"Dcv":{"additionalProperties":false,"type":"object","required":["Enabled"],"properties":{"Enabled":{"type":"boolean"},"Port":{"minimum":1024,"maximum":65535,"type":"integer"},"AllowedIps":{"pattern":"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IPv4 CIDR (e.g. 10.0.0.0/16) or a prefix list id (pl-...)","type":"string"}}},"CustomActions":{"additionalProperties":false,"type":"object","properties":{"OnNodeStart":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeConfigured":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}},"OnNodeUpdated":{"additionalProperties":false,"type":"object","properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}},"Sequence":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["Script"],"properties":{"Script":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"Args":{"type":"array","items":{"type":"string"}}}}}}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"InstanceRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"},"InstanceProfile":{"pattern":"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM instance profile ARN (arn:<partition>:iam::<account>:instance-profile/<name>)","type":"string"},"AdditionalIamPolicies":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Policy"],"properties":{"Policy":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"}}}}}}}}}}},"Monitoring":{"additionalProperties":false,"type":"object","properties":{"DetailedMonitoring":{"type":"boolean"},"Logs":{"additionalProperties":false,"type":"object","properties":{"CloudWatch":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"},"RetentionInDays":{"type":"integer","enum":[0,1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1827,3653]},"DeletionPolicy":{"type":"string","enum":["Delete","Retain"]}}},"Rotation":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Dashboards":{"additionalProperties":false,"type":"object","properties":{"CloudWatch":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"Alarms":{"additionalProperties":false,"type":"object","properties":{"Enabled":{"type":"boolean"}}}}},"AdditionalPackages":{"additionalProperties":false,"type":"object","properties":{"IntelSoftware":{"additionalProperties":false,"type":"object","properties":{"IntelHpcPlatform":{"type":"boolean"}}}}},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}},"Iam":{"additionalProperties":false,"type":"object","properties":{"Roles":{"additionalProperties":false,"type":"object","properties":{"LambdaFunctionsRole":{"pattern":"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)","type":"string"}}},"PermissionsBoundary":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"ResourcePrefix":{"maxLength":30,"type":"string"}}},"DirectoryService":{"additionalProperties":false,"type":"object","required":["DomainName","DomainAddr","PasswordSecretArn","DomainReadOnlyUser"],"properties":{"DomainName":{"type":"string"},"DomainAddr":{"type":"string"},"PasswordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"DomainReadOnlyUser":{"type":"string"},"LdapTlsCaCert":{"type":"string"},"LdapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"LdapAccessFilter":{"type":"string"},"GenerateSshKeysForUsers":{"type":"boolean"},"AdditionalSssdConfigs":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"DeploymentSettings":{"additionalProperties":false,"type":"object","properties":{"LambdaFunctionsVpcConfig":{"additionalProperties":false,"type":"object","required":["SecurityGroupIds","SubnetIds"],"properties":{"SecurityGroupIds":{"minItems":1,"maxItems":5,"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"SubnetIds":{"minItems":1,"maxItems":16,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}}}},"DisableSudoAccessForDefaultUser":{"type":"boolean"},"DefaultUserHome":{"type":"string","enum":["Shared","Local"]}}},"Imds":{"additionalProperties":false,"type":"object","properties":{"ImdsSupport":{"type":"string","enum":["v1.0","v2.0"]}}},"CustomS3Bucket":{"type":"string"},"AdditionalResources":{"type":"string"},"DevSettings":{"additionalProperties":false,"type":"object","properties":{"ClusterTemplate":{"type":"string"},"AmiSearchFilters":{"additionalProperties":false,"type":"object","properties":{"Owner":{"type":"string"},"Tags":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["Key","Value"],"properties":{"Key":{"minLength":1,"maxLength":128,"type":"string"},"Value":{"maxLength":256,"type":"string"}}}}}},"InstanceTypesData":{"type":"string"},"Timeouts":{"additionalProperties":false,"type":"object","properties":{"HeadNodeBootstrapTimeout":{"minimum":1,"type":"integer"},"ComputeNodeBootstrapTimeout":{"minimum":1,"type":"integer"},"LoginNodeBootstrapTimeout":{"minimum":1,"type":"integer"}}},"ComputeStartupTimeMetricEnabled":{"type":"boolean"},"Cookbook":{"additionalProperties":false,"type":"object","properties":{"ChefCookbook":{"type":"string"},"ExtraChefAttributes":{"type":"string"}}},"NodePackage":{"type":"string"},"AwsBatchCliPackage":{"type":"string"},"EfaInterfaceType":{"type":"string"},"LambdaFunctionsLayerS3Location":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func6 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
@@ -32,8 +32,9 @@ const pattern49 = new RegExp("^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$", "u");
 const pattern50 = new RegExp("^([01]\\d|2[0-3]):([0-5]\\d)$", "u");
 const pattern51 = new RegExp("^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern52 = new RegExp("^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern53 = new RegExp("^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern55 = new RegExp("^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern53 = new RegExp("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$", "u");
+const pattern54 = new RegExp("^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern56 = new RegExp("^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1887,7 +1888,7 @@ vErrors.push(err143);
 errors++;
 }
 for(const key22 in data77){
-if(!(((((key22 === "Scheduler") || (key22 === "ScalingStrategy")) || (key22 === "SlurmSettings")) || (key22 === "SlurmQueues")) || (key22 === "AwsBatchQueues"))){
+if(!((((((key22 === "Scheduler") || (key22 === "ScalingStrategy")) || (key22 === "SlurmSettings")) || (key22 === "SlurmQueues")) || (key22 === "AwsBatchQueues")) || (key22 === "AwsBatchSettings"))){
 const err144 = {instancePath:instancePath+"/Scheduling",schemaPath:"#/properties/Scheduling/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Scheduling,data:data77};
 if(vErrors === null){
 vErrors = [err144];
@@ -5503,9 +5504,11 @@ vErrors.push(err428);
 errors++;
 }
 }
-}
-else {
-const err429 = {instancePath:instancePath+"/Scheduling",schemaPath:"#/properties/Scheduling/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Scheduling.type,parentSchema:schema11.properties.Scheduling,data:data77};
+if(data77.AwsBatchSettings !== undefined){
+let data230 = data77.AwsBatchSettings;
+if(data230 && typeof data230 == "object" && !Array.isArray(data230)){
+for(const key61 in data230){
+const err429 = {instancePath:instancePath+"/Scheduling/AwsBatchSettings",schemaPath:"#/properties/Scheduling/properties/AwsBatchSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Scheduling.properties.AwsBatchSettings,data:data230};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -5515,15 +5518,8 @@ vErrors.push(err429);
 errors++;
 }
 }
-if(data.SharedStorage !== undefined){
-let data230 = data.SharedStorage;
-if(Array.isArray(data230)){
-const len36 = data230.length;
-for(let i36=0; i36<len36; i36++){
-let data231 = data230[i36];
-if(data231 && typeof data231 == "object" && !Array.isArray(data231)){
-if(data231.Name === undefined){
-const err430 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema11.properties.SharedStorage.items.required,parentSchema:schema11.properties.SharedStorage.items,data:data231};
+else {
+const err430 = {instancePath:instancePath+"/Scheduling/AwsBatchSettings",schemaPath:"#/properties/Scheduling/properties/AwsBatchSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Scheduling.properties.AwsBatchSettings.type,parentSchema:schema11.properties.Scheduling.properties.AwsBatchSettings,data:data230};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -5532,8 +5528,10 @@ vErrors.push(err430);
 }
 errors++;
 }
-if(data231.StorageType === undefined){
-const err431 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/required",keyword:"required",params:{missingProperty: "StorageType"},message:"must have required property '"+"StorageType"+"'",schema:schema11.properties.SharedStorage.items.required,parentSchema:schema11.properties.SharedStorage.items,data:data231};
+}
+}
+else {
+const err431 = {instancePath:instancePath+"/Scheduling",schemaPath:"#/properties/Scheduling/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Scheduling.type,parentSchema:schema11.properties.Scheduling,data:data77};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -5542,8 +5540,16 @@ vErrors.push(err431);
 }
 errors++;
 }
-if(data231.MountDir === undefined){
-const err432 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/required",keyword:"required",params:{missingProperty: "MountDir"},message:"must have required property '"+"MountDir"+"'",schema:schema11.properties.SharedStorage.items.required,parentSchema:schema11.properties.SharedStorage.items,data:data231};
+}
+if(data.SharedStorage !== undefined){
+let data231 = data.SharedStorage;
+if(Array.isArray(data231)){
+const len36 = data231.length;
+for(let i36=0; i36<len36; i36++){
+let data232 = data231[i36];
+if(data232 && typeof data232 == "object" && !Array.isArray(data232)){
+if(data232.Name === undefined){
+const err432 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema11.properties.SharedStorage.items.required,parentSchema:schema11.properties.SharedStorage.items,data:data232};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -5552,9 +5558,8 @@ vErrors.push(err432);
 }
 errors++;
 }
-for(const key61 in data231){
-if(!(func2.call(schema11.properties.SharedStorage.items.properties, key61))){
-const err433 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key61},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items,data:data231};
+if(data232.StorageType === undefined){
+const err433 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/required",keyword:"required",params:{missingProperty: "StorageType"},message:"must have required property '"+"StorageType"+"'",schema:schema11.properties.SharedStorage.items.required,parentSchema:schema11.properties.SharedStorage.items,data:data232};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -5563,11 +5568,8 @@ vErrors.push(err433);
 }
 errors++;
 }
-}
-if(data231.Name !== undefined){
-let data232 = data231.Name;
-if(typeof data232 !== "string"){
-const err434 = {instancePath:instancePath+"/SharedStorage/" + i36+"/Name",schemaPath:"#/properties/SharedStorage/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.Name.type,parentSchema:schema11.properties.SharedStorage.items.properties.Name,data:data232};
+if(data232.MountDir === undefined){
+const err434 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/required",keyword:"required",params:{missingProperty: "MountDir"},message:"must have required property '"+"MountDir"+"'",schema:schema11.properties.SharedStorage.items.required,parentSchema:schema11.properties.SharedStorage.items,data:data232};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -5576,11 +5578,9 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-if(data231.StorageType !== undefined){
-let data233 = data231.StorageType;
-if(typeof data233 !== "string"){
-const err435 = {instancePath:instancePath+"/SharedStorage/" + i36+"/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/StorageType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.StorageType.type,parentSchema:schema11.properties.SharedStorage.items.properties.StorageType,data:data233};
+for(const key62 in data232){
+if(!(func2.call(schema11.properties.SharedStorage.items.properties, key62))){
+const err435 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items,data:data232};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -5589,8 +5589,11 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(!((((((data233 === "Ebs") || (data233 === "Efs")) || (data233 === "FsxLustre")) || (data233 === "FsxOntap")) || (data233 === "FsxOpenZfs")) || (data233 === "FileCache"))){
-const err436 = {instancePath:instancePath+"/SharedStorage/" + i36+"/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/StorageType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.StorageType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.StorageType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.StorageType,data:data233};
+}
+if(data232.Name !== undefined){
+let data233 = data232.Name;
+if(typeof data233 !== "string"){
+const err436 = {instancePath:instancePath+"/SharedStorage/" + i36+"/Name",schemaPath:"#/properties/SharedStorage/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.Name.type,parentSchema:schema11.properties.SharedStorage.items.properties.Name,data:data233};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -5600,11 +5603,10 @@ vErrors.push(err436);
 errors++;
 }
 }
-if(data231.MountDir !== undefined){
-let data234 = data231.MountDir;
-if(typeof data234 === "string"){
-if(!pattern7.test(data234)){
-const err437 = {instancePath:instancePath+"/SharedStorage/" + i36+"/MountDir",schemaPath:"#/properties/SharedStorage/items/properties/MountDir/pattern",keyword:"pattern",params:{pattern: "^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$"},message:"must match pattern \""+"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$"+"\"",schema:"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$",parentSchema:schema11.properties.SharedStorage.items.properties.MountDir,data:data234};
+if(data232.StorageType !== undefined){
+let data234 = data232.StorageType;
+if(typeof data234 !== "string"){
+const err437 = {instancePath:instancePath+"/SharedStorage/" + i36+"/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/StorageType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.StorageType.type,parentSchema:schema11.properties.SharedStorage.items.properties.StorageType,data:data234};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -5613,9 +5615,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-}
-else {
-const err438 = {instancePath:instancePath+"/SharedStorage/" + i36+"/MountDir",schemaPath:"#/properties/SharedStorage/items/properties/MountDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.MountDir.type,parentSchema:schema11.properties.SharedStorage.items.properties.MountDir,data:data234};
+if(!((((((data234 === "Ebs") || (data234 === "Efs")) || (data234 === "FsxLustre")) || (data234 === "FsxOntap")) || (data234 === "FsxOpenZfs")) || (data234 === "FileCache"))){
+const err438 = {instancePath:instancePath+"/SharedStorage/" + i36+"/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/StorageType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.StorageType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.StorageType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.StorageType,data:data234};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -5625,12 +5626,11 @@ vErrors.push(err438);
 errors++;
 }
 }
-if(data231.EbsSettings !== undefined){
-let data235 = data231.EbsSettings;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-for(const key62 in data235){
-if(!(func2.call(schema11.properties.SharedStorage.items.properties.EbsSettings.properties, key62))){
-const err439 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key62},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings,data:data235};
+if(data232.MountDir !== undefined){
+let data235 = data232.MountDir;
+if(typeof data235 === "string"){
+if(!pattern7.test(data235)){
+const err439 = {instancePath:instancePath+"/SharedStorage/" + i36+"/MountDir",schemaPath:"#/properties/SharedStorage/items/properties/MountDir/pattern",keyword:"pattern",params:{pattern: "^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$"},message:"must match pattern \""+"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$"+"\"",schema:"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$",parentSchema:schema11.properties.SharedStorage.items.properties.MountDir,data:data235};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -5640,10 +5640,8 @@ vErrors.push(err439);
 errors++;
 }
 }
-if(data235.VolumeType !== undefined){
-let data236 = data235.VolumeType;
-if(typeof data236 !== "string"){
-const err440 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeType",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType,data:data236};
+else {
+const err440 = {instancePath:instancePath+"/SharedStorage/" + i36+"/MountDir",schemaPath:"#/properties/SharedStorage/items/properties/MountDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.MountDir.type,parentSchema:schema11.properties.SharedStorage.items.properties.MountDir,data:data235};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -5652,8 +5650,13 @@ vErrors.push(err440);
 }
 errors++;
 }
-if(!(((((((data236 === "standard") || (data236 === "io1")) || (data236 === "io2")) || (data236 === "gp2")) || (data236 === "st1")) || (data236 === "sc1")) || (data236 === "gp3"))){
-const err441 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeType",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType,data:data236};
+}
+if(data232.EbsSettings !== undefined){
+let data236 = data232.EbsSettings;
+if(data236 && typeof data236 == "object" && !Array.isArray(data236)){
+for(const key63 in data236){
+if(!(func2.call(schema11.properties.SharedStorage.items.properties.EbsSettings.properties, key63))){
+const err441 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings,data:data236};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -5663,10 +5666,10 @@ vErrors.push(err441);
 errors++;
 }
 }
-if(data235.Iops !== undefined){
-let data237 = data235.Iops;
-if(!(((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237))) && (isFinite(data237)))){
-const err442 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Iops",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Iops/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Iops.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Iops,data:data237};
+if(data236.VolumeType !== undefined){
+let data237 = data236.VolumeType;
+if(typeof data237 !== "string"){
+const err442 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeType",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType,data:data237};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -5675,9 +5678,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-if((typeof data237 == "number") && (isFinite(data237))){
-if(data237 < 0 || isNaN(data237)){
-const err443 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Iops",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Iops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Iops,data:data237};
+if(!(((((((data237 === "standard") || (data237 === "io1")) || (data237 === "io2")) || (data237 === "gp2")) || (data237 === "st1")) || (data237 === "sc1")) || (data237 === "gp3"))){
+const err443 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeType",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeType,data:data237};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -5687,11 +5689,10 @@ vErrors.push(err443);
 errors++;
 }
 }
-}
-if(data235.Size !== undefined){
-let data238 = data235.Size;
+if(data236.Iops !== undefined){
+let data238 = data236.Iops;
 if(!(((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238))) && (isFinite(data238)))){
-const err444 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Size",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Size.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Size,data:data238};
+const err444 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Iops",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Iops/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Iops.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Iops,data:data238};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -5701,8 +5702,8 @@ vErrors.push(err444);
 errors++;
 }
 if((typeof data238 == "number") && (isFinite(data238))){
-if(data238 < 1 || isNaN(data238)){
-const err445 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Size",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Size,data:data238};
+if(data238 < 0 || isNaN(data238)){
+const err445 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Iops",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Iops/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Iops,data:data238};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -5713,10 +5714,10 @@ errors++;
 }
 }
 }
-if(data235.Encrypted !== undefined){
-let data239 = data235.Encrypted;
-if(typeof data239 !== "boolean"){
-const err446 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Encrypted",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Encrypted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Encrypted.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Encrypted,data:data239};
+if(data236.Size !== undefined){
+let data239 = data236.Size;
+if(!(((typeof data239 == "number") && (!(data239 % 1) && !isNaN(data239))) && (isFinite(data239)))){
+const err446 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Size",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Size/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Size.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Size,data:data239};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -5725,11 +5726,9 @@ vErrors.push(err446);
 }
 errors++;
 }
-}
-if(data235.KmsKeyId !== undefined){
-let data240 = data235.KmsKeyId;
-if(typeof data240 !== "string"){
-const err447 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/KmsKeyId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/KmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.KmsKeyId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.KmsKeyId,data:data240};
+if((typeof data239 == "number") && (isFinite(data239))){
+if(data239 < 1 || isNaN(data239)){
+const err447 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Size",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Size,data:data239};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -5739,10 +5738,11 @@ vErrors.push(err447);
 errors++;
 }
 }
-if(data235.Throughput !== undefined){
-let data241 = data235.Throughput;
-if(!(((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241))) && (isFinite(data241)))){
-const err448 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Throughput",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Throughput.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Throughput,data:data241};
+}
+if(data236.Encrypted !== undefined){
+let data240 = data236.Encrypted;
+if(typeof data240 !== "boolean"){
+const err448 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Encrypted",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Encrypted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Encrypted.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Encrypted,data:data240};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -5751,9 +5751,11 @@ vErrors.push(err448);
 }
 errors++;
 }
-if((typeof data241 == "number") && (isFinite(data241))){
-if(data241 < 0 || isNaN(data241)){
-const err449 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Throughput",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Throughput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Throughput,data:data241};
+}
+if(data236.KmsKeyId !== undefined){
+let data241 = data236.KmsKeyId;
+if(typeof data241 !== "string"){
+const err449 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/KmsKeyId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/KmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.KmsKeyId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.KmsKeyId,data:data241};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -5763,12 +5765,10 @@ vErrors.push(err449);
 errors++;
 }
 }
-}
-if(data235.SnapshotId !== undefined){
-let data242 = data235.SnapshotId;
-if(typeof data242 === "string"){
-if(!pattern45.test(data242)){
-const err450 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/SnapshotId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/SnapshotId/pattern",keyword:"pattern",params:{pattern: "^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.SnapshotId,data:data242};
+if(data236.Throughput !== undefined){
+let data242 = data236.Throughput;
+if(!(((typeof data242 == "number") && (!(data242 % 1) && !isNaN(data242))) && (isFinite(data242)))){
+const err450 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Throughput",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Throughput.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Throughput,data:data242};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -5777,9 +5777,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-else {
-const err451 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/SnapshotId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/SnapshotId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.SnapshotId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.SnapshotId,data:data242};
+if((typeof data242 == "number") && (isFinite(data242))){
+if(data242 < 0 || isNaN(data242)){
+const err451 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Throughput",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Throughput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Throughput,data:data242};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -5789,11 +5789,12 @@ vErrors.push(err451);
 errors++;
 }
 }
-if(data235.VolumeId !== undefined){
-let data243 = data235.VolumeId;
+}
+if(data236.SnapshotId !== undefined){
+let data243 = data236.SnapshotId;
 if(typeof data243 === "string"){
-if(!pattern46.test(data243)){
-const err452 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeId/pattern",keyword:"pattern",params:{pattern: "^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeId,data:data243};
+if(!pattern45.test(data243)){
+const err452 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/SnapshotId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/SnapshotId/pattern",keyword:"pattern",params:{pattern: "^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:snap-[0-9a-z]{8}|snap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.SnapshotId,data:data243};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -5804,7 +5805,7 @@ errors++;
 }
 }
 else {
-const err453 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeId,data:data243};
+const err453 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/SnapshotId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/SnapshotId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.SnapshotId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.SnapshotId,data:data243};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -5814,11 +5815,11 @@ vErrors.push(err453);
 errors++;
 }
 }
-if(data235.Raid !== undefined){
-let data244 = data235.Raid;
-if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
-if(data244.Type === undefined){
-const err454 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/required",keyword:"required",params:{missingProperty: "Type"},message:"must have required property '"+"Type"+"'",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.required,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid,data:data244};
+if(data236.VolumeId !== undefined){
+let data244 = data236.VolumeId;
+if(typeof data244 === "string"){
+if(!pattern46.test(data244)){
+const err454 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeId/pattern",keyword:"pattern",params:{pattern: "^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:vol-[0-9a-z]{8}|vol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeId,data:data244};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -5827,9 +5828,9 @@ vErrors.push(err454);
 }
 errors++;
 }
-for(const key63 in data244){
-if(!((key63 === "Type") || (key63 === "NumberOfVolumes"))){
-const err455 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key63},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid,data:data244};
+}
+else {
+const err455 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/VolumeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.VolumeId,data:data244};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -5839,10 +5840,11 @@ vErrors.push(err455);
 errors++;
 }
 }
-if(data244.Type !== undefined){
-let data245 = data244.Type;
-if(!(((typeof data245 == "number") && (!(data245 % 1) && !isNaN(data245))) && (isFinite(data245)))){
-const err456 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/Type",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/Type/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type,data:data245};
+if(data236.Raid !== undefined){
+let data245 = data236.Raid;
+if(data245 && typeof data245 == "object" && !Array.isArray(data245)){
+if(data245.Type === undefined){
+const err456 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/required",keyword:"required",params:{missingProperty: "Type"},message:"must have required property '"+"Type"+"'",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.required,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid,data:data245};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -5851,8 +5853,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-if(!((data245 === 0) || (data245 === 1))){
-const err457 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/Type",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/Type/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type,data:data245};
+for(const key64 in data245){
+if(!((key64 === "Type") || (key64 === "NumberOfVolumes"))){
+const err457 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid,data:data245};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -5862,10 +5865,10 @@ vErrors.push(err457);
 errors++;
 }
 }
-if(data244.NumberOfVolumes !== undefined){
-let data246 = data244.NumberOfVolumes;
+if(data245.Type !== undefined){
+let data246 = data245.Type;
 if(!(((typeof data246 == "number") && (!(data246 % 1) && !isNaN(data246))) && (isFinite(data246)))){
-const err458 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/NumberOfVolumes",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/NumberOfVolumes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes,data:data246};
+const err458 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/Type",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/Type/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type,data:data246};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -5874,9 +5877,8 @@ vErrors.push(err458);
 }
 errors++;
 }
-if((typeof data246 == "number") && (isFinite(data246))){
-if(data246 > 5 || isNaN(data246)){
-const err459 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/NumberOfVolumes",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/NumberOfVolumes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes,data:data246};
+if(!((data246 === 0) || (data246 === 1))){
+const err459 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/Type",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/Type/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.Type,data:data246};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -5885,8 +5887,11 @@ vErrors.push(err459);
 }
 errors++;
 }
-if(data246 < 2 || isNaN(data246)){
-const err460 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/NumberOfVolumes",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/NumberOfVolumes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes,data:data246};
+}
+if(data245.NumberOfVolumes !== undefined){
+let data247 = data245.NumberOfVolumes;
+if(!(((typeof data247 == "number") && (!(data247 % 1) && !isNaN(data247))) && (isFinite(data247)))){
+const err460 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/NumberOfVolumes",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/NumberOfVolumes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes,data:data247};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -5895,11 +5900,9 @@ vErrors.push(err460);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err461 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid,data:data244};
+if((typeof data247 == "number") && (isFinite(data247))){
+if(data247 > 5 || isNaN(data247)){
+const err461 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/NumberOfVolumes",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/NumberOfVolumes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5},message:"must be <= 5",schema:5,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes,data:data247};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -5908,11 +5911,8 @@ vErrors.push(err461);
 }
 errors++;
 }
-}
-if(data235.DeletionPolicy !== undefined){
-let data247 = data235.DeletionPolicy;
-if(typeof data247 !== "string"){
-const err462 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy,data:data247};
+if(data247 < 2 || isNaN(data247)){
+const err462 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid/NumberOfVolumes",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/properties/NumberOfVolumes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.properties.NumberOfVolumes,data:data247};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -5921,8 +5921,11 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(!(((data247 === "Delete") || (data247 === "Retain")) || (data247 === "Snapshot"))){
-const err463 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy,data:data247};
+}
+}
+}
+else {
+const err463 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/Raid",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/Raid/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.Raid,data:data245};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -5932,9 +5935,10 @@ vErrors.push(err463);
 errors++;
 }
 }
-}
-else {
-const err464 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings,data:data235};
+if(data236.DeletionPolicy !== undefined){
+let data248 = data236.DeletionPolicy;
+if(typeof data248 !== "string"){
+const err464 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy,data:data248};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -5943,13 +5947,8 @@ vErrors.push(err464);
 }
 errors++;
 }
-}
-if(data231.EfsSettings !== undefined){
-let data248 = data231.EfsSettings;
-if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
-for(const key64 in data248){
-if(!(func2.call(schema11.properties.SharedStorage.items.properties.EfsSettings.properties, key64))){
-const err465 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key64},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings,data:data248};
+if(!(((data248 === "Delete") || (data248 === "Retain")) || (data248 === "Snapshot"))){
+const err465 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings.properties.DeletionPolicy,data:data248};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -5959,10 +5958,9 @@ vErrors.push(err465);
 errors++;
 }
 }
-if(data248.Encrypted !== undefined){
-let data249 = data248.Encrypted;
-if(typeof data249 !== "boolean"){
-const err466 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/Encrypted",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/Encrypted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.Encrypted.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.Encrypted,data:data249};
+}
+else {
+const err466 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EbsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EbsSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.EbsSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.EbsSettings,data:data236};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -5972,10 +5970,12 @@ vErrors.push(err466);
 errors++;
 }
 }
-if(data248.KmsKeyId !== undefined){
-let data250 = data248.KmsKeyId;
-if(typeof data250 !== "string"){
-const err467 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/KmsKeyId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/KmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.KmsKeyId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.KmsKeyId,data:data250};
+if(data232.EfsSettings !== undefined){
+let data249 = data232.EfsSettings;
+if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
+for(const key65 in data249){
+if(!(func2.call(schema11.properties.SharedStorage.items.properties.EfsSettings.properties, key65))){
+const err467 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings,data:data249};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -5985,10 +5985,10 @@ vErrors.push(err467);
 errors++;
 }
 }
-if(data248.PerformanceMode !== undefined){
-let data251 = data248.PerformanceMode;
-if(typeof data251 !== "string"){
-const err468 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/PerformanceMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/PerformanceMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode,data:data251};
+if(data249.Encrypted !== undefined){
+let data250 = data249.Encrypted;
+if(typeof data250 !== "boolean"){
+const err468 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/Encrypted",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/Encrypted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.Encrypted.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.Encrypted,data:data250};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -5997,8 +5997,11 @@ vErrors.push(err468);
 }
 errors++;
 }
-if(!((data251 === "generalPurpose") || (data251 === "maxIO"))){
-const err469 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/PerformanceMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/PerformanceMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode,data:data251};
+}
+if(data249.KmsKeyId !== undefined){
+let data251 = data249.KmsKeyId;
+if(typeof data251 !== "string"){
+const err469 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/KmsKeyId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/KmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.KmsKeyId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.KmsKeyId,data:data251};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -6008,10 +6011,10 @@ vErrors.push(err469);
 errors++;
 }
 }
-if(data248.ThroughputMode !== undefined){
-let data252 = data248.ThroughputMode;
+if(data249.PerformanceMode !== undefined){
+let data252 = data249.PerformanceMode;
 if(typeof data252 !== "string"){
-const err470 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ThroughputMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ThroughputMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode,data:data252};
+const err470 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/PerformanceMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/PerformanceMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode,data:data252};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -6020,8 +6023,8 @@ vErrors.push(err470);
 }
 errors++;
 }
-if(!((data252 === "provisioned") || (data252 === "bursting"))){
-const err471 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ThroughputMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ThroughputMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode,data:data252};
+if(!((data252 === "generalPurpose") || (data252 === "maxIO"))){
+const err471 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/PerformanceMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/PerformanceMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.PerformanceMode,data:data252};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -6031,10 +6034,10 @@ vErrors.push(err471);
 errors++;
 }
 }
-if(data248.ProvisionedThroughput !== undefined){
-let data253 = data248.ProvisionedThroughput;
-if(!(((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253))) && (isFinite(data253)))){
-const err472 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ProvisionedThroughput",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ProvisionedThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput,data:data253};
+if(data249.ThroughputMode !== undefined){
+let data253 = data249.ThroughputMode;
+if(typeof data253 !== "string"){
+const err472 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ThroughputMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ThroughputMode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode,data:data253};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -6043,9 +6046,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-if((typeof data253 == "number") && (isFinite(data253))){
-if(data253 > 1024 || isNaN(data253)){
-const err473 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ProvisionedThroughput",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ProvisionedThroughput/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024",schema:1024,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput,data:data253};
+if(!((data253 === "provisioned") || (data253 === "bursting"))){
+const err473 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ThroughputMode",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ThroughputMode/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ThroughputMode,data:data253};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -6054,8 +6056,11 @@ vErrors.push(err473);
 }
 errors++;
 }
-if(data253 < 1 || isNaN(data253)){
-const err474 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ProvisionedThroughput",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ProvisionedThroughput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput,data:data253};
+}
+if(data249.ProvisionedThroughput !== undefined){
+let data254 = data249.ProvisionedThroughput;
+if(!(((typeof data254 == "number") && (!(data254 % 1) && !isNaN(data254))) && (isFinite(data254)))){
+const err474 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ProvisionedThroughput",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ProvisionedThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput,data:data254};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -6064,13 +6069,9 @@ vErrors.push(err474);
 }
 errors++;
 }
-}
-}
-if(data248.FileSystemId !== undefined){
-let data254 = data248.FileSystemId;
-if(typeof data254 === "string"){
-if(!pattern47.test(data254)){
-const err475 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/FileSystemId/pattern",keyword:"pattern",params:{pattern: "^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.FileSystemId,data:data254};
+if((typeof data254 == "number") && (isFinite(data254))){
+if(data254 > 1024 || isNaN(data254)){
+const err475 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ProvisionedThroughput",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ProvisionedThroughput/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024",schema:1024,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput,data:data254};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -6079,9 +6080,8 @@ vErrors.push(err475);
 }
 errors++;
 }
-}
-else {
-const err476 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/FileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.FileSystemId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.FileSystemId,data:data254};
+if(data254 < 1 || isNaN(data254)){
+const err476 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/ProvisionedThroughput",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/ProvisionedThroughput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.ProvisionedThroughput,data:data254};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -6091,10 +6091,12 @@ vErrors.push(err476);
 errors++;
 }
 }
-if(data248.DeletionPolicy !== undefined){
-let data255 = data248.DeletionPolicy;
-if(typeof data255 !== "string"){
-const err477 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy,data:data255};
+}
+if(data249.FileSystemId !== undefined){
+let data255 = data249.FileSystemId;
+if(typeof data255 === "string"){
+if(!pattern47.test(data255)){
+const err477 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/FileSystemId/pattern",keyword:"pattern",params:{pattern: "^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.FileSystemId,data:data255};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -6103,8 +6105,9 @@ vErrors.push(err477);
 }
 errors++;
 }
-if(!((data255 === "Delete") || (data255 === "Retain"))){
-const err478 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy,data:data255};
+}
+else {
+const err478 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/FileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.FileSystemId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.FileSystemId,data:data255};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -6114,10 +6117,10 @@ vErrors.push(err478);
 errors++;
 }
 }
-if(data248.EncryptionInTransit !== undefined){
-let data256 = data248.EncryptionInTransit;
-if(typeof data256 !== "boolean"){
-const err479 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/EncryptionInTransit",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/EncryptionInTransit/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.EncryptionInTransit.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.EncryptionInTransit,data:data256};
+if(data249.DeletionPolicy !== undefined){
+let data256 = data249.DeletionPolicy;
+if(typeof data256 !== "string"){
+const err479 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy,data:data256};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -6126,11 +6129,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-}
-if(data248.IamAuthorization !== undefined){
-let data257 = data248.IamAuthorization;
-if(typeof data257 !== "boolean"){
-const err480 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/IamAuthorization",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/IamAuthorization/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.IamAuthorization.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.IamAuthorization,data:data257};
+if(!((data256 === "Delete") || (data256 === "Retain"))){
+const err480 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.DeletionPolicy,data:data256};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -6140,11 +6140,10 @@ vErrors.push(err480);
 errors++;
 }
 }
-if(data248.AccessPointId !== undefined){
-let data258 = data248.AccessPointId;
-if(typeof data258 === "string"){
-if(!pattern48.test(data258)){
-const err481 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/AccessPointId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/AccessPointId/pattern",keyword:"pattern",params:{pattern: "^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.AccessPointId,data:data258};
+if(data249.EncryptionInTransit !== undefined){
+let data257 = data249.EncryptionInTransit;
+if(typeof data257 !== "boolean"){
+const err481 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/EncryptionInTransit",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/EncryptionInTransit/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.EncryptionInTransit.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.EncryptionInTransit,data:data257};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -6154,8 +6153,10 @@ vErrors.push(err481);
 errors++;
 }
 }
-else {
-const err482 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/AccessPointId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/AccessPointId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.AccessPointId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.AccessPointId,data:data258};
+if(data249.IamAuthorization !== undefined){
+let data258 = data249.IamAuthorization;
+if(typeof data258 !== "boolean"){
+const err482 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/IamAuthorization",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/IamAuthorization/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.IamAuthorization.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.IamAuthorization,data:data258};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -6165,9 +6166,11 @@ vErrors.push(err482);
 errors++;
 }
 }
-}
-else {
-const err483 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings,data:data248};
+if(data249.AccessPointId !== undefined){
+let data259 = data249.AccessPointId;
+if(typeof data259 === "string"){
+if(!pattern48.test(data259)){
+const err483 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/AccessPointId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/AccessPointId/pattern",keyword:"pattern",params:{pattern: "^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fsap-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.AccessPointId,data:data259};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -6177,12 +6180,8 @@ vErrors.push(err483);
 errors++;
 }
 }
-if(data231.FsxLustreSettings !== undefined){
-let data259 = data231.FsxLustreSettings;
-if(data259 && typeof data259 == "object" && !Array.isArray(data259)){
-for(const key65 in data259){
-if(!(func2.call(schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties, key65))){
-const err484 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key65},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings,data:data259};
+else {
+const err484 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings/AccessPointId",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/properties/AccessPointId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.AccessPointId.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings.properties.AccessPointId,data:data259};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -6192,10 +6191,9 @@ vErrors.push(err484);
 errors++;
 }
 }
-if(data259.StorageCapacity !== undefined){
-let data260 = data259.StorageCapacity;
-if(!(((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260))) && (isFinite(data260)))){
-const err485 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageCapacity",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageCapacity/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageCapacity.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageCapacity,data:data260};
+}
+else {
+const err485 = {instancePath:instancePath+"/SharedStorage/" + i36+"/EfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/EfsSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.EfsSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.EfsSettings,data:data249};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -6204,9 +6202,13 @@ vErrors.push(err485);
 }
 errors++;
 }
-if((typeof data260 == "number") && (isFinite(data260))){
-if(data260 < 1 || isNaN(data260)){
-const err486 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageCapacity",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageCapacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageCapacity,data:data260};
+}
+if(data232.FsxLustreSettings !== undefined){
+let data260 = data232.FsxLustreSettings;
+if(data260 && typeof data260 == "object" && !Array.isArray(data260)){
+for(const key66 in data260){
+if(!(func2.call(schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties, key66))){
+const err486 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings,data:data260};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -6216,11 +6218,10 @@ vErrors.push(err486);
 errors++;
 }
 }
-}
-if(data259.DeploymentType !== undefined){
-let data261 = data259.DeploymentType;
-if(typeof data261 !== "string"){
-const err487 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeploymentType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeploymentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType,data:data261};
+if(data260.StorageCapacity !== undefined){
+let data261 = data260.StorageCapacity;
+if(!(((typeof data261 == "number") && (!(data261 % 1) && !isNaN(data261))) && (isFinite(data261)))){
+const err487 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageCapacity",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageCapacity/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageCapacity.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageCapacity,data:data261};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -6229,8 +6230,9 @@ vErrors.push(err487);
 }
 errors++;
 }
-if(!((((data261 === "SCRATCH_1") || (data261 === "SCRATCH_2")) || (data261 === "PERSISTENT_1")) || (data261 === "PERSISTENT_2"))){
-const err488 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeploymentType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeploymentType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType,data:data261};
+if((typeof data261 == "number") && (isFinite(data261))){
+if(data261 < 1 || isNaN(data261)){
+const err488 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageCapacity",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageCapacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageCapacity,data:data261};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -6240,10 +6242,11 @@ vErrors.push(err488);
 errors++;
 }
 }
-if(data259.ImportedFileChunkSize !== undefined){
-let data262 = data259.ImportedFileChunkSize;
-if(!(((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262))) && (isFinite(data262)))){
-const err489 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportedFileChunkSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize,data:data262};
+}
+if(data260.DeploymentType !== undefined){
+let data262 = data260.DeploymentType;
+if(typeof data262 !== "string"){
+const err489 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeploymentType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeploymentType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType,data:data262};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -6252,9 +6255,8 @@ vErrors.push(err489);
 }
 errors++;
 }
-if((typeof data262 == "number") && (isFinite(data262))){
-if(data262 > 512000 || isNaN(data262)){
-const err490 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportedFileChunkSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 512000},message:"must be <= 512000",schema:512000,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize,data:data262};
+if(!((((data262 === "SCRATCH_1") || (data262 === "SCRATCH_2")) || (data262 === "PERSISTENT_1")) || (data262 === "PERSISTENT_2"))){
+const err490 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeploymentType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeploymentType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeploymentType,data:data262};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -6263,8 +6265,11 @@ vErrors.push(err490);
 }
 errors++;
 }
-if(data262 < 1 || isNaN(data262)){
-const err491 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportedFileChunkSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize,data:data262};
+}
+if(data260.ImportedFileChunkSize !== undefined){
+let data263 = data260.ImportedFileChunkSize;
+if(!(((typeof data263 == "number") && (!(data263 % 1) && !isNaN(data263))) && (isFinite(data263)))){
+const err491 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportedFileChunkSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize,data:data263};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -6273,12 +6278,9 @@ vErrors.push(err491);
 }
 errors++;
 }
-}
-}
-if(data259.DataCompressionType !== undefined){
-let data263 = data259.DataCompressionType;
-if(typeof data263 !== "string"){
-const err492 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataCompressionType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataCompressionType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType,data:data263};
+if((typeof data263 == "number") && (isFinite(data263))){
+if(data263 > 512000 || isNaN(data263)){
+const err492 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportedFileChunkSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 512000},message:"must be <= 512000",schema:512000,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize,data:data263};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -6287,8 +6289,8 @@ vErrors.push(err492);
 }
 errors++;
 }
-if(!(data263 === "LZ4")){
-const err493 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataCompressionType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataCompressionType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType,data:data263};
+if(data263 < 1 || isNaN(data263)){
+const err493 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportedFileChunkSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportedFileChunkSize,data:data263};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -6298,10 +6300,11 @@ vErrors.push(err493);
 errors++;
 }
 }
-if(data259.ExportPath !== undefined){
-let data264 = data259.ExportPath;
+}
+if(data260.DataCompressionType !== undefined){
+let data264 = data260.DataCompressionType;
 if(typeof data264 !== "string"){
-const err494 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ExportPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ExportPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ExportPath.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ExportPath,data:data264};
+const err494 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataCompressionType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataCompressionType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType,data:data264};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -6310,11 +6313,8 @@ vErrors.push(err494);
 }
 errors++;
 }
-}
-if(data259.ImportPath !== undefined){
-let data265 = data259.ImportPath;
-if(typeof data265 !== "string"){
-const err495 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportPath.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportPath,data:data265};
+if(!(data264 === "LZ4")){
+const err495 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataCompressionType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataCompressionType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataCompressionType,data:data264};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -6324,11 +6324,10 @@ vErrors.push(err495);
 errors++;
 }
 }
-if(data259.WeeklyMaintenanceStartTime !== undefined){
-let data266 = data259.WeeklyMaintenanceStartTime;
-if(typeof data266 === "string"){
-if(!pattern49.test(data266)){
-const err496 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/WeeklyMaintenanceStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/WeeklyMaintenanceStartTime/pattern",keyword:"pattern",params:{pattern: "^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$"},message:"must match pattern \""+"^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$"+"\"",schema:"^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.WeeklyMaintenanceStartTime,data:data266};
+if(data260.ExportPath !== undefined){
+let data265 = data260.ExportPath;
+if(typeof data265 !== "string"){
+const err496 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ExportPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ExportPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ExportPath.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ExportPath,data:data265};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -6338,8 +6337,10 @@ vErrors.push(err496);
 errors++;
 }
 }
-else {
-const err497 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/WeeklyMaintenanceStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/WeeklyMaintenanceStartTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.WeeklyMaintenanceStartTime.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.WeeklyMaintenanceStartTime,data:data266};
+if(data260.ImportPath !== undefined){
+let data266 = data260.ImportPath;
+if(typeof data266 !== "string"){
+const err497 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/ImportPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/ImportPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportPath.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.ImportPath,data:data266};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -6349,10 +6350,11 @@ vErrors.push(err497);
 errors++;
 }
 }
-if(data259.AutomaticBackupRetentionDays !== undefined){
-let data267 = data259.AutomaticBackupRetentionDays;
-if(!(((typeof data267 == "number") && (!(data267 % 1) && !isNaN(data267))) && (isFinite(data267)))){
-const err498 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutomaticBackupRetentionDays",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutomaticBackupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays,data:data267};
+if(data260.WeeklyMaintenanceStartTime !== undefined){
+let data267 = data260.WeeklyMaintenanceStartTime;
+if(typeof data267 === "string"){
+if(!pattern49.test(data267)){
+const err498 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/WeeklyMaintenanceStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/WeeklyMaintenanceStartTime/pattern",keyword:"pattern",params:{pattern: "^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$"},message:"must match pattern \""+"^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$"+"\"",schema:"^[1-7]:([01]\\d|2[0-3]):([0-5]\\d)$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.WeeklyMaintenanceStartTime,data:data267};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -6361,9 +6363,9 @@ vErrors.push(err498);
 }
 errors++;
 }
-if((typeof data267 == "number") && (isFinite(data267))){
-if(data267 > 90 || isNaN(data267)){
-const err499 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutomaticBackupRetentionDays",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutomaticBackupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays,data:data267};
+}
+else {
+const err499 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/WeeklyMaintenanceStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/WeeklyMaintenanceStartTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.WeeklyMaintenanceStartTime.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.WeeklyMaintenanceStartTime,data:data267};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -6372,8 +6374,11 @@ vErrors.push(err499);
 }
 errors++;
 }
-if(data267 < 0 || isNaN(data267)){
-const err500 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutomaticBackupRetentionDays",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutomaticBackupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays,data:data267};
+}
+if(data260.AutomaticBackupRetentionDays !== undefined){
+let data268 = data260.AutomaticBackupRetentionDays;
+if(!(((typeof data268 == "number") && (!(data268 % 1) && !isNaN(data268))) && (isFinite(data268)))){
+const err500 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutomaticBackupRetentionDays",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutomaticBackupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays,data:data268};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -6382,12 +6387,9 @@ vErrors.push(err500);
 }
 errors++;
 }
-}
-}
-if(data259.CopyTagsToBackups !== undefined){
-let data268 = data259.CopyTagsToBackups;
-if(typeof data268 !== "boolean"){
-const err501 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/CopyTagsToBackups",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/CopyTagsToBackups/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.CopyTagsToBackups.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.CopyTagsToBackups,data:data268};
+if((typeof data268 == "number") && (isFinite(data268))){
+if(data268 > 90 || isNaN(data268)){
+const err501 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutomaticBackupRetentionDays",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutomaticBackupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90},message:"must be <= 90",schema:90,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays,data:data268};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -6396,12 +6398,8 @@ vErrors.push(err501);
 }
 errors++;
 }
-}
-if(data259.DailyAutomaticBackupStartTime !== undefined){
-let data269 = data259.DailyAutomaticBackupStartTime;
-if(typeof data269 === "string"){
-if(!pattern50.test(data269)){
-const err502 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DailyAutomaticBackupStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DailyAutomaticBackupStartTime/pattern",keyword:"pattern",params:{pattern: "^([01]\\d|2[0-3]):([0-5]\\d)$"},message:"must match pattern \""+"^([01]\\d|2[0-3]):([0-5]\\d)$"+"\"",schema:"^([01]\\d|2[0-3]):([0-5]\\d)$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DailyAutomaticBackupStartTime,data:data269};
+if(data268 < 0 || isNaN(data268)){
+const err502 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutomaticBackupRetentionDays",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutomaticBackupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutomaticBackupRetentionDays,data:data268};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -6411,8 +6409,11 @@ vErrors.push(err502);
 errors++;
 }
 }
-else {
-const err503 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DailyAutomaticBackupStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DailyAutomaticBackupStartTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DailyAutomaticBackupStartTime.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DailyAutomaticBackupStartTime,data:data269};
+}
+if(data260.CopyTagsToBackups !== undefined){
+let data269 = data260.CopyTagsToBackups;
+if(typeof data269 !== "boolean"){
+const err503 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/CopyTagsToBackups",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/CopyTagsToBackups/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.CopyTagsToBackups.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.CopyTagsToBackups,data:data269};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -6422,10 +6423,11 @@ vErrors.push(err503);
 errors++;
 }
 }
-if(data259.PerUnitStorageThroughput !== undefined){
-let data270 = data259.PerUnitStorageThroughput;
-if(!(((typeof data270 == "number") && (!(data270 % 1) && !isNaN(data270))) && (isFinite(data270)))){
-const err504 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/PerUnitStorageThroughput",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/PerUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.PerUnitStorageThroughput.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.PerUnitStorageThroughput,data:data270};
+if(data260.DailyAutomaticBackupStartTime !== undefined){
+let data270 = data260.DailyAutomaticBackupStartTime;
+if(typeof data270 === "string"){
+if(!pattern50.test(data270)){
+const err504 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DailyAutomaticBackupStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DailyAutomaticBackupStartTime/pattern",keyword:"pattern",params:{pattern: "^([01]\\d|2[0-3]):([0-5]\\d)$"},message:"must match pattern \""+"^([01]\\d|2[0-3]):([0-5]\\d)$"+"\"",schema:"^([01]\\d|2[0-3]):([0-5]\\d)$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DailyAutomaticBackupStartTime,data:data270};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -6434,9 +6436,9 @@ vErrors.push(err504);
 }
 errors++;
 }
-if((typeof data270 == "number") && (isFinite(data270))){
-if(data270 < 1 || isNaN(data270)){
-const err505 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/PerUnitStorageThroughput",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/PerUnitStorageThroughput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.PerUnitStorageThroughput,data:data270};
+}
+else {
+const err505 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DailyAutomaticBackupStartTime",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DailyAutomaticBackupStartTime/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DailyAutomaticBackupStartTime.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DailyAutomaticBackupStartTime,data:data270};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -6446,12 +6448,10 @@ vErrors.push(err505);
 errors++;
 }
 }
-}
-if(data259.BackupId !== undefined){
-let data271 = data259.BackupId;
-if(typeof data271 === "string"){
-if(!pattern51.test(data271)){
-const err506 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/BackupId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/BackupId/pattern",keyword:"pattern",params:{pattern: "^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.BackupId,data:data271};
+if(data260.PerUnitStorageThroughput !== undefined){
+let data271 = data260.PerUnitStorageThroughput;
+if(!(((typeof data271 == "number") && (!(data271 % 1) && !isNaN(data271))) && (isFinite(data271)))){
+const err506 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/PerUnitStorageThroughput",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/PerUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.PerUnitStorageThroughput.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.PerUnitStorageThroughput,data:data271};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -6460,9 +6460,9 @@ vErrors.push(err506);
 }
 errors++;
 }
-}
-else {
-const err507 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/BackupId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/BackupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.BackupId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.BackupId,data:data271};
+if((typeof data271 == "number") && (isFinite(data271))){
+if(data271 < 1 || isNaN(data271)){
+const err507 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/PerUnitStorageThroughput",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/PerUnitStorageThroughput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.PerUnitStorageThroughput,data:data271};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -6472,10 +6472,12 @@ vErrors.push(err507);
 errors++;
 }
 }
-if(data259.KmsKeyId !== undefined){
-let data272 = data259.KmsKeyId;
-if(typeof data272 !== "string"){
-const err508 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/KmsKeyId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/KmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.KmsKeyId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.KmsKeyId,data:data272};
+}
+if(data260.BackupId !== undefined){
+let data272 = data260.BackupId;
+if(typeof data272 === "string"){
+if(!pattern51.test(data272)){
+const err508 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/BackupId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/BackupId/pattern",keyword:"pattern",params:{pattern: "^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:backup-[0-9a-f]{8,})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.BackupId,data:data272};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -6485,11 +6487,8 @@ vErrors.push(err508);
 errors++;
 }
 }
-if(data259.FileSystemId !== undefined){
-let data273 = data259.FileSystemId;
-if(typeof data273 === "string"){
-if(!pattern52.test(data273)){
-const err509 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/FileSystemId/pattern",keyword:"pattern",params:{pattern: "^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.FileSystemId,data:data273};
+else {
+const err509 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/BackupId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/BackupId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.BackupId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.BackupId,data:data272};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -6499,8 +6498,10 @@ vErrors.push(err509);
 errors++;
 }
 }
-else {
-const err510 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/FileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.FileSystemId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.FileSystemId,data:data273};
+if(data260.KmsKeyId !== undefined){
+let data273 = data260.KmsKeyId;
+if(typeof data273 !== "string"){
+const err510 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/KmsKeyId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/KmsKeyId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.KmsKeyId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.KmsKeyId,data:data273};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -6510,10 +6511,11 @@ vErrors.push(err510);
 errors++;
 }
 }
-if(data259.AutoImportPolicy !== undefined){
-let data274 = data259.AutoImportPolicy;
-if(typeof data274 !== "string"){
-const err511 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutoImportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutoImportPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy,data:data274};
+if(data260.FileSystemId !== undefined){
+let data274 = data260.FileSystemId;
+if(typeof data274 === "string"){
+if(!pattern52.test(data274)){
+const err511 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/FileSystemId/pattern",keyword:"pattern",params:{pattern: "^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.FileSystemId,data:data274};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -6522,8 +6524,9 @@ vErrors.push(err511);
 }
 errors++;
 }
-if(!(((data274 === "NEW") || (data274 === "NEW_CHANGED")) || (data274 === "NEW_CHANGED_DELETED"))){
-const err512 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutoImportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutoImportPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy,data:data274};
+}
+else {
+const err512 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/FileSystemId",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/FileSystemId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.FileSystemId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.FileSystemId,data:data274};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -6533,10 +6536,10 @@ vErrors.push(err512);
 errors++;
 }
 }
-if(data259.DriveCacheType !== undefined){
-let data275 = data259.DriveCacheType;
+if(data260.AutoImportPolicy !== undefined){
+let data275 = data260.AutoImportPolicy;
 if(typeof data275 !== "string"){
-const err513 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DriveCacheType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DriveCacheType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType,data:data275};
+const err513 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutoImportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutoImportPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy,data:data275};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -6545,8 +6548,8 @@ vErrors.push(err513);
 }
 errors++;
 }
-if(!((data275 === "READ") || (data275 === "NONE"))){
-const err514 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DriveCacheType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DriveCacheType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType,data:data275};
+if(!(((data275 === "NEW") || (data275 === "NEW_CHANGED")) || (data275 === "NEW_CHANGED_DELETED"))){
+const err514 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/AutoImportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/AutoImportPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.AutoImportPolicy,data:data275};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -6556,10 +6559,10 @@ vErrors.push(err514);
 errors++;
 }
 }
-if(data259.StorageType !== undefined){
-let data276 = data259.StorageType;
+if(data260.DriveCacheType !== undefined){
+let data276 = data260.DriveCacheType;
 if(typeof data276 !== "string"){
-const err515 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType,data:data276};
+const err515 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DriveCacheType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DriveCacheType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType,data:data276};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -6568,8 +6571,8 @@ vErrors.push(err515);
 }
 errors++;
 }
-if(!((data276 === "SSD") || (data276 === "HDD"))){
-const err516 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType,data:data276};
+if(!((data276 === "READ") || (data276 === "NONE"))){
+const err516 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DriveCacheType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DriveCacheType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DriveCacheType,data:data276};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -6579,10 +6582,10 @@ vErrors.push(err516);
 errors++;
 }
 }
-if(data259.DeletionPolicy !== undefined){
-let data277 = data259.DeletionPolicy;
+if(data260.StorageType !== undefined){
+let data277 = data260.StorageType;
 if(typeof data277 !== "string"){
-const err517 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy,data:data277};
+const err517 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType,data:data277};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -6591,8 +6594,8 @@ vErrors.push(err517);
 }
 errors++;
 }
-if(!((data277 === "Delete") || (data277 === "Retain"))){
-const err518 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy,data:data277};
+if(!((data277 === "SSD") || (data277 === "HDD"))){
+const err518 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/StorageType",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/StorageType/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.StorageType,data:data277};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -6602,9 +6605,10 @@ vErrors.push(err518);
 errors++;
 }
 }
-}
-else {
-const err519 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings,data:data259};
+if(data260.DeletionPolicy !== undefined){
+let data278 = data260.DeletionPolicy;
+if(typeof data278 !== "string"){
+const err519 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy,data:data278};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -6613,12 +6617,8 @@ vErrors.push(err519);
 }
 errors++;
 }
-}
-if(data231.FsxOntapSettings !== undefined){
-let data278 = data231.FsxOntapSettings;
-if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
-if(data278.VolumeId === undefined){
-const err520 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/required",keyword:"required",params:{missingProperty: "VolumeId"},message:"must have required property '"+"VolumeId"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings,data:data278};
+if(!((data278 === "Delete") || (data278 === "Retain"))){
+const err520 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DeletionPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DeletionPolicy,data:data278};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -6627,9 +6627,16 @@ vErrors.push(err520);
 }
 errors++;
 }
-for(const key66 in data278){
-if(!(key66 === "VolumeId")){
-const err521 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key66},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings,data:data278};
+}
+if(data260.DataRepositoryAssociations !== undefined){
+let data279 = data260.DataRepositoryAssociations;
+if(Array.isArray(data279)){
+const len37 = data279.length;
+for(let i37=0; i37<len37; i37++){
+let data280 = data279[i37];
+if(data280 && typeof data280 == "object" && !Array.isArray(data280)){
+if(data280.Name === undefined){
+const err521 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items,data:data280};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -6638,12 +6645,8 @@ vErrors.push(err521);
 }
 errors++;
 }
-}
-if(data278.VolumeId !== undefined){
-let data279 = data278.VolumeId;
-if(typeof data279 === "string"){
-if(!pattern53.test(data279)){
-const err522 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/properties/VolumeId/pattern",keyword:"pattern",params:{pattern: "^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.properties.VolumeId,data:data279};
+if(data280.DataRepositoryPath === undefined){
+const err522 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/required",keyword:"required",params:{missingProperty: "DataRepositoryPath"},message:"must have required property '"+"DataRepositoryPath"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items,data:data280};
 if(vErrors === null){
 vErrors = [err522];
 }
@@ -6652,9 +6655,8 @@ vErrors.push(err522);
 }
 errors++;
 }
-}
-else {
-const err523 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/properties/VolumeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.properties.VolumeId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.properties.VolumeId,data:data279};
+if(data280.FileSystemPath === undefined){
+const err523 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/required",keyword:"required",params:{missingProperty: "FileSystemPath"},message:"must have required property '"+"FileSystemPath"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items,data:data280};
 if(vErrors === null){
 vErrors = [err523];
 }
@@ -6663,10 +6665,9 @@ vErrors.push(err523);
 }
 errors++;
 }
-}
-}
-else {
-const err524 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings,data:data278};
+for(const key67 in data280){
+if(!(((((((key67 === "Name") || (key67 === "BatchImportMetaDataOnCreate")) || (key67 === "DataRepositoryPath")) || (key67 === "FileSystemPath")) || (key67 === "ImportedFileChunkSize")) || (key67 === "AutoExportPolicy")) || (key67 === "AutoImportPolicy"))){
+const err524 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items,data:data280};
 if(vErrors === null){
 vErrors = [err524];
 }
@@ -6676,11 +6677,10 @@ vErrors.push(err524);
 errors++;
 }
 }
-if(data231.FsxOpenZfsSettings !== undefined){
-let data280 = data231.FsxOpenZfsSettings;
-if(data280 && typeof data280 == "object" && !Array.isArray(data280)){
-if(data280.VolumeId === undefined){
-const err525 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/required",keyword:"required",params:{missingProperty: "VolumeId"},message:"must have required property '"+"VolumeId"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings,data:data280};
+if(data280.Name !== undefined){
+let data281 = data280.Name;
+if(typeof data281 !== "string"){
+const err525 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/Name",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.Name.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.Name,data:data281};
 if(vErrors === null){
 vErrors = [err525];
 }
@@ -6689,9 +6689,11 @@ vErrors.push(err525);
 }
 errors++;
 }
-for(const key67 in data280){
-if(!(key67 === "VolumeId")){
-const err526 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key67},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings,data:data280};
+}
+if(data280.BatchImportMetaDataOnCreate !== undefined){
+let data282 = data280.BatchImportMetaDataOnCreate;
+if(typeof data282 !== "boolean"){
+const err526 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/BatchImportMetaDataOnCreate",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/BatchImportMetaDataOnCreate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.BatchImportMetaDataOnCreate.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.BatchImportMetaDataOnCreate,data:data282};
 if(vErrors === null){
 vErrors = [err526];
 }
@@ -6701,11 +6703,10 @@ vErrors.push(err526);
 errors++;
 }
 }
-if(data280.VolumeId !== undefined){
-let data281 = data280.VolumeId;
-if(typeof data281 === "string"){
-if(!pattern53.test(data281)){
-const err527 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/properties/VolumeId/pattern",keyword:"pattern",params:{pattern: "^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.properties.VolumeId,data:data281};
+if(data280.DataRepositoryPath !== undefined){
+let data283 = data280.DataRepositoryPath;
+if(typeof data283 !== "string"){
+const err527 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/DataRepositoryPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/DataRepositoryPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.DataRepositoryPath.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.DataRepositoryPath,data:data283};
 if(vErrors === null){
 vErrors = [err527];
 }
@@ -6715,8 +6716,11 @@ vErrors.push(err527);
 errors++;
 }
 }
-else {
-const err528 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/properties/VolumeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.properties.VolumeId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.properties.VolumeId,data:data281};
+if(data280.FileSystemPath !== undefined){
+let data284 = data280.FileSystemPath;
+if(typeof data284 === "string"){
+if(!pattern53.test(data284)){
+const err528 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/FileSystemPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/FileSystemPath/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$"},message:"must match pattern \""+"^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$"+"\"",schema:"^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.FileSystemPath,data:data284};
 if(vErrors === null){
 vErrors = [err528];
 }
@@ -6726,9 +6730,8 @@ vErrors.push(err528);
 errors++;
 }
 }
-}
 else {
-const err529 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings,data:data280};
+const err529 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/FileSystemPath",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/FileSystemPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.FileSystemPath.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.FileSystemPath,data:data284};
 if(vErrors === null){
 vErrors = [err529];
 }
@@ -6738,11 +6741,10 @@ vErrors.push(err529);
 errors++;
 }
 }
-if(data231.FileCacheSettings !== undefined){
-let data282 = data231.FileCacheSettings;
-if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
-if(data282.FileCacheId === undefined){
-const err530 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/required",keyword:"required",params:{missingProperty: "FileCacheId"},message:"must have required property '"+"FileCacheId"+"'",schema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.required,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings,data:data282};
+if(data280.ImportedFileChunkSize !== undefined){
+let data285 = data280.ImportedFileChunkSize;
+if(!(((typeof data285 == "number") && (!(data285 % 1) && !isNaN(data285))) && (isFinite(data285)))){
+const err530 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/ImportedFileChunkSize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.ImportedFileChunkSize.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.ImportedFileChunkSize,data:data285};
 if(vErrors === null){
 vErrors = [err530];
 }
@@ -6751,9 +6753,9 @@ vErrors.push(err530);
 }
 errors++;
 }
-for(const key68 in data282){
-if(!(key68 === "FileCacheId")){
-const err531 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings,data:data282};
+if((typeof data285 == "number") && (isFinite(data285))){
+if(data285 > 512000 || isNaN(data285)){
+const err531 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/ImportedFileChunkSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 512000},message:"must be <= 512000",schema:512000,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.ImportedFileChunkSize,data:data285};
 if(vErrors === null){
 vErrors = [err531];
 }
@@ -6762,12 +6764,8 @@ vErrors.push(err531);
 }
 errors++;
 }
-}
-if(data282.FileCacheId !== undefined){
-let data283 = data282.FileCacheId;
-if(typeof data283 === "string"){
-if(!pattern55.test(data283)){
-const err532 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings/FileCacheId",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/properties/FileCacheId/pattern",keyword:"pattern",params:{pattern: "^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.properties.FileCacheId,data:data283};
+if(data285 < 1 || isNaN(data285)){
+const err532 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/ImportedFileChunkSize",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/ImportedFileChunkSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.ImportedFileChunkSize,data:data285};
 if(vErrors === null){
 vErrors = [err532];
 }
@@ -6777,8 +6775,12 @@ vErrors.push(err532);
 errors++;
 }
 }
-else {
-const err533 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings/FileCacheId",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/properties/FileCacheId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.properties.FileCacheId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.properties.FileCacheId,data:data283};
+}
+if(data280.AutoExportPolicy !== undefined){
+let data286 = data280.AutoExportPolicy;
+if(Array.isArray(data286)){
+if(data286.length > 3){
+const err533 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoExportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoExportPolicy/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy,data:data286};
 if(vErrors === null){
 vErrors = [err533];
 }
@@ -6787,10 +6789,11 @@ vErrors.push(err533);
 }
 errors++;
 }
-}
-}
-else {
-const err534 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings,data:data282};
+const len38 = data286.length;
+for(let i38=0; i38<len38; i38++){
+let data287 = data286[i38];
+if(typeof data287 !== "string"){
+const err534 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoExportPolicy/" + i38,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoExportPolicy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy.items.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy.items,data:data287};
 if(vErrors === null){
 vErrors = [err534];
 }
@@ -6799,10 +6802,8 @@ vErrors.push(err534);
 }
 errors++;
 }
-}
-}
-else {
-const err535 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.type,parentSchema:schema11.properties.SharedStorage.items,data:data231};
+if(!(((data287 === "NEW") || (data287 === "CHANGED")) || (data287 === "DELETED"))){
+const err535 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoExportPolicy/" + i38,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoExportPolicy/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy.items.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy.items,data:data287};
 if(vErrors === null){
 vErrors = [err535];
 }
@@ -6814,7 +6815,7 @@ errors++;
 }
 }
 else {
-const err536 = {instancePath:instancePath+"/SharedStorage",schemaPath:"#/properties/SharedStorage/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.SharedStorage.type,parentSchema:schema11.properties.SharedStorage,data:data230};
+const err536 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoExportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoExportPolicy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoExportPolicy,data:data286};
 if(vErrors === null){
 vErrors = [err536];
 }
@@ -6824,11 +6825,11 @@ vErrors.push(err536);
 errors++;
 }
 }
-if(data.LoginNodes !== undefined){
-let data284 = data.LoginNodes;
-if(data284 && typeof data284 == "object" && !Array.isArray(data284)){
-if(data284.Pools === undefined){
-const err537 = {instancePath:instancePath+"/LoginNodes",schemaPath:"#/properties/LoginNodes/required",keyword:"required",params:{missingProperty: "Pools"},message:"must have required property '"+"Pools"+"'",schema:schema11.properties.LoginNodes.required,parentSchema:schema11.properties.LoginNodes,data:data284};
+if(data280.AutoImportPolicy !== undefined){
+let data288 = data280.AutoImportPolicy;
+if(Array.isArray(data288)){
+if(data288.length > 3){
+const err537 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoImportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoImportPolicy/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items",schema:3,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy,data:data288};
 if(vErrors === null){
 vErrors = [err537];
 }
@@ -6837,9 +6838,11 @@ vErrors.push(err537);
 }
 errors++;
 }
-for(const key69 in data284){
-if(!(key69 === "Pools")){
-const err538 = {instancePath:instancePath+"/LoginNodes",schemaPath:"#/properties/LoginNodes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes,data:data284};
+const len39 = data288.length;
+for(let i39=0; i39<len39; i39++){
+let data289 = data288[i39];
+if(typeof data289 !== "string"){
+const err538 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoImportPolicy/" + i39,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoImportPolicy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy.items.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy.items,data:data289};
 if(vErrors === null){
 vErrors = [err538];
 }
@@ -6848,12 +6851,8 @@ vErrors.push(err538);
 }
 errors++;
 }
-}
-if(data284.Pools !== undefined){
-let data285 = data284.Pools;
-if(Array.isArray(data285)){
-if(data285.length < 1){
-const err539 = {instancePath:instancePath+"/LoginNodes/Pools",schemaPath:"#/properties/LoginNodes/properties/Pools/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools,data:data285};
+if(!(((data289 === "NEW") || (data289 === "CHANGED")) || (data289 === "DELETED"))){
+const err539 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoImportPolicy/" + i39,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoImportPolicy/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy.items.enum,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy.items,data:data289};
 if(vErrors === null){
 vErrors = [err539];
 }
@@ -6862,12 +6861,10 @@ vErrors.push(err539);
 }
 errors++;
 }
-const len37 = data285.length;
-for(let i37=0; i37<len37; i37++){
-let data286 = data285[i37];
-if(data286 && typeof data286 == "object" && !Array.isArray(data286)){
-if(data286.Name === undefined){
-const err540 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data286};
+}
+}
+else {
+const err540 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37+"/AutoImportPolicy",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/properties/AutoImportPolicy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.properties.AutoImportPolicy,data:data288};
 if(vErrors === null){
 vErrors = [err540];
 }
@@ -6876,8 +6873,10 @@ vErrors.push(err540);
 }
 errors++;
 }
-if(data286.Count === undefined){
-const err541 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "Count"},message:"must have required property '"+"Count"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data286};
+}
+}
+else {
+const err541 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations/" + i37,schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.items,data:data280};
 if(vErrors === null){
 vErrors = [err541];
 }
@@ -6886,8 +6885,10 @@ vErrors.push(err541);
 }
 errors++;
 }
-if(data286.InstanceType === undefined){
-const err542 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data286};
+}
+}
+else {
+const err542 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings/DataRepositoryAssociations",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/properties/DataRepositoryAssociations/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.properties.DataRepositoryAssociations,data:data279};
 if(vErrors === null){
 vErrors = [err542];
 }
@@ -6896,8 +6897,10 @@ vErrors.push(err542);
 }
 errors++;
 }
-if(data286.Networking === undefined){
-const err543 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "Networking"},message:"must have required property '"+"Networking"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data286};
+}
+}
+else {
+const err543 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxLustreSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxLustreSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxLustreSettings,data:data260};
 if(vErrors === null){
 vErrors = [err543];
 }
@@ -6906,9 +6909,12 @@ vErrors.push(err543);
 }
 errors++;
 }
-for(const key70 in data286){
-if(!(func2.call(schema11.properties.LoginNodes.properties.Pools.items.properties, key70))){
-const err544 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37,schemaPath:"#/properties/LoginNodes/properties/Pools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data286};
+}
+if(data232.FsxOntapSettings !== undefined){
+let data290 = data232.FsxOntapSettings;
+if(data290 && typeof data290 == "object" && !Array.isArray(data290)){
+if(data290.VolumeId === undefined){
+const err544 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/required",keyword:"required",params:{missingProperty: "VolumeId"},message:"must have required property '"+"VolumeId"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings,data:data290};
 if(vErrors === null){
 vErrors = [err544];
 }
@@ -6917,11 +6923,9 @@ vErrors.push(err544);
 }
 errors++;
 }
-}
-if(data286.Name !== undefined){
-let data287 = data286.Name;
-if(typeof data287 !== "string"){
-const err545 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Name",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Name.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Name,data:data287};
+for(const key68 in data290){
+if(!(key68 === "VolumeId")){
+const err545 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key68},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings,data:data290};
 if(vErrors === null){
 vErrors = [err545];
 }
@@ -6931,10 +6935,11 @@ vErrors.push(err545);
 errors++;
 }
 }
-if(data286.Count !== undefined){
-let data288 = data286.Count;
-if(!(((typeof data288 == "number") && (!(data288 % 1) && !isNaN(data288))) && (isFinite(data288)))){
-const err546 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Count",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Count.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Count,data:data288};
+if(data290.VolumeId !== undefined){
+let data291 = data290.VolumeId;
+if(typeof data291 === "string"){
+if(!pattern54.test(data291)){
+const err546 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/properties/VolumeId/pattern",keyword:"pattern",params:{pattern: "^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.properties.VolumeId,data:data291};
 if(vErrors === null){
 vErrors = [err546];
 }
@@ -6943,9 +6948,9 @@ vErrors.push(err546);
 }
 errors++;
 }
-if((typeof data288 == "number") && (isFinite(data288))){
-if(data288 < 0 || isNaN(data288)){
-const err547 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Count",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Count,data:data288};
+}
+else {
+const err547 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/properties/VolumeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.properties.VolumeId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.properties.VolumeId,data:data291};
 if(vErrors === null){
 vErrors = [err547];
 }
@@ -6956,10 +6961,8 @@ errors++;
 }
 }
 }
-if(data286.InstanceType !== undefined){
-let data289 = data286.InstanceType;
-if(typeof data289 !== "string"){
-const err548 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/InstanceType",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.InstanceType.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.InstanceType,data:data289};
+else {
+const err548 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOntapSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOntapSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOntapSettings,data:data290};
 if(vErrors === null){
 vErrors = [err548];
 }
@@ -6969,10 +6972,11 @@ vErrors.push(err548);
 errors++;
 }
 }
-if(data286.GracetimePeriod !== undefined){
-let data290 = data286.GracetimePeriod;
-if(!(((typeof data290 == "number") && (!(data290 % 1) && !isNaN(data290))) && (isFinite(data290)))){
-const err549 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/GracetimePeriod",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/GracetimePeriod/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod,data:data290};
+if(data232.FsxOpenZfsSettings !== undefined){
+let data292 = data232.FsxOpenZfsSettings;
+if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
+if(data292.VolumeId === undefined){
+const err549 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/required",keyword:"required",params:{missingProperty: "VolumeId"},message:"must have required property '"+"VolumeId"+"'",schema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.required,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings,data:data292};
 if(vErrors === null){
 vErrors = [err549];
 }
@@ -6981,9 +6985,9 @@ vErrors.push(err549);
 }
 errors++;
 }
-if((typeof data290 == "number") && (isFinite(data290))){
-if(data290 > 120 || isNaN(data290)){
-const err550 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/GracetimePeriod",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/GracetimePeriod/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120",schema:120,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod,data:data290};
+for(const key69 in data292){
+if(!(key69 === "VolumeId")){
+const err550 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key69},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings,data:data292};
 if(vErrors === null){
 vErrors = [err550];
 }
@@ -6992,8 +6996,12 @@ vErrors.push(err550);
 }
 errors++;
 }
-if(data290 < 3 || isNaN(data290)){
-const err551 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/GracetimePeriod",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/GracetimePeriod/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3},message:"must be >= 3",schema:3,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod,data:data290};
+}
+if(data292.VolumeId !== undefined){
+let data293 = data292.VolumeId;
+if(typeof data293 === "string"){
+if(!pattern54.test(data293)){
+const err551 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/properties/VolumeId/pattern",keyword:"pattern",params:{pattern: "^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fsvol-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.properties.VolumeId,data:data293};
 if(vErrors === null){
 vErrors = [err551];
 }
@@ -7003,13 +7011,8 @@ vErrors.push(err551);
 errors++;
 }
 }
-}
-if(data286.Image !== undefined){
-let data291 = data286.Image;
-if(data291 && typeof data291 == "object" && !Array.isArray(data291)){
-for(const key71 in data291){
-if(!(key71 === "CustomAmi")){
-const err552 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Image",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image,data:data291};
+else {
+const err552 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings/VolumeId",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/properties/VolumeId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.properties.VolumeId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.properties.VolumeId,data:data293};
 if(vErrors === null){
 vErrors = [err552];
 }
@@ -7019,11 +7022,9 @@ vErrors.push(err552);
 errors++;
 }
 }
-if(data291.CustomAmi !== undefined){
-let data292 = data291.CustomAmi;
-if(typeof data292 === "string"){
-if(!pattern1.test(data292)){
-const err553 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Image/CustomAmi",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/properties/CustomAmi/pattern",keyword:"pattern",params:{pattern: "^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.properties.CustomAmi,data:data292};
+}
+else {
+const err553 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FsxOpenZfsSettings",schemaPath:"#/properties/SharedStorage/items/properties/FsxOpenZfsSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FsxOpenZfsSettings,data:data292};
 if(vErrors === null){
 vErrors = [err553];
 }
@@ -7033,8 +7034,11 @@ vErrors.push(err553);
 errors++;
 }
 }
-else {
-const err554 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Image/CustomAmi",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/properties/CustomAmi/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.properties.CustomAmi.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.properties.CustomAmi,data:data292};
+if(data232.FileCacheSettings !== undefined){
+let data294 = data232.FileCacheSettings;
+if(data294 && typeof data294 == "object" && !Array.isArray(data294)){
+if(data294.FileCacheId === undefined){
+const err554 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/required",keyword:"required",params:{missingProperty: "FileCacheId"},message:"must have required property '"+"FileCacheId"+"'",schema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.required,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings,data:data294};
 if(vErrors === null){
 vErrors = [err554];
 }
@@ -7043,10 +7047,9 @@ vErrors.push(err554);
 }
 errors++;
 }
-}
-}
-else {
-const err555 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Image",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image,data:data291};
+for(const key70 in data294){
+if(!(key70 === "FileCacheId")){
+const err555 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key70},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings,data:data294};
 if(vErrors === null){
 vErrors = [err555];
 }
@@ -7056,12 +7059,11 @@ vErrors.push(err555);
 errors++;
 }
 }
-if(data286.Ssh !== undefined){
-let data293 = data286.Ssh;
-if(data293 && typeof data293 == "object" && !Array.isArray(data293)){
-for(const key72 in data293){
-if(!((key72 === "KeyName") || (key72 === "AllowedIps"))){
-const err556 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Ssh",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh,data:data293};
+if(data294.FileCacheId !== undefined){
+let data295 = data294.FileCacheId;
+if(typeof data295 === "string"){
+if(!pattern56.test(data295)){
+const err556 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings/FileCacheId",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/properties/FileCacheId/pattern",keyword:"pattern",params:{pattern: "^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:fc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.properties.FileCacheId,data:data295};
 if(vErrors === null){
 vErrors = [err556];
 }
@@ -7071,10 +7073,8 @@ vErrors.push(err556);
 errors++;
 }
 }
-if(data293.KeyName !== undefined){
-let data294 = data293.KeyName;
-if(typeof data294 !== "string"){
-const err557 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Ssh/KeyName",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.KeyName.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.KeyName,data:data294};
+else {
+const err557 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings/FileCacheId",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/properties/FileCacheId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.properties.FileCacheId.type,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.properties.FileCacheId,data:data295};
 if(vErrors === null){
 vErrors = [err557];
 }
@@ -7084,11 +7084,9 @@ vErrors.push(err557);
 errors++;
 }
 }
-if(data293.AllowedIps !== undefined){
-let data295 = data293.AllowedIps;
-if(typeof data295 === "string"){
-if(!pattern6.test(data295)){
-const err558 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Ssh/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/properties/AllowedIps/pattern",keyword:"pattern",params:{pattern: "^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.AllowedIps,data:data295};
+}
+else {
+const err558 = {instancePath:instancePath+"/SharedStorage/" + i36+"/FileCacheSettings",schemaPath:"#/properties/SharedStorage/items/properties/FileCacheSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.properties.FileCacheSettings.type,parentSchema:schema11.properties.SharedStorage.items.properties.FileCacheSettings,data:data294};
 if(vErrors === null){
 vErrors = [err558];
 }
@@ -7098,8 +7096,9 @@ vErrors.push(err558);
 errors++;
 }
 }
+}
 else {
-const err559 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Ssh/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/properties/AllowedIps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.AllowedIps.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.AllowedIps,data:data295};
+const err559 = {instancePath:instancePath+"/SharedStorage/" + i36,schemaPath:"#/properties/SharedStorage/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.SharedStorage.items.type,parentSchema:schema11.properties.SharedStorage.items,data:data232};
 if(vErrors === null){
 vErrors = [err559];
 }
@@ -7111,7 +7110,7 @@ errors++;
 }
 }
 else {
-const err560 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Ssh",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh,data:data293};
+const err560 = {instancePath:instancePath+"/SharedStorage",schemaPath:"#/properties/SharedStorage/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.SharedStorage.type,parentSchema:schema11.properties.SharedStorage,data:data231};
 if(vErrors === null){
 vErrors = [err560];
 }
@@ -7121,11 +7120,11 @@ vErrors.push(err560);
 errors++;
 }
 }
-if(data286.Networking !== undefined){
-let data296 = data286.Networking;
+if(data.LoginNodes !== undefined){
+let data296 = data.LoginNodes;
 if(data296 && typeof data296 == "object" && !Array.isArray(data296)){
-if(data296.SubnetIds === undefined){
-const err561 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking,data:data296};
+if(data296.Pools === undefined){
+const err561 = {instancePath:instancePath+"/LoginNodes",schemaPath:"#/properties/LoginNodes/required",keyword:"required",params:{missingProperty: "Pools"},message:"must have required property '"+"Pools"+"'",schema:schema11.properties.LoginNodes.required,parentSchema:schema11.properties.LoginNodes,data:data296};
 if(vErrors === null){
 vErrors = [err561];
 }
@@ -7134,9 +7133,9 @@ vErrors.push(err561);
 }
 errors++;
 }
-for(const key73 in data296){
-if(!((((key73 === "SubnetIds") || (key73 === "SecurityGroups")) || (key73 === "AdditionalSecurityGroups")) || (key73 === "Proxy"))){
-const err562 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking,data:data296};
+for(const key71 in data296){
+if(!(key71 === "Pools")){
+const err562 = {instancePath:instancePath+"/LoginNodes",schemaPath:"#/properties/LoginNodes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key71},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes,data:data296};
 if(vErrors === null){
 vErrors = [err562];
 }
@@ -7146,11 +7145,11 @@ vErrors.push(err562);
 errors++;
 }
 }
-if(data296.SubnetIds !== undefined){
-let data297 = data296.SubnetIds;
+if(data296.Pools !== undefined){
+let data297 = data296.Pools;
 if(Array.isArray(data297)){
-if(data297.length > 1){
-const err563 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SubnetIds",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds,data:data297};
+if(data297.length < 1){
+const err563 = {instancePath:instancePath+"/LoginNodes/Pools",schemaPath:"#/properties/LoginNodes/properties/Pools/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools,data:data297};
 if(vErrors === null){
 vErrors = [err563];
 }
@@ -7159,8 +7158,12 @@ vErrors.push(err563);
 }
 errors++;
 }
-if(data297.length < 1){
-const err564 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SubnetIds",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds,data:data297};
+const len40 = data297.length;
+for(let i40=0; i40<len40; i40++){
+let data298 = data297[i40];
+if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
+if(data298.Name === undefined){
+const err564 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "Name"},message:"must have required property '"+"Name"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data298};
 if(vErrors === null){
 vErrors = [err564];
 }
@@ -7169,12 +7172,8 @@ vErrors.push(err564);
 }
 errors++;
 }
-const len38 = data297.length;
-for(let i38=0; i38<len38; i38++){
-let data298 = data297[i38];
-if(typeof data298 === "string"){
-if(!pattern2.test(data298)){
-const err565 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SubnetIds/" + i38,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/items/pattern",keyword:"pattern",params:{pattern: "^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.items,data:data298};
+if(data298.Count === undefined){
+const err565 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "Count"},message:"must have required property '"+"Count"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data298};
 if(vErrors === null){
 vErrors = [err565];
 }
@@ -7183,9 +7182,8 @@ vErrors.push(err565);
 }
 errors++;
 }
-}
-else {
-const err566 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SubnetIds/" + i38,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.items,data:data298};
+if(data298.InstanceType === undefined){
+const err566 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "InstanceType"},message:"must have required property '"+"InstanceType"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data298};
 if(vErrors === null){
 vErrors = [err566];
 }
@@ -7194,10 +7192,8 @@ vErrors.push(err566);
 }
 errors++;
 }
-}
-}
-else {
-const err567 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SubnetIds",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds,data:data297};
+if(data298.Networking === undefined){
+const err567 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/required",keyword:"required",params:{missingProperty: "Networking"},message:"must have required property '"+"Networking"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data298};
 if(vErrors === null){
 vErrors = [err567];
 }
@@ -7206,16 +7202,9 @@ vErrors.push(err567);
 }
 errors++;
 }
-}
-if(data296.SecurityGroups !== undefined){
-let data299 = data296.SecurityGroups;
-if(Array.isArray(data299)){
-const len39 = data299.length;
-for(let i39=0; i39<len39; i39++){
-let data300 = data299[i39];
-if(typeof data300 === "string"){
-if(!pattern4.test(data300)){
-const err568 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SecurityGroups/" + i39,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SecurityGroups/items/pattern",keyword:"pattern",params:{pattern: "^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.items,data:data300};
+for(const key72 in data298){
+if(!(func2.call(schema11.properties.LoginNodes.properties.Pools.items.properties, key72))){
+const err568 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key72},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data298};
 if(vErrors === null){
 vErrors = [err568];
 }
@@ -7225,8 +7214,10 @@ vErrors.push(err568);
 errors++;
 }
 }
-else {
-const err569 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SecurityGroups/" + i39,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SecurityGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.items,data:data300};
+if(data298.Name !== undefined){
+let data299 = data298.Name;
+if(typeof data299 !== "string"){
+const err569 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Name",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Name.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Name,data:data299};
 if(vErrors === null){
 vErrors = [err569];
 }
@@ -7236,9 +7227,10 @@ vErrors.push(err569);
 errors++;
 }
 }
-}
-else {
-const err570 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/SecurityGroups",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups,data:data299};
+if(data298.Count !== undefined){
+let data300 = data298.Count;
+if(!(((typeof data300 == "number") && (!(data300 % 1) && !isNaN(data300))) && (isFinite(data300)))){
+const err570 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Count",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Count.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Count,data:data300};
 if(vErrors === null){
 vErrors = [err570];
 }
@@ -7247,16 +7239,9 @@ vErrors.push(err570);
 }
 errors++;
 }
-}
-if(data296.AdditionalSecurityGroups !== undefined){
-let data301 = data296.AdditionalSecurityGroups;
-if(Array.isArray(data301)){
-const len40 = data301.length;
-for(let i40=0; i40<len40; i40++){
-let data302 = data301[i40];
-if(typeof data302 === "string"){
-if(!pattern4.test(data302)){
-const err571 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/AdditionalSecurityGroups/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/AdditionalSecurityGroups/items/pattern",keyword:"pattern",params:{pattern: "^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.items,data:data302};
+if((typeof data300 == "number") && (isFinite(data300))){
+if(data300 < 0 || isNaN(data300)){
+const err571 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Count",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Count,data:data300};
 if(vErrors === null){
 vErrors = [err571];
 }
@@ -7266,8 +7251,11 @@ vErrors.push(err571);
 errors++;
 }
 }
-else {
-const err572 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/AdditionalSecurityGroups/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/AdditionalSecurityGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.items,data:data302};
+}
+if(data298.InstanceType !== undefined){
+let data301 = data298.InstanceType;
+if(typeof data301 !== "string"){
+const err572 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/InstanceType",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/InstanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.InstanceType.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.InstanceType,data:data301};
 if(vErrors === null){
 vErrors = [err572];
 }
@@ -7277,9 +7265,10 @@ vErrors.push(err572);
 errors++;
 }
 }
-}
-else {
-const err573 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/AdditionalSecurityGroups",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/AdditionalSecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups,data:data301};
+if(data298.GracetimePeriod !== undefined){
+let data302 = data298.GracetimePeriod;
+if(!(((typeof data302 == "number") && (!(data302 % 1) && !isNaN(data302))) && (isFinite(data302)))){
+const err573 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/GracetimePeriod",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/GracetimePeriod/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod,data:data302};
 if(vErrors === null){
 vErrors = [err573];
 }
@@ -7288,13 +7277,9 @@ vErrors.push(err573);
 }
 errors++;
 }
-}
-if(data296.Proxy !== undefined){
-let data303 = data296.Proxy;
-if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
-for(const key74 in data303){
-if(!(key74 === "HttpProxyAddress")){
-const err574 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/Proxy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/Proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key74},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy,data:data303};
+if((typeof data302 == "number") && (isFinite(data302))){
+if(data302 > 120 || isNaN(data302)){
+const err574 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/GracetimePeriod",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/GracetimePeriod/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120",schema:120,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod,data:data302};
 if(vErrors === null){
 vErrors = [err574];
 }
@@ -7303,11 +7288,8 @@ vErrors.push(err574);
 }
 errors++;
 }
-}
-if(data303.HttpProxyAddress !== undefined){
-let data304 = data303.HttpProxyAddress;
-if(typeof data304 !== "string"){
-const err575 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/Proxy/HttpProxyAddress",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/Proxy/properties/HttpProxyAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy.properties.HttpProxyAddress.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy.properties.HttpProxyAddress,data:data304};
+if(data302 < 3 || isNaN(data302)){
+const err575 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/GracetimePeriod",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/GracetimePeriod/minimum",keyword:"minimum",params:{comparison: ">=", limit: 3},message:"must be >= 3",schema:3,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.GracetimePeriod,data:data302};
 if(vErrors === null){
 vErrors = [err575];
 }
@@ -7318,8 +7300,12 @@ errors++;
 }
 }
 }
-else {
-const err576 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking/Proxy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/Proxy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy,data:data303};
+if(data298.Image !== undefined){
+let data303 = data298.Image;
+if(data303 && typeof data303 == "object" && !Array.isArray(data303)){
+for(const key73 in data303){
+if(!(key73 === "CustomAmi")){
+const err576 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Image",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key73},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image,data:data303};
 if(vErrors === null){
 vErrors = [err576];
 }
@@ -7329,9 +7315,11 @@ vErrors.push(err576);
 errors++;
 }
 }
-}
-else {
-const err577 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Networking",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking,data:data296};
+if(data303.CustomAmi !== undefined){
+let data304 = data303.CustomAmi;
+if(typeof data304 === "string"){
+if(!pattern1.test(data304)){
+const err577 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Image/CustomAmi",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/properties/CustomAmi/pattern",keyword:"pattern",params:{pattern: "^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:ami-[0-9a-z]{8}|ami-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.properties.CustomAmi,data:data304};
 if(vErrors === null){
 vErrors = [err577];
 }
@@ -7341,11 +7329,8 @@ vErrors.push(err577);
 errors++;
 }
 }
-if(data286.Dcv !== undefined){
-let data305 = data286.Dcv;
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-if(data305.Enabled === undefined){
-const err578 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv,data:data305};
+else {
+const err578 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Image/CustomAmi",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/properties/CustomAmi/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.properties.CustomAmi.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.properties.CustomAmi,data:data304};
 if(vErrors === null){
 vErrors = [err578];
 }
@@ -7354,9 +7339,10 @@ vErrors.push(err578);
 }
 errors++;
 }
-for(const key75 in data305){
-if(!(((key75 === "Enabled") || (key75 === "Port")) || (key75 === "AllowedIps"))){
-const err579 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv,data:data305};
+}
+}
+else {
+const err579 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Image",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Image/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Image,data:data303};
 if(vErrors === null){
 vErrors = [err579];
 }
@@ -7366,10 +7352,12 @@ vErrors.push(err579);
 errors++;
 }
 }
-if(data305.Enabled !== undefined){
-let data306 = data305.Enabled;
-if(typeof data306 !== "boolean"){
-const err580 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv/Enabled",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Enabled.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Enabled,data:data306};
+if(data298.Ssh !== undefined){
+let data305 = data298.Ssh;
+if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
+for(const key74 in data305){
+if(!((key74 === "KeyName") || (key74 === "AllowedIps"))){
+const err580 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Ssh",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key74},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh,data:data305};
 if(vErrors === null){
 vErrors = [err580];
 }
@@ -7379,10 +7367,10 @@ vErrors.push(err580);
 errors++;
 }
 }
-if(data305.Port !== undefined){
-let data307 = data305.Port;
-if(!(((typeof data307 == "number") && (!(data307 % 1) && !isNaN(data307))) && (isFinite(data307)))){
-const err581 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv/Port",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port,data:data307};
+if(data305.KeyName !== undefined){
+let data306 = data305.KeyName;
+if(typeof data306 !== "string"){
+const err581 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Ssh/KeyName",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.KeyName.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.KeyName,data:data306};
 if(vErrors === null){
 vErrors = [err581];
 }
@@ -7391,9 +7379,12 @@ vErrors.push(err581);
 }
 errors++;
 }
-if((typeof data307 == "number") && (isFinite(data307))){
-if(data307 > 65535 || isNaN(data307)){
-const err582 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv/Port",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port,data:data307};
+}
+if(data305.AllowedIps !== undefined){
+let data307 = data305.AllowedIps;
+if(typeof data307 === "string"){
+if(!pattern6.test(data307)){
+const err582 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Ssh/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/properties/AllowedIps/pattern",keyword:"pattern",params:{pattern: "^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.AllowedIps,data:data307};
 if(vErrors === null){
 vErrors = [err582];
 }
@@ -7402,8 +7393,9 @@ vErrors.push(err582);
 }
 errors++;
 }
-if(data307 < 1024 || isNaN(data307)){
-const err583 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv/Port",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port,data:data307};
+}
+else {
+const err583 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Ssh/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/properties/AllowedIps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.AllowedIps.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.properties.AllowedIps,data:data307};
 if(vErrors === null){
 vErrors = [err583];
 }
@@ -7414,11 +7406,8 @@ errors++;
 }
 }
 }
-if(data305.AllowedIps !== undefined){
-let data308 = data305.AllowedIps;
-if(typeof data308 === "string"){
-if(!pattern6.test(data308)){
-const err584 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/AllowedIps/pattern",keyword:"pattern",params:{pattern: "^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.AllowedIps,data:data308};
+else {
+const err584 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Ssh",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Ssh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Ssh,data:data305};
 if(vErrors === null){
 vErrors = [err584];
 }
@@ -7428,8 +7417,11 @@ vErrors.push(err584);
 errors++;
 }
 }
-else {
-const err585 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/AllowedIps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.AllowedIps.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.AllowedIps,data:data308};
+if(data298.Networking !== undefined){
+let data308 = data298.Networking;
+if(data308 && typeof data308 == "object" && !Array.isArray(data308)){
+if(data308.SubnetIds === undefined){
+const err585 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking,data:data308};
 if(vErrors === null){
 vErrors = [err585];
 }
@@ -7438,10 +7430,9 @@ vErrors.push(err585);
 }
 errors++;
 }
-}
-}
-else {
-const err586 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Dcv",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv,data:data305};
+for(const key75 in data308){
+if(!((((key75 === "SubnetIds") || (key75 === "SecurityGroups")) || (key75 === "AdditionalSecurityGroups")) || (key75 === "Proxy"))){
+const err586 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key75},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking,data:data308};
 if(vErrors === null){
 vErrors = [err586];
 }
@@ -7451,12 +7442,11 @@ vErrors.push(err586);
 errors++;
 }
 }
-if(data286.CustomActions !== undefined){
-let data309 = data286.CustomActions;
-if(data309 && typeof data309 == "object" && !Array.isArray(data309)){
-for(const key76 in data309){
-if(!(((key76 === "OnNodeStart") || (key76 === "OnNodeConfigured")) || (key76 === "OnNodeUpdated"))){
-const err587 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions,data:data309};
+if(data308.SubnetIds !== undefined){
+let data309 = data308.SubnetIds;
+if(Array.isArray(data309)){
+if(data309.length > 1){
+const err587 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SubnetIds",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds,data:data309};
 if(vErrors === null){
 vErrors = [err587];
 }
@@ -7465,13 +7455,8 @@ vErrors.push(err587);
 }
 errors++;
 }
-}
-if(data309.OnNodeStart !== undefined){
-let data310 = data309.OnNodeStart;
-if(data310 && typeof data310 == "object" && !Array.isArray(data310)){
-for(const key77 in data310){
-if(!(((key77 === "Script") || (key77 === "Args")) || (key77 === "Sequence"))){
-const err588 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key77},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart,data:data310};
+if(data309.length < 1){
+const err588 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SubnetIds",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds,data:data309};
 if(vErrors === null){
 vErrors = [err588];
 }
@@ -7480,12 +7465,12 @@ vErrors.push(err588);
 }
 errors++;
 }
-}
-if(data310.Script !== undefined){
-let data311 = data310.Script;
-if(typeof data311 === "string"){
-if(!pattern9.test(data311)){
-const err589 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Script,data:data311};
+const len41 = data309.length;
+for(let i41=0; i41<len41; i41++){
+let data310 = data309[i41];
+if(typeof data310 === "string"){
+if(!pattern2.test(data310)){
+const err589 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SubnetIds/" + i41,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/items/pattern",keyword:"pattern",params:{pattern: "^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.items,data:data310};
 if(vErrors === null){
 vErrors = [err589];
 }
@@ -7496,7 +7481,7 @@ errors++;
 }
 }
 else {
-const err590 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Script,data:data311};
+const err590 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SubnetIds/" + i41,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.items,data:data310};
 if(vErrors === null){
 vErrors = [err590];
 }
@@ -7506,14 +7491,9 @@ vErrors.push(err590);
 errors++;
 }
 }
-if(data310.Args !== undefined){
-let data312 = data310.Args;
-if(Array.isArray(data312)){
-const len41 = data312.length;
-for(let i41=0; i41<len41; i41++){
-let data313 = data312[i41];
-if(typeof data313 !== "string"){
-const err591 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Args/" + i41,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args.items,data:data313};
+}
+else {
+const err591 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SubnetIds",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SubnetIds,data:data309};
 if(vErrors === null){
 vErrors = [err591];
 }
@@ -7523,9 +7503,15 @@ vErrors.push(err591);
 errors++;
 }
 }
-}
-else {
-const err592 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args,data:data312};
+if(data308.SecurityGroups !== undefined){
+let data311 = data308.SecurityGroups;
+if(Array.isArray(data311)){
+const len42 = data311.length;
+for(let i42=0; i42<len42; i42++){
+let data312 = data311[i42];
+if(typeof data312 === "string"){
+if(!pattern4.test(data312)){
+const err592 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SecurityGroups/" + i42,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SecurityGroups/items/pattern",keyword:"pattern",params:{pattern: "^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.items,data:data312};
 if(vErrors === null){
 vErrors = [err592];
 }
@@ -7535,11 +7521,8 @@ vErrors.push(err592);
 errors++;
 }
 }
-if(data310.Sequence !== undefined){
-let data314 = data310.Sequence;
-if(Array.isArray(data314)){
-if(data314.length < 1){
-const err593 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence,data:data314};
+else {
+const err593 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SecurityGroups/" + i42,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SecurityGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.items,data:data312};
 if(vErrors === null){
 vErrors = [err593];
 }
@@ -7548,12 +7531,10 @@ vErrors.push(err593);
 }
 errors++;
 }
-const len42 = data314.length;
-for(let i42=0; i42<len42; i42++){
-let data315 = data314[i42];
-if(data315 && typeof data315 == "object" && !Array.isArray(data315)){
-if(data315.Script === undefined){
-const err594 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/required",keyword:"required",params:{missingProperty: "Script"},message:"must have required property '"+"Script"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items,data:data315};
+}
+}
+else {
+const err594 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/SecurityGroups",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/SecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.SecurityGroups,data:data311};
 if(vErrors === null){
 vErrors = [err594];
 }
@@ -7562,9 +7543,16 @@ vErrors.push(err594);
 }
 errors++;
 }
-for(const key78 in data315){
-if(!((key78 === "Script") || (key78 === "Args"))){
-const err595 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key78},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items,data:data315};
+}
+if(data308.AdditionalSecurityGroups !== undefined){
+let data313 = data308.AdditionalSecurityGroups;
+if(Array.isArray(data313)){
+const len43 = data313.length;
+for(let i43=0; i43<len43; i43++){
+let data314 = data313[i43];
+if(typeof data314 === "string"){
+if(!pattern4.test(data314)){
+const err595 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/AdditionalSecurityGroups/" + i43,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/AdditionalSecurityGroups/items/pattern",keyword:"pattern",params:{pattern: "^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.items,data:data314};
 if(vErrors === null){
 vErrors = [err595];
 }
@@ -7574,11 +7562,8 @@ vErrors.push(err595);
 errors++;
 }
 }
-if(data315.Script !== undefined){
-let data316 = data315.Script;
-if(typeof data316 === "string"){
-if(!pattern9.test(data316)){
-const err596 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Script,data:data316};
+else {
+const err596 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/AdditionalSecurityGroups/" + i43,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/AdditionalSecurityGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.items,data:data314};
 if(vErrors === null){
 vErrors = [err596];
 }
@@ -7588,8 +7573,9 @@ vErrors.push(err596);
 errors++;
 }
 }
+}
 else {
-const err597 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Script,data:data316};
+const err597 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/AdditionalSecurityGroups",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/AdditionalSecurityGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.AdditionalSecurityGroups,data:data313};
 if(vErrors === null){
 vErrors = [err597];
 }
@@ -7599,14 +7585,12 @@ vErrors.push(err597);
 errors++;
 }
 }
-if(data315.Args !== undefined){
-let data317 = data315.Args;
-if(Array.isArray(data317)){
-const len43 = data317.length;
-for(let i43=0; i43<len43; i43++){
-let data318 = data317[i43];
-if(typeof data318 !== "string"){
-const err598 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42+"/Args/" + i43,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args.items,data:data318};
+if(data308.Proxy !== undefined){
+let data315 = data308.Proxy;
+if(data315 && typeof data315 == "object" && !Array.isArray(data315)){
+for(const key76 in data315){
+if(!(key76 === "HttpProxyAddress")){
+const err598 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/Proxy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/Proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key76},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy,data:data315};
 if(vErrors === null){
 vErrors = [err598];
 }
@@ -7616,9 +7600,10 @@ vErrors.push(err598);
 errors++;
 }
 }
-}
-else {
-const err599 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42+"/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args,data:data317};
+if(data315.HttpProxyAddress !== undefined){
+let data316 = data315.HttpProxyAddress;
+if(typeof data316 !== "string"){
+const err599 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/Proxy/HttpProxyAddress",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/Proxy/properties/HttpProxyAddress/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy.properties.HttpProxyAddress.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy.properties.HttpProxyAddress,data:data316};
 if(vErrors === null){
 vErrors = [err599];
 }
@@ -7630,7 +7615,7 @@ errors++;
 }
 }
 else {
-const err600 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence/" + i42,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items,data:data315};
+const err600 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking/Proxy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/properties/Proxy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.properties.Proxy,data:data315};
 if(vErrors === null){
 vErrors = [err600];
 }
@@ -7642,7 +7627,7 @@ errors++;
 }
 }
 else {
-const err601 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence,data:data314};
+const err601 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Networking",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Networking/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Networking,data:data308};
 if(vErrors === null){
 vErrors = [err601];
 }
@@ -7652,9 +7637,11 @@ vErrors.push(err601);
 errors++;
 }
 }
-}
-else {
-const err602 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeStart",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart,data:data310};
+if(data298.Dcv !== undefined){
+let data317 = data298.Dcv;
+if(data317 && typeof data317 == "object" && !Array.isArray(data317)){
+if(data317.Enabled === undefined){
+const err602 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/required",keyword:"required",params:{missingProperty: "Enabled"},message:"must have required property '"+"Enabled"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv,data:data317};
 if(vErrors === null){
 vErrors = [err602];
 }
@@ -7663,13 +7650,9 @@ vErrors.push(err602);
 }
 errors++;
 }
-}
-if(data309.OnNodeConfigured !== undefined){
-let data319 = data309.OnNodeConfigured;
-if(data319 && typeof data319 == "object" && !Array.isArray(data319)){
-for(const key79 in data319){
-if(!(((key79 === "Script") || (key79 === "Args")) || (key79 === "Sequence"))){
-const err603 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured,data:data319};
+for(const key77 in data317){
+if(!(((key77 === "Enabled") || (key77 === "Port")) || (key77 === "AllowedIps"))){
+const err603 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key77},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv,data:data317};
 if(vErrors === null){
 vErrors = [err603];
 }
@@ -7679,11 +7662,10 @@ vErrors.push(err603);
 errors++;
 }
 }
-if(data319.Script !== undefined){
-let data320 = data319.Script;
-if(typeof data320 === "string"){
-if(!pattern9.test(data320)){
-const err604 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Script,data:data320};
+if(data317.Enabled !== undefined){
+let data318 = data317.Enabled;
+if(typeof data318 !== "boolean"){
+const err604 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv/Enabled",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Enabled.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Enabled,data:data318};
 if(vErrors === null){
 vErrors = [err604];
 }
@@ -7693,8 +7675,10 @@ vErrors.push(err604);
 errors++;
 }
 }
-else {
-const err605 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Script,data:data320};
+if(data317.Port !== undefined){
+let data319 = data317.Port;
+if(!(((typeof data319 == "number") && (!(data319 % 1) && !isNaN(data319))) && (isFinite(data319)))){
+const err605 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv/Port",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port,data:data319};
 if(vErrors === null){
 vErrors = [err605];
 }
@@ -7703,15 +7687,9 @@ vErrors.push(err605);
 }
 errors++;
 }
-}
-if(data319.Args !== undefined){
-let data321 = data319.Args;
-if(Array.isArray(data321)){
-const len44 = data321.length;
-for(let i44=0; i44<len44; i44++){
-let data322 = data321[i44];
-if(typeof data322 !== "string"){
-const err606 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Args/" + i44,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args.items,data:data322};
+if((typeof data319 == "number") && (isFinite(data319))){
+if(data319 > 65535 || isNaN(data319)){
+const err606 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv/Port",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port,data:data319};
 if(vErrors === null){
 vErrors = [err606];
 }
@@ -7720,10 +7698,8 @@ vErrors.push(err606);
 }
 errors++;
 }
-}
-}
-else {
-const err607 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args,data:data321};
+if(data319 < 1024 || isNaN(data319)){
+const err607 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv/Port",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/Port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024",schema:1024,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.Port,data:data319};
 if(vErrors === null){
 vErrors = [err607];
 }
@@ -7733,11 +7709,12 @@ vErrors.push(err607);
 errors++;
 }
 }
-if(data319.Sequence !== undefined){
-let data323 = data319.Sequence;
-if(Array.isArray(data323)){
-if(data323.length < 1){
-const err608 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence,data:data323};
+}
+if(data317.AllowedIps !== undefined){
+let data320 = data317.AllowedIps;
+if(typeof data320 === "string"){
+if(!pattern6.test(data320)){
+const err608 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/AllowedIps/pattern",keyword:"pattern",params:{pattern: "^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/(?:[0-9]|[12][0-9]|3[0-2])|pl-[0-9a-z]{8}|pl-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.AllowedIps,data:data320};
 if(vErrors === null){
 vErrors = [err608];
 }
@@ -7746,12 +7723,9 @@ vErrors.push(err608);
 }
 errors++;
 }
-const len45 = data323.length;
-for(let i45=0; i45<len45; i45++){
-let data324 = data323[i45];
-if(data324 && typeof data324 == "object" && !Array.isArray(data324)){
-if(data324.Script === undefined){
-const err609 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/required",keyword:"required",params:{missingProperty: "Script"},message:"must have required property '"+"Script"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items,data:data324};
+}
+else {
+const err609 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv/AllowedIps",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/properties/AllowedIps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.AllowedIps.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.properties.AllowedIps,data:data320};
 if(vErrors === null){
 vErrors = [err609];
 }
@@ -7760,9 +7734,10 @@ vErrors.push(err609);
 }
 errors++;
 }
-for(const key80 in data324){
-if(!((key80 === "Script") || (key80 === "Args"))){
-const err610 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key80},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items,data:data324};
+}
+}
+else {
+const err610 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Dcv",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Dcv/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Dcv,data:data317};
 if(vErrors === null){
 vErrors = [err610];
 }
@@ -7772,11 +7747,12 @@ vErrors.push(err610);
 errors++;
 }
 }
-if(data324.Script !== undefined){
-let data325 = data324.Script;
-if(typeof data325 === "string"){
-if(!pattern9.test(data325)){
-const err611 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Script,data:data325};
+if(data298.CustomActions !== undefined){
+let data321 = data298.CustomActions;
+if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
+for(const key78 in data321){
+if(!(((key78 === "OnNodeStart") || (key78 === "OnNodeConfigured")) || (key78 === "OnNodeUpdated"))){
+const err611 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key78},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions,data:data321};
 if(vErrors === null){
 vErrors = [err611];
 }
@@ -7786,8 +7762,12 @@ vErrors.push(err611);
 errors++;
 }
 }
-else {
-const err612 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Script,data:data325};
+if(data321.OnNodeStart !== undefined){
+let data322 = data321.OnNodeStart;
+if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
+for(const key79 in data322){
+if(!(((key79 === "Script") || (key79 === "Args")) || (key79 === "Sequence"))){
+const err612 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key79},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart,data:data322};
 if(vErrors === null){
 vErrors = [err612];
 }
@@ -7797,14 +7777,11 @@ vErrors.push(err612);
 errors++;
 }
 }
-if(data324.Args !== undefined){
-let data326 = data324.Args;
-if(Array.isArray(data326)){
-const len46 = data326.length;
-for(let i46=0; i46<len46; i46++){
-let data327 = data326[i46];
-if(typeof data327 !== "string"){
-const err613 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45+"/Args/" + i46,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args.items,data:data327};
+if(data322.Script !== undefined){
+let data323 = data322.Script;
+if(typeof data323 === "string"){
+if(!pattern9.test(data323)){
+const err613 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Script,data:data323};
 if(vErrors === null){
 vErrors = [err613];
 }
@@ -7814,9 +7791,8 @@ vErrors.push(err613);
 errors++;
 }
 }
-}
 else {
-const err614 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45+"/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args,data:data326};
+const err614 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Script,data:data323};
 if(vErrors === null){
 vErrors = [err614];
 }
@@ -7826,9 +7802,14 @@ vErrors.push(err614);
 errors++;
 }
 }
-}
-else {
-const err615 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence/" + i45,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items,data:data324};
+if(data322.Args !== undefined){
+let data324 = data322.Args;
+if(Array.isArray(data324)){
+const len44 = data324.length;
+for(let i44=0; i44<len44; i44++){
+let data325 = data324[i44];
+if(typeof data325 !== "string"){
+const err615 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Args/" + i44,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args.items,data:data325};
 if(vErrors === null){
 vErrors = [err615];
 }
@@ -7840,7 +7821,7 @@ errors++;
 }
 }
 else {
-const err616 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence,data:data323};
+const err616 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Args,data:data324};
 if(vErrors === null){
 vErrors = [err616];
 }
@@ -7850,9 +7831,11 @@ vErrors.push(err616);
 errors++;
 }
 }
-}
-else {
-const err617 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeConfigured",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured,data:data319};
+if(data322.Sequence !== undefined){
+let data326 = data322.Sequence;
+if(Array.isArray(data326)){
+if(data326.length < 1){
+const err617 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence,data:data326};
 if(vErrors === null){
 vErrors = [err617];
 }
@@ -7861,13 +7844,12 @@ vErrors.push(err617);
 }
 errors++;
 }
-}
-if(data309.OnNodeUpdated !== undefined){
-let data328 = data309.OnNodeUpdated;
-if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
-for(const key81 in data328){
-if(!(((key81 === "Script") || (key81 === "Args")) || (key81 === "Sequence"))){
-const err618 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key81},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated,data:data328};
+const len45 = data326.length;
+for(let i45=0; i45<len45; i45++){
+let data327 = data326[i45];
+if(data327 && typeof data327 == "object" && !Array.isArray(data327)){
+if(data327.Script === undefined){
+const err618 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/required",keyword:"required",params:{missingProperty: "Script"},message:"must have required property '"+"Script"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items,data:data327};
 if(vErrors === null){
 vErrors = [err618];
 }
@@ -7876,12 +7858,9 @@ vErrors.push(err618);
 }
 errors++;
 }
-}
-if(data328.Script !== undefined){
-let data329 = data328.Script;
-if(typeof data329 === "string"){
-if(!pattern9.test(data329)){
-const err619 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Script,data:data329};
+for(const key80 in data327){
+if(!((key80 === "Script") || (key80 === "Args"))){
+const err619 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key80},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items,data:data327};
 if(vErrors === null){
 vErrors = [err619];
 }
@@ -7891,8 +7870,11 @@ vErrors.push(err619);
 errors++;
 }
 }
-else {
-const err620 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Script,data:data329};
+if(data327.Script !== undefined){
+let data328 = data327.Script;
+if(typeof data328 === "string"){
+if(!pattern9.test(data328)){
+const err620 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Script,data:data328};
 if(vErrors === null){
 vErrors = [err620];
 }
@@ -7902,14 +7884,8 @@ vErrors.push(err620);
 errors++;
 }
 }
-if(data328.Args !== undefined){
-let data330 = data328.Args;
-if(Array.isArray(data330)){
-const len47 = data330.length;
-for(let i47=0; i47<len47; i47++){
-let data331 = data330[i47];
-if(typeof data331 !== "string"){
-const err621 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Args/" + i47,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args.items,data:data331};
+else {
+const err621 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Script,data:data328};
 if(vErrors === null){
 vErrors = [err621];
 }
@@ -7919,9 +7895,14 @@ vErrors.push(err621);
 errors++;
 }
 }
-}
-else {
-const err622 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args,data:data330};
+if(data327.Args !== undefined){
+let data329 = data327.Args;
+if(Array.isArray(data329)){
+const len46 = data329.length;
+for(let i46=0; i46<len46; i46++){
+let data330 = data329[i46];
+if(typeof data330 !== "string"){
+const err622 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45+"/Args/" + i46,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args.items,data:data330};
 if(vErrors === null){
 vErrors = [err622];
 }
@@ -7931,11 +7912,9 @@ vErrors.push(err622);
 errors++;
 }
 }
-if(data328.Sequence !== undefined){
-let data332 = data328.Sequence;
-if(Array.isArray(data332)){
-if(data332.length < 1){
-const err623 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence,data:data332};
+}
+else {
+const err623 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45+"/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.properties.Args,data:data329};
 if(vErrors === null){
 vErrors = [err623];
 }
@@ -7944,12 +7923,10 @@ vErrors.push(err623);
 }
 errors++;
 }
-const len48 = data332.length;
-for(let i48=0; i48<len48; i48++){
-let data333 = data332[i48];
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-if(data333.Script === undefined){
-const err624 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/required",keyword:"required",params:{missingProperty: "Script"},message:"must have required property '"+"Script"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items,data:data333};
+}
+}
+else {
+const err624 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence/" + i45,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.items,data:data327};
 if(vErrors === null){
 vErrors = [err624];
 }
@@ -7958,9 +7935,10 @@ vErrors.push(err624);
 }
 errors++;
 }
-for(const key82 in data333){
-if(!((key82 === "Script") || (key82 === "Args"))){
-const err625 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key82},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items,data:data333};
+}
+}
+else {
+const err625 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/properties/Sequence/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.properties.Sequence,data:data326};
 if(vErrors === null){
 vErrors = [err625];
 }
@@ -7970,11 +7948,9 @@ vErrors.push(err625);
 errors++;
 }
 }
-if(data333.Script !== undefined){
-let data334 = data333.Script;
-if(typeof data334 === "string"){
-if(!pattern9.test(data334)){
-const err626 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Script,data:data334};
+}
+else {
+const err626 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeStart",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeStart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeStart,data:data322};
 if(vErrors === null){
 vErrors = [err626];
 }
@@ -7984,8 +7960,12 @@ vErrors.push(err626);
 errors++;
 }
 }
-else {
-const err627 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Script,data:data334};
+if(data321.OnNodeConfigured !== undefined){
+let data331 = data321.OnNodeConfigured;
+if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
+for(const key81 in data331){
+if(!(((key81 === "Script") || (key81 === "Args")) || (key81 === "Sequence"))){
+const err627 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key81},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured,data:data331};
 if(vErrors === null){
 vErrors = [err627];
 }
@@ -7995,14 +7975,11 @@ vErrors.push(err627);
 errors++;
 }
 }
-if(data333.Args !== undefined){
-let data335 = data333.Args;
-if(Array.isArray(data335)){
-const len49 = data335.length;
-for(let i49=0; i49<len49; i49++){
-let data336 = data335[i49];
-if(typeof data336 !== "string"){
-const err628 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48+"/Args/" + i49,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args.items,data:data336};
+if(data331.Script !== undefined){
+let data332 = data331.Script;
+if(typeof data332 === "string"){
+if(!pattern9.test(data332)){
+const err628 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Script,data:data332};
 if(vErrors === null){
 vErrors = [err628];
 }
@@ -8012,9 +7989,8 @@ vErrors.push(err628);
 errors++;
 }
 }
-}
 else {
-const err629 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48+"/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args,data:data335};
+const err629 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Script,data:data332};
 if(vErrors === null){
 vErrors = [err629];
 }
@@ -8024,9 +8000,14 @@ vErrors.push(err629);
 errors++;
 }
 }
-}
-else {
-const err630 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence/" + i48,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items,data:data333};
+if(data331.Args !== undefined){
+let data333 = data331.Args;
+if(Array.isArray(data333)){
+const len47 = data333.length;
+for(let i47=0; i47<len47; i47++){
+let data334 = data333[i47];
+if(typeof data334 !== "string"){
+const err630 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Args/" + i47,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args.items,data:data334};
 if(vErrors === null){
 vErrors = [err630];
 }
@@ -8038,7 +8019,7 @@ errors++;
 }
 }
 else {
-const err631 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence,data:data332};
+const err631 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Args,data:data333};
 if(vErrors === null){
 vErrors = [err631];
 }
@@ -8048,9 +8029,11 @@ vErrors.push(err631);
 errors++;
 }
 }
-}
-else {
-const err632 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions/OnNodeUpdated",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated,data:data328};
+if(data331.Sequence !== undefined){
+let data335 = data331.Sequence;
+if(Array.isArray(data335)){
+if(data335.length < 1){
+const err632 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence,data:data335};
 if(vErrors === null){
 vErrors = [err632];
 }
@@ -8059,10 +8042,12 @@ vErrors.push(err632);
 }
 errors++;
 }
-}
-}
-else {
-const err633 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/CustomActions",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions,data:data309};
+const len48 = data335.length;
+for(let i48=0; i48<len48; i48++){
+let data336 = data335[i48];
+if(data336 && typeof data336 == "object" && !Array.isArray(data336)){
+if(data336.Script === undefined){
+const err633 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/required",keyword:"required",params:{missingProperty: "Script"},message:"must have required property '"+"Script"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items,data:data336};
 if(vErrors === null){
 vErrors = [err633];
 }
@@ -8071,13 +8056,9 @@ vErrors.push(err633);
 }
 errors++;
 }
-}
-if(data286.Iam !== undefined){
-let data337 = data286.Iam;
-if(data337 && typeof data337 == "object" && !Array.isArray(data337)){
-for(const key83 in data337){
-if(!((((key83 === "InstanceRole") || (key83 === "InstanceProfile")) || (key83 === "AdditionalIamPolicies")) || (key83 === "S3Access"))){
-const err634 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam,data:data337};
+for(const key82 in data336){
+if(!((key82 === "Script") || (key82 === "Args"))){
+const err634 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key82},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items,data:data336};
 if(vErrors === null){
 vErrors = [err634];
 }
@@ -8087,11 +8068,11 @@ vErrors.push(err634);
 errors++;
 }
 }
-if(data337.InstanceRole !== undefined){
-let data338 = data337.InstanceRole;
-if(typeof data338 === "string"){
-if(!pattern15.test(data338)){
-const err635 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/InstanceRole",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceRole/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceRole,data:data338};
+if(data336.Script !== undefined){
+let data337 = data336.Script;
+if(typeof data337 === "string"){
+if(!pattern9.test(data337)){
+const err635 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Script,data:data337};
 if(vErrors === null){
 vErrors = [err635];
 }
@@ -8102,7 +8083,7 @@ errors++;
 }
 }
 else {
-const err636 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/InstanceRole",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceRole/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceRole.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceRole,data:data338};
+const err636 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Script,data:data337};
 if(vErrors === null){
 vErrors = [err636];
 }
@@ -8112,11 +8093,14 @@ vErrors.push(err636);
 errors++;
 }
 }
-if(data337.InstanceProfile !== undefined){
-let data339 = data337.InstanceProfile;
-if(typeof data339 === "string"){
-if(!pattern16.test(data339)){
-const err637 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/InstanceProfile",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceProfile/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceProfile,data:data339};
+if(data336.Args !== undefined){
+let data338 = data336.Args;
+if(Array.isArray(data338)){
+const len49 = data338.length;
+for(let i49=0; i49<len49; i49++){
+let data339 = data338[i49];
+if(typeof data339 !== "string"){
+const err637 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48+"/Args/" + i49,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args.items,data:data339};
 if(vErrors === null){
 vErrors = [err637];
 }
@@ -8126,8 +8110,9 @@ vErrors.push(err637);
 errors++;
 }
 }
+}
 else {
-const err638 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/InstanceProfile",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceProfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceProfile.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceProfile,data:data339};
+const err638 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48+"/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.properties.Args,data:data338};
 if(vErrors === null){
 vErrors = [err638];
 }
@@ -8137,15 +8122,9 @@ vErrors.push(err638);
 errors++;
 }
 }
-if(data337.AdditionalIamPolicies !== undefined){
-let data340 = data337.AdditionalIamPolicies;
-if(Array.isArray(data340)){
-const len50 = data340.length;
-for(let i50=0; i50<len50; i50++){
-let data341 = data340[i50];
-if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
-if(data341.Policy === undefined){
-const err639 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/AdditionalIamPolicies/" + i50,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/required",keyword:"required",params:{missingProperty: "Policy"},message:"must have required property '"+"Policy"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items,data:data341};
+}
+else {
+const err639 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence/" + i48,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.items,data:data336};
 if(vErrors === null){
 vErrors = [err639];
 }
@@ -8154,9 +8133,10 @@ vErrors.push(err639);
 }
 errors++;
 }
-for(const key84 in data341){
-if(!(key84 === "Policy")){
-const err640 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/AdditionalIamPolicies/" + i50,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key84},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items,data:data341};
+}
+}
+else {
+const err640 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/properties/Sequence/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.properties.Sequence,data:data335};
 if(vErrors === null){
 vErrors = [err640];
 }
@@ -8166,11 +8146,9 @@ vErrors.push(err640);
 errors++;
 }
 }
-if(data341.Policy !== undefined){
-let data342 = data341.Policy;
-if(typeof data342 === "string"){
-if(!pattern17.test(data342)){
-const err641 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/AdditionalIamPolicies/" + i50+"/Policy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/properties/Policy/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.properties.Policy,data:data342};
+}
+else {
+const err641 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeConfigured",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeConfigured/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeConfigured,data:data331};
 if(vErrors === null){
 vErrors = [err641];
 }
@@ -8180,8 +8158,12 @@ vErrors.push(err641);
 errors++;
 }
 }
-else {
-const err642 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/AdditionalIamPolicies/" + i50+"/Policy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/properties/Policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.properties.Policy.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.properties.Policy,data:data342};
+if(data321.OnNodeUpdated !== undefined){
+let data340 = data321.OnNodeUpdated;
+if(data340 && typeof data340 == "object" && !Array.isArray(data340)){
+for(const key83 in data340){
+if(!(((key83 === "Script") || (key83 === "Args")) || (key83 === "Sequence"))){
+const err642 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key83},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated,data:data340};
 if(vErrors === null){
 vErrors = [err642];
 }
@@ -8191,9 +8173,11 @@ vErrors.push(err642);
 errors++;
 }
 }
-}
-else {
-const err643 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/AdditionalIamPolicies/" + i50,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items,data:data341};
+if(data340.Script !== undefined){
+let data341 = data340.Script;
+if(typeof data341 === "string"){
+if(!pattern9.test(data341)){
+const err643 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Script,data:data341};
 if(vErrors === null){
 vErrors = [err643];
 }
@@ -8203,9 +8187,8 @@ vErrors.push(err643);
 errors++;
 }
 }
-}
 else {
-const err644 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/AdditionalIamPolicies",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies,data:data340};
+const err644 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Script,data:data341};
 if(vErrors === null){
 vErrors = [err644];
 }
@@ -8215,15 +8198,14 @@ vErrors.push(err644);
 errors++;
 }
 }
-if(data337.S3Access !== undefined){
-let data343 = data337.S3Access;
-if(Array.isArray(data343)){
-const len51 = data343.length;
-for(let i51=0; i51<len51; i51++){
-let data344 = data343[i51];
-if(data344 && typeof data344 == "object" && !Array.isArray(data344)){
-if(data344.BucketName === undefined){
-const err645 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/required",keyword:"required",params:{missingProperty: "BucketName"},message:"must have required property '"+"BucketName"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items,data:data344};
+if(data340.Args !== undefined){
+let data342 = data340.Args;
+if(Array.isArray(data342)){
+const len50 = data342.length;
+for(let i50=0; i50<len50; i50++){
+let data343 = data342[i50];
+if(typeof data343 !== "string"){
+const err645 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Args/" + i50,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args.items,data:data343};
 if(vErrors === null){
 vErrors = [err645];
 }
@@ -8232,9 +8214,10 @@ vErrors.push(err645);
 }
 errors++;
 }
-for(const key85 in data344){
-if(!(((key85 === "BucketName") || (key85 === "KeyName")) || (key85 === "EnableWriteAccess"))){
-const err646 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key85},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items,data:data344};
+}
+}
+else {
+const err646 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Args,data:data342};
 if(vErrors === null){
 vErrors = [err646];
 }
@@ -8244,11 +8227,11 @@ vErrors.push(err646);
 errors++;
 }
 }
-if(data344.BucketName !== undefined){
-let data345 = data344.BucketName;
-if(typeof data345 === "string"){
-if(!pattern18.test(data345)){
-const err647 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51+"/BucketName",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/properties/BucketName/pattern",keyword:"pattern",params:{pattern: "^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:[*a-z0-9\\-.]+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.BucketName,data:data345};
+if(data340.Sequence !== undefined){
+let data344 = data340.Sequence;
+if(Array.isArray(data344)){
+if(data344.length < 1){
+const err647 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence,data:data344};
 if(vErrors === null){
 vErrors = [err647];
 }
@@ -8257,9 +8240,12 @@ vErrors.push(err647);
 }
 errors++;
 }
-}
-else {
-const err648 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51+"/BucketName",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/properties/BucketName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.BucketName.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.BucketName,data:data345};
+const len51 = data344.length;
+for(let i51=0; i51<len51; i51++){
+let data345 = data344[i51];
+if(data345 && typeof data345 == "object" && !Array.isArray(data345)){
+if(data345.Script === undefined){
+const err648 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/required",keyword:"required",params:{missingProperty: "Script"},message:"must have required property '"+"Script"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items,data:data345};
 if(vErrors === null){
 vErrors = [err648];
 }
@@ -8268,11 +8254,9 @@ vErrors.push(err648);
 }
 errors++;
 }
-}
-if(data344.KeyName !== undefined){
-let data346 = data344.KeyName;
-if(typeof data346 !== "string"){
-const err649 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51+"/KeyName",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/properties/KeyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.KeyName.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.KeyName,data:data346};
+for(const key84 in data345){
+if(!((key84 === "Script") || (key84 === "Args"))){
+const err649 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key84},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items,data:data345};
 if(vErrors === null){
 vErrors = [err649];
 }
@@ -8282,10 +8266,11 @@ vErrors.push(err649);
 errors++;
 }
 }
-if(data344.EnableWriteAccess !== undefined){
-let data347 = data344.EnableWriteAccess;
-if(typeof data347 !== "boolean"){
-const err650 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51+"/EnableWriteAccess",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/properties/EnableWriteAccess/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.EnableWriteAccess.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.properties.EnableWriteAccess,data:data347};
+if(data345.Script !== undefined){
+let data346 = data345.Script;
+if(typeof data346 === "string"){
+if(!pattern9.test(data346)){
+const err650 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Script/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Script,data:data346};
 if(vErrors === null){
 vErrors = [err650];
 }
@@ -8295,9 +8280,8 @@ vErrors.push(err650);
 errors++;
 }
 }
-}
 else {
-const err651 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access/" + i51,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.items,data:data344};
+const err651 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51+"/Script",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Script/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Script.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Script,data:data346};
 if(vErrors === null){
 vErrors = [err651];
 }
@@ -8307,9 +8291,14 @@ vErrors.push(err651);
 errors++;
 }
 }
-}
-else {
-const err652 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam/S3Access",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/S3Access/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.S3Access,data:data343};
+if(data345.Args !== undefined){
+let data347 = data345.Args;
+if(Array.isArray(data347)){
+const len52 = data347.length;
+for(let i52=0; i52<len52; i52++){
+let data348 = data347[i52];
+if(typeof data348 !== "string"){
+const err652 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51+"/Args/" + i52,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args.items,data:data348};
 if(vErrors === null){
 vErrors = [err652];
 }
@@ -8321,7 +8310,7 @@ errors++;
 }
 }
 else {
-const err653 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37+"/Iam",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam,data:data337};
+const err653 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51+"/Args",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/properties/Args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.properties.Args,data:data347};
 if(vErrors === null){
 vErrors = [err653];
 }
@@ -8333,7 +8322,7 @@ errors++;
 }
 }
 else {
-const err654 = {instancePath:instancePath+"/LoginNodes/Pools/" + i37,schemaPath:"#/properties/LoginNodes/properties/Pools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data286};
+const err654 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence/" + i51,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.items,data:data345};
 if(vErrors === null){
 vErrors = [err654];
 }
@@ -8345,7 +8334,7 @@ errors++;
 }
 }
 else {
-const err655 = {instancePath:instancePath+"/LoginNodes/Pools",schemaPath:"#/properties/LoginNodes/properties/Pools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.type,parentSchema:schema11.properties.LoginNodes.properties.Pools,data:data285};
+const err655 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated/Sequence",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/properties/Sequence/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.properties.Sequence,data:data344};
 if(vErrors === null){
 vErrors = [err655];
 }
@@ -8357,7 +8346,7 @@ errors++;
 }
 }
 else {
-const err656 = {instancePath:instancePath+"/LoginNodes",schemaPath:"#/properties/LoginNodes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.type,parentSchema:schema11.properties.LoginNodes,data:data284};
+const err656 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions/OnNodeUpdated",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/properties/OnNodeUpdated/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.properties.OnNodeUpdated,data:data340};
 if(vErrors === null){
 vErrors = [err656];
 }
@@ -8367,12 +8356,9 @@ vErrors.push(err656);
 errors++;
 }
 }
-if(data.Monitoring !== undefined){
-let data348 = data.Monitoring;
-if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
-for(const key86 in data348){
-if(!((((key86 === "DetailedMonitoring") || (key86 === "Logs")) || (key86 === "Dashboards")) || (key86 === "Alarms"))){
-const err657 = {instancePath:instancePath+"/Monitoring",schemaPath:"#/properties/Monitoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key86},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring,data:data348};
+}
+else {
+const err657 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/CustomActions",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/CustomActions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.CustomActions,data:data321};
 if(vErrors === null){
 vErrors = [err657];
 }
@@ -8382,10 +8368,12 @@ vErrors.push(err657);
 errors++;
 }
 }
-if(data348.DetailedMonitoring !== undefined){
-let data349 = data348.DetailedMonitoring;
-if(typeof data349 !== "boolean"){
-const err658 = {instancePath:instancePath+"/Monitoring/DetailedMonitoring",schemaPath:"#/properties/Monitoring/properties/DetailedMonitoring/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.DetailedMonitoring.type,parentSchema:schema11.properties.Monitoring.properties.DetailedMonitoring,data:data349};
+if(data298.Iam !== undefined){
+let data349 = data298.Iam;
+if(data349 && typeof data349 == "object" && !Array.isArray(data349)){
+for(const key85 in data349){
+if(!(((key85 === "InstanceRole") || (key85 === "InstanceProfile")) || (key85 === "AdditionalIamPolicies"))){
+const err658 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key85},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam,data:data349};
 if(vErrors === null){
 vErrors = [err658];
 }
@@ -8395,12 +8383,11 @@ vErrors.push(err658);
 errors++;
 }
 }
-if(data348.Logs !== undefined){
-let data350 = data348.Logs;
-if(data350 && typeof data350 == "object" && !Array.isArray(data350)){
-for(const key87 in data350){
-if(!((key87 === "CloudWatch") || (key87 === "Rotation"))){
-const err659 = {instancePath:instancePath+"/Monitoring/Logs",schemaPath:"#/properties/Monitoring/properties/Logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key87},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Logs,data:data350};
+if(data349.InstanceRole !== undefined){
+let data350 = data349.InstanceRole;
+if(typeof data350 === "string"){
+if(!pattern15.test(data350)){
+const err659 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/InstanceRole",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceRole/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceRole,data:data350};
 if(vErrors === null){
 vErrors = [err659];
 }
@@ -8410,12 +8397,8 @@ vErrors.push(err659);
 errors++;
 }
 }
-if(data350.CloudWatch !== undefined){
-let data351 = data350.CloudWatch;
-if(data351 && typeof data351 == "object" && !Array.isArray(data351)){
-for(const key88 in data351){
-if(!(((key88 === "Enabled") || (key88 === "RetentionInDays")) || (key88 === "DeletionPolicy"))){
-const err660 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch,data:data351};
+else {
+const err660 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/InstanceRole",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceRole/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceRole.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceRole,data:data350};
 if(vErrors === null){
 vErrors = [err660];
 }
@@ -8425,10 +8408,11 @@ vErrors.push(err660);
 errors++;
 }
 }
-if(data351.Enabled !== undefined){
-let data352 = data351.Enabled;
-if(typeof data352 !== "boolean"){
-const err661 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/Enabled",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.Enabled,data:data352};
+if(data349.InstanceProfile !== undefined){
+let data351 = data349.InstanceProfile;
+if(typeof data351 === "string"){
+if(!pattern16.test(data351)){
+const err661 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/InstanceProfile",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceProfile/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:instance-profile/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceProfile,data:data351};
 if(vErrors === null){
 vErrors = [err661];
 }
@@ -8438,10 +8422,8 @@ vErrors.push(err661);
 errors++;
 }
 }
-if(data351.RetentionInDays !== undefined){
-let data353 = data351.RetentionInDays;
-if(!(((typeof data353 == "number") && (!(data353 % 1) && !isNaN(data353))) && (isFinite(data353)))){
-const err662 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/RetentionInDays",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/RetentionInDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays,data:data353};
+else {
+const err662 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/InstanceProfile",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/InstanceProfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceProfile.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.InstanceProfile,data:data351};
 if(vErrors === null){
 vErrors = [err662];
 }
@@ -8450,8 +8432,16 @@ vErrors.push(err662);
 }
 errors++;
 }
-if(!((((((((((((((((((data353 === 0) || (data353 === 1)) || (data353 === 3)) || (data353 === 5)) || (data353 === 7)) || (data353 === 14)) || (data353 === 30)) || (data353 === 60)) || (data353 === 90)) || (data353 === 120)) || (data353 === 150)) || (data353 === 180)) || (data353 === 365)) || (data353 === 400)) || (data353 === 545)) || (data353 === 731)) || (data353 === 1827)) || (data353 === 3653))){
-const err663 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/RetentionInDays",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/RetentionInDays/enum",keyword:"enum",params:{allowedValues: schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays.enum,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays,data:data353};
+}
+if(data349.AdditionalIamPolicies !== undefined){
+let data352 = data349.AdditionalIamPolicies;
+if(Array.isArray(data352)){
+const len53 = data352.length;
+for(let i53=0; i53<len53; i53++){
+let data353 = data352[i53];
+if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
+if(data353.Policy === undefined){
+const err663 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/AdditionalIamPolicies/" + i53,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/required",keyword:"required",params:{missingProperty: "Policy"},message:"must have required property '"+"Policy"+"'",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.required,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items,data:data353};
 if(vErrors === null){
 vErrors = [err663];
 }
@@ -8460,11 +8450,9 @@ vErrors.push(err663);
 }
 errors++;
 }
-}
-if(data351.DeletionPolicy !== undefined){
-let data354 = data351.DeletionPolicy;
-if(typeof data354 !== "string"){
-const err664 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/DeletionPolicy",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy,data:data354};
+for(const key86 in data353){
+if(!(key86 === "Policy")){
+const err664 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/AdditionalIamPolicies/" + i53,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key86},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items,data:data353};
 if(vErrors === null){
 vErrors = [err664];
 }
@@ -8473,8 +8461,12 @@ vErrors.push(err664);
 }
 errors++;
 }
-if(!((data354 === "Delete") || (data354 === "Retain"))){
-const err665 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/DeletionPolicy",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy.enum,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy,data:data354};
+}
+if(data353.Policy !== undefined){
+let data354 = data353.Policy;
+if(typeof data354 === "string"){
+if(!pattern17.test(data354)){
+const err665 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/AdditionalIamPolicies/" + i53+"/Policy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/properties/Policy/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.properties.Policy,data:data354};
 if(vErrors === null){
 vErrors = [err665];
 }
@@ -8484,9 +8476,8 @@ vErrors.push(err665);
 errors++;
 }
 }
-}
 else {
-const err666 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch,data:data351};
+const err666 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/AdditionalIamPolicies/" + i53+"/Policy",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/properties/Policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.properties.Policy.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.properties.Policy,data:data354};
 if(vErrors === null){
 vErrors = [err666];
 }
@@ -8496,12 +8487,9 @@ vErrors.push(err666);
 errors++;
 }
 }
-if(data350.Rotation !== undefined){
-let data355 = data350.Rotation;
-if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
-for(const key89 in data355){
-if(!(key89 === "Enabled")){
-const err667 = {instancePath:instancePath+"/Monitoring/Logs/Rotation",schemaPath:"#/properties/Monitoring/properties/Logs/properties/Rotation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key89},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.Rotation,data:data355};
+}
+else {
+const err667 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/AdditionalIamPolicies/" + i53,schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.items,data:data353};
 if(vErrors === null){
 vErrors = [err667];
 }
@@ -8511,10 +8499,9 @@ vErrors.push(err667);
 errors++;
 }
 }
-if(data355.Enabled !== undefined){
-let data356 = data355.Enabled;
-if(typeof data356 !== "boolean"){
-const err668 = {instancePath:instancePath+"/Monitoring/Logs/Rotation/Enabled",schemaPath:"#/properties/Monitoring/properties/Logs/properties/Rotation/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Logs.properties.Rotation.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.Rotation.properties.Enabled,data:data356};
+}
+else {
+const err668 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam/AdditionalIamPolicies",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/properties/AdditionalIamPolicies/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.properties.AdditionalIamPolicies,data:data352};
 if(vErrors === null){
 vErrors = [err668];
 }
@@ -8526,7 +8513,7 @@ errors++;
 }
 }
 else {
-const err669 = {instancePath:instancePath+"/Monitoring/Logs/Rotation",schemaPath:"#/properties/Monitoring/properties/Logs/properties/Rotation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Logs.properties.Rotation.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.Rotation,data:data355};
+const err669 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40+"/Iam",schemaPath:"#/properties/LoginNodes/properties/Pools/items/properties/Iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items.properties.Iam,data:data349};
 if(vErrors === null){
 vErrors = [err669];
 }
@@ -8538,7 +8525,7 @@ errors++;
 }
 }
 else {
-const err670 = {instancePath:instancePath+"/Monitoring/Logs",schemaPath:"#/properties/Monitoring/properties/Logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Logs.type,parentSchema:schema11.properties.Monitoring.properties.Logs,data:data350};
+const err670 = {instancePath:instancePath+"/LoginNodes/Pools/" + i40,schemaPath:"#/properties/LoginNodes/properties/Pools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.properties.Pools.items.type,parentSchema:schema11.properties.LoginNodes.properties.Pools.items,data:data298};
 if(vErrors === null){
 vErrors = [err670];
 }
@@ -8548,12 +8535,9 @@ vErrors.push(err670);
 errors++;
 }
 }
-if(data348.Dashboards !== undefined){
-let data357 = data348.Dashboards;
-if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
-for(const key90 in data357){
-if(!(key90 === "CloudWatch")){
-const err671 = {instancePath:instancePath+"/Monitoring/Dashboards",schemaPath:"#/properties/Monitoring/properties/Dashboards/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key90},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Dashboards,data:data357};
+}
+else {
+const err671 = {instancePath:instancePath+"/LoginNodes/Pools",schemaPath:"#/properties/LoginNodes/properties/Pools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.LoginNodes.properties.Pools.type,parentSchema:schema11.properties.LoginNodes.properties.Pools,data:data297};
 if(vErrors === null){
 vErrors = [err671];
 }
@@ -8563,12 +8547,9 @@ vErrors.push(err671);
 errors++;
 }
 }
-if(data357.CloudWatch !== undefined){
-let data358 = data357.CloudWatch;
-if(data358 && typeof data358 == "object" && !Array.isArray(data358)){
-for(const key91 in data358){
-if(!(key91 === "Enabled")){
-const err672 = {instancePath:instancePath+"/Monitoring/Dashboards/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Dashboards/properties/CloudWatch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch,data:data358};
+}
+else {
+const err672 = {instancePath:instancePath+"/LoginNodes",schemaPath:"#/properties/LoginNodes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.LoginNodes.type,parentSchema:schema11.properties.LoginNodes,data:data296};
 if(vErrors === null){
 vErrors = [err672];
 }
@@ -8578,10 +8559,12 @@ vErrors.push(err672);
 errors++;
 }
 }
-if(data358.Enabled !== undefined){
-let data359 = data358.Enabled;
-if(typeof data359 !== "boolean"){
-const err673 = {instancePath:instancePath+"/Monitoring/Dashboards/CloudWatch/Enabled",schemaPath:"#/properties/Monitoring/properties/Dashboards/properties/CloudWatch/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch.properties.Enabled,data:data359};
+if(data.Monitoring !== undefined){
+let data355 = data.Monitoring;
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+for(const key87 in data355){
+if(!((((key87 === "DetailedMonitoring") || (key87 === "Logs")) || (key87 === "Dashboards")) || (key87 === "Alarms"))){
+const err673 = {instancePath:instancePath+"/Monitoring",schemaPath:"#/properties/Monitoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key87},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring,data:data355};
 if(vErrors === null){
 vErrors = [err673];
 }
@@ -8591,9 +8574,10 @@ vErrors.push(err673);
 errors++;
 }
 }
-}
-else {
-const err674 = {instancePath:instancePath+"/Monitoring/Dashboards/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Dashboards/properties/CloudWatch/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch.type,parentSchema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch,data:data358};
+if(data355.DetailedMonitoring !== undefined){
+let data356 = data355.DetailedMonitoring;
+if(typeof data356 !== "boolean"){
+const err674 = {instancePath:instancePath+"/Monitoring/DetailedMonitoring",schemaPath:"#/properties/Monitoring/properties/DetailedMonitoring/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.DetailedMonitoring.type,parentSchema:schema11.properties.Monitoring.properties.DetailedMonitoring,data:data356};
 if(vErrors === null){
 vErrors = [err674];
 }
@@ -8603,9 +8587,12 @@ vErrors.push(err674);
 errors++;
 }
 }
-}
-else {
-const err675 = {instancePath:instancePath+"/Monitoring/Dashboards",schemaPath:"#/properties/Monitoring/properties/Dashboards/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Dashboards.type,parentSchema:schema11.properties.Monitoring.properties.Dashboards,data:data357};
+if(data355.Logs !== undefined){
+let data357 = data355.Logs;
+if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
+for(const key88 in data357){
+if(!((key88 === "CloudWatch") || (key88 === "Rotation"))){
+const err675 = {instancePath:instancePath+"/Monitoring/Logs",schemaPath:"#/properties/Monitoring/properties/Logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key88},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Logs,data:data357};
 if(vErrors === null){
 vErrors = [err675];
 }
@@ -8615,12 +8602,12 @@ vErrors.push(err675);
 errors++;
 }
 }
-if(data348.Alarms !== undefined){
-let data360 = data348.Alarms;
-if(data360 && typeof data360 == "object" && !Array.isArray(data360)){
-for(const key92 in data360){
-if(!(key92 === "Enabled")){
-const err676 = {instancePath:instancePath+"/Monitoring/Alarms",schemaPath:"#/properties/Monitoring/properties/Alarms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key92},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Alarms,data:data360};
+if(data357.CloudWatch !== undefined){
+let data358 = data357.CloudWatch;
+if(data358 && typeof data358 == "object" && !Array.isArray(data358)){
+for(const key89 in data358){
+if(!(((key89 === "Enabled") || (key89 === "RetentionInDays")) || (key89 === "DeletionPolicy"))){
+const err676 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key89},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch,data:data358};
 if(vErrors === null){
 vErrors = [err676];
 }
@@ -8630,10 +8617,10 @@ vErrors.push(err676);
 errors++;
 }
 }
-if(data360.Enabled !== undefined){
-let data361 = data360.Enabled;
-if(typeof data361 !== "boolean"){
-const err677 = {instancePath:instancePath+"/Monitoring/Alarms/Enabled",schemaPath:"#/properties/Monitoring/properties/Alarms/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Alarms.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Alarms.properties.Enabled,data:data361};
+if(data358.Enabled !== undefined){
+let data359 = data358.Enabled;
+if(typeof data359 !== "boolean"){
+const err677 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/Enabled",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.Enabled,data:data359};
 if(vErrors === null){
 vErrors = [err677];
 }
@@ -8643,9 +8630,10 @@ vErrors.push(err677);
 errors++;
 }
 }
-}
-else {
-const err678 = {instancePath:instancePath+"/Monitoring/Alarms",schemaPath:"#/properties/Monitoring/properties/Alarms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Alarms.type,parentSchema:schema11.properties.Monitoring.properties.Alarms,data:data360};
+if(data358.RetentionInDays !== undefined){
+let data360 = data358.RetentionInDays;
+if(!(((typeof data360 == "number") && (!(data360 % 1) && !isNaN(data360))) && (isFinite(data360)))){
+const err678 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/RetentionInDays",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/RetentionInDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays,data:data360};
 if(vErrors === null){
 vErrors = [err678];
 }
@@ -8654,10 +8642,8 @@ vErrors.push(err678);
 }
 errors++;
 }
-}
-}
-else {
-const err679 = {instancePath:instancePath+"/Monitoring",schemaPath:"#/properties/Monitoring/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.type,parentSchema:schema11.properties.Monitoring,data:data348};
+if(!((((((((((((((((((data360 === 0) || (data360 === 1)) || (data360 === 3)) || (data360 === 5)) || (data360 === 7)) || (data360 === 14)) || (data360 === 30)) || (data360 === 60)) || (data360 === 90)) || (data360 === 120)) || (data360 === 150)) || (data360 === 180)) || (data360 === 365)) || (data360 === 400)) || (data360 === 545)) || (data360 === 731)) || (data360 === 1827)) || (data360 === 3653))){
+const err679 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/RetentionInDays",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/RetentionInDays/enum",keyword:"enum",params:{allowedValues: schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays.enum,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.RetentionInDays,data:data360};
 if(vErrors === null){
 vErrors = [err679];
 }
@@ -8667,12 +8653,10 @@ vErrors.push(err679);
 errors++;
 }
 }
-if(data.AdditionalPackages !== undefined){
-let data362 = data.AdditionalPackages;
-if(data362 && typeof data362 == "object" && !Array.isArray(data362)){
-for(const key93 in data362){
-if(!(key93 === "IntelSoftware")){
-const err680 = {instancePath:instancePath+"/AdditionalPackages",schemaPath:"#/properties/AdditionalPackages/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key93},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.AdditionalPackages,data:data362};
+if(data358.DeletionPolicy !== undefined){
+let data361 = data358.DeletionPolicy;
+if(typeof data361 !== "string"){
+const err680 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/DeletionPolicy",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/DeletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy,data:data361};
 if(vErrors === null){
 vErrors = [err680];
 }
@@ -8681,13 +8665,8 @@ vErrors.push(err680);
 }
 errors++;
 }
-}
-if(data362.IntelSoftware !== undefined){
-let data363 = data362.IntelSoftware;
-if(data363 && typeof data363 == "object" && !Array.isArray(data363)){
-for(const key94 in data363){
-if(!(key94 === "IntelHpcPlatform")){
-const err681 = {instancePath:instancePath+"/AdditionalPackages/IntelSoftware",schemaPath:"#/properties/AdditionalPackages/properties/IntelSoftware/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key94},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.AdditionalPackages.properties.IntelSoftware,data:data363};
+if(!((data361 === "Delete") || (data361 === "Retain"))){
+const err681 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch/DeletionPolicy",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/properties/DeletionPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy.enum,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.properties.DeletionPolicy,data:data361};
 if(vErrors === null){
 vErrors = [err681];
 }
@@ -8697,10 +8676,9 @@ vErrors.push(err681);
 errors++;
 }
 }
-if(data363.IntelHpcPlatform !== undefined){
-let data364 = data363.IntelHpcPlatform;
-if(typeof data364 !== "boolean"){
-const err682 = {instancePath:instancePath+"/AdditionalPackages/IntelSoftware/IntelHpcPlatform",schemaPath:"#/properties/AdditionalPackages/properties/IntelSoftware/properties/IntelHpcPlatform/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.AdditionalPackages.properties.IntelSoftware.properties.IntelHpcPlatform.type,parentSchema:schema11.properties.AdditionalPackages.properties.IntelSoftware.properties.IntelHpcPlatform,data:data364};
+}
+else {
+const err682 = {instancePath:instancePath+"/Monitoring/Logs/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Logs/properties/CloudWatch/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.CloudWatch,data:data358};
 if(vErrors === null){
 vErrors = [err682];
 }
@@ -8710,9 +8688,12 @@ vErrors.push(err682);
 errors++;
 }
 }
-}
-else {
-const err683 = {instancePath:instancePath+"/AdditionalPackages/IntelSoftware",schemaPath:"#/properties/AdditionalPackages/properties/IntelSoftware/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.AdditionalPackages.properties.IntelSoftware.type,parentSchema:schema11.properties.AdditionalPackages.properties.IntelSoftware,data:data363};
+if(data357.Rotation !== undefined){
+let data362 = data357.Rotation;
+if(data362 && typeof data362 == "object" && !Array.isArray(data362)){
+for(const key90 in data362){
+if(!(key90 === "Enabled")){
+const err683 = {instancePath:instancePath+"/Monitoring/Logs/Rotation",schemaPath:"#/properties/Monitoring/properties/Logs/properties/Rotation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key90},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.Rotation,data:data362};
 if(vErrors === null){
 vErrors = [err683];
 }
@@ -8722,9 +8703,10 @@ vErrors.push(err683);
 errors++;
 }
 }
-}
-else {
-const err684 = {instancePath:instancePath+"/AdditionalPackages",schemaPath:"#/properties/AdditionalPackages/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.AdditionalPackages.type,parentSchema:schema11.properties.AdditionalPackages,data:data362};
+if(data362.Enabled !== undefined){
+let data363 = data362.Enabled;
+if(typeof data363 !== "boolean"){
+const err684 = {instancePath:instancePath+"/Monitoring/Logs/Rotation/Enabled",schemaPath:"#/properties/Monitoring/properties/Logs/properties/Rotation/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Logs.properties.Rotation.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.Rotation.properties.Enabled,data:data363};
 if(vErrors === null){
 vErrors = [err684];
 }
@@ -8734,15 +8716,9 @@ vErrors.push(err684);
 errors++;
 }
 }
-if(data.Tags !== undefined){
-let data365 = data.Tags;
-if(Array.isArray(data365)){
-const len52 = data365.length;
-for(let i52=0; i52<len52; i52++){
-let data366 = data365[i52];
-if(data366 && typeof data366 == "object" && !Array.isArray(data366)){
-if(data366.Key === undefined){
-const err685 = {instancePath:instancePath+"/Tags/" + i52,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema11.properties.Tags.items.required,parentSchema:schema11.properties.Tags.items,data:data366};
+}
+else {
+const err685 = {instancePath:instancePath+"/Monitoring/Logs/Rotation",schemaPath:"#/properties/Monitoring/properties/Logs/properties/Rotation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Logs.properties.Rotation.type,parentSchema:schema11.properties.Monitoring.properties.Logs.properties.Rotation,data:data362};
 if(vErrors === null){
 vErrors = [err685];
 }
@@ -8751,8 +8727,10 @@ vErrors.push(err685);
 }
 errors++;
 }
-if(data366.Value === undefined){
-const err686 = {instancePath:instancePath+"/Tags/" + i52,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema11.properties.Tags.items.required,parentSchema:schema11.properties.Tags.items,data:data366};
+}
+}
+else {
+const err686 = {instancePath:instancePath+"/Monitoring/Logs",schemaPath:"#/properties/Monitoring/properties/Logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Logs.type,parentSchema:schema11.properties.Monitoring.properties.Logs,data:data357};
 if(vErrors === null){
 vErrors = [err686];
 }
@@ -8761,9 +8739,13 @@ vErrors.push(err686);
 }
 errors++;
 }
-for(const key95 in data366){
-if(!((key95 === "Key") || (key95 === "Value"))){
-const err687 = {instancePath:instancePath+"/Tags/" + i52,schemaPath:"#/properties/Tags/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key95},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Tags.items,data:data366};
+}
+if(data355.Dashboards !== undefined){
+let data364 = data355.Dashboards;
+if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
+for(const key91 in data364){
+if(!(key91 === "CloudWatch")){
+const err687 = {instancePath:instancePath+"/Monitoring/Dashboards",schemaPath:"#/properties/Monitoring/properties/Dashboards/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key91},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Dashboards,data:data364};
 if(vErrors === null){
 vErrors = [err687];
 }
@@ -8773,11 +8755,12 @@ vErrors.push(err687);
 errors++;
 }
 }
-if(data366.Key !== undefined){
-let data367 = data366.Key;
-if(typeof data367 === "string"){
-if(func6(data367) > 128){
-const err688 = {instancePath:instancePath+"/Tags/" + i52+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema11.properties.Tags.items.properties.Key,data:data367};
+if(data364.CloudWatch !== undefined){
+let data365 = data364.CloudWatch;
+if(data365 && typeof data365 == "object" && !Array.isArray(data365)){
+for(const key92 in data365){
+if(!(key92 === "Enabled")){
+const err688 = {instancePath:instancePath+"/Monitoring/Dashboards/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Dashboards/properties/CloudWatch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key92},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch,data:data365};
 if(vErrors === null){
 vErrors = [err688];
 }
@@ -8786,8 +8769,11 @@ vErrors.push(err688);
 }
 errors++;
 }
-if(func6(data367) < 1){
-const err689 = {instancePath:instancePath+"/Tags/" + i52+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.Tags.items.properties.Key,data:data367};
+}
+if(data365.Enabled !== undefined){
+let data366 = data365.Enabled;
+if(typeof data366 !== "boolean"){
+const err689 = {instancePath:instancePath+"/Monitoring/Dashboards/CloudWatch/Enabled",schemaPath:"#/properties/Monitoring/properties/Dashboards/properties/CloudWatch/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch.properties.Enabled,data:data366};
 if(vErrors === null){
 vErrors = [err689];
 }
@@ -8797,8 +8783,9 @@ vErrors.push(err689);
 errors++;
 }
 }
+}
 else {
-const err690 = {instancePath:instancePath+"/Tags/" + i52+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Tags.items.properties.Key.type,parentSchema:schema11.properties.Tags.items.properties.Key,data:data367};
+const err690 = {instancePath:instancePath+"/Monitoring/Dashboards/CloudWatch",schemaPath:"#/properties/Monitoring/properties/Dashboards/properties/CloudWatch/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch.type,parentSchema:schema11.properties.Monitoring.properties.Dashboards.properties.CloudWatch,data:data365};
 if(vErrors === null){
 vErrors = [err690];
 }
@@ -8808,11 +8795,9 @@ vErrors.push(err690);
 errors++;
 }
 }
-if(data366.Value !== undefined){
-let data368 = data366.Value;
-if(typeof data368 === "string"){
-if(func6(data368) > 256){
-const err691 = {instancePath:instancePath+"/Tags/" + i52+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.Tags.items.properties.Value,data:data368};
+}
+else {
+const err691 = {instancePath:instancePath+"/Monitoring/Dashboards",schemaPath:"#/properties/Monitoring/properties/Dashboards/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Dashboards.type,parentSchema:schema11.properties.Monitoring.properties.Dashboards,data:data364};
 if(vErrors === null){
 vErrors = [err691];
 }
@@ -8822,8 +8807,12 @@ vErrors.push(err691);
 errors++;
 }
 }
-else {
-const err692 = {instancePath:instancePath+"/Tags/" + i52+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Tags.items.properties.Value.type,parentSchema:schema11.properties.Tags.items.properties.Value,data:data368};
+if(data355.Alarms !== undefined){
+let data367 = data355.Alarms;
+if(data367 && typeof data367 == "object" && !Array.isArray(data367)){
+for(const key93 in data367){
+if(!(key93 === "Enabled")){
+const err692 = {instancePath:instancePath+"/Monitoring/Alarms",schemaPath:"#/properties/Monitoring/properties/Alarms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key93},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Monitoring.properties.Alarms,data:data367};
 if(vErrors === null){
 vErrors = [err692];
 }
@@ -8833,9 +8822,10 @@ vErrors.push(err692);
 errors++;
 }
 }
-}
-else {
-const err693 = {instancePath:instancePath+"/Tags/" + i52,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Tags.items.type,parentSchema:schema11.properties.Tags.items,data:data366};
+if(data367.Enabled !== undefined){
+let data368 = data367.Enabled;
+if(typeof data368 !== "boolean"){
+const err693 = {instancePath:instancePath+"/Monitoring/Alarms/Enabled",schemaPath:"#/properties/Monitoring/properties/Alarms/properties/Enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.Monitoring.properties.Alarms.properties.Enabled.type,parentSchema:schema11.properties.Monitoring.properties.Alarms.properties.Enabled,data:data368};
 if(vErrors === null){
 vErrors = [err693];
 }
@@ -8847,7 +8837,7 @@ errors++;
 }
 }
 else {
-const err694 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.Tags.type,parentSchema:schema11.properties.Tags,data:data365};
+const err694 = {instancePath:instancePath+"/Monitoring/Alarms",schemaPath:"#/properties/Monitoring/properties/Alarms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.properties.Alarms.type,parentSchema:schema11.properties.Monitoring.properties.Alarms,data:data367};
 if(vErrors === null){
 vErrors = [err694];
 }
@@ -8857,12 +8847,9 @@ vErrors.push(err694);
 errors++;
 }
 }
-if(data.Iam !== undefined){
-let data369 = data.Iam;
-if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
-for(const key96 in data369){
-if(!(((key96 === "Roles") || (key96 === "PermissionsBoundary")) || (key96 === "ResourcePrefix"))){
-const err695 = {instancePath:instancePath+"/Iam",schemaPath:"#/properties/Iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key96},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Iam,data:data369};
+}
+else {
+const err695 = {instancePath:instancePath+"/Monitoring",schemaPath:"#/properties/Monitoring/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Monitoring.type,parentSchema:schema11.properties.Monitoring,data:data355};
 if(vErrors === null){
 vErrors = [err695];
 }
@@ -8872,12 +8859,12 @@ vErrors.push(err695);
 errors++;
 }
 }
-if(data369.Roles !== undefined){
-let data370 = data369.Roles;
-if(data370 && typeof data370 == "object" && !Array.isArray(data370)){
-for(const key97 in data370){
-if(!(key97 === "LambdaFunctionsRole")){
-const err696 = {instancePath:instancePath+"/Iam/Roles",schemaPath:"#/properties/Iam/properties/Roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key97},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Iam.properties.Roles,data:data370};
+if(data.AdditionalPackages !== undefined){
+let data369 = data.AdditionalPackages;
+if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
+for(const key94 in data369){
+if(!(key94 === "IntelSoftware")){
+const err696 = {instancePath:instancePath+"/AdditionalPackages",schemaPath:"#/properties/AdditionalPackages/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key94},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.AdditionalPackages,data:data369};
 if(vErrors === null){
 vErrors = [err696];
 }
@@ -8887,11 +8874,12 @@ vErrors.push(err696);
 errors++;
 }
 }
-if(data370.LambdaFunctionsRole !== undefined){
-let data371 = data370.LambdaFunctionsRole;
-if(typeof data371 === "string"){
-if(!pattern15.test(data371)){
-const err697 = {instancePath:instancePath+"/Iam/Roles/LambdaFunctionsRole",schemaPath:"#/properties/Iam/properties/Roles/properties/LambdaFunctionsRole/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.Iam.properties.Roles.properties.LambdaFunctionsRole,data:data371};
+if(data369.IntelSoftware !== undefined){
+let data370 = data369.IntelSoftware;
+if(data370 && typeof data370 == "object" && !Array.isArray(data370)){
+for(const key95 in data370){
+if(!(key95 === "IntelHpcPlatform")){
+const err697 = {instancePath:instancePath+"/AdditionalPackages/IntelSoftware",schemaPath:"#/properties/AdditionalPackages/properties/IntelSoftware/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key95},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.AdditionalPackages.properties.IntelSoftware,data:data370};
 if(vErrors === null){
 vErrors = [err697];
 }
@@ -8901,8 +8889,10 @@ vErrors.push(err697);
 errors++;
 }
 }
-else {
-const err698 = {instancePath:instancePath+"/Iam/Roles/LambdaFunctionsRole",schemaPath:"#/properties/Iam/properties/Roles/properties/LambdaFunctionsRole/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Iam.properties.Roles.properties.LambdaFunctionsRole.type,parentSchema:schema11.properties.Iam.properties.Roles.properties.LambdaFunctionsRole,data:data371};
+if(data370.IntelHpcPlatform !== undefined){
+let data371 = data370.IntelHpcPlatform;
+if(typeof data371 !== "boolean"){
+const err698 = {instancePath:instancePath+"/AdditionalPackages/IntelSoftware/IntelHpcPlatform",schemaPath:"#/properties/AdditionalPackages/properties/IntelSoftware/properties/IntelHpcPlatform/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.AdditionalPackages.properties.IntelSoftware.properties.IntelHpcPlatform.type,parentSchema:schema11.properties.AdditionalPackages.properties.IntelSoftware.properties.IntelHpcPlatform,data:data371};
 if(vErrors === null){
 vErrors = [err698];
 }
@@ -8914,7 +8904,7 @@ errors++;
 }
 }
 else {
-const err699 = {instancePath:instancePath+"/Iam/Roles",schemaPath:"#/properties/Iam/properties/Roles/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Iam.properties.Roles.type,parentSchema:schema11.properties.Iam.properties.Roles,data:data370};
+const err699 = {instancePath:instancePath+"/AdditionalPackages/IntelSoftware",schemaPath:"#/properties/AdditionalPackages/properties/IntelSoftware/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.AdditionalPackages.properties.IntelSoftware.type,parentSchema:schema11.properties.AdditionalPackages.properties.IntelSoftware,data:data370};
 if(vErrors === null){
 vErrors = [err699];
 }
@@ -8924,11 +8914,9 @@ vErrors.push(err699);
 errors++;
 }
 }
-if(data369.PermissionsBoundary !== undefined){
-let data372 = data369.PermissionsBoundary;
-if(typeof data372 === "string"){
-if(!pattern17.test(data372)){
-const err700 = {instancePath:instancePath+"/Iam/PermissionsBoundary",schemaPath:"#/properties/Iam/properties/PermissionsBoundary/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.Iam.properties.PermissionsBoundary,data:data372};
+}
+else {
+const err700 = {instancePath:instancePath+"/AdditionalPackages",schemaPath:"#/properties/AdditionalPackages/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.AdditionalPackages.type,parentSchema:schema11.properties.AdditionalPackages,data:data369};
 if(vErrors === null){
 vErrors = [err700];
 }
@@ -8938,8 +8926,15 @@ vErrors.push(err700);
 errors++;
 }
 }
-else {
-const err701 = {instancePath:instancePath+"/Iam/PermissionsBoundary",schemaPath:"#/properties/Iam/properties/PermissionsBoundary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Iam.properties.PermissionsBoundary.type,parentSchema:schema11.properties.Iam.properties.PermissionsBoundary,data:data372};
+if(data.Tags !== undefined){
+let data372 = data.Tags;
+if(Array.isArray(data372)){
+const len54 = data372.length;
+for(let i54=0; i54<len54; i54++){
+let data373 = data372[i54];
+if(data373 && typeof data373 == "object" && !Array.isArray(data373)){
+if(data373.Key === undefined){
+const err701 = {instancePath:instancePath+"/Tags/" + i54,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema11.properties.Tags.items.required,parentSchema:schema11.properties.Tags.items,data:data373};
 if(vErrors === null){
 vErrors = [err701];
 }
@@ -8948,12 +8943,8 @@ vErrors.push(err701);
 }
 errors++;
 }
-}
-if(data369.ResourcePrefix !== undefined){
-let data373 = data369.ResourcePrefix;
-if(typeof data373 === "string"){
-if(func6(data373) > 30){
-const err702 = {instancePath:instancePath+"/Iam/ResourcePrefix",schemaPath:"#/properties/Iam/properties/ResourcePrefix/maxLength",keyword:"maxLength",params:{limit: 30},message:"must NOT have more than 30 characters",schema:30,parentSchema:schema11.properties.Iam.properties.ResourcePrefix,data:data373};
+if(data373.Value === undefined){
+const err702 = {instancePath:instancePath+"/Tags/" + i54,schemaPath:"#/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema11.properties.Tags.items.required,parentSchema:schema11.properties.Tags.items,data:data373};
 if(vErrors === null){
 vErrors = [err702];
 }
@@ -8962,9 +8953,9 @@ vErrors.push(err702);
 }
 errors++;
 }
-}
-else {
-const err703 = {instancePath:instancePath+"/Iam/ResourcePrefix",schemaPath:"#/properties/Iam/properties/ResourcePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Iam.properties.ResourcePrefix.type,parentSchema:schema11.properties.Iam.properties.ResourcePrefix,data:data373};
+for(const key96 in data373){
+if(!((key96 === "Key") || (key96 === "Value"))){
+const err703 = {instancePath:instancePath+"/Tags/" + i54,schemaPath:"#/properties/Tags/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key96},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Tags.items,data:data373};
 if(vErrors === null){
 vErrors = [err703];
 }
@@ -8974,9 +8965,11 @@ vErrors.push(err703);
 errors++;
 }
 }
-}
-else {
-const err704 = {instancePath:instancePath+"/Iam",schemaPath:"#/properties/Iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Iam.type,parentSchema:schema11.properties.Iam,data:data369};
+if(data373.Key !== undefined){
+let data374 = data373.Key;
+if(typeof data374 === "string"){
+if(func6(data374) > 128){
+const err704 = {instancePath:instancePath+"/Tags/" + i54+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema11.properties.Tags.items.properties.Key,data:data374};
 if(vErrors === null){
 vErrors = [err704];
 }
@@ -8985,12 +8978,8 @@ vErrors.push(err704);
 }
 errors++;
 }
-}
-if(data.DirectoryService !== undefined){
-let data374 = data.DirectoryService;
-if(data374 && typeof data374 == "object" && !Array.isArray(data374)){
-if(data374.DomainName === undefined){
-const err705 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "DomainName"},message:"must have required property '"+"DomainName"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data374};
+if(func6(data374) < 1){
+const err705 = {instancePath:instancePath+"/Tags/" + i54+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.Tags.items.properties.Key,data:data374};
 if(vErrors === null){
 vErrors = [err705];
 }
@@ -8999,8 +8988,9 @@ vErrors.push(err705);
 }
 errors++;
 }
-if(data374.DomainAddr === undefined){
-const err706 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "DomainAddr"},message:"must have required property '"+"DomainAddr"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data374};
+}
+else {
+const err706 = {instancePath:instancePath+"/Tags/" + i54+"/Key",schemaPath:"#/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Tags.items.properties.Key.type,parentSchema:schema11.properties.Tags.items.properties.Key,data:data374};
 if(vErrors === null){
 vErrors = [err706];
 }
@@ -9009,8 +8999,12 @@ vErrors.push(err706);
 }
 errors++;
 }
-if(data374.PasswordSecretArn === undefined){
-const err707 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "PasswordSecretArn"},message:"must have required property '"+"PasswordSecretArn"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data374};
+}
+if(data373.Value !== undefined){
+let data375 = data373.Value;
+if(typeof data375 === "string"){
+if(func6(data375) > 256){
+const err707 = {instancePath:instancePath+"/Tags/" + i54+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.Tags.items.properties.Value,data:data375};
 if(vErrors === null){
 vErrors = [err707];
 }
@@ -9019,8 +9013,9 @@ vErrors.push(err707);
 }
 errors++;
 }
-if(data374.DomainReadOnlyUser === undefined){
-const err708 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "DomainReadOnlyUser"},message:"must have required property '"+"DomainReadOnlyUser"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data374};
+}
+else {
+const err708 = {instancePath:instancePath+"/Tags/" + i54+"/Value",schemaPath:"#/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Tags.items.properties.Value.type,parentSchema:schema11.properties.Tags.items.properties.Value,data:data375};
 if(vErrors === null){
 vErrors = [err708];
 }
@@ -9029,9 +9024,10 @@ vErrors.push(err708);
 }
 errors++;
 }
-for(const key98 in data374){
-if(!(func2.call(schema11.properties.DirectoryService.properties, key98))){
-const err709 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key98},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DirectoryService,data:data374};
+}
+}
+else {
+const err709 = {instancePath:instancePath+"/Tags/" + i54,schemaPath:"#/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Tags.items.type,parentSchema:schema11.properties.Tags.items,data:data373};
 if(vErrors === null){
 vErrors = [err709];
 }
@@ -9041,10 +9037,9 @@ vErrors.push(err709);
 errors++;
 }
 }
-if(data374.DomainName !== undefined){
-let data375 = data374.DomainName;
-if(typeof data375 !== "string"){
-const err710 = {instancePath:instancePath+"/DirectoryService/DomainName",schemaPath:"#/properties/DirectoryService/properties/DomainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.DomainName.type,parentSchema:schema11.properties.DirectoryService.properties.DomainName,data:data375};
+}
+else {
+const err710 = {instancePath:instancePath+"/Tags",schemaPath:"#/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.Tags.type,parentSchema:schema11.properties.Tags,data:data372};
 if(vErrors === null){
 vErrors = [err710];
 }
@@ -9054,10 +9049,12 @@ vErrors.push(err710);
 errors++;
 }
 }
-if(data374.DomainAddr !== undefined){
-let data376 = data374.DomainAddr;
-if(typeof data376 !== "string"){
-const err711 = {instancePath:instancePath+"/DirectoryService/DomainAddr",schemaPath:"#/properties/DirectoryService/properties/DomainAddr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.DomainAddr.type,parentSchema:schema11.properties.DirectoryService.properties.DomainAddr,data:data376};
+if(data.Iam !== undefined){
+let data376 = data.Iam;
+if(data376 && typeof data376 == "object" && !Array.isArray(data376)){
+for(const key97 in data376){
+if(!(((key97 === "Roles") || (key97 === "PermissionsBoundary")) || (key97 === "ResourcePrefix"))){
+const err711 = {instancePath:instancePath+"/Iam",schemaPath:"#/properties/Iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key97},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Iam,data:data376};
 if(vErrors === null){
 vErrors = [err711];
 }
@@ -9067,11 +9064,12 @@ vErrors.push(err711);
 errors++;
 }
 }
-if(data374.PasswordSecretArn !== undefined){
-let data377 = data374.PasswordSecretArn;
-if(typeof data377 === "string"){
-if(!pattern20.test(data377)){
-const err712 = {instancePath:instancePath+"/DirectoryService/PasswordSecretArn",schemaPath:"#/properties/DirectoryService/properties/PasswordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.DirectoryService.properties.PasswordSecretArn,data:data377};
+if(data376.Roles !== undefined){
+let data377 = data376.Roles;
+if(data377 && typeof data377 == "object" && !Array.isArray(data377)){
+for(const key98 in data377){
+if(!(key98 === "LambdaFunctionsRole")){
+const err712 = {instancePath:instancePath+"/Iam/Roles",schemaPath:"#/properties/Iam/properties/Roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key98},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Iam.properties.Roles,data:data377};
 if(vErrors === null){
 vErrors = [err712];
 }
@@ -9081,8 +9079,11 @@ vErrors.push(err712);
 errors++;
 }
 }
-else {
-const err713 = {instancePath:instancePath+"/DirectoryService/PasswordSecretArn",schemaPath:"#/properties/DirectoryService/properties/PasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.PasswordSecretArn.type,parentSchema:schema11.properties.DirectoryService.properties.PasswordSecretArn,data:data377};
+if(data377.LambdaFunctionsRole !== undefined){
+let data378 = data377.LambdaFunctionsRole;
+if(typeof data378 === "string"){
+if(!pattern15.test(data378)){
+const err713 = {instancePath:instancePath+"/Iam/Roles/LambdaFunctionsRole",schemaPath:"#/properties/Iam/properties/Roles/properties/LambdaFunctionsRole/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:role/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.Iam.properties.Roles.properties.LambdaFunctionsRole,data:data378};
 if(vErrors === null){
 vErrors = [err713];
 }
@@ -9092,10 +9093,8 @@ vErrors.push(err713);
 errors++;
 }
 }
-if(data374.DomainReadOnlyUser !== undefined){
-let data378 = data374.DomainReadOnlyUser;
-if(typeof data378 !== "string"){
-const err714 = {instancePath:instancePath+"/DirectoryService/DomainReadOnlyUser",schemaPath:"#/properties/DirectoryService/properties/DomainReadOnlyUser/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.DomainReadOnlyUser.type,parentSchema:schema11.properties.DirectoryService.properties.DomainReadOnlyUser,data:data378};
+else {
+const err714 = {instancePath:instancePath+"/Iam/Roles/LambdaFunctionsRole",schemaPath:"#/properties/Iam/properties/Roles/properties/LambdaFunctionsRole/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Iam.properties.Roles.properties.LambdaFunctionsRole.type,parentSchema:schema11.properties.Iam.properties.Roles.properties.LambdaFunctionsRole,data:data378};
 if(vErrors === null){
 vErrors = [err714];
 }
@@ -9105,10 +9104,9 @@ vErrors.push(err714);
 errors++;
 }
 }
-if(data374.LdapTlsCaCert !== undefined){
-let data379 = data374.LdapTlsCaCert;
-if(typeof data379 !== "string"){
-const err715 = {instancePath:instancePath+"/DirectoryService/LdapTlsCaCert",schemaPath:"#/properties/DirectoryService/properties/LdapTlsCaCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.LdapTlsCaCert.type,parentSchema:schema11.properties.DirectoryService.properties.LdapTlsCaCert,data:data379};
+}
+else {
+const err715 = {instancePath:instancePath+"/Iam/Roles",schemaPath:"#/properties/Iam/properties/Roles/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Iam.properties.Roles.type,parentSchema:schema11.properties.Iam.properties.Roles,data:data377};
 if(vErrors === null){
 vErrors = [err715];
 }
@@ -9118,10 +9116,11 @@ vErrors.push(err715);
 errors++;
 }
 }
-if(data374.LdapTlsReqCert !== undefined){
-let data380 = data374.LdapTlsReqCert;
-if(typeof data380 !== "string"){
-const err716 = {instancePath:instancePath+"/DirectoryService/LdapTlsReqCert",schemaPath:"#/properties/DirectoryService/properties/LdapTlsReqCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.LdapTlsReqCert.type,parentSchema:schema11.properties.DirectoryService.properties.LdapTlsReqCert,data:data380};
+if(data376.PermissionsBoundary !== undefined){
+let data379 = data376.PermissionsBoundary;
+if(typeof data379 === "string"){
+if(!pattern17.test(data379)){
+const err716 = {instancePath:instancePath+"/Iam/PermissionsBoundary",schemaPath:"#/properties/Iam/properties/PermissionsBoundary/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.Iam.properties.PermissionsBoundary,data:data379};
 if(vErrors === null){
 vErrors = [err716];
 }
@@ -9130,8 +9129,9 @@ vErrors.push(err716);
 }
 errors++;
 }
-if(!(((((data380 === "never") || (data380 === "allow")) || (data380 === "try")) || (data380 === "demand")) || (data380 === "hard"))){
-const err717 = {instancePath:instancePath+"/DirectoryService/LdapTlsReqCert",schemaPath:"#/properties/DirectoryService/properties/LdapTlsReqCert/enum",keyword:"enum",params:{allowedValues: schema11.properties.DirectoryService.properties.LdapTlsReqCert.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.DirectoryService.properties.LdapTlsReqCert.enum,parentSchema:schema11.properties.DirectoryService.properties.LdapTlsReqCert,data:data380};
+}
+else {
+const err717 = {instancePath:instancePath+"/Iam/PermissionsBoundary",schemaPath:"#/properties/Iam/properties/PermissionsBoundary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Iam.properties.PermissionsBoundary.type,parentSchema:schema11.properties.Iam.properties.PermissionsBoundary,data:data379};
 if(vErrors === null){
 vErrors = [err717];
 }
@@ -9141,10 +9141,11 @@ vErrors.push(err717);
 errors++;
 }
 }
-if(data374.LdapAccessFilter !== undefined){
-let data381 = data374.LdapAccessFilter;
-if(typeof data381 !== "string"){
-const err718 = {instancePath:instancePath+"/DirectoryService/LdapAccessFilter",schemaPath:"#/properties/DirectoryService/properties/LdapAccessFilter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.LdapAccessFilter.type,parentSchema:schema11.properties.DirectoryService.properties.LdapAccessFilter,data:data381};
+if(data376.ResourcePrefix !== undefined){
+let data380 = data376.ResourcePrefix;
+if(typeof data380 === "string"){
+if(func6(data380) > 30){
+const err718 = {instancePath:instancePath+"/Iam/ResourcePrefix",schemaPath:"#/properties/Iam/properties/ResourcePrefix/maxLength",keyword:"maxLength",params:{limit: 30},message:"must NOT have more than 30 characters",schema:30,parentSchema:schema11.properties.Iam.properties.ResourcePrefix,data:data380};
 if(vErrors === null){
 vErrors = [err718];
 }
@@ -9154,10 +9155,8 @@ vErrors.push(err718);
 errors++;
 }
 }
-if(data374.GenerateSshKeysForUsers !== undefined){
-let data382 = data374.GenerateSshKeysForUsers;
-if(typeof data382 !== "boolean"){
-const err719 = {instancePath:instancePath+"/DirectoryService/GenerateSshKeysForUsers",schemaPath:"#/properties/DirectoryService/properties/GenerateSshKeysForUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.DirectoryService.properties.GenerateSshKeysForUsers.type,parentSchema:schema11.properties.DirectoryService.properties.GenerateSshKeysForUsers,data:data382};
+else {
+const err719 = {instancePath:instancePath+"/Iam/ResourcePrefix",schemaPath:"#/properties/Iam/properties/ResourcePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Iam.properties.ResourcePrefix.type,parentSchema:schema11.properties.Iam.properties.ResourcePrefix,data:data380};
 if(vErrors === null){
 vErrors = [err719];
 }
@@ -9167,10 +9166,9 @@ vErrors.push(err719);
 errors++;
 }
 }
-if(data374.AdditionalSssdConfigs !== undefined){
-let data383 = data374.AdditionalSssdConfigs;
-if(!(data383 && typeof data383 == "object" && !Array.isArray(data383))){
-const err720 = {instancePath:instancePath+"/DirectoryService/AdditionalSssdConfigs",schemaPath:"#/properties/DirectoryService/properties/AdditionalSssdConfigs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DirectoryService.properties.AdditionalSssdConfigs.type,parentSchema:schema11.properties.DirectoryService.properties.AdditionalSssdConfigs,data:data383};
+}
+else {
+const err720 = {instancePath:instancePath+"/Iam",schemaPath:"#/properties/Iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Iam.type,parentSchema:schema11.properties.Iam,data:data376};
 if(vErrors === null){
 vErrors = [err720];
 }
@@ -9180,9 +9178,11 @@ vErrors.push(err720);
 errors++;
 }
 }
-}
-else {
-const err721 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DirectoryService.type,parentSchema:schema11.properties.DirectoryService,data:data374};
+if(data.DirectoryService !== undefined){
+let data381 = data.DirectoryService;
+if(data381 && typeof data381 == "object" && !Array.isArray(data381)){
+if(data381.DomainName === undefined){
+const err721 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "DomainName"},message:"must have required property '"+"DomainName"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data381};
 if(vErrors === null){
 vErrors = [err721];
 }
@@ -9191,13 +9191,8 @@ vErrors.push(err721);
 }
 errors++;
 }
-}
-if(data.DeploymentSettings !== undefined){
-let data384 = data.DeploymentSettings;
-if(data384 && typeof data384 == "object" && !Array.isArray(data384)){
-for(const key99 in data384){
-if(!(((key99 === "LambdaFunctionsVpcConfig") || (key99 === "DisableSudoAccessForDefaultUser")) || (key99 === "DefaultUserHome"))){
-const err722 = {instancePath:instancePath+"/DeploymentSettings",schemaPath:"#/properties/DeploymentSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key99},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DeploymentSettings,data:data384};
+if(data381.DomainAddr === undefined){
+const err722 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "DomainAddr"},message:"must have required property '"+"DomainAddr"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data381};
 if(vErrors === null){
 vErrors = [err722];
 }
@@ -9206,12 +9201,8 @@ vErrors.push(err722);
 }
 errors++;
 }
-}
-if(data384.LambdaFunctionsVpcConfig !== undefined){
-let data385 = data384.LambdaFunctionsVpcConfig;
-if(data385 && typeof data385 == "object" && !Array.isArray(data385)){
-if(data385.SecurityGroupIds === undefined){
-const err723 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/required",keyword:"required",params:{missingProperty: "SecurityGroupIds"},message:"must have required property '"+"SecurityGroupIds"+"'",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.required,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data385};
+if(data381.PasswordSecretArn === undefined){
+const err723 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "PasswordSecretArn"},message:"must have required property '"+"PasswordSecretArn"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data381};
 if(vErrors === null){
 vErrors = [err723];
 }
@@ -9220,8 +9211,8 @@ vErrors.push(err723);
 }
 errors++;
 }
-if(data385.SubnetIds === undefined){
-const err724 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.required,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data385};
+if(data381.DomainReadOnlyUser === undefined){
+const err724 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/required",keyword:"required",params:{missingProperty: "DomainReadOnlyUser"},message:"must have required property '"+"DomainReadOnlyUser"+"'",schema:schema11.properties.DirectoryService.required,parentSchema:schema11.properties.DirectoryService,data:data381};
 if(vErrors === null){
 vErrors = [err724];
 }
@@ -9230,9 +9221,9 @@ vErrors.push(err724);
 }
 errors++;
 }
-for(const key100 in data385){
-if(!((key100 === "SecurityGroupIds") || (key100 === "SubnetIds"))){
-const err725 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key100},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data385};
+for(const key99 in data381){
+if(!(func2.call(schema11.properties.DirectoryService.properties, key99))){
+const err725 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key99},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DirectoryService,data:data381};
 if(vErrors === null){
 vErrors = [err725];
 }
@@ -9242,11 +9233,10 @@ vErrors.push(err725);
 errors++;
 }
 }
-if(data385.SecurityGroupIds !== undefined){
-let data386 = data385.SecurityGroupIds;
-if(Array.isArray(data386)){
-if(data386.length > 5){
-const err726 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds,data:data386};
+if(data381.DomainName !== undefined){
+let data382 = data381.DomainName;
+if(typeof data382 !== "string"){
+const err726 = {instancePath:instancePath+"/DirectoryService/DomainName",schemaPath:"#/properties/DirectoryService/properties/DomainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.DomainName.type,parentSchema:schema11.properties.DirectoryService.properties.DomainName,data:data382};
 if(vErrors === null){
 vErrors = [err726];
 }
@@ -9255,8 +9245,11 @@ vErrors.push(err726);
 }
 errors++;
 }
-if(data386.length < 1){
-const err727 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds,data:data386};
+}
+if(data381.DomainAddr !== undefined){
+let data383 = data381.DomainAddr;
+if(typeof data383 !== "string"){
+const err727 = {instancePath:instancePath+"/DirectoryService/DomainAddr",schemaPath:"#/properties/DirectoryService/properties/DomainAddr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.DomainAddr.type,parentSchema:schema11.properties.DirectoryService.properties.DomainAddr,data:data383};
 if(vErrors === null){
 vErrors = [err727];
 }
@@ -9265,12 +9258,12 @@ vErrors.push(err727);
 }
 errors++;
 }
-const len53 = data386.length;
-for(let i53=0; i53<len53; i53++){
-let data387 = data386[i53];
-if(typeof data387 === "string"){
-if(!pattern4.test(data387)){
-const err728 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds/" + i53,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.items,data:data387};
+}
+if(data381.PasswordSecretArn !== undefined){
+let data384 = data381.PasswordSecretArn;
+if(typeof data384 === "string"){
+if(!pattern20.test(data384)){
+const err728 = {instancePath:instancePath+"/DirectoryService/PasswordSecretArn",schemaPath:"#/properties/DirectoryService/properties/PasswordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.DirectoryService.properties.PasswordSecretArn,data:data384};
 if(vErrors === null){
 vErrors = [err728];
 }
@@ -9281,7 +9274,7 @@ errors++;
 }
 }
 else {
-const err729 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds/" + i53,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.items.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.items,data:data387};
+const err729 = {instancePath:instancePath+"/DirectoryService/PasswordSecretArn",schemaPath:"#/properties/DirectoryService/properties/PasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.PasswordSecretArn.type,parentSchema:schema11.properties.DirectoryService.properties.PasswordSecretArn,data:data384};
 if(vErrors === null){
 vErrors = [err729];
 }
@@ -9291,9 +9284,10 @@ vErrors.push(err729);
 errors++;
 }
 }
-}
-else {
-const err730 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds,data:data386};
+if(data381.DomainReadOnlyUser !== undefined){
+let data385 = data381.DomainReadOnlyUser;
+if(typeof data385 !== "string"){
+const err730 = {instancePath:instancePath+"/DirectoryService/DomainReadOnlyUser",schemaPath:"#/properties/DirectoryService/properties/DomainReadOnlyUser/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.DomainReadOnlyUser.type,parentSchema:schema11.properties.DirectoryService.properties.DomainReadOnlyUser,data:data385};
 if(vErrors === null){
 vErrors = [err730];
 }
@@ -9303,11 +9297,10 @@ vErrors.push(err730);
 errors++;
 }
 }
-if(data385.SubnetIds !== undefined){
-let data388 = data385.SubnetIds;
-if(Array.isArray(data388)){
-if(data388.length > 16){
-const err731 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds,data:data388};
+if(data381.LdapTlsCaCert !== undefined){
+let data386 = data381.LdapTlsCaCert;
+if(typeof data386 !== "string"){
+const err731 = {instancePath:instancePath+"/DirectoryService/LdapTlsCaCert",schemaPath:"#/properties/DirectoryService/properties/LdapTlsCaCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.LdapTlsCaCert.type,parentSchema:schema11.properties.DirectoryService.properties.LdapTlsCaCert,data:data386};
 if(vErrors === null){
 vErrors = [err731];
 }
@@ -9316,8 +9309,11 @@ vErrors.push(err731);
 }
 errors++;
 }
-if(data388.length < 1){
-const err732 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds,data:data388};
+}
+if(data381.LdapTlsReqCert !== undefined){
+let data387 = data381.LdapTlsReqCert;
+if(typeof data387 !== "string"){
+const err732 = {instancePath:instancePath+"/DirectoryService/LdapTlsReqCert",schemaPath:"#/properties/DirectoryService/properties/LdapTlsReqCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.LdapTlsReqCert.type,parentSchema:schema11.properties.DirectoryService.properties.LdapTlsReqCert,data:data387};
 if(vErrors === null){
 vErrors = [err732];
 }
@@ -9326,12 +9322,8 @@ vErrors.push(err732);
 }
 errors++;
 }
-const len54 = data388.length;
-for(let i54=0; i54<len54; i54++){
-let data389 = data388[i54];
-if(typeof data389 === "string"){
-if(!pattern2.test(data389)){
-const err733 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds/" + i54,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/items/pattern",keyword:"pattern",params:{pattern: "^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.items,data:data389};
+if(!(((((data387 === "never") || (data387 === "allow")) || (data387 === "try")) || (data387 === "demand")) || (data387 === "hard"))){
+const err733 = {instancePath:instancePath+"/DirectoryService/LdapTlsReqCert",schemaPath:"#/properties/DirectoryService/properties/LdapTlsReqCert/enum",keyword:"enum",params:{allowedValues: schema11.properties.DirectoryService.properties.LdapTlsReqCert.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.DirectoryService.properties.LdapTlsReqCert.enum,parentSchema:schema11.properties.DirectoryService.properties.LdapTlsReqCert,data:data387};
 if(vErrors === null){
 vErrors = [err733];
 }
@@ -9341,8 +9333,10 @@ vErrors.push(err733);
 errors++;
 }
 }
-else {
-const err734 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds/" + i54,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.items.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.items,data:data389};
+if(data381.LdapAccessFilter !== undefined){
+let data388 = data381.LdapAccessFilter;
+if(typeof data388 !== "string"){
+const err734 = {instancePath:instancePath+"/DirectoryService/LdapAccessFilter",schemaPath:"#/properties/DirectoryService/properties/LdapAccessFilter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DirectoryService.properties.LdapAccessFilter.type,parentSchema:schema11.properties.DirectoryService.properties.LdapAccessFilter,data:data388};
 if(vErrors === null){
 vErrors = [err734];
 }
@@ -9352,9 +9346,10 @@ vErrors.push(err734);
 errors++;
 }
 }
-}
-else {
-const err735 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds,data:data388};
+if(data381.GenerateSshKeysForUsers !== undefined){
+let data389 = data381.GenerateSshKeysForUsers;
+if(typeof data389 !== "boolean"){
+const err735 = {instancePath:instancePath+"/DirectoryService/GenerateSshKeysForUsers",schemaPath:"#/properties/DirectoryService/properties/GenerateSshKeysForUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.DirectoryService.properties.GenerateSshKeysForUsers.type,parentSchema:schema11.properties.DirectoryService.properties.GenerateSshKeysForUsers,data:data389};
 if(vErrors === null){
 vErrors = [err735];
 }
@@ -9364,9 +9359,10 @@ vErrors.push(err735);
 errors++;
 }
 }
-}
-else {
-const err736 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data385};
+if(data381.AdditionalSssdConfigs !== undefined){
+let data390 = data381.AdditionalSssdConfigs;
+if(!(data390 && typeof data390 == "object" && !Array.isArray(data390))){
+const err736 = {instancePath:instancePath+"/DirectoryService/AdditionalSssdConfigs",schemaPath:"#/properties/DirectoryService/properties/AdditionalSssdConfigs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DirectoryService.properties.AdditionalSssdConfigs.type,parentSchema:schema11.properties.DirectoryService.properties.AdditionalSssdConfigs,data:data390};
 if(vErrors === null){
 vErrors = [err736];
 }
@@ -9376,10 +9372,9 @@ vErrors.push(err736);
 errors++;
 }
 }
-if(data384.DisableSudoAccessForDefaultUser !== undefined){
-let data390 = data384.DisableSudoAccessForDefaultUser;
-if(typeof data390 !== "boolean"){
-const err737 = {instancePath:instancePath+"/DeploymentSettings/DisableSudoAccessForDefaultUser",schemaPath:"#/properties/DeploymentSettings/properties/DisableSudoAccessForDefaultUser/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.DeploymentSettings.properties.DisableSudoAccessForDefaultUser.type,parentSchema:schema11.properties.DeploymentSettings.properties.DisableSudoAccessForDefaultUser,data:data390};
+}
+else {
+const err737 = {instancePath:instancePath+"/DirectoryService",schemaPath:"#/properties/DirectoryService/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DirectoryService.type,parentSchema:schema11.properties.DirectoryService,data:data381};
 if(vErrors === null){
 vErrors = [err737];
 }
@@ -9389,10 +9384,12 @@ vErrors.push(err737);
 errors++;
 }
 }
-if(data384.DefaultUserHome !== undefined){
-let data391 = data384.DefaultUserHome;
-if(typeof data391 !== "string"){
-const err738 = {instancePath:instancePath+"/DeploymentSettings/DefaultUserHome",schemaPath:"#/properties/DeploymentSettings/properties/DefaultUserHome/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DeploymentSettings.properties.DefaultUserHome.type,parentSchema:schema11.properties.DeploymentSettings.properties.DefaultUserHome,data:data391};
+if(data.DeploymentSettings !== undefined){
+let data391 = data.DeploymentSettings;
+if(data391 && typeof data391 == "object" && !Array.isArray(data391)){
+for(const key100 in data391){
+if(!(((key100 === "LambdaFunctionsVpcConfig") || (key100 === "DisableSudoAccessForDefaultUser")) || (key100 === "DefaultUserHome"))){
+const err738 = {instancePath:instancePath+"/DeploymentSettings",schemaPath:"#/properties/DeploymentSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key100},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DeploymentSettings,data:data391};
 if(vErrors === null){
 vErrors = [err738];
 }
@@ -9401,8 +9398,12 @@ vErrors.push(err738);
 }
 errors++;
 }
-if(!((data391 === "Shared") || (data391 === "Local"))){
-const err739 = {instancePath:instancePath+"/DeploymentSettings/DefaultUserHome",schemaPath:"#/properties/DeploymentSettings/properties/DefaultUserHome/enum",keyword:"enum",params:{allowedValues: schema11.properties.DeploymentSettings.properties.DefaultUserHome.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.DeploymentSettings.properties.DefaultUserHome.enum,parentSchema:schema11.properties.DeploymentSettings.properties.DefaultUserHome,data:data391};
+}
+if(data391.LambdaFunctionsVpcConfig !== undefined){
+let data392 = data391.LambdaFunctionsVpcConfig;
+if(data392 && typeof data392 == "object" && !Array.isArray(data392)){
+if(data392.SecurityGroupIds === undefined){
+const err739 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/required",keyword:"required",params:{missingProperty: "SecurityGroupIds"},message:"must have required property '"+"SecurityGroupIds"+"'",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.required,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data392};
 if(vErrors === null){
 vErrors = [err739];
 }
@@ -9411,10 +9412,8 @@ vErrors.push(err739);
 }
 errors++;
 }
-}
-}
-else {
-const err740 = {instancePath:instancePath+"/DeploymentSettings",schemaPath:"#/properties/DeploymentSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DeploymentSettings.type,parentSchema:schema11.properties.DeploymentSettings,data:data384};
+if(data392.SubnetIds === undefined){
+const err740 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/required",keyword:"required",params:{missingProperty: "SubnetIds"},message:"must have required property '"+"SubnetIds"+"'",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.required,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data392};
 if(vErrors === null){
 vErrors = [err740];
 }
@@ -9423,13 +9422,9 @@ vErrors.push(err740);
 }
 errors++;
 }
-}
-if(data.Imds !== undefined){
-let data392 = data.Imds;
-if(data392 && typeof data392 == "object" && !Array.isArray(data392)){
 for(const key101 in data392){
-if(!(key101 === "ImdsSupport")){
-const err741 = {instancePath:instancePath+"/Imds",schemaPath:"#/properties/Imds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key101},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Imds,data:data392};
+if(!((key101 === "SecurityGroupIds") || (key101 === "SubnetIds"))){
+const err741 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key101},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data392};
 if(vErrors === null){
 vErrors = [err741];
 }
@@ -9439,10 +9434,11 @@ vErrors.push(err741);
 errors++;
 }
 }
-if(data392.ImdsSupport !== undefined){
-let data393 = data392.ImdsSupport;
-if(typeof data393 !== "string"){
-const err742 = {instancePath:instancePath+"/Imds/ImdsSupport",schemaPath:"#/properties/Imds/properties/ImdsSupport/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Imds.properties.ImdsSupport.type,parentSchema:schema11.properties.Imds.properties.ImdsSupport,data:data393};
+if(data392.SecurityGroupIds !== undefined){
+let data393 = data392.SecurityGroupIds;
+if(Array.isArray(data393)){
+if(data393.length > 5){
+const err742 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds,data:data393};
 if(vErrors === null){
 vErrors = [err742];
 }
@@ -9451,8 +9447,8 @@ vErrors.push(err742);
 }
 errors++;
 }
-if(!((data393 === "v1.0") || (data393 === "v2.0"))){
-const err743 = {instancePath:instancePath+"/Imds/ImdsSupport",schemaPath:"#/properties/Imds/properties/ImdsSupport/enum",keyword:"enum",params:{allowedValues: schema11.properties.Imds.properties.ImdsSupport.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.Imds.properties.ImdsSupport.enum,parentSchema:schema11.properties.Imds.properties.ImdsSupport,data:data393};
+if(data393.length < 1){
+const err743 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds,data:data393};
 if(vErrors === null){
 vErrors = [err743];
 }
@@ -9461,10 +9457,12 @@ vErrors.push(err743);
 }
 errors++;
 }
-}
-}
-else {
-const err744 = {instancePath:instancePath+"/Imds",schemaPath:"#/properties/Imds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Imds.type,parentSchema:schema11.properties.Imds,data:data392};
+const len55 = data393.length;
+for(let i55=0; i55<len55; i55++){
+let data394 = data393[i55];
+if(typeof data394 === "string"){
+if(!pattern4.test(data394)){
+const err744 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds/" + i55,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.items,data:data394};
 if(vErrors === null){
 vErrors = [err744];
 }
@@ -9474,10 +9472,8 @@ vErrors.push(err744);
 errors++;
 }
 }
-if(data.CustomS3Bucket !== undefined){
-let data394 = data.CustomS3Bucket;
-if(typeof data394 !== "string"){
-const err745 = {instancePath:instancePath+"/CustomS3Bucket",schemaPath:"#/properties/CustomS3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.CustomS3Bucket.type,parentSchema:schema11.properties.CustomS3Bucket,data:data394};
+else {
+const err745 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds/" + i55,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.items.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.items,data:data394};
 if(vErrors === null){
 vErrors = [err745];
 }
@@ -9487,10 +9483,9 @@ vErrors.push(err745);
 errors++;
 }
 }
-if(data.AdditionalResources !== undefined){
-let data395 = data.AdditionalResources;
-if(typeof data395 !== "string"){
-const err746 = {instancePath:instancePath+"/AdditionalResources",schemaPath:"#/properties/AdditionalResources/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.AdditionalResources.type,parentSchema:schema11.properties.AdditionalResources,data:data395};
+}
+else {
+const err746 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SecurityGroupIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SecurityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SecurityGroupIds,data:data393};
 if(vErrors === null){
 vErrors = [err746];
 }
@@ -9500,12 +9495,11 @@ vErrors.push(err746);
 errors++;
 }
 }
-if(data.DevSettings !== undefined){
-let data396 = data.DevSettings;
-if(data396 && typeof data396 == "object" && !Array.isArray(data396)){
-for(const key102 in data396){
-if(!(func2.call(schema11.properties.DevSettings.properties, key102))){
-const err747 = {instancePath:instancePath+"/DevSettings",schemaPath:"#/properties/DevSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key102},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings,data:data396};
+if(data392.SubnetIds !== undefined){
+let data395 = data392.SubnetIds;
+if(Array.isArray(data395)){
+if(data395.length > 16){
+const err747 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds,data:data395};
 if(vErrors === null){
 vErrors = [err747];
 }
@@ -9514,11 +9508,8 @@ vErrors.push(err747);
 }
 errors++;
 }
-}
-if(data396.ClusterTemplate !== undefined){
-let data397 = data396.ClusterTemplate;
-if(typeof data397 !== "string"){
-const err748 = {instancePath:instancePath+"/DevSettings/ClusterTemplate",schemaPath:"#/properties/DevSettings/properties/ClusterTemplate/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.ClusterTemplate.type,parentSchema:schema11.properties.DevSettings.properties.ClusterTemplate,data:data397};
+if(data395.length < 1){
+const err748 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds,data:data395};
 if(vErrors === null){
 vErrors = [err748];
 }
@@ -9527,13 +9518,12 @@ vErrors.push(err748);
 }
 errors++;
 }
-}
-if(data396.AmiSearchFilters !== undefined){
-let data398 = data396.AmiSearchFilters;
-if(data398 && typeof data398 == "object" && !Array.isArray(data398)){
-for(const key103 in data398){
-if(!((key103 === "Owner") || (key103 === "Tags"))){
-const err749 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key103},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters,data:data398};
+const len56 = data395.length;
+for(let i56=0; i56<len56; i56++){
+let data396 = data395[i56];
+if(typeof data396 === "string"){
+if(!pattern2.test(data396)){
+const err749 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds/" + i56,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/items/pattern",keyword:"pattern",params:{pattern: "^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.items,data:data396};
 if(vErrors === null){
 vErrors = [err749];
 }
@@ -9543,10 +9533,8 @@ vErrors.push(err749);
 errors++;
 }
 }
-if(data398.Owner !== undefined){
-let data399 = data398.Owner;
-if(typeof data399 !== "string"){
-const err750 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Owner",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Owner.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Owner,data:data399};
+else {
+const err750 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds/" + i56,schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.items.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.items,data:data396};
 if(vErrors === null){
 vErrors = [err750];
 }
@@ -9556,15 +9544,9 @@ vErrors.push(err750);
 errors++;
 }
 }
-if(data398.Tags !== undefined){
-let data400 = data398.Tags;
-if(Array.isArray(data400)){
-const len55 = data400.length;
-for(let i55=0; i55<len55; i55++){
-let data401 = data400[i55];
-if(data401 && typeof data401 == "object" && !Array.isArray(data401)){
-if(data401.Key === undefined){
-const err751 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.required,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data401};
+}
+else {
+const err751 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig/SubnetIds",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/properties/SubnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.properties.SubnetIds,data:data395};
 if(vErrors === null){
 vErrors = [err751];
 }
@@ -9573,8 +9555,10 @@ vErrors.push(err751);
 }
 errors++;
 }
-if(data401.Value === undefined){
-const err752 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.required,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data401};
+}
+}
+else {
+const err752 = {instancePath:instancePath+"/DeploymentSettings/LambdaFunctionsVpcConfig",schemaPath:"#/properties/DeploymentSettings/properties/LambdaFunctionsVpcConfig/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig.type,parentSchema:schema11.properties.DeploymentSettings.properties.LambdaFunctionsVpcConfig,data:data392};
 if(vErrors === null){
 vErrors = [err752];
 }
@@ -9583,9 +9567,11 @@ vErrors.push(err752);
 }
 errors++;
 }
-for(const key104 in data401){
-if(!((key104 === "Key") || (key104 === "Value"))){
-const err753 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key104},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data401};
+}
+if(data391.DisableSudoAccessForDefaultUser !== undefined){
+let data397 = data391.DisableSudoAccessForDefaultUser;
+if(typeof data397 !== "boolean"){
+const err753 = {instancePath:instancePath+"/DeploymentSettings/DisableSudoAccessForDefaultUser",schemaPath:"#/properties/DeploymentSettings/properties/DisableSudoAccessForDefaultUser/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.DeploymentSettings.properties.DisableSudoAccessForDefaultUser.type,parentSchema:schema11.properties.DeploymentSettings.properties.DisableSudoAccessForDefaultUser,data:data397};
 if(vErrors === null){
 vErrors = [err753];
 }
@@ -9595,11 +9581,10 @@ vErrors.push(err753);
 errors++;
 }
 }
-if(data401.Key !== undefined){
-let data402 = data401.Key;
-if(typeof data402 === "string"){
-if(func6(data402) > 128){
-const err754 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55+"/Key",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Key/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key,data:data402};
+if(data391.DefaultUserHome !== undefined){
+let data398 = data391.DefaultUserHome;
+if(typeof data398 !== "string"){
+const err754 = {instancePath:instancePath+"/DeploymentSettings/DefaultUserHome",schemaPath:"#/properties/DeploymentSettings/properties/DefaultUserHome/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DeploymentSettings.properties.DefaultUserHome.type,parentSchema:schema11.properties.DeploymentSettings.properties.DefaultUserHome,data:data398};
 if(vErrors === null){
 vErrors = [err754];
 }
@@ -9608,8 +9593,8 @@ vErrors.push(err754);
 }
 errors++;
 }
-if(func6(data402) < 1){
-const err755 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55+"/Key",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key,data:data402};
+if(!((data398 === "Shared") || (data398 === "Local"))){
+const err755 = {instancePath:instancePath+"/DeploymentSettings/DefaultUserHome",schemaPath:"#/properties/DeploymentSettings/properties/DefaultUserHome/enum",keyword:"enum",params:{allowedValues: schema11.properties.DeploymentSettings.properties.DefaultUserHome.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.DeploymentSettings.properties.DefaultUserHome.enum,parentSchema:schema11.properties.DeploymentSettings.properties.DefaultUserHome,data:data398};
 if(vErrors === null){
 vErrors = [err755];
 }
@@ -9619,8 +9604,9 @@ vErrors.push(err755);
 errors++;
 }
 }
+}
 else {
-const err756 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55+"/Key",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key,data:data402};
+const err756 = {instancePath:instancePath+"/DeploymentSettings",schemaPath:"#/properties/DeploymentSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DeploymentSettings.type,parentSchema:schema11.properties.DeploymentSettings,data:data391};
 if(vErrors === null){
 vErrors = [err756];
 }
@@ -9630,11 +9616,12 @@ vErrors.push(err756);
 errors++;
 }
 }
-if(data401.Value !== undefined){
-let data403 = data401.Value;
-if(typeof data403 === "string"){
-if(func6(data403) > 256){
-const err757 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55+"/Value",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Value/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Value,data:data403};
+if(data.Imds !== undefined){
+let data399 = data.Imds;
+if(data399 && typeof data399 == "object" && !Array.isArray(data399)){
+for(const key102 in data399){
+if(!(key102 === "ImdsSupport")){
+const err757 = {instancePath:instancePath+"/Imds",schemaPath:"#/properties/Imds/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key102},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.Imds,data:data399};
 if(vErrors === null){
 vErrors = [err757];
 }
@@ -9644,8 +9631,10 @@ vErrors.push(err757);
 errors++;
 }
 }
-else {
-const err758 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55+"/Value",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Value.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Value,data:data403};
+if(data399.ImdsSupport !== undefined){
+let data400 = data399.ImdsSupport;
+if(typeof data400 !== "string"){
+const err758 = {instancePath:instancePath+"/Imds/ImdsSupport",schemaPath:"#/properties/Imds/properties/ImdsSupport/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.Imds.properties.ImdsSupport.type,parentSchema:schema11.properties.Imds.properties.ImdsSupport,data:data400};
 if(vErrors === null){
 vErrors = [err758];
 }
@@ -9654,10 +9643,8 @@ vErrors.push(err758);
 }
 errors++;
 }
-}
-}
-else {
-const err759 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i55,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data401};
+if(!((data400 === "v1.0") || (data400 === "v2.0"))){
+const err759 = {instancePath:instancePath+"/Imds/ImdsSupport",schemaPath:"#/properties/Imds/properties/ImdsSupport/enum",keyword:"enum",params:{allowedValues: schema11.properties.Imds.properties.ImdsSupport.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.Imds.properties.ImdsSupport.enum,parentSchema:schema11.properties.Imds.properties.ImdsSupport,data:data400};
 if(vErrors === null){
 vErrors = [err759];
 }
@@ -9669,7 +9656,7 @@ errors++;
 }
 }
 else {
-const err760 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags,data:data400};
+const err760 = {instancePath:instancePath+"/Imds",schemaPath:"#/properties/Imds/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.Imds.type,parentSchema:schema11.properties.Imds,data:data399};
 if(vErrors === null){
 vErrors = [err760];
 }
@@ -9679,9 +9666,10 @@ vErrors.push(err760);
 errors++;
 }
 }
-}
-else {
-const err761 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters,data:data398};
+if(data.CustomS3Bucket !== undefined){
+let data401 = data.CustomS3Bucket;
+if(typeof data401 !== "string"){
+const err761 = {instancePath:instancePath+"/CustomS3Bucket",schemaPath:"#/properties/CustomS3Bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.CustomS3Bucket.type,parentSchema:schema11.properties.CustomS3Bucket,data:data401};
 if(vErrors === null){
 vErrors = [err761];
 }
@@ -9691,10 +9679,10 @@ vErrors.push(err761);
 errors++;
 }
 }
-if(data396.InstanceTypesData !== undefined){
-let data404 = data396.InstanceTypesData;
-if(typeof data404 !== "string"){
-const err762 = {instancePath:instancePath+"/DevSettings/InstanceTypesData",schemaPath:"#/properties/DevSettings/properties/InstanceTypesData/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.InstanceTypesData.type,parentSchema:schema11.properties.DevSettings.properties.InstanceTypesData,data:data404};
+if(data.AdditionalResources !== undefined){
+let data402 = data.AdditionalResources;
+if(typeof data402 !== "string"){
+const err762 = {instancePath:instancePath+"/AdditionalResources",schemaPath:"#/properties/AdditionalResources/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.AdditionalResources.type,parentSchema:schema11.properties.AdditionalResources,data:data402};
 if(vErrors === null){
 vErrors = [err762];
 }
@@ -9704,12 +9692,12 @@ vErrors.push(err762);
 errors++;
 }
 }
-if(data396.Timeouts !== undefined){
-let data405 = data396.Timeouts;
-if(data405 && typeof data405 == "object" && !Array.isArray(data405)){
-for(const key105 in data405){
-if(!(((key105 === "HeadNodeBootstrapTimeout") || (key105 === "ComputeNodeBootstrapTimeout")) || (key105 === "LoginNodeBootstrapTimeout"))){
-const err763 = {instancePath:instancePath+"/DevSettings/Timeouts",schemaPath:"#/properties/DevSettings/properties/Timeouts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key105},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.Timeouts,data:data405};
+if(data.DevSettings !== undefined){
+let data403 = data.DevSettings;
+if(data403 && typeof data403 == "object" && !Array.isArray(data403)){
+for(const key103 in data403){
+if(!(func2.call(schema11.properties.DevSettings.properties, key103))){
+const err763 = {instancePath:instancePath+"/DevSettings",schemaPath:"#/properties/DevSettings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key103},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings,data:data403};
 if(vErrors === null){
 vErrors = [err763];
 }
@@ -9719,10 +9707,10 @@ vErrors.push(err763);
 errors++;
 }
 }
-if(data405.HeadNodeBootstrapTimeout !== undefined){
-let data406 = data405.HeadNodeBootstrapTimeout;
-if(!(((typeof data406 == "number") && (!(data406 % 1) && !isNaN(data406))) && (isFinite(data406)))){
-const err764 = {instancePath:instancePath+"/DevSettings/Timeouts/HeadNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/HeadNodeBootstrapTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.DevSettings.properties.Timeouts.properties.HeadNodeBootstrapTimeout.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.HeadNodeBootstrapTimeout,data:data406};
+if(data403.ClusterTemplate !== undefined){
+let data404 = data403.ClusterTemplate;
+if(typeof data404 !== "string"){
+const err764 = {instancePath:instancePath+"/DevSettings/ClusterTemplate",schemaPath:"#/properties/DevSettings/properties/ClusterTemplate/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.ClusterTemplate.type,parentSchema:schema11.properties.DevSettings.properties.ClusterTemplate,data:data404};
 if(vErrors === null){
 vErrors = [err764];
 }
@@ -9731,9 +9719,13 @@ vErrors.push(err764);
 }
 errors++;
 }
-if((typeof data406 == "number") && (isFinite(data406))){
-if(data406 < 1 || isNaN(data406)){
-const err765 = {instancePath:instancePath+"/DevSettings/Timeouts/HeadNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/HeadNodeBootstrapTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.HeadNodeBootstrapTimeout,data:data406};
+}
+if(data403.AmiSearchFilters !== undefined){
+let data405 = data403.AmiSearchFilters;
+if(data405 && typeof data405 == "object" && !Array.isArray(data405)){
+for(const key104 in data405){
+if(!((key104 === "Owner") || (key104 === "Tags"))){
+const err765 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key104},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters,data:data405};
 if(vErrors === null){
 vErrors = [err765];
 }
@@ -9743,11 +9735,10 @@ vErrors.push(err765);
 errors++;
 }
 }
-}
-if(data405.ComputeNodeBootstrapTimeout !== undefined){
-let data407 = data405.ComputeNodeBootstrapTimeout;
-if(!(((typeof data407 == "number") && (!(data407 % 1) && !isNaN(data407))) && (isFinite(data407)))){
-const err766 = {instancePath:instancePath+"/DevSettings/Timeouts/ComputeNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/ComputeNodeBootstrapTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.DevSettings.properties.Timeouts.properties.ComputeNodeBootstrapTimeout.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.ComputeNodeBootstrapTimeout,data:data407};
+if(data405.Owner !== undefined){
+let data406 = data405.Owner;
+if(typeof data406 !== "string"){
+const err766 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Owner",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Owner/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Owner.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Owner,data:data406};
 if(vErrors === null){
 vErrors = [err766];
 }
@@ -9756,9 +9747,16 @@ vErrors.push(err766);
 }
 errors++;
 }
-if((typeof data407 == "number") && (isFinite(data407))){
-if(data407 < 1 || isNaN(data407)){
-const err767 = {instancePath:instancePath+"/DevSettings/Timeouts/ComputeNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/ComputeNodeBootstrapTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.ComputeNodeBootstrapTimeout,data:data407};
+}
+if(data405.Tags !== undefined){
+let data407 = data405.Tags;
+if(Array.isArray(data407)){
+const len57 = data407.length;
+for(let i57=0; i57<len57; i57++){
+let data408 = data407[i57];
+if(data408 && typeof data408 == "object" && !Array.isArray(data408)){
+if(data408.Key === undefined){
+const err767 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Key"},message:"must have required property '"+"Key"+"'",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.required,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data408};
 if(vErrors === null){
 vErrors = [err767];
 }
@@ -9767,12 +9765,8 @@ vErrors.push(err767);
 }
 errors++;
 }
-}
-}
-if(data405.LoginNodeBootstrapTimeout !== undefined){
-let data408 = data405.LoginNodeBootstrapTimeout;
-if(!(((typeof data408 == "number") && (!(data408 % 1) && !isNaN(data408))) && (isFinite(data408)))){
-const err768 = {instancePath:instancePath+"/DevSettings/Timeouts/LoginNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/LoginNodeBootstrapTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.DevSettings.properties.Timeouts.properties.LoginNodeBootstrapTimeout.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.LoginNodeBootstrapTimeout,data:data408};
+if(data408.Value === undefined){
+const err768 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/required",keyword:"required",params:{missingProperty: "Value"},message:"must have required property '"+"Value"+"'",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.required,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data408};
 if(vErrors === null){
 vErrors = [err768];
 }
@@ -9781,9 +9775,9 @@ vErrors.push(err768);
 }
 errors++;
 }
-if((typeof data408 == "number") && (isFinite(data408))){
-if(data408 < 1 || isNaN(data408)){
-const err769 = {instancePath:instancePath+"/DevSettings/Timeouts/LoginNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/LoginNodeBootstrapTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.LoginNodeBootstrapTimeout,data:data408};
+for(const key105 in data408){
+if(!((key105 === "Key") || (key105 === "Value"))){
+const err769 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key105},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data408};
 if(vErrors === null){
 vErrors = [err769];
 }
@@ -9793,10 +9787,11 @@ vErrors.push(err769);
 errors++;
 }
 }
-}
-}
-else {
-const err770 = {instancePath:instancePath+"/DevSettings/Timeouts",schemaPath:"#/properties/DevSettings/properties/Timeouts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.Timeouts.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts,data:data405};
+if(data408.Key !== undefined){
+let data409 = data408.Key;
+if(typeof data409 === "string"){
+if(func6(data409) > 128){
+const err770 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57+"/Key",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Key/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key,data:data409};
 if(vErrors === null){
 vErrors = [err770];
 }
@@ -9805,11 +9800,8 @@ vErrors.push(err770);
 }
 errors++;
 }
-}
-if(data396.ComputeStartupTimeMetricEnabled !== undefined){
-let data409 = data396.ComputeStartupTimeMetricEnabled;
-if(typeof data409 !== "boolean"){
-const err771 = {instancePath:instancePath+"/DevSettings/ComputeStartupTimeMetricEnabled",schemaPath:"#/properties/DevSettings/properties/ComputeStartupTimeMetricEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.DevSettings.properties.ComputeStartupTimeMetricEnabled.type,parentSchema:schema11.properties.DevSettings.properties.ComputeStartupTimeMetricEnabled,data:data409};
+if(func6(data409) < 1){
+const err771 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57+"/Key",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key,data:data409};
 if(vErrors === null){
 vErrors = [err771];
 }
@@ -9819,12 +9811,8 @@ vErrors.push(err771);
 errors++;
 }
 }
-if(data396.Cookbook !== undefined){
-let data410 = data396.Cookbook;
-if(data410 && typeof data410 == "object" && !Array.isArray(data410)){
-for(const key106 in data410){
-if(!((key106 === "ChefCookbook") || (key106 === "ExtraChefAttributes"))){
-const err772 = {instancePath:instancePath+"/DevSettings/Cookbook",schemaPath:"#/properties/DevSettings/properties/Cookbook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key106},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.Cookbook,data:data410};
+else {
+const err772 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57+"/Key",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Key,data:data409};
 if(vErrors === null){
 vErrors = [err772];
 }
@@ -9834,10 +9822,11 @@ vErrors.push(err772);
 errors++;
 }
 }
-if(data410.ChefCookbook !== undefined){
-let data411 = data410.ChefCookbook;
-if(typeof data411 !== "string"){
-const err773 = {instancePath:instancePath+"/DevSettings/Cookbook/ChefCookbook",schemaPath:"#/properties/DevSettings/properties/Cookbook/properties/ChefCookbook/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.Cookbook.properties.ChefCookbook.type,parentSchema:schema11.properties.DevSettings.properties.Cookbook.properties.ChefCookbook,data:data411};
+if(data408.Value !== undefined){
+let data410 = data408.Value;
+if(typeof data410 === "string"){
+if(func6(data410) > 256){
+const err773 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57+"/Value",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Value/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Value,data:data410};
 if(vErrors === null){
 vErrors = [err773];
 }
@@ -9847,10 +9836,8 @@ vErrors.push(err773);
 errors++;
 }
 }
-if(data410.ExtraChefAttributes !== undefined){
-let data412 = data410.ExtraChefAttributes;
-if(typeof data412 !== "string"){
-const err774 = {instancePath:instancePath+"/DevSettings/Cookbook/ExtraChefAttributes",schemaPath:"#/properties/DevSettings/properties/Cookbook/properties/ExtraChefAttributes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.Cookbook.properties.ExtraChefAttributes.type,parentSchema:schema11.properties.DevSettings.properties.Cookbook.properties.ExtraChefAttributes,data:data412};
+else {
+const err774 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57+"/Value",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/properties/Value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Value.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.properties.Value,data:data410};
 if(vErrors === null){
 vErrors = [err774];
 }
@@ -9862,7 +9849,7 @@ errors++;
 }
 }
 else {
-const err775 = {instancePath:instancePath+"/DevSettings/Cookbook",schemaPath:"#/properties/DevSettings/properties/Cookbook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.Cookbook.type,parentSchema:schema11.properties.DevSettings.properties.Cookbook,data:data410};
+const err775 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags/" + i57,schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.items,data:data408};
 if(vErrors === null){
 vErrors = [err775];
 }
@@ -9872,10 +9859,9 @@ vErrors.push(err775);
 errors++;
 }
 }
-if(data396.NodePackage !== undefined){
-let data413 = data396.NodePackage;
-if(typeof data413 !== "string"){
-const err776 = {instancePath:instancePath+"/DevSettings/NodePackage",schemaPath:"#/properties/DevSettings/properties/NodePackage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.NodePackage.type,parentSchema:schema11.properties.DevSettings.properties.NodePackage,data:data413};
+}
+else {
+const err776 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters/Tags",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/properties/Tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters.properties.Tags,data:data407};
 if(vErrors === null){
 vErrors = [err776];
 }
@@ -9885,10 +9871,9 @@ vErrors.push(err776);
 errors++;
 }
 }
-if(data396.AwsBatchCliPackage !== undefined){
-let data414 = data396.AwsBatchCliPackage;
-if(typeof data414 !== "string"){
-const err777 = {instancePath:instancePath+"/DevSettings/AwsBatchCliPackage",schemaPath:"#/properties/DevSettings/properties/AwsBatchCliPackage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AwsBatchCliPackage.type,parentSchema:schema11.properties.DevSettings.properties.AwsBatchCliPackage,data:data414};
+}
+else {
+const err777 = {instancePath:instancePath+"/DevSettings/AmiSearchFilters",schemaPath:"#/properties/DevSettings/properties/AmiSearchFilters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.AmiSearchFilters.type,parentSchema:schema11.properties.DevSettings.properties.AmiSearchFilters,data:data405};
 if(vErrors === null){
 vErrors = [err777];
 }
@@ -9898,10 +9883,10 @@ vErrors.push(err777);
 errors++;
 }
 }
-if(data396.EfaInterfaceType !== undefined){
-let data415 = data396.EfaInterfaceType;
-if(typeof data415 !== "string"){
-const err778 = {instancePath:instancePath+"/DevSettings/EfaInterfaceType",schemaPath:"#/properties/DevSettings/properties/EfaInterfaceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.EfaInterfaceType.type,parentSchema:schema11.properties.DevSettings.properties.EfaInterfaceType,data:data415};
+if(data403.InstanceTypesData !== undefined){
+let data411 = data403.InstanceTypesData;
+if(typeof data411 !== "string"){
+const err778 = {instancePath:instancePath+"/DevSettings/InstanceTypesData",schemaPath:"#/properties/DevSettings/properties/InstanceTypesData/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.InstanceTypesData.type,parentSchema:schema11.properties.DevSettings.properties.InstanceTypesData,data:data411};
 if(vErrors === null){
 vErrors = [err778];
 }
@@ -9911,10 +9896,12 @@ vErrors.push(err778);
 errors++;
 }
 }
-if(data396.LambdaFunctionsLayerS3Location !== undefined){
-let data416 = data396.LambdaFunctionsLayerS3Location;
-if(typeof data416 !== "string"){
-const err779 = {instancePath:instancePath+"/DevSettings/LambdaFunctionsLayerS3Location",schemaPath:"#/properties/DevSettings/properties/LambdaFunctionsLayerS3Location/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.LambdaFunctionsLayerS3Location.type,parentSchema:schema11.properties.DevSettings.properties.LambdaFunctionsLayerS3Location,data:data416};
+if(data403.Timeouts !== undefined){
+let data412 = data403.Timeouts;
+if(data412 && typeof data412 == "object" && !Array.isArray(data412)){
+for(const key106 in data412){
+if(!(((key106 === "HeadNodeBootstrapTimeout") || (key106 === "ComputeNodeBootstrapTimeout")) || (key106 === "LoginNodeBootstrapTimeout"))){
+const err779 = {instancePath:instancePath+"/DevSettings/Timeouts",schemaPath:"#/properties/DevSettings/properties/Timeouts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key106},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.Timeouts,data:data412};
 if(vErrors === null){
 vErrors = [err779];
 }
@@ -9924,9 +9911,10 @@ vErrors.push(err779);
 errors++;
 }
 }
-}
-else {
-const err780 = {instancePath:instancePath+"/DevSettings",schemaPath:"#/properties/DevSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.type,parentSchema:schema11.properties.DevSettings,data:data396};
+if(data412.HeadNodeBootstrapTimeout !== undefined){
+let data413 = data412.HeadNodeBootstrapTimeout;
+if(!(((typeof data413 == "number") && (!(data413 % 1) && !isNaN(data413))) && (isFinite(data413)))){
+const err780 = {instancePath:instancePath+"/DevSettings/Timeouts/HeadNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/HeadNodeBootstrapTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.DevSettings.properties.Timeouts.properties.HeadNodeBootstrapTimeout.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.HeadNodeBootstrapTimeout,data:data413};
 if(vErrors === null){
 vErrors = [err780];
 }
@@ -9935,15 +9923,219 @@ vErrors.push(err780);
 }
 errors++;
 }
-}
-}
-else {
-const err781 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if((typeof data413 == "number") && (isFinite(data413))){
+if(data413 < 1 || isNaN(data413)){
+const err781 = {instancePath:instancePath+"/DevSettings/Timeouts/HeadNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/HeadNodeBootstrapTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.HeadNodeBootstrapTimeout,data:data413};
 if(vErrors === null){
 vErrors = [err781];
 }
 else {
 vErrors.push(err781);
+}
+errors++;
+}
+}
+}
+if(data412.ComputeNodeBootstrapTimeout !== undefined){
+let data414 = data412.ComputeNodeBootstrapTimeout;
+if(!(((typeof data414 == "number") && (!(data414 % 1) && !isNaN(data414))) && (isFinite(data414)))){
+const err782 = {instancePath:instancePath+"/DevSettings/Timeouts/ComputeNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/ComputeNodeBootstrapTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.DevSettings.properties.Timeouts.properties.ComputeNodeBootstrapTimeout.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.ComputeNodeBootstrapTimeout,data:data414};
+if(vErrors === null){
+vErrors = [err782];
+}
+else {
+vErrors.push(err782);
+}
+errors++;
+}
+if((typeof data414 == "number") && (isFinite(data414))){
+if(data414 < 1 || isNaN(data414)){
+const err783 = {instancePath:instancePath+"/DevSettings/Timeouts/ComputeNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/ComputeNodeBootstrapTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.ComputeNodeBootstrapTimeout,data:data414};
+if(vErrors === null){
+vErrors = [err783];
+}
+else {
+vErrors.push(err783);
+}
+errors++;
+}
+}
+}
+if(data412.LoginNodeBootstrapTimeout !== undefined){
+let data415 = data412.LoginNodeBootstrapTimeout;
+if(!(((typeof data415 == "number") && (!(data415 % 1) && !isNaN(data415))) && (isFinite(data415)))){
+const err784 = {instancePath:instancePath+"/DevSettings/Timeouts/LoginNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/LoginNodeBootstrapTimeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.DevSettings.properties.Timeouts.properties.LoginNodeBootstrapTimeout.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.LoginNodeBootstrapTimeout,data:data415};
+if(vErrors === null){
+vErrors = [err784];
+}
+else {
+vErrors.push(err784);
+}
+errors++;
+}
+if((typeof data415 == "number") && (isFinite(data415))){
+if(data415 < 1 || isNaN(data415)){
+const err785 = {instancePath:instancePath+"/DevSettings/Timeouts/LoginNodeBootstrapTimeout",schemaPath:"#/properties/DevSettings/properties/Timeouts/properties/LoginNodeBootstrapTimeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.DevSettings.properties.Timeouts.properties.LoginNodeBootstrapTimeout,data:data415};
+if(vErrors === null){
+vErrors = [err785];
+}
+else {
+vErrors.push(err785);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err786 = {instancePath:instancePath+"/DevSettings/Timeouts",schemaPath:"#/properties/DevSettings/properties/Timeouts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.Timeouts.type,parentSchema:schema11.properties.DevSettings.properties.Timeouts,data:data412};
+if(vErrors === null){
+vErrors = [err786];
+}
+else {
+vErrors.push(err786);
+}
+errors++;
+}
+}
+if(data403.ComputeStartupTimeMetricEnabled !== undefined){
+let data416 = data403.ComputeStartupTimeMetricEnabled;
+if(typeof data416 !== "boolean"){
+const err787 = {instancePath:instancePath+"/DevSettings/ComputeStartupTimeMetricEnabled",schemaPath:"#/properties/DevSettings/properties/ComputeStartupTimeMetricEnabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.DevSettings.properties.ComputeStartupTimeMetricEnabled.type,parentSchema:schema11.properties.DevSettings.properties.ComputeStartupTimeMetricEnabled,data:data416};
+if(vErrors === null){
+vErrors = [err787];
+}
+else {
+vErrors.push(err787);
+}
+errors++;
+}
+}
+if(data403.Cookbook !== undefined){
+let data417 = data403.Cookbook;
+if(data417 && typeof data417 == "object" && !Array.isArray(data417)){
+for(const key107 in data417){
+if(!((key107 === "ChefCookbook") || (key107 === "ExtraChefAttributes"))){
+const err788 = {instancePath:instancePath+"/DevSettings/Cookbook",schemaPath:"#/properties/DevSettings/properties/Cookbook/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key107},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.DevSettings.properties.Cookbook,data:data417};
+if(vErrors === null){
+vErrors = [err788];
+}
+else {
+vErrors.push(err788);
+}
+errors++;
+}
+}
+if(data417.ChefCookbook !== undefined){
+let data418 = data417.ChefCookbook;
+if(typeof data418 !== "string"){
+const err789 = {instancePath:instancePath+"/DevSettings/Cookbook/ChefCookbook",schemaPath:"#/properties/DevSettings/properties/Cookbook/properties/ChefCookbook/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.Cookbook.properties.ChefCookbook.type,parentSchema:schema11.properties.DevSettings.properties.Cookbook.properties.ChefCookbook,data:data418};
+if(vErrors === null){
+vErrors = [err789];
+}
+else {
+vErrors.push(err789);
+}
+errors++;
+}
+}
+if(data417.ExtraChefAttributes !== undefined){
+let data419 = data417.ExtraChefAttributes;
+if(typeof data419 !== "string"){
+const err790 = {instancePath:instancePath+"/DevSettings/Cookbook/ExtraChefAttributes",schemaPath:"#/properties/DevSettings/properties/Cookbook/properties/ExtraChefAttributes/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.Cookbook.properties.ExtraChefAttributes.type,parentSchema:schema11.properties.DevSettings.properties.Cookbook.properties.ExtraChefAttributes,data:data419};
+if(vErrors === null){
+vErrors = [err790];
+}
+else {
+vErrors.push(err790);
+}
+errors++;
+}
+}
+}
+else {
+const err791 = {instancePath:instancePath+"/DevSettings/Cookbook",schemaPath:"#/properties/DevSettings/properties/Cookbook/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.properties.Cookbook.type,parentSchema:schema11.properties.DevSettings.properties.Cookbook,data:data417};
+if(vErrors === null){
+vErrors = [err791];
+}
+else {
+vErrors.push(err791);
+}
+errors++;
+}
+}
+if(data403.NodePackage !== undefined){
+let data420 = data403.NodePackage;
+if(typeof data420 !== "string"){
+const err792 = {instancePath:instancePath+"/DevSettings/NodePackage",schemaPath:"#/properties/DevSettings/properties/NodePackage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.NodePackage.type,parentSchema:schema11.properties.DevSettings.properties.NodePackage,data:data420};
+if(vErrors === null){
+vErrors = [err792];
+}
+else {
+vErrors.push(err792);
+}
+errors++;
+}
+}
+if(data403.AwsBatchCliPackage !== undefined){
+let data421 = data403.AwsBatchCliPackage;
+if(typeof data421 !== "string"){
+const err793 = {instancePath:instancePath+"/DevSettings/AwsBatchCliPackage",schemaPath:"#/properties/DevSettings/properties/AwsBatchCliPackage/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.AwsBatchCliPackage.type,parentSchema:schema11.properties.DevSettings.properties.AwsBatchCliPackage,data:data421};
+if(vErrors === null){
+vErrors = [err793];
+}
+else {
+vErrors.push(err793);
+}
+errors++;
+}
+}
+if(data403.EfaInterfaceType !== undefined){
+let data422 = data403.EfaInterfaceType;
+if(typeof data422 !== "string"){
+const err794 = {instancePath:instancePath+"/DevSettings/EfaInterfaceType",schemaPath:"#/properties/DevSettings/properties/EfaInterfaceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.EfaInterfaceType.type,parentSchema:schema11.properties.DevSettings.properties.EfaInterfaceType,data:data422};
+if(vErrors === null){
+vErrors = [err794];
+}
+else {
+vErrors.push(err794);
+}
+errors++;
+}
+}
+if(data403.LambdaFunctionsLayerS3Location !== undefined){
+let data423 = data403.LambdaFunctionsLayerS3Location;
+if(typeof data423 !== "string"){
+const err795 = {instancePath:instancePath+"/DevSettings/LambdaFunctionsLayerS3Location",schemaPath:"#/properties/DevSettings/properties/LambdaFunctionsLayerS3Location/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.DevSettings.properties.LambdaFunctionsLayerS3Location.type,parentSchema:schema11.properties.DevSettings.properties.LambdaFunctionsLayerS3Location,data:data423};
+if(vErrors === null){
+vErrors = [err795];
+}
+else {
+vErrors.push(err795);
+}
+errors++;
+}
+}
+}
+else {
+const err796 = {instancePath:instancePath+"/DevSettings",schemaPath:"#/properties/DevSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.DevSettings.type,parentSchema:schema11.properties.DevSettings,data:data403};
+if(vErrors === null){
+vErrors = [err796];
+}
+else {
+vErrors.push(err796);
+}
+errors++;
+}
+}
+}
+else {
+const err797 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err797];
+}
+else {
+vErrors.push(err797);
 }
 errors++;
 }

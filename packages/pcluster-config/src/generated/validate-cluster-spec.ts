@@ -4,11 +4,11 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-zA-Z][a-zA-Z0-9-]+$","maxLength":60,"hint":"a cluster name: letter first, then letters, digits, hyphens","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern1 = new RegExp("^[a-zA-Z][a-zA-Z0-9-]+$", "u");
+const pattern1 = new RegExp("^[a-z][a-z0-9-]+$", "u");
 const pattern2 = new RegExp("^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$", "u");
 const pattern3 = new RegExp("^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern4 = new RegExp("^[a-z0-9-]+\\.[a-z0-9-]+$", "u");
@@ -22,12 +22,13 @@ const pattern16 = new RegExp("^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)
 const pattern17 = new RegExp("^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern19 = new RegExp("^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
 const pattern20 = new RegExp("^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern23 = new RegExp("^ldaps://[^\\s,]+$", "u");
-const pattern25 = new RegExp("^/\\S+$", "u");
-const pattern26 = new RegExp("^[a-z][a-z0-9_]*$", "u");
-const pattern28 = new RegExp("^(.*)$", "u");
-const pattern29 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern33 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
+const pattern24 = new RegExp("^ldaps://[^\\s,]+$", "u");
+const pattern26 = new RegExp("^/\\S+$", "u");
+const pattern27 = new RegExp("^[a-z][a-z0-9_]*$", "u");
+const pattern29 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
+const pattern30 = new RegExp("^(.*)$", "u");
+const pattern31 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern35 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -197,7 +198,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!pattern1.test(data2)){
-const err12 = {instancePath:instancePath+"/clusterName",schemaPath:"#/properties/clusterName/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z][a-zA-Z0-9-]+$"},message:"must match pattern \""+"^[a-zA-Z][a-zA-Z0-9-]+$"+"\"",schema:"^[a-zA-Z][a-zA-Z0-9-]+$",parentSchema:schema11.properties.clusterName,data:data2};
+const err12 = {instancePath:instancePath+"/clusterName",schemaPath:"#/properties/clusterName/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]+$"},message:"must match pattern \""+"^[a-z][a-z0-9-]+$"+"\"",schema:"^[a-z][a-z0-9-]+$",parentSchema:schema11.properties.clusterName,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1469,7 +1470,7 @@ errors++;
 let data49 = data.customActions;
 if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 for(const key9 in data49){
-if(!(((key9 === "headNode") || (key9 === "computeNode")) || (key9 === "postInstall"))){
+if(!((((key9 === "headNode") || (key9 === "computeNode")) || (key9 === "headNodeUpdated")) || (key9 === "postInstall"))){
 const err114 = {instancePath:instancePath+"/customActions",schemaPath:"#/properties/customActions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.customActions,data:data49};
 if(vErrors === null){
 vErrors = [err114];
@@ -1664,14 +1665,14 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data49.postInstall !== undefined){
-let data58 = data49.postInstall;
+if(data49.headNodeUpdated !== undefined){
+let data58 = data49.headNodeUpdated;
 if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
 if(data58.args === undefined){
 data58.args = [];
 }
 if(data58.scriptUri === undefined){
-const err129 = {instancePath:instancePath+"/customActions/postInstall",schemaPath:"#/properties/customActions/properties/postInstall/required",keyword:"required",params:{missingProperty: "scriptUri"},message:"must have required property '"+"scriptUri"+"'",schema:schema11.properties.customActions.properties.postInstall.required,parentSchema:schema11.properties.customActions.properties.postInstall,data:data58};
+const err129 = {instancePath:instancePath+"/customActions/headNodeUpdated",schemaPath:"#/properties/customActions/properties/headNodeUpdated/required",keyword:"required",params:{missingProperty: "scriptUri"},message:"must have required property '"+"scriptUri"+"'",schema:schema11.properties.customActions.properties.headNodeUpdated.required,parentSchema:schema11.properties.customActions.properties.headNodeUpdated,data:data58};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1682,7 +1683,7 @@ errors++;
 }
 for(const key12 in data58){
 if(!((key12 === "scriptUri") || (key12 === "args"))){
-const err130 = {instancePath:instancePath+"/customActions/postInstall",schemaPath:"#/properties/customActions/properties/postInstall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.customActions.properties.postInstall,data:data58};
+const err130 = {instancePath:instancePath+"/customActions/headNodeUpdated",schemaPath:"#/properties/customActions/properties/headNodeUpdated/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.customActions.properties.headNodeUpdated,data:data58};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1696,7 +1697,7 @@ if(data58.scriptUri !== undefined){
 let data59 = data58.scriptUri;
 if(typeof data59 === "string"){
 if(!pattern20.test(data59)){
-const err131 = {instancePath:instancePath+"/customActions/postInstall/scriptUri",schemaPath:"#/properties/customActions/properties/postInstall/properties/scriptUri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.customActions.properties.postInstall.properties.scriptUri,data:data59};
+const err131 = {instancePath:instancePath+"/customActions/headNodeUpdated/scriptUri",schemaPath:"#/properties/customActions/properties/headNodeUpdated/properties/scriptUri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.customActions.properties.headNodeUpdated.properties.scriptUri,data:data59};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1707,7 +1708,7 @@ errors++;
 }
 }
 else {
-const err132 = {instancePath:instancePath+"/customActions/postInstall/scriptUri",schemaPath:"#/properties/customActions/properties/postInstall/properties/scriptUri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.customActions.properties.postInstall.properties.scriptUri.type,parentSchema:schema11.properties.customActions.properties.postInstall.properties.scriptUri,data:data59};
+const err132 = {instancePath:instancePath+"/customActions/headNodeUpdated/scriptUri",schemaPath:"#/properties/customActions/properties/headNodeUpdated/properties/scriptUri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.customActions.properties.headNodeUpdated.properties.scriptUri.type,parentSchema:schema11.properties.customActions.properties.headNodeUpdated.properties.scriptUri,data:data59};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1723,7 +1724,7 @@ const len10 = data60.length;
 for(let i10=0; i10<len10; i10++){
 let data61 = data60[i10];
 if(typeof data61 !== "string"){
-const err133 = {instancePath:instancePath+"/customActions/postInstall/args/" + i10,schemaPath:"#/properties/customActions/properties/postInstall/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.customActions.properties.postInstall.properties.args.items.type,parentSchema:schema11.properties.customActions.properties.postInstall.properties.args.items,data:data61};
+const err133 = {instancePath:instancePath+"/customActions/headNodeUpdated/args/" + i10,schemaPath:"#/properties/customActions/properties/headNodeUpdated/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.customActions.properties.headNodeUpdated.properties.args.items.type,parentSchema:schema11.properties.customActions.properties.headNodeUpdated.properties.args.items,data:data61};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1735,7 +1736,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/customActions/postInstall/args",schemaPath:"#/properties/customActions/properties/postInstall/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.customActions.properties.postInstall.properties.args.type,parentSchema:schema11.properties.customActions.properties.postInstall.properties.args,data:data60};
+const err134 = {instancePath:instancePath+"/customActions/headNodeUpdated/args",schemaPath:"#/properties/customActions/properties/headNodeUpdated/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.customActions.properties.headNodeUpdated.properties.args.type,parentSchema:schema11.properties.customActions.properties.headNodeUpdated.properties.args,data:data60};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1746,7 +1747,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/customActions/postInstall",schemaPath:"#/properties/customActions/properties/postInstall/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.customActions.properties.postInstall.type,parentSchema:schema11.properties.customActions.properties.postInstall,data:data58};
+const err135 = {instancePath:instancePath+"/customActions/headNodeUpdated",schemaPath:"#/properties/customActions/properties/headNodeUpdated/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.customActions.properties.headNodeUpdated.type,parentSchema:schema11.properties.customActions.properties.headNodeUpdated,data:data58};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1756,9 +1757,14 @@ vErrors.push(err135);
 errors++;
 }
 }
+if(data49.postInstall !== undefined){
+let data62 = data49.postInstall;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.args === undefined){
+data62.args = [];
 }
-else {
-const err136 = {instancePath:instancePath+"/customActions",schemaPath:"#/properties/customActions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.customActions.type,parentSchema:schema11.properties.customActions,data:data49};
+if(data62.scriptUri === undefined){
+const err136 = {instancePath:instancePath+"/customActions/postInstall",schemaPath:"#/properties/customActions/properties/postInstall/required",keyword:"required",params:{missingProperty: "scriptUri"},message:"must have required property '"+"scriptUri"+"'",schema:schema11.properties.customActions.properties.postInstall.required,parentSchema:schema11.properties.customActions.properties.postInstall,data:data62};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1767,11 +1773,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data.directoryService !== undefined){
-let data62 = data.directoryService;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(data62.domainName === undefined){
-const err137 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "domainName"},message:"must have required property '"+"domainName"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
+for(const key13 in data62){
+if(!((key13 === "scriptUri") || (key13 === "args"))){
+const err137 = {instancePath:instancePath+"/customActions/postInstall",schemaPath:"#/properties/customActions/properties/postInstall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.customActions.properties.postInstall,data:data62};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1780,8 +1784,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data62.addresses === undefined){
-const err138 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "addresses"},message:"must have required property '"+"addresses"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
+}
+if(data62.scriptUri !== undefined){
+let data63 = data62.scriptUri;
+if(typeof data63 === "string"){
+if(!pattern20.test(data63)){
+const err138 = {instancePath:instancePath+"/customActions/postInstall/scriptUri",schemaPath:"#/properties/customActions/properties/postInstall/properties/scriptUri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.customActions.properties.postInstall.properties.scriptUri,data:data63};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1790,8 +1798,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data62.passwordSecretArn === undefined){
-const err139 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "passwordSecretArn"},message:"must have required property '"+"passwordSecretArn"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
+}
+else {
+const err139 = {instancePath:instancePath+"/customActions/postInstall/scriptUri",schemaPath:"#/properties/customActions/properties/postInstall/properties/scriptUri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.customActions.properties.postInstall.properties.scriptUri.type,parentSchema:schema11.properties.customActions.properties.postInstall.properties.scriptUri,data:data63};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1800,8 +1809,14 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data62.readOnlyUser === undefined){
-const err140 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "readOnlyUser"},message:"must have required property '"+"readOnlyUser"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data62};
+}
+let data64 = data62.args;
+if(Array.isArray(data64)){
+const len11 = data64.length;
+for(let i11=0; i11<len11; i11++){
+let data65 = data64[i11];
+if(typeof data65 !== "string"){
+const err140 = {instancePath:instancePath+"/customActions/postInstall/args/" + i11,schemaPath:"#/properties/customActions/properties/postInstall/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.customActions.properties.postInstall.properties.args.items.type,parentSchema:schema11.properties.customActions.properties.postInstall.properties.args.items,data:data65};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1810,9 +1825,10 @@ vErrors.push(err140);
 }
 errors++;
 }
-for(const key13 in data62){
-if(!(func2.call(schema11.properties.directoryService.properties, key13))){
-const err141 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService,data:data62};
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/customActions/postInstall/args",schemaPath:"#/properties/customActions/properties/postInstall/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.customActions.properties.postInstall.properties.args.type,parentSchema:schema11.properties.customActions.properties.postInstall.properties.args,data:data64};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1822,11 +1838,8 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data62.domainName !== undefined){
-let data63 = data62.domainName;
-if(typeof data63 === "string"){
-if(func3(data63) < 1){
-const err142 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.domainName,data:data63};
+else {
+const err142 = {instancePath:instancePath+"/customActions/postInstall",schemaPath:"#/properties/customActions/properties/postInstall/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.customActions.properties.postInstall.type,parentSchema:schema11.properties.customActions.properties.postInstall,data:data62};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1836,8 +1849,9 @@ vErrors.push(err142);
 errors++;
 }
 }
+}
 else {
-const err143 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.domainName.type,parentSchema:schema11.properties.directoryService.properties.domainName,data:data63};
+const err143 = {instancePath:instancePath+"/customActions",schemaPath:"#/properties/customActions/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.customActions.type,parentSchema:schema11.properties.customActions,data:data49};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1846,12 +1860,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data62.addresses !== undefined){
-let data64 = data62.addresses;
-if(Array.isArray(data64)){
-if(data64.length < 1){
-const err144 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.directoryService.properties.addresses,data:data64};
+if(data.directoryService !== undefined){
+let data66 = data.directoryService;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.domainName === undefined){
+const err144 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "domainName"},message:"must have required property '"+"domainName"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1860,12 +1873,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-const len11 = data64.length;
-for(let i11=0; i11<len11; i11++){
-let data65 = data64[i11];
-if(typeof data65 === "string"){
-if(!pattern23.test(data65)){
-const err145 = {instancePath:instancePath+"/directoryService/addresses/" + i11,schemaPath:"#/properties/directoryService/properties/addresses/items/pattern",keyword:"pattern",params:{pattern: "^ldaps://[^\\s,]+$"},message:"must match pattern \""+"^ldaps://[^\\s,]+$"+"\"",schema:"^ldaps://[^\\s,]+$",parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data65};
+if(data66.addresses === undefined){
+const err145 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "addresses"},message:"must have required property '"+"addresses"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1874,9 +1883,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/directoryService/addresses/" + i11,schemaPath:"#/properties/directoryService/properties/addresses/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.addresses.items.type,parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data65};
+if(data66.passwordSecretArn === undefined){
+const err146 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "passwordSecretArn"},message:"must have required property '"+"passwordSecretArn"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1885,10 +1893,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directoryService.properties.addresses.type,parentSchema:schema11.properties.directoryService.properties.addresses,data:data64};
+if(data66.readOnlyUser === undefined){
+const err147 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/required",keyword:"required",params:{missingProperty: "readOnlyUser"},message:"must have required property '"+"readOnlyUser"+"'",schema:schema11.properties.directoryService.required,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1897,12 +1903,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-if(data62.passwordSecretArn !== undefined){
-let data66 = data62.passwordSecretArn;
-if(typeof data66 === "string"){
-if(!pattern19.test(data66)){
-const err148 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data66};
+for(const key14 in data66){
+if(!(func2.call(schema11.properties.directoryService.properties, key14))){
+const err148 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1912,8 +1915,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-else {
-const err149 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.passwordSecretArn.type,parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data66};
+if(data66.domainName !== undefined){
+let data67 = data66.domainName;
+if(typeof data67 === "string"){
+if(func3(data67) < 1){
+const err149 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.domainName,data:data67};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1923,11 +1929,8 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data62.readOnlyUser !== undefined){
-let data67 = data62.readOnlyUser;
-if(typeof data67 === "string"){
-if(func3(data67) < 1){
-const err150 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data67};
+else {
+const err150 = {instancePath:instancePath+"/directoryService/domainName",schemaPath:"#/properties/directoryService/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.domainName.type,parentSchema:schema11.properties.directoryService.properties.domainName,data:data67};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1937,8 +1940,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.readOnlyUser.type,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data67};
+if(data66.addresses !== undefined){
+let data68 = data66.addresses;
+if(Array.isArray(data68)){
+if(data68.length < 1){
+const err151 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.directoryService.properties.addresses,data:data68};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1947,12 +1953,12 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-if(data62.ldapTlsCaCert !== undefined){
-let data68 = data62.ldapTlsCaCert;
-if(typeof data68 === "string"){
-if(!pattern25.test(data68)){
-const err152 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data68};
+const len12 = data68.length;
+for(let i12=0; i12<len12; i12++){
+let data69 = data68[i12];
+if(typeof data69 === "string"){
+if(!pattern24.test(data69)){
+const err152 = {instancePath:instancePath+"/directoryService/addresses/" + i12,schemaPath:"#/properties/directoryService/properties/addresses/items/pattern",keyword:"pattern",params:{pattern: "^ldaps://[^\\s,]+$"},message:"must match pattern \""+"^ldaps://[^\\s,]+$"+"\"",schema:"^ldaps://[^\\s,]+$",parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data69};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1963,7 +1969,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsCaCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data68};
+const err153 = {instancePath:instancePath+"/directoryService/addresses/" + i12,schemaPath:"#/properties/directoryService/properties/addresses/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.addresses.items.type,parentSchema:schema11.properties.directoryService.properties.addresses.items,data:data69};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1973,10 +1979,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data62.ldapTlsReqCert !== undefined){
-let data69 = data62.ldapTlsReqCert;
-if(typeof data69 !== "string"){
-const err154 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data69};
+}
+else {
+const err154 = {instancePath:instancePath+"/directoryService/addresses",schemaPath:"#/properties/directoryService/properties/addresses/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directoryService.properties.addresses.type,parentSchema:schema11.properties.directoryService.properties.addresses,data:data68};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1985,8 +1990,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(!(((((data69 === "never") || (data69 === "allow")) || (data69 === "try")) || (data69 === "demand")) || (data69 === "hard"))){
-const err155 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/enum",keyword:"enum",params:{allowedValues: schema11.properties.directoryService.properties.ldapTlsReqCert.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.enum,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data69};
+}
+if(data66.passwordSecretArn !== undefined){
+let data70 = data66.passwordSecretArn;
+if(typeof data70 === "string"){
+if(!pattern19.test(data70)){
+const err155 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data70};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1996,11 +2005,8 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data62.ldapAccessFilter !== undefined){
-let data70 = data62.ldapAccessFilter;
-if(typeof data70 === "string"){
-if(func3(data70) < 1){
-const err156 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data70};
+else {
+const err156 = {instancePath:instancePath+"/directoryService/passwordSecretArn",schemaPath:"#/properties/directoryService/properties/passwordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.passwordSecretArn.type,parentSchema:schema11.properties.directoryService.properties.passwordSecretArn,data:data70};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2010,8 +2016,11 @@ vErrors.push(err156);
 errors++;
 }
 }
-else {
-const err157 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapAccessFilter.type,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data70};
+if(data66.readOnlyUser !== undefined){
+let data71 = data66.readOnlyUser;
+if(typeof data71 === "string"){
+if(func3(data71) < 1){
+const err157 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data71};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2021,10 +2030,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data62.generateSshKeysForUsers !== undefined){
-let data71 = data62.generateSshKeysForUsers;
-if(typeof data71 !== "boolean"){
-const err158 = {instancePath:instancePath+"/directoryService/generateSshKeysForUsers",schemaPath:"#/properties/directoryService/properties/generateSshKeysForUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directoryService.properties.generateSshKeysForUsers.type,parentSchema:schema11.properties.directoryService.properties.generateSshKeysForUsers,data:data71};
+else {
+const err158 = {instancePath:instancePath+"/directoryService/readOnlyUser",schemaPath:"#/properties/directoryService/properties/readOnlyUser/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.readOnlyUser.type,parentSchema:schema11.properties.directoryService.properties.readOnlyUser,data:data71};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2034,12 +2041,11 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data62.additionalSssdConfigs !== undefined){
-let data72 = data62.additionalSssdConfigs;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key14 in data72){
-if(!(pattern26.test(key14))){
-const err159 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data72};
+if(data66.ldapTlsCaCert !== undefined){
+let data72 = data66.ldapTlsCaCert;
+if(typeof data72 === "string"){
+if(!pattern26.test(data72)){
+const err159 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/pattern",keyword:"pattern",params:{pattern: "^/\\S+$"},message:"must match pattern \""+"^/\\S+$"+"\"",schema:"^/\\S+$",parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data72};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2049,11 +2055,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-for(const key15 in data72){
-if(pattern26.test(key15)){
-let data73 = data72[key15];
-if(typeof data73 !== "string"){
-const err160 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/patternProperties/%5E%5Ba-z%5D%5Ba-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"].type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"],data:data73};
+else {
+const err160 = {instancePath:instancePath+"/directoryService/ldapTlsCaCert",schemaPath:"#/properties/directoryService/properties/ldapTlsCaCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsCaCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsCaCert,data:data72};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2063,10 +2066,10 @@ vErrors.push(err160);
 errors++;
 }
 }
-}
-}
-else {
-const err161 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data72};
+if(data66.ldapTlsReqCert !== undefined){
+let data73 = data66.ldapTlsReqCert;
+if(typeof data73 !== "string"){
+const err161 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.type,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data73};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2075,10 +2078,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-}
-else {
-const err162 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.type,parentSchema:schema11.properties.directoryService,data:data62};
+if(!(((((data73 === "never") || (data73 === "allow")) || (data73 === "try")) || (data73 === "demand")) || (data73 === "hard"))){
+const err162 = {instancePath:instancePath+"/directoryService/ldapTlsReqCert",schemaPath:"#/properties/directoryService/properties/ldapTlsReqCert/enum",keyword:"enum",params:{allowedValues: schema11.properties.directoryService.properties.ldapTlsReqCert.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.directoryService.properties.ldapTlsReqCert.enum,parentSchema:schema11.properties.directoryService.properties.ldapTlsReqCert,data:data73};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2088,9 +2089,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-let data74 = data.imdsSecured;
-if(typeof data74 !== "boolean"){
-const err163 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data74};
+if(data66.ldapAccessFilter !== undefined){
+let data74 = data66.ldapAccessFilter;
+if(typeof data74 === "string"){
+if(func3(data74) < 1){
+const err163 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data74};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2099,9 +2102,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-let data75 = data.scaledownIdletimeMinutes;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err164 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data75};
+}
+else {
+const err164 = {instancePath:instancePath+"/directoryService/ldapAccessFilter",schemaPath:"#/properties/directoryService/properties/ldapAccessFilter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.ldapAccessFilter.type,parentSchema:schema11.properties.directoryService.properties.ldapAccessFilter,data:data74};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2110,9 +2113,11 @@ vErrors.push(err164);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 < -1 || isNaN(data75)){
-const err165 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data75};
+}
+if(data66.generateSshKeysForUsers !== undefined){
+let data75 = data66.generateSshKeysForUsers;
+if(typeof data75 !== "boolean"){
+const err165 = {instancePath:instancePath+"/directoryService/generateSshKeysForUsers",schemaPath:"#/properties/directoryService/properties/generateSshKeysForUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directoryService.properties.generateSshKeysForUsers.type,parentSchema:schema11.properties.directoryService.properties.generateSshKeysForUsers,data:data75};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2122,14 +2127,12 @@ vErrors.push(err165);
 errors++;
 }
 }
-let data76 = data.tags;
+if(data66.additionalSssdConfigs !== undefined){
+let data76 = data66.additionalSssdConfigs;
 if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key16 in data76){
-if(pattern28.test(key16)){
-let data77 = data76[key16];
-if(typeof data77 === "string"){
-if(func3(data77) > 256){
-const err166 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data77};
+for(const key15 in data76){
+if(!(pattern27.test(key15))){
+const err166 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data76};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2139,8 +2142,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-else {
-const err167 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data77};
+for(const key16 in data76){
+if(pattern27.test(key16)){
+let data77 = data76[key16];
+if(typeof data77 !== "string"){
+const err167 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/patternProperties/%5E%5Ba-z%5D%5Ba-z0-9_%5D*%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"].type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs.patternProperties["^[a-z][a-z0-9_]*$"],data:data77};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2153,7 +2159,7 @@ errors++;
 }
 }
 else {
-const err168 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data76};
+const err168 = {instancePath:instancePath+"/directoryService/additionalSssdConfigs",schemaPath:"#/properties/directoryService/properties/additionalSssdConfigs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.properties.additionalSssdConfigs.type,parentSchema:schema11.properties.directoryService.properties.additionalSssdConfigs,data:data76};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2162,23 +2168,10 @@ vErrors.push(err168);
 }
 errors++;
 }
-let data78 = data.portalAdmin;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.userName === undefined){
-data78.userName = "efadmin";
 }
-if(data78.uid === undefined){
-data78.uid = 5000;
 }
-if(data78.groupName === undefined){
-data78.groupName = "efadmin";
-}
-if(data78.gid === undefined){
-data78.gid = 5000;
-}
-for(const key17 in data78){
-if(!((((key17 === "userName") || (key17 === "uid")) || (key17 === "groupName")) || (key17 === "gid"))){
-const err169 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data78};
+else {
+const err169 = {instancePath:instancePath+"/directoryService",schemaPath:"#/properties/directoryService/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directoryService.type,parentSchema:schema11.properties.directoryService,data:data66};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2188,10 +2181,9 @@ vErrors.push(err169);
 errors++;
 }
 }
-let data79 = data78.userName;
-if(typeof data79 === "string"){
-if(!pattern29.test(data79)){
-const err170 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data79};
+let data78 = data.imdsSecured;
+if(typeof data78 !== "boolean"){
+const err170 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data78};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2200,9 +2192,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data79};
+if(data.queueUpdateStrategy !== undefined){
+let data79 = data.queueUpdateStrategy;
+if(typeof data79 !== "string"){
+const err171 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2211,9 +2204,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-let data80 = data78.uid;
-if(!(((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80))) && (isFinite(data80)))){
-const err172 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data80};
+if(!(((data79 === "COMPUTE_FLEET_STOP") || (data79 === "DRAIN")) || (data79 === "TERMINATE"))){
+const err172 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2222,9 +2214,12 @@ vErrors.push(err172);
 }
 errors++;
 }
-if((typeof data80 == "number") && (isFinite(data80))){
-if(data80 > 2147483647 || isNaN(data80)){
-const err173 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data80};
+}
+if(data.srunPortRange !== undefined){
+let data80 = data.srunPortRange;
+if(typeof data80 === "string"){
+if(!pattern29.test(data80)){
+const err173 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data80};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2233,8 +2228,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data80 < 1000 || isNaN(data80)){
-const err174 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data80};
+}
+else {
+const err174 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data80};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2244,10 +2240,9 @@ vErrors.push(err174);
 errors++;
 }
 }
-let data81 = data78.groupName;
-if(typeof data81 === "string"){
-if(!pattern29.test(data81)){
-const err175 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data81};
+let data81 = data.scaledownIdletimeMinutes;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err175 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2256,9 +2251,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-else {
-const err176 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data81};
+if((typeof data81 == "number") && (isFinite(data81))){
+if(data81 < -1 || isNaN(data81)){
+const err176 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2267,9 +2262,15 @@ vErrors.push(err176);
 }
 errors++;
 }
-let data82 = data78.gid;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-const err177 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data82};
+}
+let data82 = data.tags;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+for(const key17 in data82){
+if(pattern30.test(key17)){
+let data83 = data82[key17];
+if(typeof data83 === "string"){
+if(func3(data83) > 256){
+const err177 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2278,9 +2279,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 > 2147483647 || isNaN(data82)){
-const err178 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data82};
+}
+else {
+const err178 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2289,8 +2290,11 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data82 < 1000 || isNaN(data82)){
-const err179 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data82};
+}
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data82};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2299,10 +2303,23 @@ vErrors.push(err179);
 }
 errors++;
 }
+let data84 = data.portalAdmin;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.userName === undefined){
+data84.userName = "efadmin";
 }
+if(data84.uid === undefined){
+data84.uid = 5000;
 }
-else {
-const err180 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data78};
+if(data84.groupName === undefined){
+data84.groupName = "efadmin";
+}
+if(data84.gid === undefined){
+data84.gid = 5000;
+}
+for(const key18 in data84){
+if(!((((key18 === "userName") || (key18 === "uid")) || (key18 === "groupName")) || (key18 === "gid"))){
+const err180 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data84};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2311,23 +2328,11 @@ vErrors.push(err180);
 }
 errors++;
 }
-let data83 = data.portalServiceUser;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.userName === undefined){
-data83.userName = "efnobody";
 }
-if(data83.uid === undefined){
-data83.uid = 5001;
-}
-if(data83.groupName === undefined){
-data83.groupName = "efnobody";
-}
-if(data83.gid === undefined){
-data83.gid = 5001;
-}
-for(const key18 in data83){
-if(!((((key18 === "userName") || (key18 === "uid")) || (key18 === "groupName")) || (key18 === "gid"))){
-const err181 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data83};
+let data85 = data84.userName;
+if(typeof data85 === "string"){
+if(!pattern31.test(data85)){
+const err181 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data85};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2337,10 +2342,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-let data84 = data83.userName;
-if(typeof data84 === "string"){
-if(!pattern29.test(data84)){
-const err182 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data84};
+else {
+const err182 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data85};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2349,9 +2352,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-else {
-const err183 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data84};
+let data86 = data84.uid;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err183 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2360,9 +2363,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-let data85 = data83.uid;
-if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-const err184 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data85};
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 > 2147483647 || isNaN(data86)){
+const err184 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2371,9 +2374,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if((typeof data85 == "number") && (isFinite(data85))){
-if(data85 > 2147483647 || isNaN(data85)){
-const err185 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data85};
+if(data86 < 1000 || isNaN(data86)){
+const err185 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2382,8 +2384,11 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data85 < 1000 || isNaN(data85)){
-const err186 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data85};
+}
+let data87 = data84.groupName;
+if(typeof data87 === "string"){
+if(!pattern31.test(data87)){
+const err186 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data87};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2393,10 +2398,8 @@ vErrors.push(err186);
 errors++;
 }
 }
-let data86 = data83.groupName;
-if(typeof data86 === "string"){
-if(!pattern29.test(data86)){
-const err187 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data86};
+else {
+const err187 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data87};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2405,9 +2408,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data86};
+let data88 = data84.gid;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err188 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2416,9 +2419,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-let data87 = data83.gid;
-if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
-const err189 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data87};
+if((typeof data88 == "number") && (isFinite(data88))){
+if(data88 > 2147483647 || isNaN(data88)){
+const err189 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2427,9 +2430,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if((typeof data87 == "number") && (isFinite(data87))){
-if(data87 > 2147483647 || isNaN(data87)){
-const err190 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data87};
+if(data88 < 1000 || isNaN(data88)){
+const err190 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2438,8 +2440,10 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data87 < 1000 || isNaN(data87)){
-const err191 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data87};
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data84};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2448,10 +2452,23 @@ vErrors.push(err191);
 }
 errors++;
 }
+let data89 = data.portalServiceUser;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.userName === undefined){
+data89.userName = "efnobody";
 }
+if(data89.uid === undefined){
+data89.uid = 5001;
 }
-else {
-const err192 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data83};
+if(data89.groupName === undefined){
+data89.groupName = "efnobody";
+}
+if(data89.gid === undefined){
+data89.gid = 5001;
+}
+for(const key19 in data89){
+if(!((((key19 === "userName") || (key19 === "uid")) || (key19 === "groupName")) || (key19 === "gid"))){
+const err192 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data89};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2460,10 +2477,11 @@ vErrors.push(err192);
 }
 errors++;
 }
-let data88 = data.publishRoot;
-if(typeof data88 === "string"){
-if(!pattern33.test(data88)){
-const err193 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data88};
+}
+let data90 = data89.userName;
+if(typeof data90 === "string"){
+if(!pattern31.test(data90)){
+const err193 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data90};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2474,7 +2492,7 @@ errors++;
 }
 }
 else {
-const err194 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data88};
+const err194 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data90};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2483,14 +2501,137 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-else {
-const err195 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+let data91 = data89.uid;
+if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
+const err195 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
 if(vErrors === null){
 vErrors = [err195];
 }
 else {
 vErrors.push(err195);
+}
+errors++;
+}
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 2147483647 || isNaN(data91)){
+const err196 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data91 < 1000 || isNaN(data91)){
+const err197 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+let data92 = data89.groupName;
+if(typeof data92 === "string"){
+if(!pattern31.test(data92)){
+const err198 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data92};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data92};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+let data93 = data89.gid;
+if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+const err200 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if((typeof data93 == "number") && (isFinite(data93))){
+if(data93 > 2147483647 || isNaN(data93)){
+const err201 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+if(data93 < 1000 || isNaN(data93)){
+const err202 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data89};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+let data94 = data.publishRoot;
+if(typeof data94 === "string"){
+if(!pattern35.test(data94)){
+const err204 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data94};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data94};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+else {
+const err206 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
 }
 errors++;
 }

@@ -16,11 +16,20 @@ function put(target: Json, key: string, value: unknown): void {
 
 const policies = (arns: readonly string[]) => arns.map((Policy) => ({ Policy }));
 
-function onNodeConfigured(script: { scriptUri: string; args: string[] } | undefined): Json | undefined {
-  if (!script) return undefined;
-  const action: Json = { Script: script.scriptUri };
-  put(action, 'Args', [...script.args]);
-  return { OnNodeConfigured: action };
+type Script = { scriptUri: string; args: string[] };
+
+function action(script: Script): Json {
+  const out: Json = { Script: script.scriptUri };
+  put(out, 'Args', [...script.args]);
+  return out;
+}
+
+function customActions(configured: Script | undefined, updated?: Script): Json | undefined {
+  if (!configured && !updated) return undefined;
+  const out: Json = {};
+  if (configured) out.OnNodeConfigured = action(configured);
+  if (updated) out.OnNodeUpdated = action(updated);
+  return out;
 }
 
 function headNode(spec: ResolvedClusterSpec): Json {
@@ -30,7 +39,7 @@ function headNode(spec: ResolvedClusterSpec): Json {
   const out: Json = { InstanceType: h.instanceType, Networking: networking };
   if (h.keyName !== undefined) out.Ssh = { KeyName: h.keyName };
   out.LocalStorage = { RootVolume: { Size: h.rootVolumeSizeGiB, Encrypted: true } };
-  put(out, 'CustomActions', onNodeConfigured(spec.customActions.headNode));
+  put(out, 'CustomActions', customActions(spec.customActions.headNode, spec.customActions.headNodeUpdated));
   const iam: Json = {};
   put(iam, 'AdditionalIamPolicies', policies(h.additionalIamPolicyArns));
   put(
@@ -69,7 +78,7 @@ function queue(spec: ResolvedClusterSpec, q: ResolvedQueue): Json {
       return r;
     }),
   };
-  put(out, 'CustomActions', onNodeConfigured(spec.customActions.computeNode));
+  put(out, 'CustomActions', customActions(spec.customActions.computeNode));
   if (spec.compute.additionalIamPolicyArns.length) {
     out.Iam = { AdditionalIamPolicies: policies(spec.compute.additionalIamPolicyArns) };
   }
@@ -105,6 +114,14 @@ function directoryService(spec: ResolvedClusterSpec): Json | undefined {
   return out;
 }
 
+function slurmSettings(spec: ResolvedClusterSpec): Json {
+  const out: Json = { ScaledownIdletime: spec.scaledownIdletimeMinutes };
+  put(out, 'QueueUpdateStrategy', spec.queueUpdateStrategy);
+  out.MungeKeySecretArn = spec.mungeKeySecretArn;
+  if (spec.srunPortRange !== undefined) out.CustomSlurmSettings = [{ SrunPortRange: spec.srunPortRange }];
+  return out;
+}
+
 /** The ParallelCluster v3 configuration object, keys in the order ParallelCluster's documentation uses. */
 export function buildClusterConfig(spec: ResolvedClusterSpec): Json {
   const config: Json = {
@@ -113,7 +130,7 @@ export function buildClusterConfig(spec: ResolvedClusterSpec): Json {
     HeadNode: headNode(spec),
     Scheduling: {
       Scheduler: 'slurm',
-      SlurmSettings: { ScaledownIdletime: spec.scaledownIdletimeMinutes, MungeKeySecretArn: spec.mungeKeySecretArn },
+      SlurmSettings: slurmSettings(spec),
       SlurmQueues: spec.queues.map((q) => queue(spec, q)),
     },
     SharedStorage: sharedStorage(spec),

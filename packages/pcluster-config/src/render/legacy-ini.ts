@@ -9,6 +9,8 @@ const BASE_OS: Record<'2.10' | '2.11', readonly string[]> = {
   '2.11': ['alinux2', 'ubuntu2004'],
 };
 const MAX_QUEUES = 5;
+/** The label of the one [scaling] section (2.x labels: a letter first, at most 30 characters). */
+const SCALING_LABEL = 'custom';
 const MAX_COMPUTE_RESOURCES = 3;
 
 /**
@@ -77,7 +79,8 @@ export function renderLegacyIni(input: ClusterSpec): string {
   c.queue_settings = spec.queues.map((q) => q.name).join(',');
   c.efs_settings = 'efs';
   if (spec.sharedStorage.fsxLustre) c.fsx_settings = 'fsx';
-  c.scaledown_idletime = spec.scaledownIdletimeMinutes;
+  // 2.x reads scaledown_idletime only from a [scaling] section that the cluster names in scaling_settings.
+  c.scaling_settings = SCALING_LABEL;
 
   const headPolicies = [...spec.headNode.additionalIamPolicyArns].sort();
   const computePolicies = [...spec.compute.additionalIamPolicyArns].sort();
@@ -130,6 +133,7 @@ export function renderLegacyIni(input: ClusterSpec): string {
     aliases: { ssh: 'ssh {CFN_USER}@{MASTER_IP} {ARGS}' },
     [`cluster ${cluster}`]: c,
     [`vpc ${cluster}`]: vpc,
+    [`scaling ${SCALING_LABEL}`]: { scaledown_idletime: spec.scaledownIdletimeMinutes },
     'efs efs': { shared_dir: spec.sharedStorage.efs.mountDir, efs_fs_id: spec.sharedStorage.efs.fileSystemId },
   };
   if (spec.sharedStorage.fsxLustre) {

@@ -82,13 +82,14 @@ export const S3Access = () =>
     KeyName: Opt(Str()),
     EnableWriteAccess: Opt(Bool()),
   });
-export const NodeIam = () =>
-  Obj({
-    InstanceRole: Opt(RoleArn()),
-    InstanceProfile: Opt(InstanceProfileArn()),
-    AdditionalIamPolicies: Opt(List(AdditionalIamPolicy())),
-    S3Access: Opt(List(S3Access())),
-  });
+const baseIamProps = () => ({
+  InstanceRole: Opt(RoleArn()),
+  InstanceProfile: Opt(InstanceProfileArn()),
+  AdditionalIamPolicies: Opt(List(AdditionalIamPolicy())),
+});
+export const NodeIam = () => Obj({ ...baseIamProps(), S3Access: Opt(List(S3Access())) });
+/** Login pools take ParallelCluster's base IAM section, which has no S3Access. */
+export const LoginNodeIam = () => Obj(baseIamProps());
 
 export const Proxy = () => Obj({ HttpProxyAddress: Opt(Str()) });
 export const ImageCustomAmi = () => Obj({ CustomAmi: Opt(AmiId()) });

@@ -1,5 +1,5 @@
 import {
-  Cidr, CustomAction, Dcv, ImageCustomAmi, Int, List, NodeIam, Obj, Opt, Proxy, SecurityGroupId, Str, SubnetId,
+  Cidr, CustomAction, Dcv, ImageCustomAmi, Int, List, LoginNodeIam, Obj, Opt, Proxy, SecurityGroupId, Str, SubnetId,
 } from './common.js';
 
 const Pool = Obj({
@@ -8,6 +8,7 @@ const Pool = Obj({
   InstanceType: Str(),
   GracetimePeriod: Opt(Int({ minimum: 3, maximum: 120 })),
   Image: Opt(ImageCustomAmi()),
+  // KeyName: accepted up to 3.14 (deprecated there), refused from 3.15 (see validate/version-gates.ts).
   Ssh: Opt(Obj({ KeyName: Opt(Str()), AllowedIps: Opt(Cidr()) })),
   Networking: Obj({
     SubnetIds: List(SubnetId(), { minItems: 1, maxItems: 1 }),
@@ -19,7 +20,7 @@ const Pool = Obj({
   CustomActions: Opt(
     Obj({ OnNodeStart: Opt(CustomAction()), OnNodeConfigured: Opt(CustomAction()), OnNodeUpdated: Opt(CustomAction()) }),
   ),
-  Iam: Opt(NodeIam()),
+  Iam: Opt(LoginNodeIam()),
 });
 
 export const LoginNodesSchema = Obj({ Pools: List(Pool, { minItems: 1 }) });

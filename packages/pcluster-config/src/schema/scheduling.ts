@@ -104,4 +104,6 @@ export const SchedulingSchema = Obj({
   SlurmSettings: Opt(SlurmSettings),
   SlurmQueues: Opt(List(SlurmQueue, { minItems: 1 })),
   AwsBatchQueues: Opt(List(AwsBatchQueue, { minItems: 1 })),
+  /** ParallelCluster's AwsBatchSettings section takes no keys today, but exists (and is closed). */
+  AwsBatchSettings: Opt(Obj({})),
 });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import {
-  Bool, EfsId, Enum, FsxLustreId, Id, Int, IntEnum, MountDir, Obj, Opt, Str, VOLUME_TYPES,
+  Bool, EfsId, Enum, FsxLustreId, Id, Int, IntEnum, List, MountDir, Obj, Opt, Str, VOLUME_TYPES,
 } from './common.js';
 
 export const STORAGE_TYPES = ['Ebs', 'Efs', 'FsxLustre', 'FsxOntap', 'FsxOpenZfs', 'FileCache'] as const;
@@ -48,6 +48,18 @@ const EfsSettings = Obj({
   AccessPointId: Opt(Id('fsap-[0-9a-z]{17}', 'an EFS access point id (fsap- followed by 17 characters)')),
 });
 
+const DRA_EVENTS = () => List(Enum(['NEW', 'CHANGED', 'DELETED']), { maxItems: 3 });
+/** A data repository association (3.8+, managed PERSISTENT_2 file systems only). */
+const DataRepositoryAssociation = Obj({
+  Name: Str(),
+  BatchImportMetaDataOnCreate: Opt(Bool()),
+  DataRepositoryPath: Str(),
+  FileSystemPath: Type.String({ pattern: '^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$', hint: 'a path inside the file system such as /ns1 (1-4096 characters, no line breaks)' }),
+  ImportedFileChunkSize: Opt(Int({ minimum: 1, maximum: 512000 })),
+  AutoExportPolicy: Opt(DRA_EVENTS()),
+  AutoImportPolicy: Opt(DRA_EVENTS()),
+});
+
 const FsxLustreSettings = Obj({
   StorageCapacity: Opt(Int({ minimum: 1 })),
   DeploymentType: Opt(Enum(['SCRATCH_1', 'SCRATCH_2', 'PERSISTENT_1', 'PERSISTENT_2'])),
@@ -69,6 +81,7 @@ const FsxLustreSettings = Obj({
   DriveCacheType: Opt(Enum(['READ', 'NONE'])),
   StorageType: Opt(Enum(['SSD', 'HDD'])),
   DeletionPolicy: Opt(Enum(['Delete', 'Retain'])),
+  DataRepositoryAssociations: Opt(List(DataRepositoryAssociation)),
 });
 
 const fsxVolumeId = () => Id('fsvol-[0-9a-z]{17}', 'an FSx volume id (fsvol- followed by 17 characters)');

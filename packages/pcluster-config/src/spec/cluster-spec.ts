@@ -103,7 +103,8 @@ export const DirectoryServiceSpecSchema = Closed({
 export const ClusterSpecSchema = Closed({
   region: Id('[a-z]{2}(?:-[a-z]+)+-[0-9]', 'an AWS region name such as cn-north-1'),
   partition: Type.Optional(Enum(PARTITIONS)),
-  clusterName: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9-]+$', maxLength: 60, hint: 'a cluster name: letter first, then letters, digits, hyphens' }),
+  // Lower case only: Slurm lower-cases ClusterName, and the head-node script compares Slurm's name with this one.
+  clusterName: Type.String({ pattern: '^[a-z][a-z0-9-]+$', maxLength: 60, hint: 'a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)' }),
   os: WithDefault(Enum(SPEC_OSES), D.os, 'Image.Os (base_os in 2.x)'),
   parallelclusterVersion: WithDefault(
     Type.String({ pattern: '^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$', hint: 'a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)' }),
@@ -155,6 +156,7 @@ export const ClusterSpecSchema = Closed({
     Closed({
       headNode: Type.Optional(Script()),
       computeNode: Type.Optional(Script()),
+      headNodeUpdated: Type.Optional(Script('OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured')),
       postInstall: Type.Optional(
         Script('ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args'),
       ),
@@ -164,6 +166,15 @@ export const ClusterSpecSchema = Closed({
   ),
   directoryService: Type.Optional(DirectoryServiceSpecSchema),
   imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
+  queueUpdateStrategy: Type.Optional(
+    Type.Unsafe<'COMPUTE_FLEET_STOP' | 'DRAIN' | 'TERMINATE'>({
+      ...Enum(['COMPUTE_FLEET_STOP', 'DRAIN', 'TERMINATE']),
+      description: 'SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet',
+    }),
+  ),
+  srunPortRange: Type.Optional(
+    Type.String({ pattern: '^[0-9]{1,5}-[0-9]{1,5}$', hint: 'a port range such as 60001-63000', description: 'SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks' }),
+  ),
   scaledownIdletimeMinutes: WithDefault(Type.Integer({ minimum: -1 }), D.scaledownIdletimeMinutes, 'SlurmSettings.ScaledownIdletime'),
   tags: WithDefault(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 })), {}, 'cluster tags (rendered sorted by key)'),
   portalAdmin: Account(D.portalAdmin, 'EnginFrame portal administrator, created on every node'),

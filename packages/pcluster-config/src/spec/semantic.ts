@@ -40,6 +40,17 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
     if (spec.customActions.postInstall) {
       add(['customActions', 'postInstall'], 'postInstall is the single post_install script of ParallelCluster 2.x; 3.x runs customActions.headNode and computeNode');
     }
+  } else {
+    const v3Only: [PathSegment[], unknown][] = [
+      [['customActions', 'headNodeUpdated'], spec.customActions.headNodeUpdated],
+      [['queueUpdateStrategy'], spec.queueUpdateStrategy],
+      [['srunPortRange'], spec.srunPortRange],
+    ];
+    for (const [path, value] of v3Only) if (value !== undefined) add(path, 'ParallelCluster 2.x has no such setting (3.x only)');
+  }
+  if (spec.srunPortRange !== undefined) {
+    const [from, to] = spec.srunPortRange.split('-').map(Number) as [number, number];
+    if (!(from >= 1024 && from <= to && to <= 65535)) add(['srunPortRange'], `${spec.srunPortRange} is not a range of unprivileged ports (1024-65535, low-high)`);
   }
 
   const queueNames = new Set<string>();

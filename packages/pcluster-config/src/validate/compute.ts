@@ -76,7 +76,9 @@ const placement: Rule = (ctx) => {
       if (subnets > 1 && enabled(crPg)) {
         ctx.report([...cr.path, 'Networking', 'PlacementGroup'], 'a placement group lives in one Availability Zone; it cannot be used in a queue with several SubnetIds');
       }
-      if (dig(cr.value, 'Efa', 'Enabled') !== true) continue;
+      // EfaPlacementGroupValidator stays quiet for capacity blocks (placed already) and multi-subnet queues
+      // (EfaMultiAzValidator speaks for those).
+      if (dig(cr.value, 'Efa', 'Enabled') !== true || str(q.value.CapacityType) === 'CAPACITY_BLOCK' || subnets > 1) continue;
       const effective = crPg ?? queuePg;
       if (effective === undefined) {
         ctx.report([...cr.path, 'Efa', 'Enabled'], 'EFA is enabled but no placement group is configured; set Networking.PlacementGroup (Enabled: true, or Enabled: false to accept the lower performance) on the compute resource or the queue');

@@ -16,16 +16,25 @@ export interface RuleContext {
   clusterName?: string;
   /** The ParallelCluster release the config is checked against. */
   version: string;
+  /** Subnet id → Availability Zone, when the caller knows it (offline rules cannot look it up). */
+  subnetAvailabilityZones?: Readonly<Record<string, string>>;
   report(segments: PathSegment[], message: string, severity?: 'error' | 'warning', atKey?: boolean): void;
 }
 export type Rule = (ctx: RuleContext) => void;
 
-export function collect(config: Rec, clusterName: string | undefined, version: string, rules: readonly Rule[]): RawIssue[] {
+export interface CollectOptions {
+  clusterName?: string | undefined;
+  version: string;
+  subnetAvailabilityZones?: Readonly<Record<string, string>> | undefined;
+}
+
+export function collect(config: Rec, opts: CollectOptions, rules: readonly Rule[]): RawIssue[] {
   const out: RawIssue[] = [];
   const ctx: RuleContext = {
     config,
-    version,
-    ...(clusterName !== undefined ? { clusterName } : {}),
+    version: opts.version,
+    ...(opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {}),
+    ...(opts.subnetAvailabilityZones !== undefined ? { subnetAvailabilityZones: opts.subnetAvailabilityZones } : {}),
     report: (segments, message, severity = 'error', atKey = false) => out.push({ segments, message, severity, atKey }),
   };
   for (const rule of rules) rule(ctx);

@@ -1,5 +1,6 @@
 import { isDeployTimeValue } from '../deploy-time.js';
 import type { PathSegment } from '../issues.js';
+import { compareVersions } from '../schema/image.js';
 import {
   computeResources, dig, items, loginPools, obj, slurmQueues, storages, str, type Located, type Rec, type Rule,
   type RuleContext,
@@ -8,6 +9,7 @@ import {
 export const CLUSTER_NAME_PATTERN = /^[a-zA-Z][a-zA-Z0-9-]+$/;
 export const CLUSTER_NAME_MAX = 60;
 export const CLUSTER_NAME_MAX_WITH_ACCOUNTING = 40;
+export const EXTERNAL_SLURMDBD_NAME_LIMIT_FROM = '3.16.0';
 export const RESOURCE_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 export const RESOURCE_NAME_MAX = 25;
 export const STORAGE_NAME_PATTERN = /^[\w+\-=.:@/]{0,256}$/;
@@ -19,9 +21,11 @@ const clusterName: Rule = (ctx) => {
   if (!CLUSTER_NAME_PATTERN.test(name)) {
     ctx.report(['ClusterName'], `"${name}" is not a valid cluster name: start with a letter, then at least one letter, digit or hyphen`);
   }
+  // The accounting limit covers Database since its introduction, ExternalSlurmdbd only from 3.16.0.
   const accounting = dig(ctx.config, 'Scheduling', 'SlurmSettings', 'Database') !== undefined
     ? 'Scheduling.SlurmSettings.Database'
-    : dig(ctx.config, 'Scheduling', 'SlurmSettings', 'ExternalSlurmdbd') !== undefined
+    : dig(ctx.config, 'Scheduling', 'SlurmSettings', 'ExternalSlurmdbd') !== undefined &&
+        compareVersions(ctx.version, EXTERNAL_SLURMDBD_NAME_LIMIT_FROM) >= 0
       ? 'Scheduling.SlurmSettings.ExternalSlurmdbd'
       : undefined;
   if (accounting && name.length > CLUSTER_NAME_MAX_WITH_ACCOUNTING) {

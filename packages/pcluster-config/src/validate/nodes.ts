@@ -94,8 +94,12 @@ const customActions: Rule = (ctx) => {
 const imdsAndOs: Rule = (ctx) => {
   const s = scheduler(ctx.config);
   const os = str(dig(ctx.config, 'Image', 'Os'));
-  if (s === 'awsbatch' && dig(ctx.config, 'HeadNode', 'Imds', 'Secured') === true) {
-    ctx.report(['HeadNode', 'Imds', 'Secured'], 'Imds.Secured is only supported with Scheduler slurm; remove it or set it to false for awsbatch');
+  // HeadNodeImdsValidator: Secured defaults to true, so an awsbatch cluster must switch it off explicitly.
+  const secured = dig(ctx.config, 'HeadNode', 'Imds', 'Secured');
+  if (s === 'awsbatch' && secured !== false && obj(ctx.config.HeadNode)) {
+    ctx.report(['HeadNode', 'Imds', 'Secured'], secured === undefined
+      ? 'Imds.Secured defaults to true, which is only supported with Scheduler slurm; set HeadNode.Imds.Secured: false for awsbatch'
+      : 'Imds.Secured is only supported with Scheduler slurm; set it to false for awsbatch');
   }
   if (s === 'awsbatch' && os !== undefined && os !== 'alinux2' && os !== 'alinux2023') {
     ctx.report(['Image', 'Os'], `Scheduler awsbatch only runs on alinux2 or alinux2023, not ${os}`);

@@ -1,16 +1,20 @@
-import type { PathSegment } from '../issues.js';
+import { formatPath, type PathSegment } from '../issues.js';
+import { compareVersions } from '../schema/image.js';
 import { arr, computeResources, dig, loginPools, obj, scheduler, slurmQueues, str, type Rule } from './context.js';
 
-/** Slurm parameters ParallelCluster manages itself; CustomSlurmSettings may not override them (lower-cased). */
+/**
+ * Slurm parameters ParallelCluster manages itself; CustomSlurmSettings may not override them (lower-cased).
+ * CustomSlurmSettingsValidator's lists: CommunicationParameters left the cluster list in 3.9.0.
+ */
 export const SLURM_DENY_LIST = {
   cluster: [
-    'communicationparameters', 'epilog', 'grestypes', 'launchparameters', 'prolog', 'reconfigflags',
-    'resumefailprogram', 'resumeprogram', 'resumetimeout', 'slurmctldhost', 'slurmctldlogfile', 'slurmctldparameters',
-    'slurmdlogfile', 'slurmuser', 'suspendexcnodes', 'suspendprogram', 'suspendtime', 'taskplugin', 'treewidth',
+    'epilog', 'grestypes', 'launchparameters', 'prolog', 'reconfigflags', 'resumefailprogram', 'resumeprogram',
+    'resumetimeout', 'slurmctldhost', 'slurmctldlogfile', 'slurmctldparameters', 'slurmdlogfile', 'slurmuser',
+    'suspendexcnodes', 'suspendprogram', 'suspendtime', 'taskplugin', 'treewidth',
   ],
   accounting: ['accountingstoragetype', 'accountingstoragehost', 'accountingstorageport', 'accountingstorageuser', 'jobacctgathertype'],
-  queue: ['nodes'],
-  computeResource: ['cpus', 'nodeaddr', 'nodehostname', 'nodename', 'state'],
+  queue: ['nodes', 'partitionname', 'resumetimeout', 'state', 'suspendtime', 'oversubscribe'],
+  computeResource: ['cpus', 'features', 'gres', 'nodeaddr', 'nodehostname', 'nodename', 'state', 'weight'],
 };
 
 const schedulerSections: Rule = (ctx) => {
@@ -20,6 +24,7 @@ const schedulerSections: Rule = (ctx) => {
   if (s === 'slurm') {
     if (sched.SlurmQueues === undefined) ctx.report(['Scheduling', 'SlurmQueues'], 'Scheduler slurm needs SlurmQueues (at least one queue)');
     if (sched.AwsBatchQueues !== undefined) ctx.report(['Scheduling', 'AwsBatchQueues'], 'AwsBatchQueues only applies to Scheduler awsbatch; use SlurmQueues', 'error', true);
+    if (sched.AwsBatchSettings !== undefined) ctx.report(['Scheduling', 'AwsBatchSettings'], 'AwsBatchSettings only applies to Scheduler awsbatch; use SlurmSettings', 'error', true);
   } else if (s === 'awsbatch') {
     if (sched.AwsBatchQueues === undefined) ctx.report(['Scheduling', 'AwsBatchQueues'], 'Scheduler awsbatch needs AwsBatchQueues');
     for (const k of ['SlurmQueues', 'SlurmSettings', 'ScalingStrategy']) {
@@ -73,9 +78,19 @@ const customSlurmSettings: Rule = (ctx) => {
   const report = (p: PathSegment[], m: string, sev: 'error' | 'warning' = 'error') => ctx.report(p, m, sev, true);
   const settings = obj(dig(ctx.config, 'Scheduling', 'SlurmSettings'));
   const clusterDeny = [...SLURM_DENY_LIST.cluster, ...(settings?.Database !== undefined ? SLURM_DENY_LIST.accounting : [])];
-  arr(settings?.CustomSlurmSettings).forEach((entry, i) =>
-    checkKeys(report, ['Scheduling', 'SlurmSettings', 'CustomSlurmSettings', i], entry, clusterDeny, 'cluster-level'),
-  );
+  arr(settings?.CustomSlurmSettings).forEach((entry, i) => {
+    // An entry with several keys is a custom NodeName/NodeSet/PartitionName line, which ParallelCluster does not
+    // check against the cluster deny list.
+    const o = obj(entry);
+    const denyHere = o && Object.keys(o).length > 1 ? [] : clusterDeny;
+    checkKeys(report, ['Scheduling', 'SlurmSettings', 'CustomSlurmSettings', i], entry, denyHere, 'cluster-level');
+    // CustomSlurmNodeNamesValidator: "-st-" and "-dy-" mark the nodes ParallelCluster's daemons manage.
+    for (const [k, v] of Object.entries(o ?? {})) {
+      if (k.toLowerCase() === 'nodename' && /-st-|-dy-/.test(String(v))) {
+        report(['Scheduling', 'SlurmSettings', 'CustomSlurmSettings', i, k], `custom node name "${String(v)}" contains "-st-" or "-dy-", which ParallelCluster reserves for the nodes it manages; rename it`);
+      }
+    }
+  });
   for (const q of slurmQueues(ctx.config)) {
     checkKeys(report, [...q.path, 'CustomSlurmSettings'], q.value.CustomSlurmSettings, SLURM_DENY_LIST.queue, 'queue');
     for (const cr of computeResources(q)) {
@@ -84,10 +99,18 @@ const customSlurmSettings: Rule = (ctx) => {
   }
 };
 
+/** From 3.14 a pool's own KeyName is deprecated (refused from 3.15): login nodes take the head node's key pair. */
+const POOL_KEY_DEPRECATED = '3.14.0';
+
 const loginNodes: Rule = (ctx) => {
+  const headKey = str(dig(ctx.config, 'HeadNode', 'Ssh', 'KeyName'));
+  if (headKey !== undefined) return;
+  const ownKeys = compareVersions(ctx.version, POOL_KEY_DEPRECATED) < 0;
   for (const p of loginPools(ctx.config)) {
-    if (str(dig(p.value, 'Ssh', 'KeyName')) === undefined && str(dig(ctx.config, 'HeadNode', 'Ssh', 'KeyName')) === undefined) {
+    if (ownKeys && str(dig(p.value, 'Ssh', 'KeyName')) === undefined) {
       ctx.report([...p.path, 'Ssh', 'KeyName'], 'no SSH key for the login nodes and none on the head node to inherit; users can only reach them through SSM', 'warning');
+    } else if (!ownKeys) {
+      ctx.report(['HeadNode', 'Ssh', 'KeyName'], `no HeadNode.Ssh.KeyName, which the login nodes of ${formatPath(p.path)} use (from ParallelCluster ${POOL_KEY_DEPRECATED} a pool has no key of its own); users can only reach them through SSM`, 'warning');
     }
   }
 };

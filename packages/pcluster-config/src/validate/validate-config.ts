@@ -4,6 +4,11 @@ import { validate as validateGenerated } from '../generated/validate-cluster-con
 import type { SchemaValidator } from './ajv.js';
 import { collect, obj, type Rule } from './context.js';
 import { computeRules } from './compute.js';
+import { ebsRules } from './ebs.js';
+import { efaRules } from './efa.js';
+import { efsFsxOptionRules } from './efs-fsx-options.js';
+import { nodePriorityRules } from './node-priorities.js';
+import { versionGateRules } from './version-gates.js';
 import { countRules } from './counts.js';
 import { directoryServiceRules } from './directory-service.js';
 import { nameRules } from './names.js';
@@ -17,8 +22,10 @@ import { locate, parseYaml } from './yaml-input.js';
 export interface ValidateOptions {
   /** Checked against ParallelCluster's cluster-name rules (pattern, length, ≤ 40 with Slurm accounting). */
   clusterName?: string;
-  /** The 3.x release to check version-dependent rules (which OSes exist) against; default 3.16.3. */
+  /** The 3.x release to check version-dependent rules (which OSes and keys exist) against; default 3.16.3. */
   parallelclusterVersion?: string;
+  /** Subnet id → Availability Zone where known: turns the EFA multi-AZ warning into ParallelCluster's error. */
+  subnetAvailabilityZones?: Readonly<Record<string, string>>;
 }
 
 export interface ValidationResult {
@@ -29,6 +36,7 @@ export interface ValidationResult {
 const RULES: readonly Rule[] = [
   ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
   ...directoryServiceRules,
+  ...versionGateRules, ...efaRules, ...ebsRules, ...efsFsxOptionRules, ...nodePriorityRules,
 ];
 
 /** ajv's standalone validator for ClusterConfigSchema, generated at build time (scripts/codegen.ts): nothing compiles at run time. */
@@ -54,7 +62,10 @@ export function validateClusterConfig(input: string | object, opts: ValidateOpti
     for (const err of schemaValidator.errors ?? []) raw.push(schemaIssue(err, data));
   }
   const config = obj(data);
-  if (config) raw.push(...collect(config, opts.clusterName, opts.parallelclusterVersion ?? DEFAULT_PCLUSTER_VERSION, RULES));
+  if (config) {
+    const version = opts.parallelclusterVersion ?? DEFAULT_PCLUSTER_VERSION;
+    raw.push(...collect(config, { clusterName: opts.clusterName, version, subnetAvailabilityZones: opts.subnetAvailabilityZones }, RULES));
+  }
 
   const seen = new Set<string>();
   const issues: ConfigIssue[] = [];

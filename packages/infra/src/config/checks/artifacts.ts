@@ -77,7 +77,7 @@ function checkEnginframeVersion(c: DeploymentConfigFile, r: Report): void {
 
 export function checkArtifacts(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
   if (c.portal.installer) checkEnginframeVersion(c, r);
-  for (const key of ['installer', 'jdbcDriver'] as const) {
+  for (const key of ['installer', 'jdbcDriver', 'licenseFile'] as const) {
     const artifact = c.portal[key];
     if (!artifact) continue;
     checkUri(['portal', key, 'uri'], artifact.uri, profile, r);

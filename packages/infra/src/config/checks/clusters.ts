@@ -6,6 +6,9 @@ import { checkX86InstanceType, CLUSTER_ROLE } from './instances.js';
 import type { Report } from './report.js';
 import { quote } from './report.js';
 
+/** AWS ended support of ParallelCluster 2.x on this date (its support policy page). */
+export const PCLUSTER_2_END_OF_SUPPORT = '2023-12-31';
+
 const PC_NAME = /^[a-z][a-z0-9-]*$/;
 const PC_CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,59}$/;
 
@@ -45,6 +48,8 @@ function checkVersionAndOs(c: DeploymentConfigFile, r: Report): ReturnType<typeo
       r.error(at, `ParallelCluster ${c.clusters.parallelclusterVersion} is not supported; legacy clusters must be 2.10.x or 2.11.x`);
     } else if (c.clusters.provisioner !== 'instance') {
       r.error(at, `ParallelCluster 2.x clusters can only be created with clusters.provisioner: instance (CloudFormation-managed clusters need 3.6 or later)`);
+    } else {
+      r.warning(at, `ParallelCluster ${c.clusters.parallelclusterVersion} is out of support since ${PCLUSTER_2_END_OF_SUPPORT} (no fixes, no security updates); use it only to reproduce a legacy deployment, and plan the move to 3.x`);
     }
   } else if (v.major !== 3 || v.minor < MIN_V3.minor) {
     r.error(at, `ParallelCluster ${c.clusters.parallelclusterVersion} is not supported; use ${MIN_V3.major}.${MIN_V3.minor}.0 or later (one shared munge key needs MungeKeySecretArn), or 2.10.x/2.11.x`);

@@ -1,11 +1,15 @@
+import type { RegionProfile } from '../region-profile.js';
 import type { DeploymentConfigFile } from '../schema.js';
 import type { Report } from './report.js';
 import { quote } from './report.js';
 
 const isHalfStep = (n: number) => Number.isInteger(n * 2);
 
-export function checkDatabase(c: DeploymentConfigFile, r: Report): void {
+export function checkDatabase(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
   const db = c.database;
+  if (db.engineVersion !== undefined && profile && !profile.auroraMysqlVersions.includes(db.engineVersion)) {
+    r.error(['database', 'engineVersion'], `Aurora MySQL ${quote(db.engineVersion)} is not one hpc-ha knows to exist in ${profile.region}; use one of ${profile.auroraMysqlVersions.join(', ')}`);
+  }
   for (const key of ['minCapacity', 'maxCapacity'] as const) {
     const v = db[key];
     if (v < 0.5 || v > 256) r.error(['database', key], `${v} ACU is outside Aurora Serverless v2's range of 0.5 to 256 ACU`);

@@ -11,6 +11,7 @@ import { checkLoadBalancer, checkNetwork } from './network.js';
 import { checkPortalKind } from './portal-kind.js';
 import { Report, type RawIssue } from './report.js';
 import { checkStorage } from './storage.js';
+import { checkTags } from './tags.js';
 
 export type { RawIssue } from './report.js';
 export { fsxDeploymentType, defaultThroughput } from './storage.js';
@@ -20,6 +21,7 @@ export { enginframeVersion } from './artifacts.js';
 export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile | undefined): RawIssue[] {
   const r = new Report();
   checkIdentity(c, r);
+  checkTags(c, r);
   checkNetwork(c, profile, r);
   checkX86InstanceType(['portal', 'instanceType'], c.portal.instanceType, PORTAL_ROLE, r);
   if (c.portal.keyName !== undefined && (c.portal.keyName.length === 0 || c.portal.keyName.length > 255)) {
@@ -28,7 +30,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkPortalKind(c, profile, r);
   checkArns(c, profile, r);
   checkArtifacts(c, profile, r);
-  checkDatabase(c, r);
+  checkDatabase(c, profile, r);
   checkStorage(c, profile, r);
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);

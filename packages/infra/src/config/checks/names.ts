@@ -15,9 +15,4 @@ export function checkIdentity(c: DeploymentConfigFile, r: Report): void {
   if (c.account !== undefined && !/^\d{12}$/.test(c.account)) {
     r.error(['account'], `${quote(c.account)} is not an AWS account id (12 digits; quote it so leading zeros are kept)`);
   }
-  for (const [key, value] of Object.entries(c.tags)) {
-    if (key.length === 0 || key.length > 128) r.error(['tags', key], `tag key ${quote(key)} must be 1 to 128 characters`, 'key');
-    else if (key.toLowerCase().startsWith('aws:')) r.error(['tags', key], `tag key ${quote(key)} uses the reserved "aws:" prefix`, 'key');
-    if (value.length > 256) r.error(['tags', key], `tag value is ${value.length} characters; the limit is 256`);
-  }
 }

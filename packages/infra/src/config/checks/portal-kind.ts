@@ -20,7 +20,7 @@ export function checkPortalKind(c: DeploymentConfigFile, profile: RegionProfile 
     }
     return;
   }
-  for (const key of ENGINFRAME_ONLY) {
+  for (const key of [...ENGINFRAME_ONLY, 'licenseFile'] as const) {
     if (c.portal[key] !== undefined) r.error(['portal', key], 'is an EnginFrame setting; Open OnDemand (portal.kind: openondemand) does not use it', 'key');
   }
   if (c.directory.type === 'none') {

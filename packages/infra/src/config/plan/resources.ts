@@ -79,7 +79,11 @@ function loadBalancer(config: Pick<DeploymentConfig, 'loadBalancer'>): Counts {
     'AWS::S3::Bucket': 1,
     'AWS::S3::BucketPolicy': 1,
   };
-  if (config.loadBalancer.certificateArn === undefined) add(add(counts, { 'Custom::SelfSignedCertificate': 1 }), provider(true));
+  if (config.loadBalancer.certificateArn === undefined) {
+    add(add(counts, { 'Custom::SelfSignedCertificate': 1 }), provider(true));
+    // Its daily renewal: a function with its own role, policy and log group, and the schedule that may invoke it.
+    add(counts, { 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Logs::LogGroup': 1, 'AWS::Events::Rule': 1, 'AWS::Lambda::Permission': 1 });
+  }
   return counts;
 }
 

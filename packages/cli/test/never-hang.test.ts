@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLES, PACKAGE_ROOT, runCli } from './cli.js';
+import { startSilentServer, type SilentServer } from './silent-server.js';
+
+/**
+ * Every AWS call has a connect and a request timeout and a bounded retry: against an endpoint that accepts the
+ * connection and never answers, each command ends with a clear message instead of waiting forever. The timeout
+ * is shortened through HPC_HA_AWS_TIMEOUT_MS so the test takes seconds; the runner's own limit (15 s) is what a
+ * hang would hit.
+ */
+let server: SilentServer;
+const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cli-hang-'));
+const oneStack = join(dir, 'one-stack.out');
+beforeAll(async () => {
+  server = await startSilentServer();
+  const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, 'test/fixtures/one-stack-app.mjs'), oneStack], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`one-stack app failed: ${r.stderr}`);
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function env(): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: server.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    HPC_HA_AWS_TIMEOUT_MS: '300',
+  };
+}
+
+describe('no AWS call waits forever (a local endpoint that accepts connections and never answers)', () => {
+  it('doctor: ✗ on the credentials check saying nothing answered, after 3 attempts, exit 1', async () => {
+    const before = server.connections;
+    const started = Date.now();
+    const r = await runCli(['doctor', '-c', `${EXAMPLES}/us-east-1.yaml`], { env: env(), timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✗ AWS credentials: cannot check: no answer from AWS within 300 ms (3 attempts)');
+    expect(r.stdout).toContain('fix: check the network, proxy and AWS_ENDPOINT_URL');
+    expect(server.connections - before).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('secret create: one error line and a hint, nothing printed on stdout, exit 1', async () => {
+    const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'Canary-pw_7391#xyzzy\n', env: env(), cwd: dir, timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error: no answer from AWS within 300 ms (3 attempts)');
+    expect(r.stderr).toContain('HPC_HA_AWS_TIMEOUT_MS');
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('outputs: the same error, exit 1', async () => {
+    const r = await runCli(['outputs', '-c', `${EXAMPLES}/cn-north-1.yaml`], { env: env(), timeoutMs: 15_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: no answer from AWS within 300 ms (3 attempts)');
+  });
+
+  // The toolkit's own SDK clients get an agent that ends silent sockets; it reports the timeout as missing
+  // credentials, which the CLI corrects.
+  it.each([
+    ['diff', ['diff']],
+    ['deploy', ['deploy', '--skip-preflight', '--method', 'direct']],
+    ['destroy', ['destroy', '--yes']],
+  ])('%s (through the CDK toolkit): ends saying AWS did not answer, exit 1', async (_, command) => {
+    const r = await runCli([...command, '-c', `${EXAMPLES}/cn-north-1.yaml`, '--app', oneStack], { env: env(), timeoutMs: 40_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error: no answer from AWS within 0.3 s, after the toolkit's retries");
+    expect(r.stderr).not.toContain('no credentials have been configured\n  set AWS_PROFILE');
+  }, 45_000);
+
+  it('a bad HPC_HA_AWS_TIMEOUT_MS is a usage error, exit 2', async () => {
+    const r = await runCli(['outputs', '-c', `${EXAMPLES}/cn-north-1.yaml`], { env: { ...env(), HPC_HA_AWS_TIMEOUT_MS: 'soon' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('HPC_HA_AWS_TIMEOUT_MS=soon: not a positive number of milliseconds');
+  });
+});

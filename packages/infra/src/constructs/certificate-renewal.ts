@@ -1,0 +1,70 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Code, Function as LambdaFunction, type Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  CERT_DEFAULTS,
+  CERT_RENEWAL_DEFAULTS,
+  CERT_RENEWAL_FUNCTION,
+  handlerBundleDir,
+  type CertRenewalInput,
+} from '@hpc-ha/lambdas';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
+
+export interface CertificateRenewalProps {
+  /** The self-signed certificate to keep valid (the certificate resource's `CertificateArn`). */
+  readonly certificateArn: string;
+  /** The name it is for: the load balancer's DNS name, as given to the certificate resource. */
+  readonly domainName: string;
+  /** The runtime of the certificate resource's own functions (same bundle). */
+  readonly runtime: Runtime;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * Keeps the self-signed certificate valid: a daily schedule invokes the cert bundle's `renew`, which re-imports a
+ * fresh certificate into the same ARN when fewer than 30 days are left. The listener keeps the ARN, so renewal needs
+ * no stack update. The function may describe and re-import that one certificate and nothing else.
+ */
+export class CertificateRenewal extends Construct {
+  readonly function: LambdaFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: CertificateRenewalProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda'), description: 'hpc-ha certificate renewal' });
+    role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    role.addToPolicy(new PolicyStatement({ actions: ['acm:DescribeCertificate', 'acm:ImportCertificate'], resources: [props.certificateArn] }));
+
+    this.function = new LambdaFunction(this, 'Function', {
+      runtime: props.runtime,
+      code: Code.fromAsset(handlerBundleDir('cert')),
+      handler: CERT_RENEWAL_FUNCTION,
+      role,
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+      logGroup,
+      description: 'Re-imports the self-signed load balancer certificate into the same ARN before it expires',
+    });
+    this.function.node.addDependency(role);
+
+    const input: CertRenewalInput = {
+      CertificateArn: props.certificateArn,
+      DomainName: props.domainName,
+      ValidityDays: CERT_DEFAULTS.validityDays,
+      RenewDaysBefore: CERT_RENEWAL_DEFAULTS.renewDaysBefore,
+    };
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Daily check of the self-signed load balancer certificate',
+      schedule: Schedule.rate(Duration.hours(CERT_RENEWAL_DEFAULTS.checkEveryHours)),
+      targets: [new LambdaTarget(this.function, { event: RuleTargetInput.fromObject(input), retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+    });
+    acknowledge(this, {
+      'AwsSolutions-L1': 'The runtime of the certificate resource, whose bundle this function shares; available in both China regions',
+    });
+  }
+}
