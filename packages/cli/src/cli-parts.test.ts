@@ -21,6 +21,14 @@ describe('small pieces of the CLI', () => {
       ['lab-VPC', 'lab-ALB', 'lab-EnginFrame'],
     );
     expect(o.map((x) => x.key)).toEqual(['EnginFramePortalURL', 'VpcId', 'AlbDns']);
+    const ood = orderOutputs(
+      [
+        { stack: 'lab-VPC', key: 'VpcId', value: 'vpc-1' },
+        { stack: 'lab-OpenOnDemand', key: 'OpenOnDemandPortalURL', value: 'https://x/' },
+      ],
+      ['lab-VPC', 'lab-OpenOnDemand'],
+    );
+    expect(ood.map((x) => x.key)).toEqual(['OpenOnDemandPortalURL', 'VpcId']);
   });
 
   it('formatActivity shows stack, progress, status, type, id, and the reason of a failure', () => {

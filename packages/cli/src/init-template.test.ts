@@ -1,4 +1,4 @@
-import { parseDeploymentConfig, REGION_PROFILES } from '@hpc-ha/infra/config';
+import { enginframePortal, parseDeploymentConfig, REGION_PROFILES } from '@hpc-ha/infra/config';
 import { describe, expect, it } from 'vitest';
 import { placeholderSecretArn, renderInitConfig, type InitAnswers } from './init-template.js';
 
@@ -23,7 +23,7 @@ describe('renderInitConfig', () => {
   it.each(Object.keys(REGION_PROFILES))('gives a config that loads for %s', (region) => {
     const config = parseDeploymentConfig(renderInitConfig(answers(region)), 'hpc-ha.yaml');
     expect(config.region).toBe(region);
-    expect(config.portal.adminPasswordSecretArn).toBe(placeholderSecretArn(config.partition, region));
+    expect(enginframePortal(config).adminPasswordSecretArn).toBe(placeholderSecretArn(config.partition, region));
   });
 
   it('is deterministic and uses the given secret ARN without the placeholder note', () => {

@@ -12,6 +12,8 @@ export interface InitAnswers {
   readonly installerUri: string;
   readonly jdbcDriverUri: string;
   readonly fsxDeploymentType: string;
+  /** Which portal; enginframe when absent. openondemand also writes a directory section to fill in. */
+  readonly portalKind?: 'enginframe' | 'openondemand';
   /** Where the editor finds the JSON Schema, relative to the written file (or a URL). */
   readonly schemaRef: string;
 }
@@ -25,6 +27,66 @@ export function placeholderSecretArn(partition: string, region: string): string 
 /** YAML double-quoted only when a plain scalar would be read back differently. */
 function scalar(value: string): string {
   return /^[A-Za-z0-9][A-Za-z0-9_./:@+-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~|[0-9.e+-]+)$/i.test(value) ? value : JSON.stringify(value);
+}
+
+function enginframePortal(a: InitAnswers, secret: string): string {
+  return `portal:
+  # EnginFrame node type (seed: ec2_type_enginframe). x86_64 only: EnginFrame does not run on Graviton.
+  instanceType: ${scalar(a.portalInstanceType)}
+  # Root volume of each EnginFrame node in GiB (seed: ebs_engingframe_size).
+  rootVolumeGiB: 50
+  # Secret holding {"efadminPassword": "..."} (seed: arn_efadmin_password).${a.adminPasswordSecretArn === undefined ? `
+  # PLACEHOLDER: run \`hpc-ha secret create --write-config -c <this file>\` to create the secret and set this.` : ''}
+  adminPasswordSecretArn: ${scalar(secret)}
+  # keyName: my-key        # optional EC2 key pair (seed: key_name); Session Manager works without one
+  # The EnginFrame installer jar, staged in a bucket of ${a.region}, named enginframe-<version>.jar (or add
+  # version: <build>). Add sha256: <64 hex> to have the node verify it.
+  installer:
+    uri: ${scalar(a.installerUri)}
+  # MySQL Connector/J jar (seed: jdbc_driver_link).
+  jdbcDriver:
+    uri: ${scalar(a.jdbcDriverUri)}
+
+database:
+  # Aurora MySQL 3: serverless-v2 (capacities below, in ACU) or provisioned (set instanceType).
+  mode: serverless-v2
+  minCapacity: 0.5
+  maxCapacity: 4
+
+`;
+}
+
+/** Open OnDemand needs no installer, secret or database, but a directory: placeholders that validate, to replace. */
+function openOnDemandPortal(a: InitAnswers): string {
+  return `portal:
+  # Open OnDemand (open source): each user logs in with a directory account (the directory section below).
+  kind: openondemand
+  # Open OnDemand node type (Amazon Linux 2023, x86_64).
+  instanceType: ${scalar(a.portalInstanceType)}
+  rootVolumeGiB: 50
+  openondemand:
+    # Package version; quote it so YAML keeps it a string.
+    version: "4.2.3"${a.partition === 'aws-cn' ? `
+    # From China the public repository may be slow or blocked: stage the RPMs as one tar in a bucket of ${a.region}
+    # and uncomment (the node refuses a file whose SHA-256 differs).
+    # bundle:
+    #   uri: s3://my-hpc-artifacts-${a.region}/ondemand/ondemand-4.2.3.tar
+    #   sha256: <64 hex>` : ''}
+    title: Open OnDemand
+    # Log out after this many minutes without a request.
+    idleTimeoutMinutes: 480
+
+# PLACEHOLDER: your directory. ldap (RFC 2307, e.g. OpenLDAP) or activeDirectory; one LDAPS server per AZ.
+directory:
+  type: ldap
+  uris: [ldaps://ldap1.example.internal, ldaps://ldap2.example.internal]
+  baseDn: dc=example,dc=internal
+  bindDn: cn=readonly,dc=example,dc=internal
+  # Secret whose SecretString is the bind password as plain text.
+  bindPasswordSecretArn: arn:${a.partition}:secretsmanager:${a.region}:${PLACEHOLDER_ACCOUNT}:secret:ldap-bind-REPLACE
+  adminGroup: hpc-admins
+
+`;
 }
 
 /**
@@ -58,30 +120,7 @@ network:
   # Exactly two Availability Zones of ${a.region}: one portal node and one cluster in each.
   availabilityZones: [${a.availabilityZones.map(scalar).join(', ')}]
 
-portal:
-  # EnginFrame node type (seed: ec2_type_enginframe). x86_64 only: EnginFrame does not run on Graviton.
-  instanceType: ${scalar(a.portalInstanceType)}
-  # Root volume of each EnginFrame node in GiB (seed: ebs_engingframe_size).
-  rootVolumeGiB: 50
-  # Secret holding {"efadminPassword": "..."} (seed: arn_efadmin_password).${a.adminPasswordSecretArn === undefined ? `
-  # PLACEHOLDER: run \`hpc-ha secret create --write-config -c <this file>\` to create the secret and set this.` : ''}
-  adminPasswordSecretArn: ${scalar(secret)}
-  # keyName: my-key        # optional EC2 key pair (seed: key_name); Session Manager works without one
-  # The EnginFrame installer jar, staged in a bucket of ${a.region}, named enginframe-<version>.jar (or add
-  # version: <build>). Add sha256: <64 hex> to have the node verify it.
-  installer:
-    uri: ${scalar(a.installerUri)}
-  # MySQL Connector/J jar (seed: jdbc_driver_link).
-  jdbcDriver:
-    uri: ${scalar(a.jdbcDriverUri)}
-
-database:
-  # Aurora MySQL 3: serverless-v2 (capacities below, in ACU) or provisioned (set instanceType).
-  mode: serverless-v2
-  minCapacity: 0.5
-  maxCapacity: 4
-
-storage:
+${a.portalKind === 'openondemand' ? openOnDemandPortal(a) : enginframePortal(a, secret)}storage:
   fsx:
     # One FSx for Lustre per AZ (/fsx_cluster1, /fsx_cluster2).${china ? ' SCRATCH types do not exist in China.' : ''}
     deploymentType: ${a.fsxDeploymentType}

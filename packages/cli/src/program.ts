@@ -86,6 +86,7 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .option('--out <file>', 'where to write the config', 'hpc-ha.yaml')
     .option('--force', 'overwrite an existing file')
     .option('-y, --yes', 'accept defaults without prompting, even on a terminal')
+    .option('--portal <kind>', 'enginframe (default) or openondemand')
     .action(lazy(state, async () => (await import('./commands/init.js')).initCommand));
 
   program

@@ -21,6 +21,27 @@ describe('hpc-ha init (stdin is not a terminal: flags and defaults, no prompts)'
     expect(v.stdout).toContain(`deployment lab in ${region}`);
   });
 
+  it.each(['cn-north-1', 'us-east-1'])('--portal openondemand writes an Open OnDemand config for %s that validates, without EnginFrame keys or a database', async (region) => {
+    const out = join(dir, `ood-${region}.yaml`);
+    const r = await runCli(['init', '--region', region, '--portal', 'openondemand', '--out', out]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^ {2}kind: openondemand$/m);
+    expect(text).not.toMatch(/installer:|jdbcDriver:|adminPasswordSecretArn:|^database:/m);
+    expect(r.stderr).toContain('edit the directory section');
+    expect(r.stderr).not.toContain('secret create');
+    const v = await runCli(['validate', '-c', out]);
+    expect(v.code, v.stderr).toBe(0);
+  });
+
+  it('--portal with an unknown kind is refused, exit 2, nothing written', async () => {
+    const out = join(dir, 'bad-portal.yaml');
+    const r = await runCli(['init', '--portal', 'jupyterhub', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--portal jupyterhub: not a portal hpc-ha deploys');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('uses cn-north-1 and ./hpc-ha.yaml by default', async () => {
     const cwd = mkdtempSync(join(dir, 'default-'));
     const r = await runCli(['init'], { cwd });

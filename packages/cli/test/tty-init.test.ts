@@ -33,6 +33,7 @@ describe('hpc-ha init on a terminal (pty, CI unset: prompts)', { timeout: 20_000
     await answer(s, '1-24 lower-case letters, digits, hyphens; starts with a letter', erase('Lab_1') + 'lab-tty' + KEY.enter);
     // a and b are preselected: keep a, drop b, take c.
     await answer(s, 'Two Availability Zones', KEY.down + KEY.space + KEY.down + KEY.space + KEY.enter);
+    await answer(s, 'Portal', KEY.enter); // EnginFrame is preselected
     await answer(s, 'EnginFrame node instance type', erase('m5.xlarge') + 'c5.2xlarge' + KEY.enter);
     await answer(s, 'CIDRs allowed to open the portal', erase('10.0.0.0/8') + '192.168.10.0/24, 172.16.0.0/12' + KEY.enter);
     await answer(s, 'EnginFrame installer jar', KEY.enter);
@@ -61,6 +62,25 @@ describe('hpc-ha init on a terminal (pty, CI unset: prompts)', { timeout: 20_000
     expect(v.stdout).toContain('deployment lab-tty in cn-northwest-1');
   });
 
+  it('choosing Open OnDemand asks no EnginFrame question and writes a portal.kind openondemand config with a directory to fill in', async (ctx) => {
+    if (!pty.available) return ctx.skip();
+    const out = join(dir, 'ondemand.yaml');
+    const s = pty.start(['init', '--out', out, '--region', 'cn-north-1', '--name', 'ood']);
+    await answer(s, 'Two Availability Zones', KEY.enter);
+    await answer(s, 'Portal', KEY.down + KEY.enter);
+    await answer(s, 'Open OnDemand node instance type', KEY.enter);
+    await answer(s, 'CIDRs allowed to open the portal', KEY.enter);
+    expect(await s.exit()).toBe(0);
+    expect(s.text).not.toContain('EnginFrame installer jar');
+    expect(s.text).toContain('edit the directory section');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^ {2}kind: openondemand$/m);
+    expect(text).toMatch(/^directory:$/m);
+    expect(text).not.toContain('installer:');
+    const v = await runCli(['validate', '-c', out]);
+    expect(v.code).toBe(0);
+  });
+
   it('an existing file stops init before any prompt, untouched, exit 2; with --force the prompts run and it is replaced', async (ctx) => {
     if (!pty.available) return ctx.skip();
     const out = join(dir, 'existing.yaml');
@@ -74,7 +94,7 @@ describe('hpc-ha init on a terminal (pty, CI unset: prompts)', { timeout: 20_000
 
     // --region and --name given: those two are not asked; Enter accepts every other default.
     const forced = pty.start(['init', '--out', out, '--force', '--region', 'us-east-1', '--name', 'lab']);
-    for (const prompt of ['Two Availability Zones', 'EnginFrame node instance type', 'CIDRs allowed', 'EnginFrame installer jar', 'MySQL Connector/J jar', 'efadmin password secret ARN']) {
+    for (const prompt of ['Two Availability Zones', 'Portal', 'EnginFrame node instance type', 'CIDRs allowed', 'EnginFrame installer jar', 'MySQL Connector/J jar', 'efadmin password secret ARN']) {
       await answer(forced, prompt, KEY.enter);
     }
     expect(await forced.exit()).toBe(0);

@@ -9,6 +9,7 @@ import { DatabaseStack } from './stacks/database-stack.js';
 import { EfsStack } from './stacks/efs-stack.js';
 import { EnginFrameStack } from './stacks/enginframe-stack.js';
 import { FsxStack } from './stacks/fsx-stack.js';
+import { OpenOnDemandStack } from './stacks/ondemand-stack.js';
 import { VpcStack } from './stacks/vpc-stack.js';
 
 export { STACK_IDS, type StackId } from './config/index.js';
@@ -29,12 +30,15 @@ export interface CreateAppProps {
 
 export interface HpcStacks {
   readonly vpc: VpcStack;
-  readonly database: DatabaseStack;
+  /** EnginFrame's database; absent with Open OnDemand, which needs none. */
+  readonly database?: DatabaseStack;
   readonly efs: EfsStack;
   readonly fsx: FsxStack;
   readonly alb: AlbStack;
   readonly clusters?: ClustersStack;
-  readonly enginframe: EnginFrameStack;
+  /** One of the two portals, by `portal.kind`. */
+  readonly enginframe?: EnginFrameStack;
+  readonly ondemand?: OpenOnDemandStack;
 }
 
 /** Every stack of one deployment, in an existing app. */
@@ -47,12 +51,6 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
   const vpc = new VpcStack(app, 'VPC', base('VPC'));
   const sgs = vpc.securityGroups;
   const network = { vpc: vpc.vpc };
-  const database = new DatabaseStack(app, 'AuroraServerless', {
-    ...base('AuroraServerless'),
-    ...network,
-    securityGroup: sgs.database,
-    bootstrapSecurityGroup: sgs.databaseBootstrap,
-  });
   const efs = new EfsStack(app, 'EFS', { ...base('EFS'), ...network, securityGroup: sgs.efs });
   const fsx = new FsxStack(app, 'FSX', { ...base('FSX'), ...network, securityGroup: sgs.fsx, subnets: vpc.privateSubnets });
   const alb = new AlbStack(app, 'ALB', {
@@ -71,6 +69,31 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
   };
   const values = clusterValues(infra, vpc.clusterScripts, vpc.mungeKey.secretArn);
   const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), values }) : undefined;
+  if (config.portal.kind === 'openondemand') {
+    // The loader allows Open OnDemand only with CloudFormation clusters; nothing here creates a database.
+    if (!clusters) throw new Error('internal: Open OnDemand needs clusters.provisioner cloudformation');
+    const ondemand = new OpenOnDemandStack(app, 'OpenOnDemand', {
+      ...base('OpenOnDemand'),
+      ...infra,
+      portalSecurityGroup: sgs.portal,
+      targetGroup: alb.targetGroup,
+      loadBalancerDnsName: alb.loadBalancer.loadBalancerDnsName,
+      clusterValues: values,
+      mungeKeySecret: vpc.mungeKey.secret,
+    });
+    // Every storage mount target must exist before a node mounts. No dependency on the Clusters stack: both deploy in
+    // the same wave, each node waits (bounded) for its own AZ's head node to publish, the re-sync adds the other.
+    ondemand.addStackDependency(efs);
+    ondemand.addStackDependency(fsx);
+    tagDeployment(app, config);
+    return { vpc, efs, fsx, alb, clusters, ondemand };
+  }
+  const database = new DatabaseStack(app, 'AuroraServerless', {
+    ...base('AuroraServerless'),
+    ...network,
+    securityGroup: sgs.database,
+    bootstrapSecurityGroup: sgs.databaseBootstrap,
+  });
   const enginframe = new EnginFrameStack(app, 'EnginFrame', {
     ...base('EnginFrame'),
     ...infra,
@@ -90,11 +113,15 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
   enginframe.addStackDependency(efs);
   enginframe.addStackDependency(fsx);
 
+  tagDeployment(app, config);
+  return { vpc, database, efs, fsx, alb, clusters, enginframe };
+}
+
+function tagDeployment(app: App, config: DeploymentConfig): void {
   // Listener tags are not in the China regions' resource schema (cfn-lint E3002), so listeners stay untagged.
   const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value, tagOptions);
   Tags.of(app).add('hpc-ha:deployment', config.name, tagOptions);
-  return { vpc, database, efs, fsx, alb, clusters, enginframe };
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   realisticValues,
   renderDeploymentArtifacts,
 } from '../src/artifacts/index.js';
-import { loadDeploymentConfig, type DeploymentConfig } from '../src/config/index.js';
+import { enginframePortal, loadDeploymentConfig, type DeploymentConfig } from '../src/config/index.js';
 import { EXAMPLES, examplePath, variantConfig } from './support/synth.js';
 import { CDK_MODULES, importDenying } from '../../../tools/test-harness/deny-modules.js';
 
@@ -155,7 +155,7 @@ describe.each(configs)('%s', (_name, config) => {
     expect(sql).toContain('EnginFrameDB');
     expect(sql).toMatch(/latin1/);
     expect(sql).toContain('?');
-    expect(byPath.get('portal/node1/user-data.sh')!.content).toContain(`HPC_HA_ADMIN_SECRET_ARN="${config.portal.adminPasswordSecretArn}"`);
+    expect(byPath.get('portal/node1/user-data.sh')!.content).toContain(`HPC_HA_ADMIN_SECRET_ARN="${enginframePortal(config).adminPasswordSecretArn}"`);
   });
 });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { placeholderValues, renderDeploymentArtifacts } from '../src/artifacts/index.js';
-import { loadDeploymentConfig } from '../src/config/index.js';
+import { enginframePortal, loadDeploymentConfig } from '../src/config/index.js';
 import {
   EXAMPLES,
   CFN_LINT_AVAILABLE,
@@ -285,7 +285,7 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
     const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
     const secretRead = statements.find((s) => s.Sid === 'ReadSecrets');
     expect(secretRead.Resource).toHaveLength(3);
-    expect(secretRead.Resource).toContain(config.portal.adminPasswordSecretArn);
+    expect(secretRead.Resource).toContain(enginframePortal(config).adminPasswordSecretArn);
     expect(statements.flatMap((s) => [s.Action].flat()).filter((a: string) => a.endsWith('*') || a === '*')).toEqual([]);
     const operator = resourcesOfType(t, 'AWS::IAM::ManagedPolicy').filter(([id]) => id.startsWith('ParallelClusterOperator'));
     // Instance mode: ParallelCluster's published statements, split under IAM's 6,144-character limit.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { deployTiming, deployWaves, loadDeploymentConfig, modelledResources, stackGraph, type DeploymentConfig } from '../src/config/index.js';
-import { EXAMPLES, examplePath, variantConfig } from './support/synth.js';
+import { EXAMPLES, examplePath, REPO_ROOT, variantConfig } from './support/synth.js';
 
 // Only the assembly's shape matters here: aws-cdk-lib's template validator (seconds per synth) adds nothing to it.
 process.env['CDK_VALIDATION'] = 'false';
@@ -31,6 +31,7 @@ const configs: [string, () => DeploymentConfig][] = [
   ['cn-north-1 with provisioner: instance', () => variantConfig('cn-north-1', { 'clusters.provisioner': 'instance' })],
   ['cn-northwest-1 with ParallelCluster 2.11', () =>
     variantConfig('cn-northwest-1', { 'clusters.parallelclusterVersion': '2.11.9', 'clusters.os': 'alinux2', 'clusters.provisioner': 'instance' })],
+  ['cn-north-1 with Open OnDemand', () => loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'))],
 ];
 
 describe.each(configs)('the offline plan model matches the synthesized app: %s', (_name, load) => {
@@ -53,6 +54,11 @@ describe('deploy waves', () => {
     const config = loadDeploymentConfig(examplePath('cn-north-1'));
     const waves = deployWaves(stackGraph(config));
     expect(waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'EnginFrame']]);
+  });
+
+  it('Open OnDemand: no database stack; the portal and both clusters in the same wave', () => {
+    const waves = deployWaves(stackGraph(loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'))));
+    expect(waves).toEqual([['VPC'], ['EFS', 'FSX', 'ALB'], ['Clusters', 'OpenOnDemand']]);
   });
 
   it('instance provisioner: the portal (which creates the clusters) is the second wave after the VPC', () => {

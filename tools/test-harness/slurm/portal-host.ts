@@ -14,7 +14,8 @@ export interface PortalHost {
   /** `<root>/run/munge`: where the portal's munged puts its socket (owned by munge, as systemd's RuntimeDirectory). */
   mungeRunDir: string;
   /** Runs argv in the portal's view, as root or, with `user`, as that unprivileged account (setpriv, no groups). */
-  run(argv: readonly string[], opts?: { user?: Account; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): RunResult;
+  /** `input` is fed to stdin (Open OnDemand's Slurm adapter gives sbatch the job script that way). */
+  run(argv: readonly string[], opts?: { user?: Account; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string }): RunResult;
   /** Runs a bash script as root in a private mount namespace with the host's users (for the bootstrap's own steps). */
   runScript(file: string, opts: { env: NodeJS.ProcessEnv; timeoutMs?: number }): RunResult;
 }
@@ -53,6 +54,7 @@ export function portalHost(root: string, opts: { munge: Account; users: readonly
         env: { ...baseEnv, ...o.env },
         ...(o.cwd ? { cwd: o.cwd } : {}),
         ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+        ...(o.input !== undefined ? { input: o.input } : {}),
       });
     },
     runScript(file, o) {

@@ -7,7 +7,7 @@ import { idleTimeoutAgent } from '../cdk/idle-agent.js';
 import { requestTimeoutMs, TIMEOUT_HINT } from '../aws.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, failure, usageError, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
-import { deployWaves, PORTAL_URL_OUTPUT, STACK_IDS, stackGraph, stackName } from '@hpc-ha/infra/config';
+import { deployWaves, ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, stackGraph, stackName } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
 import { requireOutDir } from '../out-path.js';
@@ -224,7 +224,7 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
       });
       for (const st of result.stacks) {
         ui.info(`${ui.style.ok(CHECK)} ${st.stackName}`);
-        portal ??= st.outputs[PORTAL_URL_OUTPUT];
+        portal ??= st.outputs[PORTAL_URL_OUTPUT] ?? st.outputs[ONDEMAND_PORTAL_URL_OUTPUT];
       }
     } finally {
       await cx.dispose();
@@ -233,6 +233,7 @@ export async function deployCommand(flags: DeployFlags, ui: Ui): Promise<ExitCod
     toolkitError(e, s.lib, s.state);
   }
   if (portal) ui.out(`Portal: ${ui.style.bold(portal)}`);
+  else if (s.config.portal.kind === 'openondemand') ui.info(`the portal URL is the ${ONDEMAND_PORTAL_URL_OUTPUT} output of the OpenOnDemand stack: hpc-ha outputs -c ${s.config.sourceFile}`);
   else ui.info(`the portal URL is the ${PORTAL_URL_OUTPUT} output of the EnginFrame stack: hpc-ha outputs -c ${s.config.sourceFile}`);
   return EXIT_OK;
 }

@@ -55,7 +55,18 @@ export async function askInitAnswers(
     }),
   );
   if (azs.length !== 2) throw usageError(`pick exactly two Availability Zones (got ${azs.length})`);
-  const portalInstanceType = answered(await text({ message: 'EnginFrame node instance type (x86_64)', initialValue: a.portalInstanceType, output }));
+  const portalKind = answered(
+    await select({
+      message: 'Portal',
+      initialValue: a.portalKind ?? 'enginframe',
+      options: [
+        { value: 'enginframe' as const, label: 'EnginFrame', hint: 'needs its installer and licence; AWS ended support on 2025-09-25' },
+        { value: 'openondemand' as const, label: 'Open OnDemand', hint: 'open source; needs an LDAP or Active Directory' },
+      ],
+      output,
+    }),
+  );
+  const portalInstanceType = answered(await text({ message: `${portalKind === 'openondemand' ? 'Open OnDemand' : 'EnginFrame'} node instance type (x86_64)`, initialValue: a.portalInstanceType, output }));
   const cidrs = answered(
     await text({
       message: 'CIDRs allowed to open the portal (comma-separated)',
@@ -64,6 +75,10 @@ export async function askInitAnswers(
       output,
     }),
   );
+  if (portalKind === 'openondemand') {
+    outro('config ready: fill in the directory section');
+    return { ...a, name, availabilityZones: [azs[0]!, azs[1]!], portalInstanceType, allowedCidrs: list(cidrs), portalKind };
+  }
   const installerUri = answered(await text({ message: 'EnginFrame installer jar (s3:// or https://)', initialValue: a.installerUri, output }));
   const jdbcDriverUri = answered(await text({ message: 'MySQL Connector/J jar (s3:// or https://)', initialValue: a.jdbcDriverUri, output }));
   const secret = answered(
@@ -78,6 +93,7 @@ export async function askInitAnswers(
     allowedCidrs: list(cidrs),
     installerUri,
     jdbcDriverUri,
+    portalKind,
     ...(secret.trim() ? { adminPasswordSecretArn: secret.trim() } : {}),
   };
 }

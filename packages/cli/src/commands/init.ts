@@ -14,6 +14,7 @@ export interface InitFlags {
   out: string;
   force?: boolean;
   yes?: boolean;
+  portal?: string;
 }
 
 const DEFAULT_REGION = 'cn-north-1';
@@ -64,12 +65,15 @@ export async function initCommand(flags: InitFlags, ui: Ui): Promise<ExitCode> {
   if (!profile) {
     throw usageError(`--region ${regionName}: not a region hpc-ha supports`, `supported: ${Object.keys(REGION_PROFILES).join(', ')}`);
   }
-  let answers = defaults(profile, flags.name ?? 'hpcha', flags.out);
+  if (flags.portal !== undefined && flags.portal !== 'enginframe' && flags.portal !== 'openondemand') {
+    throw usageError(`--portal ${flags.portal}: not a portal hpc-ha deploys`, 'use enginframe or openondemand');
+  }
+  let answers: InitAnswers = { ...defaults(profile, flags.name ?? 'hpcha', flags.out), ...(flags.portal ? { portalKind: flags.portal } : {}) };
   if (ui.interactive && !flags.yes) {
     const { askInitAnswers } = await import('./init-prompts.js');
     answers = await askInitAnswers(answers, { regionGiven: flags.region !== undefined, nameGiven: flags.name !== undefined }, (r) => {
       const p = regionProfile(r)!;
-      return defaults(p, answers.name, flags.out);
+      return { ...defaults(p, answers.name, flags.out), ...(answers.portalKind ? { portalKind: answers.portalKind } : {}) };
     });
   }
   const text = renderInitConfig(answers);
@@ -83,6 +87,10 @@ export async function initCommand(flags: InitFlags, ui: Ui): Promise<ExitCode> {
   writeFileSync(flags.out, text, { flag: flags.force ? 'w' : 'wx' });
   ui.out(`${ui.style.ok(CHECK)} wrote ${flags.out} (${answers.name}, ${answers.region})`);
   ui.info('next:');
+  if (answers.portalKind === 'openondemand') {
+    ui.info(`  edit the directory section (your LDAP or Active Directory), then: hpc-ha validate -c ${flags.out} && hpc-ha doctor -c ${flags.out}`);
+    return EXIT_OK;
+  }
   if (answers.adminPasswordSecretArn === undefined) ui.info(`  hpc-ha secret create --write-config -c ${flags.out}   # store the efadmin password`);
   ui.info(`  edit portal.installer / portal.jdbcDriver, then: hpc-ha validate -c ${flags.out} && hpc-ha doctor -c ${flags.out}`);
   return EXIT_OK;

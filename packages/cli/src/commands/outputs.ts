@@ -2,7 +2,10 @@ import { clientConfig } from '../aws.js';
 import { certificateExpiryOutputs } from '../certificate-expiry.js';
 import { EXIT_OK, failure, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
-import { PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
+import { ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, stackName } from '@hpc-ha/infra/config';
+
+/** Either portal's URL output (EnginFrame or Open OnDemand). */
+const isPortalUrl = (key: string): boolean => key === PORTAL_URL_OUTPUT || key === ONDEMAND_PORTAL_URL_OUTPUT;
 import type { Ui } from '../ui.js';
 
 export interface OutputsFlags {
@@ -19,7 +22,7 @@ export interface StackOutput {
 
 /** Portal URL first, then stack by stack in deployment order, keys alphabetically. */
 export function orderOutputs(outputs: StackOutput[], stackOrder: readonly string[]): StackOutput[] {
-  const rank = (o: StackOutput) => (o.key === PORTAL_URL_OUTPUT ? -1 : stackOrder.indexOf(o.stack));
+  const rank = (o: StackOutput) => (isPortalUrl(o.key) ? -1 : stackOrder.indexOf(o.stack));
   return [...outputs].sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key));
 }
 
@@ -63,8 +66,11 @@ export async function outputsCommand(flags: OutputsFlags, ui: Ui): Promise<ExitC
   const width = Math.max(0, ...ordered.map((o) => o.key.length));
   for (const o of ordered) {
     const line = `${o.key.padEnd(width)}  ${o.value}`;
-    ui.out(o.key === PORTAL_URL_OUTPUT ? ui.style.bold(line) : line);
+    ui.out(isPortalUrl(o.key) ? ui.style.bold(line) : line);
   }
-  if (!ordered.some((o) => o.key === PORTAL_URL_OUTPUT)) ui.warn(`no ${PORTAL_URL_OUTPUT} output yet: the EnginFrame stack is not deployed`);
+  if (!ordered.some((o) => isPortalUrl(o.key))) {
+    const [key, stack] = config.portal.kind === 'openondemand' ? [ONDEMAND_PORTAL_URL_OUTPUT, 'OpenOnDemand'] : [PORTAL_URL_OUTPUT, 'EnginFrame'];
+    ui.warn(`no ${key} output yet: the ${stack} stack is not deployed`);
+  }
   return EXIT_OK;
 }

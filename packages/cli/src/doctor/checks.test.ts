@@ -5,7 +5,7 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { loadDeploymentConfig, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { enginframePortal, loadDeploymentConfig, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -171,7 +171,7 @@ describe('doctor checks (aws-sdk-client-mock: China offerings and aurora-mysql o
 
   it('https:// artefacts are checked with a HEAD request', async () => {
     healthyChinaAccount();
-    const https: DeploymentConfig = { ...config, portal: { ...config.portal, jdbcDriver: { uri: 'https://downloads.example.com/mysql-connector-j.jar' } } };
+    const https: DeploymentConfig = { ...config, portal: { ...enginframePortal(config), jdbcDriver: { uri: 'https://downloads.example.com/mysql-connector-j.jar' } } };
     const seen: string[] = [];
     const fakeFetch = (async (url: string | URL | Request, init?: RequestInit) => {
       seen.push(`${init?.method} ${String(url)}`);

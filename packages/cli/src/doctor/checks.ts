@@ -5,7 +5,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { clusterPlans, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { clusterPlans, enginframePortal, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { describeTimeout, isAwsTimeout, TIMEOUT_HINT } from '../aws.js';
 
 /** The SDK clients doctor uses, injected so tests can hand in clients pointed at moto or mocked. */
@@ -84,8 +84,7 @@ async function bootstrap(config: DeploymentConfig, account: string, c: DoctorCli
 
 async function adminSecret(config: DeploymentConfig, c: DoctorClients): Promise<CheckResult> {
   const title = 'admin password secret';
-  const arn = config.portal.adminPasswordSecretArn;
-  const key = config.portal.adminPasswordSecretKey;
+  const { adminPasswordSecretArn: arn, adminPasswordSecretKey: key } = enginframePortal(config);
   try {
     const value = await c.secrets.send(new GetSecretValueCommand({ SecretId: arn }));
     let parsed: unknown;
@@ -284,14 +283,17 @@ export async function runDoctor(config: DeploymentConfig, clients: DoctorClients
   if (creds.result.status !== 'ok') {
     return [creds.result, skip('other checks', 'skipped: they need working credentials')];
   }
+  // Open OnDemand has no admin secret, installer, driver or database: those checks are EnginFrame's.
+  const ef = config.portal.kind === 'enginframe' ? config.portal : undefined;
+  const notUsed = (title: string) => Promise.resolve(skip(title, 'not used with portal.kind openondemand'));
   const [boot, secret, key, types, db, installer, jdbc] = await Promise.all([
     bootstrap(config, creds.account ?? '<account>', clients),
-    adminSecret(config, clients),
+    ef ? adminSecret(config, clients) : notUsed('admin password secret'),
     keyPair(config, clients),
     instanceTypes(config, clients),
-    aurora(config, clients),
-    artefact('EnginFrame installer', config.portal.installer, config, clients),
-    artefact('JDBC driver', config.portal.jdbcDriver, config, clients),
+    ef ? aurora(config, clients) : notUsed('Aurora MySQL'),
+    ef ? artefact('EnginFrame installer', ef.installer, config, clients) : notUsed('EnginFrame installer'),
+    ef ? artefact('JDBC driver', ef.jdbcDriver, config, clients) : notUsed('JDBC driver'),
   ]);
   return [creds.result, boot, secret, ...(key ? [key] : []), ...types, db, installer, jdbc];
 }
@@ -304,13 +306,15 @@ export async function runDoctor(config: DeploymentConfig, clients: DoctorClients
 export async function runPreflight(config: DeploymentConfig, clients: DoctorClients): Promise<CheckResult[]> {
   const creds = await credentials(config, clients);
   if (creds.result.status !== 'ok') return [creds.result];
+  const ef = config.portal.kind === 'enginframe' ? config.portal : undefined;
+  const notUsed = (title: string) => Promise.resolve(skip(title, 'not used with portal.kind openondemand'));
   const [boot, secret, key, types, installer, jdbc] = await Promise.all([
     bootstrap(config, creds.account ?? '<account>', clients),
-    adminSecret(config, clients),
+    ef ? adminSecret(config, clients) : notUsed('admin password secret'),
     keyPair(config, clients),
     instanceTypes(config, clients),
-    artefact('EnginFrame installer', config.portal.installer, config, clients),
-    artefact('JDBC driver', config.portal.jdbcDriver, config, clients),
+    ef ? artefact('EnginFrame installer', ef.installer, config, clients) : notUsed('EnginFrame installer'),
+    ef ? artefact('JDBC driver', ef.jdbcDriver, config, clients) : notUsed('JDBC driver'),
   ]);
   return [creds.result, boot, secret, ...(key ? [key] : []), ...types, installer, jdbc];
 }

@@ -32,5 +32,6 @@ export {
   portalBootstrapSpec,
   portalUserData,
 } from './portal.js';
+export { ONDEMAND_LOG_FILE, ondemandBootstrapSpec, ondemandEnv, ondemandProgram } from './ondemand.js';
 export { DIRECTORY_CA_FILE, clusterDirectoryService, portalDirectory, sssdSpec } from './directory.js';
 export { portalUserDataBytes, portalUserDataFits, realisticValues, USER_DATA_LIMIT_BYTES } from './user-data-budget.js';

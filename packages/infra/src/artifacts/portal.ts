@@ -5,7 +5,7 @@ import {
   shellSingleQuote,
   type PortalBootstrapSpec,
 } from '@hpc-ha/enginframe-config';
-import { clusterPlans, type DeploymentConfig } from '../config/index.js';
+import { clusterPlans, enginframePortal, type DeploymentConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT, isLegacyParallelCluster } from './clusters.js';
 import { portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
@@ -25,13 +25,14 @@ export const CLUSTER_PUBLICATION_WAIT_SECONDS = 3000;
 
 /** The EnginFrame build of the installer jar (the loader reads it from the file name or `portal.installer.version`). */
 export function enginframeVersion(config: Pick<DeploymentConfig, 'portal'>): string {
-  return config.portal.installer.version;
+  return enginframePortal(config).installer.version;
 }
 
 /** The enginframe-config input for portal node 1 (AZ 1, installs) or 2 (AZ 2, joins). */
 export function portalBootstrapSpec(config: DeploymentConfig, values: DeploymentValues, nodeIndex: 1 | 2): PortalBootstrapSpec {
   const plans = clusterPlans(config);
   const own = plans[nodeIndex - 1];
+  const portal = enginframePortal(config);
   const spec: PortalBootstrapSpec = {
     region: config.region,
     partition: config.partition,
@@ -48,11 +49,11 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
       user: ENGINFRAME_DB_USER,
       appUserSecretArn: values.databaseUserSecretArn,
     },
-    adminPassword: { secretArn: config.portal.adminPasswordSecretArn, jsonKey: config.portal.adminPasswordSecretKey },
+    adminPassword: { secretArn: portal.adminPasswordSecretArn, jsonKey: portal.adminPasswordSecretKey },
     mungeKeySecretArn: values.mungeKeySecretArn,
-    installer: { uri: config.portal.installer.uri, ...(config.portal.installer.sha256 ? { sha256: config.portal.installer.sha256 } : {}) },
-    jdbcDriver: { ...config.portal.jdbcDriver },
-    ...(config.portal.licenseFile ? { licenseFile: { ...config.portal.licenseFile } } : {}),
+    installer: { uri: portal.installer.uri, ...(portal.installer.sha256 ? { sha256: portal.installer.sha256 } : {}) },
+    jdbcDriver: { ...portal.jdbcDriver },
+    ...(portal.licenseFile ? { licenseFile: { ...portal.licenseFile } } : {}),
     enginframe: { version: enginframeVersion(config) },
     signal: { stackName: values.signalStackName, logicalResourceId: values.signalResources[nodeIndex - 1], region: config.region },
     ...(config.clusters.provisioner === 'cloudformation' ? { timeouts: { clusterPublicationSeconds: CLUSTER_PUBLICATION_WAIT_SECONDS } } : {}),
@@ -88,7 +89,12 @@ export function portalProgram(): string {
  * S3 (user data is capped at 16 KB; the program alone is larger) and runs it in this shell so it sees the
  * settings. If the program cannot be fetched, the loader itself signals failure so the stack does not wait an hour.
  */
-export function portalUserData(env: string, values: Pick<DeploymentValues, 'portalProgramUri' | 'bootstrapLogGroupName'>, config: Pick<DeploymentConfig, 'region'>): string {
+export function portalUserData(
+  env: string,
+  values: Pick<DeploymentValues, 'portalProgramUri' | 'bootstrapLogGroupName'>,
+  config: Pick<DeploymentConfig, 'region'>,
+  logFile = '/var/log/hpc-ha/portal-bootstrap.log',
+): string {
   const region = shellSingleQuote(config.region);
   const programUri = values.portalProgramUri;
   const agentConfig = JSON.stringify({
@@ -96,7 +102,7 @@ export function portalUserData(env: string, values: Pick<DeploymentValues, 'port
       logs_collected: {
         files: {
           collect_list: [
-            { file_path: '/var/log/hpc-ha/portal-bootstrap.log', log_group_name: values.bootstrapLogGroupName, log_stream_name: '{instance_id}/portal-bootstrap' },
+            { file_path: logFile, log_group_name: values.bootstrapLogGroupName, log_stream_name: '{instance_id}/portal-bootstrap' },
             { file_path: '/var/log/cloud-init-output.log', log_group_name: values.bootstrapLogGroupName, log_stream_name: '{instance_id}/cloud-init' },
           ],
         },

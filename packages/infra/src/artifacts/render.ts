@@ -9,6 +9,7 @@ import {
   renderPortalBootstrapEnv,
   withClusterCreation,
 } from './portal.js';
+import { ONDEMAND_LOG_FILE, ondemandEnv, ondemandProgram } from './ondemand.js';
 import { placeholderValues, type DeploymentValues } from './values.js';
 
 /** One generated file, as `hpc-ha render` writes it. */
@@ -33,7 +34,8 @@ export interface DeploymentArtifacts {
   /** The static portal bootstrap program (an S3 asset). */
   readonly portalProgram: string;
   readonly portalNodes: readonly [PortalNodeArtifacts, PortalNodeArtifacts];
-  readonly bootstrapSql: string;
+  /** EnginFrame's database statements; Open OnDemand has no database. */
+  readonly bootstrapSql?: string;
 }
 
 /** Files whose text must be known at synth time (they become S3 assets): independent of deploy-time values. */
@@ -49,7 +51,7 @@ export interface StaticArtifacts {
 }
 
 export function staticArtifacts(config: DeploymentConfig): StaticArtifacts {
-  const program = portalProgram();
+  const program = config.portal.kind === 'openondemand' ? ondemandProgram() : portalProgram();
   // The scripts embed only static spec fields (pcluster-config rejects anything else), so placeholders do.
   const [c1, c2] = clusterArtifacts(config, placeholderValues(config));
   if (isLegacyParallelCluster(config)) {
@@ -66,6 +68,13 @@ export function staticArtifacts(config: DeploymentConfig): StaticArtifacts {
 /** The generators run on one config and one set of deploy-time values (CDK tokens or placeholders). */
 export function buildDeploymentArtifacts(config: DeploymentConfig, values: DeploymentValues): DeploymentArtifacts {
   const clusters = clusterArtifacts(config, values);
+  if (config.portal.kind === 'openondemand') {
+    const oodNode = (nodeIndex: 1 | 2): PortalNodeArtifacts => {
+      const env = ondemandEnv(config, values, nodeIndex);
+      return { nodeIndex, env, userData: portalUserData(env, values, config, ONDEMAND_LOG_FILE) };
+    };
+    return { clusters, portalProgram: ondemandProgram(), portalNodes: [oodNode(1), oodNode(2)] };
+  }
   const node = (nodeIndex: 1 | 2): PortalNodeArtifacts => {
     const own = clusters[nodeIndex - 1];
     const spec = withClusterCreation(portalBootstrapSpec(config, values, nodeIndex), config, own.plan.name, own.configText);
@@ -112,9 +121,24 @@ export function renderDeploymentArtifacts(config: DeploymentConfig, values: Depl
   if (!isLegacyParallelCluster(config)) {
     add('clusters/custom-action-runner.sh', "The head nodes' OnNodeConfigured and OnNodeUpdated: runs the script an SSM parameter names (S3 asset)", renderCustomActionRunner());
   }
-  add('portal/bootstrap-program.sh', 'Static portal bootstrap program, run by both EnginFrame nodes (S3 asset)', built.portalProgram);
+  const product = config.portal.kind === 'openondemand' ? 'Open OnDemand' : 'EnginFrame';
+  add('portal/bootstrap-program.sh', `Static portal bootstrap program, run by both ${product} nodes (S3 asset)`, built.portalProgram);
   for (const n of built.portalNodes) {
-    add(`portal/node${n.nodeIndex}/user-data.sh`, `EC2 user data of EnginFrame node ${n.nodeIndex}: its settings and the program loader`, n.userData);
+    add(`portal/node${n.nodeIndex}/user-data.sh`, `EC2 user data of ${product} node ${n.nodeIndex}: its settings and the program loader`, n.userData);
+  }
+  if (config.portal.kind === 'openondemand') {
+    for (const n of built.portalNodes) {
+      const yml = envValue(n.env, 'HPC_HA_OOD_PORTAL_YML');
+      if (yml) add(`portal/node${n.nodeIndex}/ood_portal.yml`, `Open OnDemand ood_portal.yml of node ${n.nodeIndex} (secrets filled in on the node)`, yml);
+    }
+    const first = built.portalNodes[0].env;
+    const branding = envValue(first, 'HPC_HA_OOD_BRANDING_YML');
+    if (branding) add('portal/ondemand.d/hpc-ha.yml', 'Open OnDemand dashboard branding', branding);
+    for (const plan of built.clusters.map((c) => c.plan)) {
+      const file = envValue(first, `HPC_HA_OOD_CLUSTER_${plan.name.toUpperCase().replace(/-/g, '_')}`);
+      if (file) add(`portal/clusters.d/${plan.name}.yml`, `Open OnDemand cluster ${plan.name} (written on the node once the cluster publishes)`, file);
+    }
+    return files;
   }
   const first = built.portalNodes[0].env;
   const extracted: [string, string, string][] = [
@@ -129,6 +153,6 @@ export function renderDeploymentArtifacts(config: DeploymentConfig, values: Depl
     const value = envValue(first, name);
     if (value) add(path, description, value.endsWith('\n') ? value : `${value}\n`);
   }
-  add('database/bootstrap.sql', 'Statements the db-bootstrap custom resource runs on Aurora', built.bootstrapSql);
+  if (built.bootstrapSql) add('database/bootstrap.sql', 'Statements the db-bootstrap custom resource runs on Aurora', built.bootstrapSql);
   return files;
 }

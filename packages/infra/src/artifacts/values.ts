@@ -57,6 +57,10 @@ export interface DeploymentValues extends ClusterValues {
   readonly signalResources: Pair<string>;
   /** CloudWatch Logs group the nodes ship their bootstrap log to. */
   readonly bootstrapLogGroupName: string;
+  /** Open OnDemand: the generated secret both nodes use as mod_auth_openidc's crypto passphrase. */
+  readonly oidcPassphraseSecretArn?: string;
+  /** Open OnDemand: the load balancer's DNS name, the portal's server name unless the config gives one. */
+  readonly loadBalancerDnsName?: string;
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
@@ -91,6 +95,8 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     signalStackName: '<EnginFrameStackName>',
     signalResources: pair('PortalAutoScalingGroupLogicalId'),
     bootstrapLogGroupName: '<BootstrapLogGroupName>',
+    oidcPassphraseSecretArn: '<OidcPassphraseSecretArn>',
+    loadBalancerDnsName: '<LoadBalancerDnsName>',
     ...(config.directory.type === 'activeDirectory' && config.directory.create ? { directoryAddresses: pair('DirectoryDnsIp') } : {}),
   };
 }

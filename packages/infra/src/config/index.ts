@@ -7,11 +7,23 @@
 export { loadDeploymentConfig, parseDeploymentConfig, type ConfigCheck, type ConfigCheckIssue, type LoadOptions } from './load.js';
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './errors.js';
 export type { DeploymentConfigFile, QueueConfig, ComputeResourceConfig } from './schema.js';
-export { clusterName, clusterPlans, CLUSTER_IDS, type ClusterId, type ClusterPlan, type DeploymentConfig } from './resolved.js';
+export {
+  clusterName,
+  clusterPlans,
+  CLUSTER_IDS,
+  enginframePortal,
+  type ClusterId,
+  type ClusterPlan,
+  type DeploymentConfig,
+  type EnginFramePortalConfig,
+  type OpenOnDemandPortalConfig,
+  type PortalConfig,
+} from './resolved.js';
+export { DEFAULT_OPENONDEMAND_VERSION, PORTAL_KINDS, type PortalKind } from './ondemand.js';
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
-export { CERTIFICATE_ARN_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, stackName, type StackId } from './stacks.js';
+export { CERTIFICATE_ARN_OUTPUT, ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, portalTarget, STACK_IDS, stackName, type PortalTarget, type StackId } from './stacks.js';
 export {
   DIRECTORY_HOME_ROOT, DIRECTORY_TYPES, LDAP_TLS_REQCERT, domainBaseDn, managedAdUsersOu,
   type ActiveDirectory, type DirectoryConfig, type DirectoryType, type LdapDirectory, type LdapTlsReqCert, type VerifiedFile,

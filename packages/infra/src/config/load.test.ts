@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigError} from './errors.js';
 import { type ConfigIssue } from './errors.js';
 import { loadDeploymentConfig, parseDeploymentConfig } from './load.js';
-import { clusterPlans } from './resolved.js';
+import { clusterPlans, enginframePortal } from './resolved.js';
 import { generatedFiles } from '../../scripts/codegen.js';
 import { deploymentConfigJsonSchema } from './schema.js';
 
@@ -16,7 +16,7 @@ describe('the shipped examples', () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml'));
 
   it('cover both China regions and a global one', () => {
-    expect(files.sort()).toEqual(['cn-north-1.yaml', 'cn-northwest-1.yaml', 'us-east-1.yaml']);
+    expect(files.sort()).toEqual(['cn-north-1-ondemand.yaml', 'cn-north-1.yaml', 'cn-northwest-1.yaml', 'us-east-1.yaml']);
   });
 
   it.each(files)('%s loads without errors or warnings and points editors at the schema', (f) => {
@@ -24,7 +24,8 @@ describe('the shipped examples', () => {
     const path = new URL(f, EXAMPLES).pathname;
     const config = loadDeploymentConfig(path, { onWarning: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
-    expect(config.region).toBe(f.replace('.yaml', ''));
+    // <region>.yaml, or <region>-<variant>.yaml (cn-north-1-ondemand.yaml: the Open OnDemand portal).
+    expect(config.region).toBe(f.replace('.yaml', '').replace(/-ondemand$/, ''));
     expect(readFileSync(path, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../packages/infra/schema/hpc-ha.schema.json');
   });
 
@@ -76,9 +77,9 @@ describe('defaults', () => {
   });
 
   it('reads the EnginFrame build from the installer file name unless the file names it', () => {
-    expect(parseDeploymentConfig(MINIMAL, 'x.yaml').portal.installer.version).toBe('2021.0-r1667');
+    expect(enginframePortal(parseDeploymentConfig(MINIMAL, 'x.yaml')).installer.version).toBe('2021.0-r1667');
     const named = MINIMAL.replace('uri: s3://artifacts-bucket/enginframe-2021.0-r1667.jar', 'uri: s3://artifacts-bucket/ef.jar\n    version: 2021.0-r1780');
-    expect(parseDeploymentConfig(named, 'x.yaml').portal.installer.version).toBe('2021.0-r1780');
+    expect(enginframePortal(parseDeploymentConfig(named, 'x.yaml')).installer.version).toBe('2021.0-r1780');
   });
 
   it('never changes a value the user wrote', () => {

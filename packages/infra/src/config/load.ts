@@ -8,7 +8,7 @@ import { ALIAS_BOMB_MESSAGE, aliasBombPosition, capIssues, duplicateKeyIssues, f
 import { dottedPath } from './paths.js';
 import { locate } from './positions.js';
 import { REGION_PROFILES, regionProfile, type RegionProfile } from './region-profile.js';
-import type { DeploymentConfig } from './resolved.js';
+import { resolveOpenOnDemand, type DeploymentConfig, type PortalConfig } from './resolved.js';
 import { validate as validateGenerated } from './generated/validate-deployment-config.js';
 import type { DeploymentConfigFile } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
@@ -39,6 +39,13 @@ const MAX_SCHEMA_ERRORS = 1000;
 /** ajv's standalone validator for the schema, compiled at build time (scripts/codegen.ts): no TypeBox or ajv compile at run time. */
 const validate = validateGenerated as { (data: unknown): boolean; errors?: ErrorObject[] | null };
 
+function resolvePortal(c: DeploymentConfigFile): PortalConfig {
+  const { adminPasswordSecretArn, installer, jdbcDriver, openondemand, kind, ...common } = c.portal;
+  if (kind === 'openondemand') return { ...common, kind, openondemand: resolveOpenOnDemand(openondemand) };
+  // The checks made sure every EnginFrame setting is there.
+  return { ...common, kind, adminPasswordSecretArn: adminPasswordSecretArn!, installer: { ...installer!, version: enginframeVersion(c)! }, jdbcDriver: jdbcDriver! };
+}
+
 function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: string): DeploymentConfig {
   const type = fsxDeploymentType(c, profile);
   const throughput = c.storage.fsx.perUnitStorageThroughput ?? defaultThroughput(type);
@@ -46,7 +53,7 @@ function resolve(c: DeploymentConfigFile, profile: RegionProfile, sourceFile: st
   const pipIndexUrl = c.clusters.pipIndexUrl ?? profile.pipIndexUrl;
   return {
     ...c,
-    portal: { ...c.portal, installer: { ...c.portal.installer, version: enginframeVersion(c)! } },
+    portal: resolvePortal(c),
     partition: profile.partition,
     urlSuffix: profile.urlSuffix,
     regionProfile: profile,

@@ -1,16 +1,35 @@
 import type { DeploymentConfigFile, QueueConfig } from './schema.js';
 import type { FsxDeploymentType, Partition, RegionProfile } from './region-profile.js';
 import type { DirectoryConfig } from './directory.js';
+import { DEFAULT_OPENONDEMAND_VERSION } from './ondemand.js';
+import type { OpenOnDemandConfigFile } from './ondemand-schema.js';
+
+type PortalFile = DeploymentConfigFile['portal'];
+type PortalCommon = Omit<PortalFile, 'kind' | 'adminPasswordSecretArn' | 'installer' | 'jdbcDriver' | 'openondemand'>;
+
+/** `portal.kind: enginframe` (the default): the EnginFrame settings are all present. */
+export interface EnginFramePortalConfig extends PortalCommon {
+  readonly kind: 'enginframe';
+  readonly adminPasswordSecretArn: string;
+  /** The EnginFrame build, as written or read from the installer's file name. */
+  readonly installer: NonNullable<PortalFile['installer']> & { readonly version: string };
+  readonly jdbcDriver: NonNullable<PortalFile['jdbcDriver']>;
+}
+
+/** `portal.kind: openondemand`: Open OnDemand settings with defaults filled in. */
+export interface OpenOnDemandPortalConfig extends PortalCommon {
+  readonly kind: 'openondemand';
+  readonly openondemand: Omit<OpenOnDemandConfigFile, 'clusters'> & { readonly clusters: readonly ClusterId[] };
+}
+
+export type PortalConfig = EnginFramePortalConfig | OpenOnDemandPortalConfig;
 
 /** A loaded, validated deployment config with every default filled in, ready for the CDK app and the CLI. */
 export interface DeploymentConfig extends Omit<DeploymentConfigFile, 'portal' | 'network' | 'storage' | 'loadBalancer' | 'clusters' | 'directory'> {
   readonly partition: Partition;
   readonly urlSuffix: string;
   readonly regionProfile: RegionProfile;
-  readonly portal: DeploymentConfigFile['portal'] & {
-    /** The EnginFrame build, as written or read from the installer's file name. */
-    readonly installer: DeploymentConfigFile['portal']['installer'] & { readonly version: string };
-  };
+  readonly portal: PortalConfig;
   readonly network: DeploymentConfigFile['network'] & { readonly availabilityZones: readonly [string, string] };
   readonly storage: {
     readonly fsx: {
@@ -60,4 +79,16 @@ export function clusterPlans(config: Pick<DeploymentConfig, 'name' | 'network' |
     fsxMountDir: `/fsx_${id}`,
   });
   return [plan('cluster1', 0), plan('cluster2', 1)];
+}
+
+/** The EnginFrame settings of a config whose portal is EnginFrame (the EnginFrame stack and artifacts use only these). */
+export function enginframePortal(config: Pick<DeploymentConfig, 'portal'>): EnginFramePortalConfig {
+  if (config.portal.kind !== 'enginframe') throw new Error(`internal: portal.kind is ${config.portal.kind}, not enginframe`);
+  return config.portal;
+}
+
+/** The Open OnDemand settings a file gives, or their defaults (a file may set portal.kind alone). */
+export function resolveOpenOnDemand(ood: OpenOnDemandConfigFile | undefined): OpenOnDemandPortalConfig['openondemand'] {
+  const given = ood ?? { version: DEFAULT_OPENONDEMAND_VERSION, title: 'Open OnDemand', idleTimeoutMinutes: 480 };
+  return { ...given, clusters: given.clusters ?? CLUSTER_IDS };
 }

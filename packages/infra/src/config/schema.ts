@@ -4,6 +4,8 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DirectorySchema } from './directory-schema.js';
+import { PORTAL_KINDS } from './ondemand.js';
+import { OpenOnDemandSchema } from './ondemand-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -72,14 +74,24 @@ export const DeploymentConfigSchema = Type.Object(
     ),
     portal: Type.Object(
       {
+        kind: Type.Union(
+          PORTAL_KINDS.map((k) => Type.Literal(k)),
+          {
+            default: 'enginframe',
+            description:
+              'enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).',
+          },
+        ),
         instanceType: Type.String({ default: 'm5.xlarge', description: 'EC2 instance type of each EnginFrame node (x86_64 only).' }),
         rootVolumeGiB: Type.Integer({ minimum: 20, maximum: 16384, default: 50, description: 'Root volume size of each EnginFrame node, GiB.' }),
-        adminPasswordSecretArn: Type.String({
-          description: 'ARN of the Secrets Manager secret holding the efadmin password as {"efadminPassword": "..."} (create it with `hpc-ha secret create`).',
-        }),
+        adminPasswordSecretArn: Type.Optional(
+          Type.String({
+            description: 'EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {"efadminPassword": "..."} (create it with `hpc-ha secret create`).',
+          }),
+        ),
         adminPasswordSecretKey: Type.String({ default: 'efadminPassword', description: 'JSON key of the password inside that secret.' }),
         keyName: Type.Optional(Type.String({ description: 'EC2 key pair for SSH; omit to use Session Manager only.' })),
-        installer: Type.Composite([
+        installer: Type.Optional(Type.Composite([
           ArtifactLocation('EnginFrame installer jar'),
           Type.Object({
             version: Type.Optional(
@@ -88,8 +100,9 @@ export const DeploymentConfigSchema = Type.Object(
               }),
             ),
           }),
-        ], { additionalProperties: false, description: 'Location of the EnginFrame installer jar.' }),
-        jdbcDriver: ArtifactLocation('MySQL Connector/J jar'),
+        ], { additionalProperties: false, description: 'EnginFrame: location of the EnginFrame installer jar.' })),
+        jdbcDriver: Type.Optional(ArtifactLocation('MySQL Connector/J jar')),
+        openondemand: Type.Optional(OpenOnDemandSchema),
         licenseFile: Type.Optional(
           ArtifactLocation(
             'NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China',

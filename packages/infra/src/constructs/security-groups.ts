@@ -10,6 +10,9 @@ export interface HpcSecurityGroupsProps {
   readonly allowedCidrs: readonly string[];
   /** Also admit port 80 (redirected to 443) from `allowedCidrs`. */
   readonly httpRedirect: boolean;
+  /** The portal nodes' HTTPS port and product (default EnginFrame on 8443; Open OnDemand serves on 443). */
+  readonly portalPort?: number;
+  readonly portalProduct?: string;
   /** Ports srun on the portal listens on: {@link SRUN_PORT_RANGE} (3.x), {@link LINUX_EPHEMERAL_PORTS} (2.x). */
   readonly srunPorts?: { readonly from: number; readonly to: number };
 }
@@ -71,8 +74,9 @@ export class HpcSecurityGroups extends Construct {
         'AwsSolutions-EC23': 'loadBalancer.allowedCidrs explicitly opens the internet-facing portal to everyone',
       });
     }
-    this.loadBalancer.addEgressRule(this.portal, Port.tcp(PORTAL_HTTPS_PORT), 'To the EnginFrame nodes');
-    this.portal.addIngressRule(this.loadBalancer, Port.tcp(PORTAL_HTTPS_PORT), 'From the load balancer');
+    const portalPort = props.portalPort ?? PORTAL_HTTPS_PORT;
+    this.loadBalancer.addEgressRule(this.portal, Port.tcp(portalPort), `To the ${props.portalProduct ?? 'EnginFrame'} nodes`);
+    this.portal.addIngressRule(this.loadBalancer, Port.tcp(portalPort), 'From the load balancer');
 
     // Portal <-> clusters: only what the Slurm client commands and the one-time /opt/slurm copy use.
     const srun = props.srunPorts ?? SRUN_PORT_RANGE;

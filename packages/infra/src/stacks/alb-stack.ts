@@ -15,8 +15,8 @@ import { CERT_ATTRIBUTES, CERT_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
 import { CERTIFICATE_ARN_OUTPUT } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
+import { portalTarget } from '../config/index.js';
 import { CertificateRenewal } from '../constructs/certificate-renewal.js';
-import { PORTAL_HTTPS_PORT } from '../constructs/security-groups.js';
 import { acknowledge } from '../nag.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -69,16 +69,17 @@ export class AlbStack extends Stack {
     });
 
     const certificateArn = config.loadBalancer.certificateArn ?? this.selfSignedCertificate(config.disposable, config.tags);
+    const target = portalTarget(config);
 
     this.targetGroup = new ApplicationTargetGroup(this, 'PortalTargets', {
       vpc: props.vpc,
       targetType: TargetType.INSTANCE,
       protocol: ApplicationProtocol.HTTPS,
-      port: PORTAL_HTTPS_PORT,
+      port: target.port,
       healthCheck: {
         protocol: Protocol.HTTPS,
-        port: String(PORTAL_HTTPS_PORT),
-        path: '/enginframe/',
+        port: String(target.port),
+        path: target.healthCheckPath,
         healthyHttpCodes: '200-399',
         interval: Duration.seconds(30),
         healthyThresholdCount: 2,
@@ -100,7 +101,7 @@ export class AlbStack extends Stack {
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, sourceProtocol: ApplicationProtocol.HTTP, targetProtocol: ApplicationProtocol.HTTPS, open: false });
     }
 
-    this.portalUrl = `https://${this.loadBalancer.loadBalancerDnsName}/enginframe/`;
+    this.portalUrl = `https://${this.loadBalancer.loadBalancerDnsName}${config.portal.kind === 'openondemand' ? '/' : '/enginframe/'}`;
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
     // `hpc-ha outputs` and `doctor` read the certificate's expiry through this.
     new CfnOutput(this, CERTIFICATE_ARN_OUTPUT, { value: certificateArn, description: 'Certificate of the HTTPS listener' });

@@ -13,7 +13,7 @@ import {
   type ClusterValues,
   type DeploymentValues,
 } from '../artifacts/index.js';
-import { clusterPlans, PORTAL_URL_OUTPUT, type DeploymentConfig } from '../config/index.js';
+import { clusterPlans, enginframePortal, PORTAL_URL_OUTPUT, type DeploymentConfig } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
 import {
   legacyParallelClusterOperatorStatements,
@@ -116,16 +116,17 @@ export class EnginFrameStack extends Stack {
   /** Least privilege for the nodes: the secrets, S3 objects and log group the bootstrap uses, nothing else. */
   private grantNodeAccess(props: EnginFrameStackProps, mungeKey: ISecret, programObjectArn: string): void {
     const { config } = props;
+    const portal = enginframePortal(config);
     const role = this.role;
     role.addToPolicy(
       new PolicyStatement({
         sid: 'ReadSecrets',
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [config.portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
+        resources: [portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
       }),
     );
     const objects = [programObjectArn];
-    for (const artifact of [config.portal.installer, config.portal.jdbcDriver, config.portal.licenseFile, ...directoryArtifacts(config)]) {
+    for (const artifact of [portal.installer, portal.jdbcDriver, portal.licenseFile, ...directoryArtifacts(config)]) {
       const s3 = artifact && /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
     }

@@ -50,7 +50,9 @@ export function checkArn(
 }
 
 export function checkArns(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
-  checkArn(['portal', 'adminPasswordSecretArn'], c.portal.adminPasswordSecretArn, SECRET, c, profile, r);
+  if (c.portal.adminPasswordSecretArn !== undefined) {
+    checkArn(['portal', 'adminPasswordSecretArn'], c.portal.adminPasswordSecretArn, SECRET, c, profile, r);
+  }
   if (c.loadBalancer.certificateArn !== undefined) {
     checkArn(['loadBalancer', 'certificateArn'], c.loadBalancer.certificateArn, CERTIFICATE, c, profile, r);
   }

@@ -47,12 +47,13 @@ const ENGINFRAME_VERSION = /^\d{4}\.\d+-r\d+$/;
 
 /** The EnginFrame build: written in the file, or read from the jar's published name (enginframe-2021.0-r1667.jar). */
 export function enginframeVersion(c: DeploymentConfigFile): string | undefined {
-  return c.portal.installer.version ?? INSTALLER_NAME.exec(c.portal.installer.uri.split('?')[0]!)?.[1];
+  const installer = c.portal.installer;
+  return installer && (installer.version ?? INSTALLER_NAME.exec(installer.uri.split('?')[0]!)?.[1]);
 }
 
 /** The nodes need the build number: it picks the installer's components and names the install directory on EFS. */
 function checkEnginframeVersion(c: DeploymentConfigFile, r: Report): void {
-  const given = c.portal.installer.version;
+  const given = c.portal.installer?.version;
   if (given !== undefined) {
     if (!ENGINFRAME_VERSION.test(given)) {
       r.error(['portal', 'installer', 'version'], `${quote(given)} is not an EnginFrame build such as 2021.0-r1667`);
@@ -75,7 +76,7 @@ function checkEnginframeVersion(c: DeploymentConfigFile, r: Report): void {
 }
 
 export function checkArtifacts(c: DeploymentConfigFile, profile: RegionProfile | undefined, r: Report): void {
-  checkEnginframeVersion(c, r);
+  if (c.portal.installer) checkEnginframeVersion(c, r);
   for (const key of ['installer', 'jdbcDriver', 'licenseFile'] as const) {
     const artifact = c.portal[key];
     if (!artifact) continue;

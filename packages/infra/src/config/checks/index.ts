@@ -8,6 +8,7 @@ import { checkDirectory } from './directory.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
 import { checkIdentity } from './names.js';
 import { checkLoadBalancer, checkNetwork } from './network.js';
+import { checkPortalKind } from './portal-kind.js';
 import { Report, type RawIssue } from './report.js';
 import { checkStorage } from './storage.js';
 import { checkTags } from './tags.js';
@@ -26,6 +27,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   if (c.portal.keyName !== undefined && (c.portal.keyName.length === 0 || c.portal.keyName.length > 255)) {
     r.error(['portal', 'keyName'], 'key pair names are 1 to 255 characters');
   }
+  checkPortalKind(c, profile, r);
   checkArns(c, profile, r);
   checkArtifacts(c, profile, r);
   checkDatabase(c, profile, r);

@@ -4,9 +4,9 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","required":["adminPasswordSecretArn","installer","jdbcDriver"],"properties":{"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"Location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
-const func3 = (runtime0.default ?? runtime0);
+const func4 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -242,6 +242,9 @@ errors++;
 if(data.portal !== undefined){
 let data10 = data.portal;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.kind === undefined){
+data10.kind = "enginframe";
+}
 if(data10.instanceType === undefined){
 data10.instanceType = "m5.xlarge";
 }
@@ -251,8 +254,9 @@ data10.rootVolumeGiB = 50;
 if(data10.adminPasswordSecretKey === undefined){
 data10.adminPasswordSecretKey = "efadminPassword";
 }
-if(data10.adminPasswordSecretArn === undefined){
-const err17 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/required",keyword:"required",params:{missingProperty: "adminPasswordSecretArn"},message:"must have required property '"+"adminPasswordSecretArn"+"'",schema:schema11.properties.portal.required,parentSchema:schema11.properties.portal,data:data10};
+for(const key3 in data10){
+if(!(func2.call(schema11.properties.portal.properties, key3))){
+const err17 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -261,8 +265,13 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data10.installer === undefined){
-const err18 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/required",keyword:"required",params:{missingProperty: "installer"},message:"must have required property '"+"installer"+"'",schema:schema11.properties.portal.required,parentSchema:schema11.properties.portal,data:data10};
+}
+let data11 = data10.kind;
+const _errs27 = errors;
+let valid6 = false;
+const _errs28 = errors;
+if(typeof data11 !== "string"){
+const err18 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.kind.anyOf[0].type,parentSchema:schema11.properties.portal.properties.kind.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -271,8 +280,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data10.jdbcDriver === undefined){
-const err19 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/required",keyword:"required",params:{missingProperty: "jdbcDriver"},message:"must have required property '"+"jdbcDriver"+"'",schema:schema11.properties.portal.required,parentSchema:schema11.properties.portal,data:data10};
+if("enginframe" !== data11){
+const err19 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/0/const",keyword:"const",params:{allowedValue: "enginframe"},message:"must be equal to constant",schema:"enginframe",parentSchema:schema11.properties.portal.properties.kind.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -281,9 +290,12 @@ vErrors.push(err19);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!((((((((key3 === "instanceType") || (key3 === "rootVolumeGiB")) || (key3 === "adminPasswordSecretArn")) || (key3 === "adminPasswordSecretKey")) || (key3 === "keyName")) || (key3 === "installer")) || (key3 === "jdbcDriver")) || (key3 === "licenseFile"))){
-const err20 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal,data:data10};
+var _valid0 = _errs28 === errors;
+valid6 = valid6 || _valid0;
+if(!valid6){
+const _errs30 = errors;
+if(typeof data11 !== "string"){
+const err20 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.kind.anyOf[1].type,parentSchema:schema11.properties.portal.properties.kind.anyOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -292,10 +304,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-let data11 = data10.instanceType;
-if(typeof data11 !== "string"){
-const err21 = {instancePath:instancePath+"/portal/instanceType",schemaPath:"#/properties/portal/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.instanceType.type,parentSchema:schema11.properties.portal.properties.instanceType,data:data11};
+if("openondemand" !== data11){
+const err21 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf/1/const",keyword:"const",params:{allowedValue: "openondemand"},message:"must be equal to constant",schema:"openondemand",parentSchema:schema11.properties.portal.properties.kind.anyOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -304,9 +314,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-let data12 = data10.rootVolumeGiB;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err22 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.rootVolumeGiB.type,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data12};
+var _valid0 = _errs30 === errors;
+valid6 = valid6 || _valid0;
+}
+if(!valid6){
+const err22 = {instancePath:instancePath+"/portal/kind",schemaPath:"#/properties/portal/properties/kind/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.portal.properties.kind.anyOf,parentSchema:schema11.properties.portal.properties.kind,data:data11};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -315,9 +327,20 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(typeof data12 == "number"){
-if(data12 > 16384 || isNaN(data12)){
-const err23 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data12};
+else {
+errors = _errs27;
+if(vErrors !== null){
+if(_errs27){
+vErrors.length = _errs27;
+}
+else {
+vErrors = null;
+}
+}
+}
+let data12 = data10.instanceType;
+if(typeof data12 !== "string"){
+const err23 = {instancePath:instancePath+"/portal/instanceType",schemaPath:"#/properties/portal/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.instanceType.type,parentSchema:schema11.properties.portal.properties.instanceType,data:data12};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -326,8 +349,9 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data12 < 20 || isNaN(data12)){
-const err24 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 20},message:"must be >= 20",schema:20,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data12};
+let data13 = data10.rootVolumeGiB;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err24 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.rootVolumeGiB.type,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data13};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -336,11 +360,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data10.adminPasswordSecretArn !== undefined){
-let data13 = data10.adminPasswordSecretArn;
-if(typeof data13 !== "string"){
-const err25 = {instancePath:instancePath+"/portal/adminPasswordSecretArn",schemaPath:"#/properties/portal/properties/adminPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretArn.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretArn,data:data13};
+if(typeof data13 == "number"){
+if(data13 > 16384 || isNaN(data13)){
+const err25 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data13};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -349,10 +371,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-let data14 = data10.adminPasswordSecretKey;
-if(typeof data14 !== "string"){
-const err26 = {instancePath:instancePath+"/portal/adminPasswordSecretKey",schemaPath:"#/properties/portal/properties/adminPasswordSecretKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretKey.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretKey,data:data14};
+if(data13 < 20 || isNaN(data13)){
+const err26 = {instancePath:instancePath+"/portal/rootVolumeGiB",schemaPath:"#/properties/portal/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 20},message:"must be >= 20",schema:20,parentSchema:schema11.properties.portal.properties.rootVolumeGiB,data:data13};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -361,10 +381,11 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data10.keyName !== undefined){
-let data15 = data10.keyName;
-if(typeof data15 !== "string"){
-const err27 = {instancePath:instancePath+"/portal/keyName",schemaPath:"#/properties/portal/properties/keyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.keyName.type,parentSchema:schema11.properties.portal.properties.keyName,data:data15};
+}
+if(data10.adminPasswordSecretArn !== undefined){
+let data14 = data10.adminPasswordSecretArn;
+if(typeof data14 !== "string"){
+const err27 = {instancePath:instancePath+"/portal/adminPasswordSecretArn",schemaPath:"#/properties/portal/properties/adminPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretArn.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretArn,data:data14};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -374,11 +395,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data10.installer !== undefined){
-let data16 = data10.installer;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.uri === undefined){
-const err28 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.installer.required,parentSchema:schema11.properties.portal.properties.installer,data:data16};
+let data15 = data10.adminPasswordSecretKey;
+if(typeof data15 !== "string"){
+const err28 = {instancePath:instancePath+"/portal/adminPasswordSecretKey",schemaPath:"#/properties/portal/properties/adminPasswordSecretKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.adminPasswordSecretKey.type,parentSchema:schema11.properties.portal.properties.adminPasswordSecretKey,data:data15};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -387,9 +406,10 @@ vErrors.push(err28);
 }
 errors++;
 }
-for(const key4 in data16){
-if(!(((key4 === "uri") || (key4 === "sha256")) || (key4 === "version"))){
-const err29 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.installer,data:data16};
+if(data10.keyName !== undefined){
+let data16 = data10.keyName;
+if(typeof data16 !== "string"){
+const err29 = {instancePath:instancePath+"/portal/keyName",schemaPath:"#/properties/portal/properties/keyName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.keyName.type,parentSchema:schema11.properties.portal.properties.keyName,data:data16};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -399,11 +419,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data16.uri !== undefined){
-let data17 = data16.uri;
-if(typeof data17 === "string"){
-if(func3(data17) < 1){
-const err30 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data17};
+if(data10.installer !== undefined){
+let data17 = data10.installer;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.uri === undefined){
+const err30 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.installer.required,parentSchema:schema11.properties.portal.properties.installer,data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -412,9 +432,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.uri.type,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data17};
+for(const key4 in data17){
+if(!(((key4 === "uri") || (key4 === "sha256")) || (key4 === "version"))){
+const err31 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.installer,data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -424,10 +444,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data16.sha256 !== undefined){
-let data18 = data16.sha256;
-if(typeof data18 !== "string"){
-const err32 = {instancePath:instancePath+"/portal/installer/sha256",schemaPath:"#/properties/portal/properties/installer/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.sha256.type,parentSchema:schema11.properties.portal.properties.installer.properties.sha256,data:data18};
+if(data17.uri !== undefined){
+let data18 = data17.uri;
+if(typeof data18 === "string"){
+if(func4(data18) < 1){
+const err32 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data18};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -437,10 +458,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data16.version !== undefined){
-let data19 = data16.version;
-if(typeof data19 !== "string"){
-const err33 = {instancePath:instancePath+"/portal/installer/version",schemaPath:"#/properties/portal/properties/installer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.version.type,parentSchema:schema11.properties.portal.properties.installer.properties.version,data:data19};
+else {
+const err33 = {instancePath:instancePath+"/portal/installer/uri",schemaPath:"#/properties/portal/properties/installer/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.uri.type,parentSchema:schema11.properties.portal.properties.installer.properties.uri,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -450,9 +469,10 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.installer.type,parentSchema:schema11.properties.portal.properties.installer,data:data16};
+if(data17.sha256 !== undefined){
+let data19 = data17.sha256;
+if(typeof data19 !== "string"){
+const err34 = {instancePath:instancePath+"/portal/installer/sha256",schemaPath:"#/properties/portal/properties/installer/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.sha256.type,parentSchema:schema11.properties.portal.properties.installer.properties.sha256,data:data19};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -462,11 +482,10 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data10.jdbcDriver !== undefined){
-let data20 = data10.jdbcDriver;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-if(data20.uri === undefined){
-const err35 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.jdbcDriver.required,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data20};
+if(data17.version !== undefined){
+let data20 = data17.version;
+if(typeof data20 !== "string"){
+const err35 = {instancePath:instancePath+"/portal/installer/version",schemaPath:"#/properties/portal/properties/installer/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.installer.properties.version.type,parentSchema:schema11.properties.portal.properties.installer.properties.version,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -475,9 +494,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-for(const key5 in data20){
-if(!((key5 === "uri") || (key5 === "sha256"))){
-const err36 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data20};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/portal/installer",schemaPath:"#/properties/portal/properties/installer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.installer.type,parentSchema:schema11.properties.portal.properties.installer,data:data17};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -487,11 +507,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data20.uri !== undefined){
-let data21 = data20.uri;
-if(typeof data21 === "string"){
-if(func3(data21) < 1){
-const err37 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data21};
+if(data10.jdbcDriver !== undefined){
+let data21 = data10.jdbcDriver;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.uri === undefined){
+const err37 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.jdbcDriver.required,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data21};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -500,9 +520,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.uri.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data21};
+for(const key5 in data21){
+if(!((key5 === "uri") || (key5 === "sha256"))){
+const err38 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data21};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -512,10 +532,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data20.sha256 !== undefined){
-let data22 = data20.sha256;
-if(typeof data22 !== "string"){
-const err39 = {instancePath:instancePath+"/portal/jdbcDriver/sha256",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.sha256.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.sha256,data:data22};
+if(data21.uri !== undefined){
+let data22 = data21.uri;
+if(typeof data22 === "string"){
+if(func4(data22) < 1){
+const err39 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data22};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -525,9 +546,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
 else {
-const err40 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.jdbcDriver.type,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data20};
+const err40 = {instancePath:instancePath+"/portal/jdbcDriver/uri",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.uri.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.uri,data:data22};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -537,11 +557,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data10.licenseFile !== undefined){
-let data23 = data10.licenseFile;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.uri === undefined){
-const err41 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.licenseFile.required,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
+if(data21.sha256 !== undefined){
+let data23 = data21.sha256;
+if(typeof data23 !== "string"){
+const err41 = {instancePath:instancePath+"/portal/jdbcDriver/sha256",schemaPath:"#/properties/portal/properties/jdbcDriver/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.jdbcDriver.properties.sha256.type,parentSchema:schema11.properties.portal.properties.jdbcDriver.properties.sha256,data:data23};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -550,9 +569,10 @@ vErrors.push(err41);
 }
 errors++;
 }
-for(const key6 in data23){
-if(!((key6 === "uri") || (key6 === "sha256"))){
-const err42 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/portal/jdbcDriver",schemaPath:"#/properties/portal/properties/jdbcDriver/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.jdbcDriver.type,parentSchema:schema11.properties.portal.properties.jdbcDriver,data:data21};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -562,11 +582,21 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data23.uri !== undefined){
-let data24 = data23.uri;
-if(typeof data24 === "string"){
-if(func3(data24) < 1){
-const err43 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data24};
+if(data10.openondemand !== undefined){
+let data24 = data10.openondemand;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.version === undefined){
+data24.version = "4.2.3";
+}
+if(data24.title === undefined){
+data24.title = "Open OnDemand";
+}
+if(data24.idleTimeoutMinutes === undefined){
+data24.idleTimeoutMinutes = 480;
+}
+for(const key6 in data24){
+if(!((((((((key6 === "version") || (key6 === "repositoryUrl")) || (key6 === "bundle")) || (key6 === "title")) || (key6 === "brandColor")) || (key6 === "clusters")) || (key6 === "idleTimeoutMinutes")) || (key6 === "serverName"))){
+const err43 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -576,8 +606,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-else {
-const err44 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.uri.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data24};
+let data25 = data24.version;
+if(typeof data25 !== "string"){
+const err44 = {instancePath:instancePath+"/portal/openondemand/version",schemaPath:"#/properties/portal/properties/openondemand/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.version.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.version,data:data25};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -586,11 +617,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data23.sha256 !== undefined){
-let data25 = data23.sha256;
-if(typeof data25 !== "string"){
-const err45 = {instancePath:instancePath+"/portal/licenseFile/sha256",schemaPath:"#/properties/portal/properties/licenseFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.sha256.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.sha256,data:data25};
+if(data24.repositoryUrl !== undefined){
+let data26 = data24.repositoryUrl;
+if(typeof data26 !== "string"){
+const err45 = {instancePath:instancePath+"/portal/openondemand/repositoryUrl",schemaPath:"#/properties/portal/properties/openondemand/properties/repositoryUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.repositoryUrl.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.repositoryUrl,data:data26};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -600,9 +630,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.licenseFile.type,parentSchema:schema11.properties.portal.properties.licenseFile,data:data23};
+if(data24.bundle !== undefined){
+let data27 = data24.bundle;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.uri === undefined){
+const err46 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.openondemand.properties.bundle.required,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -611,10 +643,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
+if(data27.sha256 === undefined){
+const err47 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.portal.properties.openondemand.properties.bundle.required,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -623,24 +653,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-let data26 = data.database;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-if(data26.mode === undefined){
-data26.mode = "serverless-v2";
-}
-if(data26.minCapacity === undefined){
-data26.minCapacity = 0.5;
-}
-if(data26.maxCapacity === undefined){
-data26.maxCapacity = 4;
-}
-if(data26.backupRetentionDays === undefined){
-data26.backupRetentionDays = 7;
-}
-for(const key7 in data26){
-if(!((((((key7 === "mode") || (key7 === "minCapacity")) || (key7 === "maxCapacity")) || (key7 === "instanceType")) || (key7 === "backupRetentionDays")) || (key7 === "engineVersion"))){
-const err48 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data26};
+for(const key7 in data27){
+if(!((key7 === "uri") || (key7 === "sha256"))){
+const err48 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -650,12 +665,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-let data27 = data26.mode;
-const _errs63 = errors;
-let valid10 = false;
-const _errs64 = errors;
-if(typeof data27 !== "string"){
-const err49 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data27};
+if(data27.uri !== undefined){
+let data28 = data27.uri;
+if(typeof data28 === "string"){
+if(func4(data28) < 1){
+const err49 = {instancePath:instancePath+"/portal/openondemand/bundle/uri",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.uri,data:data28};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -664,8 +678,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if("serverless-v2" !== data27){
-const err50 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data27};
+}
+else {
+const err50 = {instancePath:instancePath+"/portal/openondemand/bundle/uri",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.uri.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.uri,data:data28};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -674,12 +689,11 @@ vErrors.push(err50);
 }
 errors++;
 }
-var _valid0 = _errs64 === errors;
-valid10 = valid10 || _valid0;
-if(!valid10){
-const _errs66 = errors;
-if(typeof data27 !== "string"){
-const err51 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data27};
+}
+if(data27.sha256 !== undefined){
+let data29 = data27.sha256;
+if(typeof data29 !== "string"){
+const err51 = {instancePath:instancePath+"/portal/openondemand/bundle/sha256",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle.properties.sha256,data:data29};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -688,8 +702,10 @@ vErrors.push(err51);
 }
 errors++;
 }
-if("provisioned" !== data27){
-const err52 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data27};
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/portal/openondemand/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.properties.bundle.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.bundle,data:data27};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -698,11 +714,10 @@ vErrors.push(err52);
 }
 errors++;
 }
-var _valid0 = _errs66 === errors;
-valid10 = valid10 || _valid0;
 }
-if(!valid10){
-const err53 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data27};
+let data30 = data24.title;
+if(typeof data30 !== "string"){
+const err53 = {instancePath:instancePath+"/portal/openondemand/title",schemaPath:"#/properties/portal/properties/openondemand/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.title.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.title,data:data30};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -711,20 +726,10 @@ vErrors.push(err53);
 }
 errors++;
 }
-else {
-errors = _errs63;
-if(vErrors !== null){
-if(_errs63){
-vErrors.length = _errs63;
-}
-else {
-vErrors = null;
-}
-}
-}
-let data28 = data26.minCapacity;
-if(!(typeof data28 == "number")){
-const err54 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data28};
+if(data24.brandColor !== undefined){
+let data31 = data24.brandColor;
+if(typeof data31 !== "string"){
+const err54 = {instancePath:instancePath+"/portal/openondemand/brandColor",schemaPath:"#/properties/portal/properties/openondemand/properties/brandColor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.brandColor.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.brandColor,data:data31};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -733,9 +738,18 @@ vErrors.push(err54);
 }
 errors++;
 }
-let data29 = data26.maxCapacity;
-if(!(typeof data29 == "number")){
-const err55 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data29};
+}
+if(data24.clusters !== undefined){
+let data32 = data24.clusters;
+if(Array.isArray(data32)){
+const len1 = data32.length;
+for(let i1=0; i1<len1; i1++){
+let data33 = data32[i1];
+const _errs79 = errors;
+let valid13 = false;
+const _errs80 = errors;
+if(typeof data33 !== "string"){
+const err55 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[0].type,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -744,10 +758,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data26.instanceType !== undefined){
-let data30 = data26.instanceType;
-if(typeof data30 !== "string"){
-const err56 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data30};
+if("cluster1" !== data33){
+const err56 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/0/const",keyword:"const",params:{allowedValue: "cluster1"},message:"must be equal to constant",schema:"cluster1",parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[0],data:data33};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -756,10 +768,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-let data31 = data26.backupRetentionDays;
-if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
-const err57 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
+var _valid1 = _errs80 === errors;
+valid13 = valid13 || _valid1;
+if(!valid13){
+const _errs82 = errors;
+if(typeof data33 !== "string"){
+const err57 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[1].type,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -768,9 +782,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(typeof data31 == "number"){
-if(data31 > 35 || isNaN(data31)){
-const err58 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
+if("cluster2" !== data33){
+const err58 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf/1/const",keyword:"const",params:{allowedValue: "cluster2"},message:"must be equal to constant",schema:"cluster2",parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf[1],data:data33};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -779,8 +792,11 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data31 < 7 || isNaN(data31)){
-const err59 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data31};
+var _valid1 = _errs82 === errors;
+valid13 = valid13 || _valid1;
+}
+if(!valid13){
+const err59 = {instancePath:instancePath+"/portal/openondemand/clusters/" + i1,schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.portal.properties.openondemand.properties.clusters.items.anyOf,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters.items,data:data33};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -789,11 +805,21 @@ vErrors.push(err59);
 }
 errors++;
 }
+else {
+errors = _errs79;
+if(vErrors !== null){
+if(_errs79){
+vErrors.length = _errs79;
 }
-if(data26.engineVersion !== undefined){
-let data32 = data26.engineVersion;
-if(typeof data32 !== "string"){
-const err60 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data32};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/portal/openondemand/clusters",schemaPath:"#/properties/portal/properties/openondemand/properties/clusters/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.portal.properties.openondemand.properties.clusters.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.clusters,data:data32};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -803,9 +829,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data26};
+let data34 = data24.idleTimeoutMinutes;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err61 = {instancePath:instancePath+"/portal/openondemand/idleTimeoutMinutes",schemaPath:"#/properties/portal/properties/openondemand/properties/idleTimeoutMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes,data:data34};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -814,14 +840,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-let data33 = data.storage;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.fsx === undefined){
-data33.fsx = {};
-}
-for(const key8 in data33){
-if(!(key8 === "fsx")){
-const err62 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data33};
+if(typeof data34 == "number"){
+if(data34 > 10080 || isNaN(data34)){
+const err62 = {instancePath:instancePath+"/portal/openondemand/idleTimeoutMinutes",schemaPath:"#/properties/portal/properties/openondemand/properties/idleTimeoutMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10080},message:"must be <= 10080",schema:10080,parentSchema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes,data:data34};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -830,15 +851,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-let data34 = data33.fsx;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.storageCapacityGiB === undefined){
-data34.storageCapacityGiB = 1200;
-}
-for(const key9 in data34){
-if(!(((key9 === "deploymentType") || (key9 === "storageCapacityGiB")) || (key9 === "perUnitStorageThroughput"))){
-const err63 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data34};
+if(data34 < 5 || isNaN(data34)){
+const err63 = {instancePath:instancePath+"/portal/openondemand/idleTimeoutMinutes",schemaPath:"#/properties/portal/properties/openondemand/properties/idleTimeoutMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5",schema:5,parentSchema:schema11.properties.portal.properties.openondemand.properties.idleTimeoutMinutes,data:data34};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -848,13 +862,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data34.deploymentType !== undefined){
-let data35 = data34.deploymentType;
-const _errs85 = errors;
-let valid13 = false;
-const _errs86 = errors;
+if(data24.serverName !== undefined){
+let data35 = data24.serverName;
 if(typeof data35 !== "string"){
-const err64 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data35};
+const err64 = {instancePath:instancePath+"/portal/openondemand/serverName",schemaPath:"#/properties/portal/properties/openondemand/properties/serverName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.serverName.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.serverName,data:data35};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -863,8 +874,10 @@ vErrors.push(err64);
 }
 errors++;
 }
-if("SCRATCH_1" !== data35){
-const err65 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data35};
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.type,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -873,12 +886,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-var _valid1 = _errs86 === errors;
-valid13 = valid13 || _valid1;
-if(!valid13){
-const _errs88 = errors;
-if(typeof data35 !== "string"){
-const err66 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data35};
+}
+if(data10.licenseFile !== undefined){
+let data36 = data10.licenseFile;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.uri === undefined){
+const err66 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.licenseFile.required,parentSchema:schema11.properties.portal.properties.licenseFile,data:data36};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -887,8 +900,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-if("SCRATCH_2" !== data35){
-const err67 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data35};
+for(const key8 in data36){
+if(!((key8 === "uri") || (key8 === "sha256"))){
+const err67 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.licenseFile,data:data36};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -897,12 +911,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-var _valid1 = _errs88 === errors;
-valid13 = valid13 || _valid1;
-if(!valid13){
-const _errs90 = errors;
-if(typeof data35 !== "string"){
-const err68 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data35};
+}
+if(data36.uri !== undefined){
+let data37 = data36.uri;
+if(typeof data37 === "string"){
+if(func4(data37) < 1){
+const err68 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data37};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -911,8 +925,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-if("PERSISTENT_1" !== data35){
-const err69 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data35};
+}
+else {
+const err69 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.uri.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data37};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -921,12 +936,11 @@ vErrors.push(err69);
 }
 errors++;
 }
-var _valid1 = _errs90 === errors;
-valid13 = valid13 || _valid1;
-if(!valid13){
-const _errs92 = errors;
-if(typeof data35 !== "string"){
-const err70 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data35};
+}
+if(data36.sha256 !== undefined){
+let data38 = data36.sha256;
+if(typeof data38 !== "string"){
+const err70 = {instancePath:instancePath+"/portal/licenseFile/sha256",schemaPath:"#/properties/portal/properties/licenseFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.sha256.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.sha256,data:data38};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -935,8 +949,10 @@ vErrors.push(err70);
 }
 errors++;
 }
-if("PERSISTENT_2" !== data35){
-const err71 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data35};
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.licenseFile.type,parentSchema:schema11.properties.portal.properties.licenseFile,data:data36};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -945,13 +961,10 @@ vErrors.push(err71);
 }
 errors++;
 }
-var _valid1 = _errs92 === errors;
-valid13 = valid13 || _valid1;
 }
 }
-}
-if(!valid13){
-const err72 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data35};
+else {
+const err72 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -960,21 +973,24 @@ vErrors.push(err72);
 }
 errors++;
 }
-else {
-errors = _errs85;
-if(vErrors !== null){
-if(_errs85){
-vErrors.length = _errs85;
 }
-else {
-vErrors = null;
+let data39 = data.database;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.mode === undefined){
+data39.mode = "serverless-v2";
 }
+if(data39.minCapacity === undefined){
+data39.minCapacity = 0.5;
 }
+if(data39.maxCapacity === undefined){
+data39.maxCapacity = 4;
 }
+if(data39.backupRetentionDays === undefined){
+data39.backupRetentionDays = 7;
 }
-let data36 = data34.storageCapacityGiB;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err73 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data36};
+for(const key9 in data39){
+if(!((((((key9 === "mode") || (key9 === "minCapacity")) || (key9 === "maxCapacity")) || (key9 === "instanceType")) || (key9 === "backupRetentionDays")) || (key9 === "engineVersion"))){
+const err73 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data39};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -983,10 +999,13 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(data34.perUnitStorageThroughput !== undefined){
-let data37 = data34.perUnitStorageThroughput;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
-const err74 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data37};
+}
+let data40 = data39.mode;
+const _errs99 = errors;
+let valid16 = false;
+const _errs100 = errors;
+if(typeof data40 !== "string"){
+const err74 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -995,10 +1014,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-}
-else {
-const err75 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data34};
+if("serverless-v2" !== data40){
+const err75 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data40};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1007,9 +1024,12 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data33};
+var _valid2 = _errs100 === errors;
+valid16 = valid16 || _valid2;
+if(!valid16){
+const _errs102 = errors;
+if(typeof data40 !== "string"){
+const err76 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data40};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1018,11 +1038,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data.loadBalancer !== undefined){
-let data38 = data.loadBalancer;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.allowedCidrs === undefined){
-const err77 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data38};
+if("provisioned" !== data40){
+const err77 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data40};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1031,9 +1048,11 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key10 in data38){
-if(!(((key10 === "internetFacing") || (key10 === "allowedCidrs")) || (key10 === "certificateArn"))){
-const err78 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data38};
+var _valid2 = _errs102 === errors;
+valid16 = valid16 || _valid2;
+}
+if(!valid16){
+const err78 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data40};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1042,11 +1061,20 @@ vErrors.push(err78);
 }
 errors++;
 }
+else {
+errors = _errs99;
+if(vErrors !== null){
+if(_errs99){
+vErrors.length = _errs99;
 }
-if(data38.internetFacing !== undefined){
-let data39 = data38.internetFacing;
-if(typeof data39 !== "boolean"){
-const err79 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data39};
+else {
+vErrors = null;
+}
+}
+}
+let data41 = data39.minCapacity;
+if(!(typeof data41 == "number")){
+const err79 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data41};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1055,12 +1083,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data38.allowedCidrs !== undefined){
-let data40 = data38.allowedCidrs;
-if(Array.isArray(data40)){
-if(data40.length < 1){
-const err80 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data40};
+let data42 = data39.maxCapacity;
+if(!(typeof data42 == "number")){
+const err80 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data42};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1069,11 +1094,10 @@ vErrors.push(err80);
 }
 errors++;
 }
-const len1 = data40.length;
-for(let i1=0; i1<len1; i1++){
-let data41 = data40[i1];
-if(typeof data41 !== "string"){
-const err81 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i1,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data41};
+if(data39.instanceType !== undefined){
+let data43 = data39.instanceType;
+if(typeof data43 !== "string"){
+const err81 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data43};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1083,9 +1107,9 @@ vErrors.push(err81);
 errors++;
 }
 }
-}
-else {
-const err82 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data40};
+let data44 = data39.backupRetentionDays;
+if(!((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44)))){
+const err82 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data44};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1094,11 +1118,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data38.certificateArn !== undefined){
-let data42 = data38.certificateArn;
-if(typeof data42 !== "string"){
-const err83 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data42};
+if(typeof data44 == "number"){
+if(data44 > 35 || isNaN(data44)){
+const err83 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data44};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1107,10 +1129,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-}
-else {
-const err84 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data38};
+if(data44 < 7 || isNaN(data44)){
+const err84 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data44};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1120,26 +1140,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data.clusters !== undefined){
-let data43 = data.clusters;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.provisioner === undefined){
-data43.provisioner = "cloudformation";
-}
-if(data43.parallelclusterVersion === undefined){
-data43.parallelclusterVersion = "3.16.3";
-}
-if(data43.os === undefined){
-data43.os = "alinux2023";
-}
-if(data43.headNode === undefined){
-data43.headNode = {};
-}
-if(data43.overrides === undefined){
-data43.overrides = {};
-}
-if(data43.queues === undefined){
-const err85 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data43};
+if(data39.engineVersion !== undefined){
+let data45 = data39.engineVersion;
+if(typeof data45 !== "string"){
+const err85 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data45};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1148,9 +1152,10 @@ vErrors.push(err85);
 }
 errors++;
 }
-for(const key11 in data43){
-if(!(((((((key11 === "provisioner") || (key11 === "parallelclusterVersion")) || (key11 === "os")) || (key11 === "pipIndexUrl")) || (key11 === "headNode")) || (key11 === "queues")) || (key11 === "overrides"))){
-const err86 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data43};
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data39};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1159,13 +1164,14 @@ vErrors.push(err86);
 }
 errors++;
 }
+let data46 = data.storage;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.fsx === undefined){
+data46.fsx = {};
 }
-let data44 = data43.provisioner;
-const _errs113 = errors;
-let valid18 = false;
-const _errs114 = errors;
-if(typeof data44 !== "string"){
-const err87 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data44};
+for(const key10 in data46){
+if(!(key10 === "fsx")){
+const err87 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data46};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1174,8 +1180,15 @@ vErrors.push(err87);
 }
 errors++;
 }
-if("cloudformation" !== data44){
-const err88 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data44};
+}
+let data47 = data46.fsx;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.storageCapacityGiB === undefined){
+data47.storageCapacityGiB = 1200;
+}
+for(const key11 in data47){
+if(!(((key11 === "deploymentType") || (key11 === "storageCapacityGiB")) || (key11 === "perUnitStorageThroughput"))){
+const err88 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data47};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1184,12 +1197,14 @@ vErrors.push(err88);
 }
 errors++;
 }
-var _valid2 = _errs114 === errors;
-valid18 = valid18 || _valid2;
-if(!valid18){
-const _errs116 = errors;
-if(typeof data44 !== "string"){
-const err89 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data44};
+}
+if(data47.deploymentType !== undefined){
+let data48 = data47.deploymentType;
+const _errs121 = errors;
+let valid19 = false;
+const _errs122 = errors;
+if(typeof data48 !== "string"){
+const err89 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1198,8 +1213,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-if("instance" !== data44){
-const err90 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data44};
+if("SCRATCH_1" !== data48){
+const err90 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1208,11 +1223,12 @@ vErrors.push(err90);
 }
 errors++;
 }
-var _valid2 = _errs116 === errors;
-valid18 = valid18 || _valid2;
-}
-if(!valid18){
-const err91 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data44};
+var _valid3 = _errs122 === errors;
+valid19 = valid19 || _valid3;
+if(!valid19){
+const _errs124 = errors;
+if(typeof data48 !== "string"){
+const err91 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1221,20 +1237,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-else {
-errors = _errs113;
-if(vErrors !== null){
-if(_errs113){
-vErrors.length = _errs113;
-}
-else {
-vErrors = null;
-}
-}
-}
-let data45 = data43.parallelclusterVersion;
-if(typeof data45 !== "string"){
-const err92 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data45};
+if("SCRATCH_2" !== data48){
+const err92 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1243,9 +1247,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-let data46 = data43.os;
-if(typeof data46 !== "string"){
-const err93 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data46};
+var _valid3 = _errs124 === errors;
+valid19 = valid19 || _valid3;
+if(!valid19){
+const _errs126 = errors;
+if(typeof data48 !== "string"){
+const err93 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data48};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1254,10 +1261,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data43.pipIndexUrl !== undefined){
-let data47 = data43.pipIndexUrl;
-if(typeof data47 !== "string"){
-const err94 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data47};
+if("PERSISTENT_1" !== data48){
+const err94 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data48};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1266,18 +1271,12 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-let data48 = data43.headNode;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.instanceType === undefined){
-data48.instanceType = "c5.xlarge";
-}
-if(data48.rootVolumeGiB === undefined){
-data48.rootVolumeGiB = 50;
-}
-for(const key12 in data48){
-if(!((key12 === "instanceType") || (key12 === "rootVolumeGiB"))){
-const err95 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data48};
+var _valid3 = _errs126 === errors;
+valid19 = valid19 || _valid3;
+if(!valid19){
+const _errs128 = errors;
+if(typeof data48 !== "string"){
+const err95 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1286,10 +1285,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-let data49 = data48.instanceType;
-if(typeof data49 !== "string"){
-const err96 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data49};
+if("PERSISTENT_2" !== data48){
+const err96 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data48};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1298,9 +1295,13 @@ vErrors.push(err96);
 }
 errors++;
 }
-let data50 = data48.rootVolumeGiB;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
-const err97 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
+var _valid3 = _errs128 === errors;
+valid19 = valid19 || _valid3;
+}
+}
+}
+if(!valid19){
+const err97 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1309,9 +1310,21 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(typeof data50 == "number"){
-if(data50 > 16384 || isNaN(data50)){
-const err98 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
+else {
+errors = _errs121;
+if(vErrors !== null){
+if(_errs121){
+vErrors.length = _errs121;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+let data49 = data47.storageCapacityGiB;
+if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
+const err98 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data49};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1320,8 +1333,10 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data50 < 35 || isNaN(data50)){
-const err99 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data50};
+if(data47.perUnitStorageThroughput !== undefined){
+let data50 = data47.perUnitStorageThroughput;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+const err99 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data50};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1333,7 +1348,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data48};
+const err100 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data47};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1342,11 +1357,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data43.queues !== undefined){
-let data51 = data43.queues;
-if(Array.isArray(data51)){
-if(data51.length < 1){
-const err101 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data51};
+}
+else {
+const err101 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data46};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1355,15 +1368,11 @@ vErrors.push(err101);
 }
 errors++;
 }
-const len2 = data51.length;
-for(let i2=0; i2<len2; i2++){
-let data52 = data51[i2];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.capacityType === undefined){
-data52.capacityType = "ONDEMAND";
-}
-if(data52.name === undefined){
-const err102 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
+if(data.loadBalancer !== undefined){
+let data51 = data.loadBalancer;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.allowedCidrs === undefined){
+const err102 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1372,8 +1381,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data52.computeResources === undefined){
-const err103 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
+for(const key12 in data51){
+if(!(((key12 === "internetFacing") || (key12 === "allowedCidrs")) || (key12 === "certificateArn"))){
+const err103 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data51};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1382,9 +1392,11 @@ vErrors.push(err103);
 }
 errors++;
 }
-for(const key13 in data52){
-if(!(((key13 === "name") || (key13 === "capacityType")) || (key13 === "computeResources"))){
-const err104 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
+}
+if(data51.internetFacing !== undefined){
+let data52 = data51.internetFacing;
+if(typeof data52 !== "boolean"){
+const err104 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1394,10 +1406,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data52.name !== undefined){
-let data53 = data52.name;
-if(typeof data53 !== "string"){
-const err105 = {instancePath:instancePath+"/clusters/queues/" + i2+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data53};
+if(data51.allowedCidrs !== undefined){
+let data53 = data51.allowedCidrs;
+if(Array.isArray(data53)){
+if(data53.length < 1){
+const err105 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data53};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1406,13 +1419,11 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-let data54 = data52.capacityType;
-const _errs139 = errors;
-let valid23 = false;
-const _errs140 = errors;
+const len2 = data53.length;
+for(let i2=0; i2<len2; i2++){
+let data54 = data53[i2];
 if(typeof data54 !== "string"){
-const err106 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data54};
+const err106 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i2,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data54};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1421,8 +1432,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if("ONDEMAND" !== data54){
-const err107 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data54};
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data53};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1431,12 +1444,11 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid3 = _errs140 === errors;
-valid23 = valid23 || _valid3;
-if(!valid23){
-const _errs142 = errors;
-if(typeof data54 !== "string"){
-const err108 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data54};
+}
+if(data51.certificateArn !== undefined){
+let data55 = data51.certificateArn;
+if(typeof data55 !== "string"){
+const err108 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data55};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1445,8 +1457,10 @@ vErrors.push(err108);
 }
 errors++;
 }
-if("SPOT" !== data54){
-const err109 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data54};
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data51};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1455,11 +1469,27 @@ vErrors.push(err109);
 }
 errors++;
 }
-var _valid3 = _errs142 === errors;
-valid23 = valid23 || _valid3;
 }
-if(!valid23){
-const err110 = {instancePath:instancePath+"/clusters/queues/" + i2+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data54};
+if(data.clusters !== undefined){
+let data56 = data.clusters;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.provisioner === undefined){
+data56.provisioner = "cloudformation";
+}
+if(data56.parallelclusterVersion === undefined){
+data56.parallelclusterVersion = "3.16.3";
+}
+if(data56.os === undefined){
+data56.os = "alinux2023";
+}
+if(data56.headNode === undefined){
+data56.headNode = {};
+}
+if(data56.overrides === undefined){
+data56.overrides = {};
+}
+if(data56.queues === undefined){
+const err110 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data56};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1468,22 +1498,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-else {
-errors = _errs139;
-if(vErrors !== null){
-if(_errs139){
-vErrors.length = _errs139;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data52.computeResources !== undefined){
-let data55 = data52.computeResources;
-if(Array.isArray(data55)){
-if(data55.length < 1){
-const err111 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data55};
+for(const key13 in data56){
+if(!(((((((key13 === "provisioner") || (key13 === "parallelclusterVersion")) || (key13 === "os")) || (key13 === "pipIndexUrl")) || (key13 === "headNode")) || (key13 === "queues")) || (key13 === "overrides"))){
+const err111 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data56};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1492,18 +1509,13 @@ vErrors.push(err111);
 }
 errors++;
 }
-const len3 = data55.length;
-for(let i3=0; i3<len3; i3++){
-let data56 = data55[i3];
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.minCount === undefined){
-data56.minCount = 0;
 }
-if(data56.maxCount === undefined){
-data56.maxCount = 10;
-}
-if(data56.name === undefined){
-const err112 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
+let data57 = data56.provisioner;
+const _errs149 = errors;
+let valid24 = false;
+const _errs150 = errors;
+if(typeof data57 !== "string"){
+const err112 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1512,8 +1524,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data56.instanceType === undefined){
-const err113 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
+if("cloudformation" !== data57){
+const err113 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1522,9 +1534,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key14 in data56){
-if(!((((((key14 === "name") || (key14 === "instanceType")) || (key14 === "minCount")) || (key14 === "maxCount")) || (key14 === "disableSimultaneousMultithreading")) || (key14 === "efa"))){
-const err114 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
+var _valid4 = _errs150 === errors;
+valid24 = valid24 || _valid4;
+if(!valid24){
+const _errs152 = errors;
+if(typeof data57 !== "string"){
+const err114 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data57};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1533,11 +1548,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-if(data56.name !== undefined){
-let data57 = data56.name;
-if(typeof data57 !== "string"){
-const err115 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data57};
+if("instance" !== data57){
+const err115 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data57};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1546,11 +1558,11 @@ vErrors.push(err115);
 }
 errors++;
 }
+var _valid4 = _errs152 === errors;
+valid24 = valid24 || _valid4;
 }
-if(data56.instanceType !== undefined){
-let data58 = data56.instanceType;
-if(typeof data58 !== "string"){
-const err116 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data58};
+if(!valid24){
+const err116 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data57};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1559,10 +1571,20 @@ vErrors.push(err116);
 }
 errors++;
 }
+else {
+errors = _errs149;
+if(vErrors !== null){
+if(_errs149){
+vErrors.length = _errs149;
 }
-let data59 = data56.minCount;
-if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
-const err117 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data59};
+else {
+vErrors = null;
+}
+}
+}
+let data58 = data56.parallelclusterVersion;
+if(typeof data58 !== "string"){
+const err117 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data58};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1571,9 +1593,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(typeof data59 == "number"){
-if(data59 < 0 || isNaN(data59)){
-const err118 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data59};
+let data59 = data56.os;
+if(typeof data59 !== "string"){
+const err118 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data59};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1582,10 +1604,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-let data60 = data56.maxCount;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-const err119 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data60};
+if(data56.pipIndexUrl !== undefined){
+let data60 = data56.pipIndexUrl;
+if(typeof data60 !== "string"){
+const err119 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data60};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1594,9 +1616,18 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(typeof data60 == "number"){
-if(data60 < 1 || isNaN(data60)){
-const err120 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data60};
+}
+let data61 = data56.headNode;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.instanceType === undefined){
+data61.instanceType = "c5.xlarge";
+}
+if(data61.rootVolumeGiB === undefined){
+data61.rootVolumeGiB = 50;
+}
+for(const key14 in data61){
+if(!((key14 === "instanceType") || (key14 === "rootVolumeGiB"))){
+const err120 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1606,10 +1637,9 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data56.disableSimultaneousMultithreading !== undefined){
-let data61 = data56.disableSimultaneousMultithreading;
-if(typeof data61 !== "boolean"){
-const err121 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data61};
+let data62 = data61.instanceType;
+if(typeof data62 !== "string"){
+const err121 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data62};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1618,11 +1648,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data56.efa !== undefined){
-let data62 = data56.efa;
-if(typeof data62 !== "boolean"){
-const err122 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data62};
+let data63 = data61.rootVolumeGiB;
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+const err122 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data63};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1631,10 +1659,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data56};
+if(typeof data63 == "number"){
+if(data63 > 16384 || isNaN(data63)){
+const err123 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data63};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1643,10 +1670,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/clusters/queues/" + i2+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data55};
+if(data63 < 35 || isNaN(data63)){
+const err124 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data63};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1658,7 +1683,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/clusters/queues/" + i2,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data52};
+const err125 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1667,10 +1692,11 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data51};
+if(data56.queues !== undefined){
+let data64 = data56.queues;
+if(Array.isArray(data64)){
+if(data64.length < 1){
+const err126 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data64};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1679,12 +1705,15 @@ vErrors.push(err126);
 }
 errors++;
 }
+const len3 = data64.length;
+for(let i3=0; i3<len3; i3++){
+let data65 = data64[i3];
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.capacityType === undefined){
+data65.capacityType = "ONDEMAND";
 }
-let data63 = data43.overrides;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key15 in data63){
-if(!((key15 === "cluster1") || (key15 === "cluster2"))){
-const err127 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data63};
+if(data65.name === undefined){
+const err127 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1693,13 +1722,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-if(data63.cluster1 !== undefined){
-let data64 = data63.cluster1;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key16 in data64){
-if(!(key16 === "queues")){
-const err128 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data64};
+if(data65.computeResources === undefined){
+const err128 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1708,19 +1732,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-if(data64.queues !== undefined){
-let data65 = data64.queues;
-if(Array.isArray(data65)){
-const len4 = data65.length;
-for(let i4=0; i4<len4; i4++){
-let data66 = data65[i4];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.capacityType === undefined){
-data66.capacityType = "ONDEMAND";
-}
-if(data66.name === undefined){
-const err129 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
+for(const key15 in data65){
+if(!(((key15 === "name") || (key15 === "capacityType")) || (key15 === "computeResources"))){
+const err129 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1729,8 +1743,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data66.computeResources === undefined){
-const err130 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
+}
+if(data65.name !== undefined){
+let data66 = data65.name;
+if(typeof data66 !== "string"){
+const err130 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data66};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1739,9 +1756,13 @@ vErrors.push(err130);
 }
 errors++;
 }
-for(const key17 in data66){
-if(!(((key17 === "name") || (key17 === "capacityType")) || (key17 === "computeResources"))){
-const err131 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
+}
+let data67 = data65.capacityType;
+const _errs175 = errors;
+let valid29 = false;
+const _errs176 = errors;
+if(typeof data67 !== "string"){
+const err131 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data67};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1750,11 +1771,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-if(data66.name !== undefined){
-let data67 = data66.name;
-if(typeof data67 !== "string"){
-const err132 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data67};
+if("ONDEMAND" !== data67){
+const err132 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data67};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1763,13 +1781,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-let data68 = data66.capacityType;
-const _errs175 = errors;
-let valid32 = false;
-const _errs176 = errors;
-if(typeof data68 !== "string"){
-const err133 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data68};
+var _valid5 = _errs176 === errors;
+valid29 = valid29 || _valid5;
+if(!valid29){
+const _errs178 = errors;
+if(typeof data67 !== "string"){
+const err133 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data67};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1778,8 +1795,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if("ONDEMAND" !== data68){
-const err134 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data68};
+if("SPOT" !== data67){
+const err134 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data67};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1788,40 +1805,16 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid4 = _errs176 === errors;
-valid32 = valid32 || _valid4;
-if(!valid32){
-const _errs178 = errors;
-if(typeof data68 !== "string"){
-const err135 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data68};
+var _valid5 = _errs178 === errors;
+valid29 = valid29 || _valid5;
+}
+if(!valid29){
+const err135 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data67};
 if(vErrors === null){
 vErrors = [err135];
 }
 else {
 vErrors.push(err135);
-}
-errors++;
-}
-if("SPOT" !== data68){
-const err136 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data68};
-if(vErrors === null){
-vErrors = [err136];
-}
-else {
-vErrors.push(err136);
-}
-errors++;
-}
-var _valid4 = _errs178 === errors;
-valid32 = valid32 || _valid4;
-}
-if(!valid32){
-const err137 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data68};
-if(vErrors === null){
-vErrors = [err137];
-}
-else {
-vErrors.push(err137);
 }
 errors++;
 }
@@ -1836,11 +1829,41 @@ vErrors = null;
 }
 }
 }
-if(data66.computeResources !== undefined){
-let data69 = data66.computeResources;
-if(Array.isArray(data69)){
-if(data69.length < 1){
-const err138 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data69};
+if(data65.computeResources !== undefined){
+let data68 = data65.computeResources;
+if(Array.isArray(data68)){
+if(data68.length < 1){
+const err136 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data68};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+const len4 = data68.length;
+for(let i4=0; i4<len4; i4++){
+let data69 = data68[i4];
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.minCount === undefined){
+data69.minCount = 0;
+}
+if(data69.maxCount === undefined){
+data69.maxCount = 10;
+}
+if(data69.name === undefined){
+const err137 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(data69.instanceType === undefined){
+const err138 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1849,18 +1872,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-const len5 = data69.length;
-for(let i5=0; i5<len5; i5++){
-let data70 = data69[i5];
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.minCount === undefined){
-data70.minCount = 0;
-}
-if(data70.maxCount === undefined){
-data70.maxCount = 10;
-}
-if(data70.name === undefined){
-const err139 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
+for(const key16 in data69){
+if(!((((((key16 === "name") || (key16 === "instanceType")) || (key16 === "minCount")) || (key16 === "maxCount")) || (key16 === "disableSimultaneousMultithreading")) || (key16 === "efa"))){
+const err139 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1869,8 +1883,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data70.instanceType === undefined){
-const err140 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
+}
+if(data69.name !== undefined){
+let data70 = data69.name;
+if(typeof data70 !== "string"){
+const err140 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data70};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1879,9 +1896,11 @@ vErrors.push(err140);
 }
 errors++;
 }
-for(const key18 in data70){
-if(!((((((key18 === "name") || (key18 === "instanceType")) || (key18 === "minCount")) || (key18 === "maxCount")) || (key18 === "disableSimultaneousMultithreading")) || (key18 === "efa"))){
-const err141 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
+}
+if(data69.instanceType !== undefined){
+let data71 = data69.instanceType;
+if(typeof data71 !== "string"){
+const err141 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data71};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1891,10 +1910,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data70.name !== undefined){
-let data71 = data70.name;
-if(typeof data71 !== "string"){
-const err142 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data71};
+let data72 = data69.minCount;
+if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
+const err142 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data72};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1903,11 +1921,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-if(data70.instanceType !== undefined){
-let data72 = data70.instanceType;
-if(typeof data72 !== "string"){
-const err143 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data72};
+if(typeof data72 == "number"){
+if(data72 < 0 || isNaN(data72)){
+const err143 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data72};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1917,9 +1933,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-let data73 = data70.minCount;
+let data73 = data69.maxCount;
 if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err144 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data73};
+const err144 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data73};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1929,8 +1945,8 @@ vErrors.push(err144);
 errors++;
 }
 if(typeof data73 == "number"){
-if(data73 < 0 || isNaN(data73)){
-const err145 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data73};
+if(data73 < 1 || isNaN(data73)){
+const err145 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data73};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1940,9 +1956,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-let data74 = data70.maxCount;
-if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
-const err146 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data74};
+if(data69.disableSimultaneousMultithreading !== undefined){
+let data74 = data69.disableSimultaneousMultithreading;
+if(typeof data74 !== "boolean"){
+const err146 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data74};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1951,9 +1968,11 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(typeof data74 == "number"){
-if(data74 < 1 || isNaN(data74)){
-const err147 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data74};
+}
+if(data69.efa !== undefined){
+let data75 = data69.efa;
+if(typeof data75 !== "boolean"){
+const err147 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data75};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1963,10 +1982,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data70.disableSimultaneousMultithreading !== undefined){
-let data75 = data70.disableSimultaneousMultithreading;
-if(typeof data75 !== "boolean"){
-const err148 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data75};
+}
+else {
+const err148 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1976,10 +1994,9 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data70.efa !== undefined){
-let data76 = data70.efa;
-if(typeof data76 !== "boolean"){
-const err149 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data76};
+}
+else {
+const err149 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data68};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1991,7 +2008,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data70};
+const err150 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2003,7 +2020,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data69};
+const err151 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data64};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2013,9 +2030,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i4,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data66};
+let data76 = data56.overrides;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key17 in data76){
+if(!((key17 === "cluster1") || (key17 === "cluster2"))){
+const err152 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data76};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2025,9 +2044,12 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data65};
+if(data76.cluster1 !== undefined){
+let data77 = data76.cluster1;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key18 in data77){
+if(!(key18 === "queues")){
+const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data77};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2037,9 +2059,18 @@ vErrors.push(err153);
 errors++;
 }
 }
+if(data77.queues !== undefined){
+let data78 = data77.queues;
+if(Array.isArray(data78)){
+const len5 = data78.length;
+for(let i5=0; i5<len5; i5++){
+let data79 = data78[i5];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.capacityType === undefined){
+data79.capacityType = "ONDEMAND";
 }
-else {
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data64};
+if(data79.name === undefined){
+const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2048,13 +2079,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-if(data63.cluster2 !== undefined){
-let data77 = data63.cluster2;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key19 in data77){
-if(!(key19 === "queues")){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data77};
+if(data79.computeResources === undefined){
+const err155 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2063,19 +2089,9 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-if(data77.queues !== undefined){
-let data78 = data77.queues;
-if(Array.isArray(data78)){
-const len6 = data78.length;
-for(let i6=0; i6<len6; i6++){
-let data79 = data78[i6];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.capacityType === undefined){
-data79.capacityType = "ONDEMAND";
-}
-if(data79.name === undefined){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
+for(const key19 in data79){
+if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
+const err156 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2084,8 +2100,11 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data79.computeResources === undefined){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
+}
+if(data79.name !== undefined){
+let data80 = data79.name;
+if(typeof data80 !== "string"){
+const err157 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data80};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2094,9 +2113,13 @@ vErrors.push(err157);
 }
 errors++;
 }
-for(const key20 in data79){
-if(!(((key20 === "name") || (key20 === "capacityType")) || (key20 === "computeResources"))){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
+}
+let data81 = data79.capacityType;
+const _errs211 = errors;
+let valid38 = false;
+const _errs212 = errors;
+if(typeof data81 !== "string"){
+const err158 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2105,11 +2128,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data80};
+if("ONDEMAND" !== data81){
+const err159 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2118,13 +2138,12 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-let data81 = data79.capacityType;
-const _errs208 = errors;
-let valid40 = false;
-const _errs209 = errors;
+var _valid6 = _errs212 === errors;
+valid38 = valid38 || _valid6;
+if(!valid38){
+const _errs214 = errors;
 if(typeof data81 !== "string"){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
+const err160 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2133,8 +2152,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if("ONDEMAND" !== data81){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
+if("SPOT" !== data81){
+const err161 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2143,12 +2162,11 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid5 = _errs209 === errors;
-valid40 = valid40 || _valid5;
-if(!valid40){
-const _errs211 = errors;
-if(typeof data81 !== "string"){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
+var _valid6 = _errs214 === errors;
+valid38 = valid38 || _valid6;
+}
+if(!valid38){
+const err162 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data81};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2157,34 +2175,11 @@ vErrors.push(err162);
 }
 errors++;
 }
-if("SPOT" !== data81){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
-if(vErrors === null){
-vErrors = [err163];
-}
 else {
-vErrors.push(err163);
-}
-errors++;
-}
-var _valid5 = _errs211 === errors;
-valid40 = valid40 || _valid5;
-}
-if(!valid40){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data81};
-if(vErrors === null){
-vErrors = [err164];
-}
-else {
-vErrors.push(err164);
-}
-errors++;
-}
-else {
-errors = _errs208;
+errors = _errs211;
 if(vErrors !== null){
-if(_errs208){
-vErrors.length = _errs208;
+if(_errs211){
+vErrors.length = _errs211;
 }
 else {
 vErrors = null;
@@ -2195,18 +2190,18 @@ if(data79.computeResources !== undefined){
 let data82 = data79.computeResources;
 if(Array.isArray(data82)){
 if(data82.length < 1){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data82};
+const err163 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data82};
 if(vErrors === null){
-vErrors = [err165];
+vErrors = [err163];
 }
 else {
-vErrors.push(err165);
+vErrors.push(err163);
 }
 errors++;
 }
-const len7 = data82.length;
-for(let i7=0; i7<len7; i7++){
-let data83 = data82[i7];
+const len6 = data82.length;
+for(let i6=0; i6<len6; i6++){
+let data83 = data82[i6];
 if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
 if(data83.minCount === undefined){
 data83.minCount = 0;
@@ -2215,7 +2210,28 @@ if(data83.maxCount === undefined){
 data83.maxCount = 10;
 }
 if(data83.name === undefined){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
+const err164 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if(data83.instanceType === undefined){
+const err165 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+for(const key20 in data83){
+if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
+const err166 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2224,8 +2240,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data83.instanceType === undefined){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
+}
+if(data83.name !== undefined){
+let data84 = data83.name;
+if(typeof data84 !== "string"){
+const err167 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data84};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2234,9 +2253,11 @@ vErrors.push(err167);
 }
 errors++;
 }
-for(const key21 in data83){
-if(!((((((key21 === "name") || (key21 === "instanceType")) || (key21 === "minCount")) || (key21 === "maxCount")) || (key21 === "disableSimultaneousMultithreading")) || (key21 === "efa"))){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
+}
+if(data83.instanceType !== undefined){
+let data85 = data83.instanceType;
+if(typeof data85 !== "string"){
+const err168 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data85};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2246,10 +2267,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data83.name !== undefined){
-let data84 = data83.name;
-if(typeof data84 !== "string"){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data84};
+let data86 = data83.minCount;
+if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
+const err169 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2258,11 +2278,9 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-if(data83.instanceType !== undefined){
-let data85 = data83.instanceType;
-if(typeof data85 !== "string"){
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data85};
+if(typeof data86 == "number"){
+if(data86 < 0 || isNaN(data86)){
+const err170 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2272,9 +2290,9 @@ vErrors.push(err170);
 errors++;
 }
 }
-let data86 = data83.minCount;
-if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
+let data87 = data83.maxCount;
+if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
+const err171 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2283,9 +2301,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(typeof data86 == "number"){
-if(data86 < 0 || isNaN(data86)){
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
+if(typeof data87 == "number"){
+if(data87 < 1 || isNaN(data87)){
+const err172 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2295,9 +2313,10 @@ vErrors.push(err172);
 errors++;
 }
 }
-let data87 = data83.maxCount;
-if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
+if(data83.disableSimultaneousMultithreading !== undefined){
+let data88 = data83.disableSimultaneousMultithreading;
+if(typeof data88 !== "boolean"){
+const err173 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data88};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2306,9 +2325,11 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(typeof data87 == "number"){
-if(data87 < 1 || isNaN(data87)){
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
+}
+if(data83.efa !== undefined){
+let data89 = data83.efa;
+if(typeof data89 !== "boolean"){
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data89};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2318,10 +2339,9 @@ vErrors.push(err174);
 errors++;
 }
 }
-if(data83.disableSimultaneousMultithreading !== undefined){
-let data88 = data83.disableSimultaneousMultithreading;
-if(typeof data88 !== "boolean"){
-const err175 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data88};
+}
+else {
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2331,10 +2351,9 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data83.efa !== undefined){
-let data89 = data83.efa;
-if(typeof data89 !== "boolean"){
-const err176 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data89};
+}
+else {
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data82};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2346,7 +2365,7 @@ errors++;
 }
 }
 else {
-const err177 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data83};
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2358,7 +2377,7 @@ errors++;
 }
 }
 else {
-const err178 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data82};
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data78};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2370,7 +2389,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data79};
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data77};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2380,9 +2399,12 @@ vErrors.push(err179);
 errors++;
 }
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data78};
+if(data76.cluster2 !== undefined){
+let data90 = data76.cluster2;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+for(const key21 in data90){
+if(!(key21 === "queues")){
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data90};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2392,9 +2414,18 @@ vErrors.push(err180);
 errors++;
 }
 }
+if(data90.queues !== undefined){
+let data91 = data90.queues;
+if(Array.isArray(data91)){
+const len7 = data91.length;
+for(let i7=0; i7<len7; i7++){
+let data92 = data91[i7];
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.capacityType === undefined){
+data92.capacityType = "ONDEMAND";
 }
-else {
-const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data77};
+if(data92.name === undefined){
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2403,10 +2434,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-else {
-const err182 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data63};
+if(data92.computeResources === undefined){
+const err182 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2415,9 +2444,9 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-else {
-const err183 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data43};
+for(const key22 in data92){
+if(!(((key22 === "name") || (key22 === "capacityType")) || (key22 === "computeResources"))){
+const err183 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2427,14 +2456,10 @@ vErrors.push(err183);
 errors++;
 }
 }
-let data90 = data.directory;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.type === undefined){
-data90.type = "none";
-}
-for(const key22 in data90){
-if(!(func2.call(schema11.properties.directory.properties, key22))){
-const err184 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data90};
+if(data92.name !== undefined){
+let data93 = data92.name;
+if(typeof data93 !== "string"){
+const err184 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data93};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2444,12 +2469,12 @@ vErrors.push(err184);
 errors++;
 }
 }
-let data91 = data90.type;
-const _errs234 = errors;
-let valid45 = false;
-const _errs235 = errors;
-if(typeof data91 !== "string"){
-const err185 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data91};
+let data94 = data92.capacityType;
+const _errs244 = errors;
+let valid46 = false;
+const _errs245 = errors;
+if(typeof data94 !== "string"){
+const err185 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2458,8 +2483,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if("none" !== data91){
-const err186 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data91};
+if("ONDEMAND" !== data94){
+const err186 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data94};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2468,12 +2493,12 @@ vErrors.push(err186);
 }
 errors++;
 }
-var _valid6 = _errs235 === errors;
-valid45 = valid45 || _valid6;
-if(!valid45){
-const _errs237 = errors;
-if(typeof data91 !== "string"){
-const err187 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data91};
+var _valid7 = _errs245 === errors;
+valid46 = valid46 || _valid7;
+if(!valid46){
+const _errs247 = errors;
+if(typeof data94 !== "string"){
+const err187 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2482,8 +2507,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if("activeDirectory" !== data91){
-const err188 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data91};
+if("SPOT" !== data94){
+const err188 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data94};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2492,12 +2517,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-var _valid6 = _errs237 === errors;
-valid45 = valid45 || _valid6;
-if(!valid45){
-const _errs239 = errors;
-if(typeof data91 !== "string"){
-const err189 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data91};
+var _valid7 = _errs247 === errors;
+valid46 = valid46 || _valid7;
+}
+if(!valid46){
+const err189 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data94};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2506,8 +2530,22 @@ vErrors.push(err189);
 }
 errors++;
 }
-if("ldap" !== data91){
-const err190 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data91};
+else {
+errors = _errs244;
+if(vErrors !== null){
+if(_errs244){
+vErrors.length = _errs244;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data92.computeResources !== undefined){
+let data95 = data92.computeResources;
+if(Array.isArray(data95)){
+if(data95.length < 1){
+const err190 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data95};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2516,12 +2554,18 @@ vErrors.push(err190);
 }
 errors++;
 }
-var _valid6 = _errs239 === errors;
-valid45 = valid45 || _valid6;
+const len8 = data95.length;
+for(let i8=0; i8<len8; i8++){
+let data96 = data95[i8];
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.minCount === undefined){
+data96.minCount = 0;
 }
+if(data96.maxCount === undefined){
+data96.maxCount = 10;
 }
-if(!valid45){
-const err191 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data91};
+if(data96.name === undefined){
+const err191 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2530,21 +2574,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-else {
-errors = _errs234;
-if(vErrors !== null){
-if(_errs234){
-vErrors.length = _errs234;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data90.domainName !== undefined){
-let data92 = data90.domainName;
-if(typeof data92 !== "string"){
-const err192 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data92};
+if(data96.instanceType === undefined){
+const err192 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2553,11 +2584,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-if(data90.create !== undefined){
-let data93 = data90.create;
-if(typeof data93 !== "boolean"){
-const err193 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data93};
+for(const key23 in data96){
+if(!((((((key23 === "name") || (key23 === "instanceType")) || (key23 === "minCount")) || (key23 === "maxCount")) || (key23 === "disableSimultaneousMultithreading")) || (key23 === "efa"))){
+const err193 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2567,14 +2596,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data90.uris !== undefined){
-let data94 = data90.uris;
-if(Array.isArray(data94)){
-const len8 = data94.length;
-for(let i8=0; i8<len8; i8++){
-let data95 = data94[i8];
-if(typeof data95 !== "string"){
-const err194 = {instancePath:instancePath+"/directory/uris/" + i8,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data95};
+if(data96.name !== undefined){
+let data97 = data96.name;
+if(typeof data97 !== "string"){
+const err194 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data97};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2584,9 +2609,10 @@ vErrors.push(err194);
 errors++;
 }
 }
-}
-else {
-const err195 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data94};
+if(data96.instanceType !== undefined){
+let data98 = data96.instanceType;
+if(typeof data98 !== "string"){
+const err195 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data98};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2596,10 +2622,9 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data90.baseDn !== undefined){
-let data96 = data90.baseDn;
-if(typeof data96 !== "string"){
-const err196 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data96};
+let data99 = data96.minCount;
+if(!((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99)))){
+const err196 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data99};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2608,11 +2633,9 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(data90.bindDn !== undefined){
-let data97 = data90.bindDn;
-if(typeof data97 !== "string"){
-const err197 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data97};
+if(typeof data99 == "number"){
+if(data99 < 0 || isNaN(data99)){
+const err197 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data99};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2622,10 +2645,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data90.bindPasswordSecretArn !== undefined){
-let data98 = data90.bindPasswordSecretArn;
-if(typeof data98 !== "string"){
-const err198 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data98};
+let data100 = data96.maxCount;
+if(!((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100)))){
+const err198 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data100};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2634,12 +2656,9 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-if(data90.caCertificate !== undefined){
-let data99 = data90.caCertificate;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.uri === undefined){
-const err199 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data99};
+if(typeof data100 == "number"){
+if(data100 < 1 || isNaN(data100)){
+const err199 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data100};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2648,9 +2667,11 @@ vErrors.push(err199);
 }
 errors++;
 }
-for(const key23 in data99){
-if(!((key23 === "uri") || (key23 === "sha256"))){
-const err200 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data99};
+}
+if(data96.disableSimultaneousMultithreading !== undefined){
+let data101 = data96.disableSimultaneousMultithreading;
+if(typeof data101 !== "boolean"){
+const err200 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data101};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2660,11 +2681,10 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data99.uri !== undefined){
-let data100 = data99.uri;
-if(typeof data100 === "string"){
-if(func3(data100) < 1){
-const err201 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data100};
+if(data96.efa !== undefined){
+let data102 = data96.efa;
+if(typeof data102 !== "boolean"){
+const err201 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data102};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2674,8 +2694,9 @@ vErrors.push(err201);
 errors++;
 }
 }
+}
 else {
-const err202 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data100};
+const err202 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2685,10 +2706,9 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(data99.sha256 !== undefined){
-let data101 = data99.sha256;
-if(typeof data101 !== "string"){
-const err203 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data101};
+}
+else {
+const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data95};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2700,7 +2720,7 @@ errors++;
 }
 }
 else {
-const err204 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data99};
+const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2710,13 +2730,9 @@ vErrors.push(err204);
 errors++;
 }
 }
-if(data90.ldapTlsReqCert !== undefined){
-let data102 = data90.ldapTlsReqCert;
-const _errs263 = errors;
-let valid49 = false;
-const _errs264 = errors;
-if(typeof data102 !== "string"){
-const err205 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data102};
+}
+else {
+const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data91};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2725,8 +2741,10 @@ vErrors.push(err205);
 }
 errors++;
 }
-if("never" !== data102){
-const err206 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data102};
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data90};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2735,12 +2753,10 @@ vErrors.push(err206);
 }
 errors++;
 }
-var _valid7 = _errs264 === errors;
-valid49 = valid49 || _valid7;
-if(!valid49){
-const _errs266 = errors;
-if(typeof data102 !== "string"){
-const err207 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data102};
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data76};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2749,8 +2765,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-if("allow" !== data102){
-const err208 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data102};
+}
+else {
+const err208 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data56};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2759,12 +2776,15 @@ vErrors.push(err208);
 }
 errors++;
 }
-var _valid7 = _errs266 === errors;
-valid49 = valid49 || _valid7;
-if(!valid49){
-const _errs268 = errors;
-if(typeof data102 !== "string"){
-const err209 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data102};
+}
+let data103 = data.directory;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.type === undefined){
+data103.type = "none";
+}
+for(const key24 in data103){
+if(!(func2.call(schema11.properties.directory.properties, key24))){
+const err209 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data103};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2773,8 +2793,13 @@ vErrors.push(err209);
 }
 errors++;
 }
-if("try" !== data102){
-const err210 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data102};
+}
+let data104 = data103.type;
+const _errs270 = errors;
+let valid51 = false;
+const _errs271 = errors;
+if(typeof data104 !== "string"){
+const err210 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data104};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2783,12 +2808,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-var _valid7 = _errs268 === errors;
-valid49 = valid49 || _valid7;
-if(!valid49){
-const _errs270 = errors;
-if(typeof data102 !== "string"){
-const err211 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data102};
+if("none" !== data104){
+const err211 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data104};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2797,8 +2818,12 @@ vErrors.push(err211);
 }
 errors++;
 }
-if("demand" !== data102){
-const err212 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data102};
+var _valid8 = _errs271 === errors;
+valid51 = valid51 || _valid8;
+if(!valid51){
+const _errs273 = errors;
+if(typeof data104 !== "string"){
+const err212 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data104};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2807,12 +2832,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-var _valid7 = _errs270 === errors;
-valid49 = valid49 || _valid7;
-if(!valid49){
-const _errs272 = errors;
-if(typeof data102 !== "string"){
-const err213 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data102};
+if("activeDirectory" !== data104){
+const err213 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data104};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2821,8 +2842,12 @@ vErrors.push(err213);
 }
 errors++;
 }
-if("hard" !== data102){
-const err214 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data102};
+var _valid8 = _errs273 === errors;
+valid51 = valid51 || _valid8;
+if(!valid51){
+const _errs275 = errors;
+if(typeof data104 !== "string"){
+const err214 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data104};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2831,14 +2856,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-var _valid7 = _errs272 === errors;
-valid49 = valid49 || _valid7;
-}
-}
-}
-}
-if(!valid49){
-const err215 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data102};
+if("ldap" !== data104){
+const err215 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data104};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2847,22 +2866,12 @@ vErrors.push(err215);
 }
 errors++;
 }
-else {
-errors = _errs263;
-if(vErrors !== null){
-if(_errs263){
-vErrors.length = _errs263;
-}
-else {
-vErrors = null;
+var _valid8 = _errs275 === errors;
+valid51 = valid51 || _valid8;
 }
 }
-}
-}
-if(data90.adminGroup !== undefined){
-let data103 = data90.adminGroup;
-if(typeof data103 !== "string"){
-const err216 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data103};
+if(!valid51){
+const err216 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data104};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2871,15 +2880,21 @@ vErrors.push(err216);
 }
 errors++;
 }
+else {
+errors = _errs270;
+if(vErrors !== null){
+if(_errs270){
+vErrors.length = _errs270;
 }
-if(data90.sssdSettings !== undefined){
-let data104 = data90.sssdSettings;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-for(const key24 in data104){
-if(pattern0.test(key24)){
-let data105 = data104[key24];
+else {
+vErrors = null;
+}
+}
+}
+if(data103.domainName !== undefined){
+let data105 = data103.domainName;
 if(typeof data105 !== "string"){
-const err217 = {instancePath:instancePath+"/directory/sssdSettings/" + key24.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data105};
+const err217 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data105};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2889,10 +2904,10 @@ vErrors.push(err217);
 errors++;
 }
 }
-}
-}
-else {
-const err218 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data104};
+if(data103.create !== undefined){
+let data106 = data103.create;
+if(typeof data106 !== "boolean"){
+const err218 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data106};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2902,9 +2917,14 @@ vErrors.push(err218);
 errors++;
 }
 }
-}
-else {
-const err219 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data90};
+if(data103.uris !== undefined){
+let data107 = data103.uris;
+if(Array.isArray(data107)){
+const len9 = data107.length;
+for(let i9=0; i9<len9; i9++){
+let data108 = data107[i9];
+if(typeof data108 !== "string"){
+const err219 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data108};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2914,13 +2934,343 @@ vErrors.push(err219);
 errors++;
 }
 }
+}
 else {
-const err220 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err220 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data107};
 if(vErrors === null){
 vErrors = [err220];
 }
 else {
 vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data103.baseDn !== undefined){
+let data109 = data103.baseDn;
+if(typeof data109 !== "string"){
+const err221 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data109};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data103.bindDn !== undefined){
+let data110 = data103.bindDn;
+if(typeof data110 !== "string"){
+const err222 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data110};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data103.bindPasswordSecretArn !== undefined){
+let data111 = data103.bindPasswordSecretArn;
+if(typeof data111 !== "string"){
+const err223 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data111};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data103.caCertificate !== undefined){
+let data112 = data103.caCertificate;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.uri === undefined){
+const err224 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+for(const key25 in data112){
+if(!((key25 === "uri") || (key25 === "sha256"))){
+const err225 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data112.uri !== undefined){
+let data113 = data112.uri;
+if(typeof data113 === "string"){
+if(func4(data113) < 1){
+const err226 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data113};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data113};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data112.sha256 !== undefined){
+let data114 = data112.sha256;
+if(typeof data114 !== "string"){
+const err228 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data114};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data103.ldapTlsReqCert !== undefined){
+let data115 = data103.ldapTlsReqCert;
+const _errs299 = errors;
+let valid55 = false;
+const _errs300 = errors;
+if(typeof data115 !== "string"){
+const err230 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data115};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+if("never" !== data115){
+const err231 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data115};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+var _valid9 = _errs300 === errors;
+valid55 = valid55 || _valid9;
+if(!valid55){
+const _errs302 = errors;
+if(typeof data115 !== "string"){
+const err232 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data115};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if("allow" !== data115){
+const err233 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data115};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+var _valid9 = _errs302 === errors;
+valid55 = valid55 || _valid9;
+if(!valid55){
+const _errs304 = errors;
+if(typeof data115 !== "string"){
+const err234 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data115};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+if("try" !== data115){
+const err235 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data115};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+var _valid9 = _errs304 === errors;
+valid55 = valid55 || _valid9;
+if(!valid55){
+const _errs306 = errors;
+if(typeof data115 !== "string"){
+const err236 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data115};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+if("demand" !== data115){
+const err237 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data115};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+var _valid9 = _errs306 === errors;
+valid55 = valid55 || _valid9;
+if(!valid55){
+const _errs308 = errors;
+if(typeof data115 !== "string"){
+const err238 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data115};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+if("hard" !== data115){
+const err239 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data115};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+var _valid9 = _errs308 === errors;
+valid55 = valid55 || _valid9;
+}
+}
+}
+}
+if(!valid55){
+const err240 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data115};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+else {
+errors = _errs299;
+if(vErrors !== null){
+if(_errs299){
+vErrors.length = _errs299;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data103.adminGroup !== undefined){
+let data116 = data103.adminGroup;
+if(typeof data116 !== "string"){
+const err241 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data116};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+if(data103.sssdSettings !== undefined){
+let data117 = data103.sssdSettings;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key26 in data117){
+if(pattern0.test(key26)){
+let data118 = data117[key26];
+if(typeof data118 !== "string"){
+const err242 = {instancePath:instancePath+"/directory/sssdSettings/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data118};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err243 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data117};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+else {
+const err244 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data103};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+else {
+const err245 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
 }
 errors++;
 }

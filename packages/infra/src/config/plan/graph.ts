@@ -13,17 +13,20 @@ export interface StackNode {
  * The portal stack does not depend on the Clusters stack: each portal node waits, bounded, for its own cluster to
  * publish on EFS, so the two deploy in the same wave.
  */
-export function stackGraph(config: Pick<DeploymentConfig, 'clusters'>): StackNode[] {
+export function stackGraph(config: Pick<DeploymentConfig, 'clusters' | 'portal'>): StackNode[] {
   const storage: StackId[] = ['VPC', 'EFS', 'FSX'];
+  // Open OnDemand needs no database: no AuroraServerless stack at all.
+  const ondemand = config.portal.kind === 'openondemand';
   const nodes: StackNode[] = [
     { id: 'VPC', dependsOn: [] },
-    { id: 'AuroraServerless', dependsOn: ['VPC'] },
+    ...(ondemand ? [] : [{ id: 'AuroraServerless' as const, dependsOn: ['VPC' as const] }]),
     { id: 'EFS', dependsOn: ['VPC'] },
     { id: 'FSX', dependsOn: ['VPC'] },
     { id: 'ALB', dependsOn: ['VPC'] },
   ];
   if (config.clusters.provisioner === 'cloudformation') nodes.push({ id: 'Clusters', dependsOn: storage });
-  nodes.push({ id: 'EnginFrame', dependsOn: ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB'] });
+  if (ondemand) nodes.push({ id: 'OpenOnDemand', dependsOn: ['VPC', 'EFS', 'FSX', 'ALB'] });
+  else nodes.push({ id: 'EnginFrame', dependsOn: ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB'] });
   return nodes;
 }
 

@@ -111,7 +111,7 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
  * What each stack creates, by type, modelled from the config without synthesizing (so `hpc-ha plan` stays as quick
  * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
  */
-export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer'>): Record<StackId, ResourceCounts> {
+export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'>): Record<StackId, ResourceCounts> {
   const out = {} as Record<StackId, ResourceCounts>;
   for (const { id } of stackGraph(config)) {
     switch (id) {
@@ -136,6 +136,10 @@ export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'l
         break;
       case 'EnginFrame':
         out[id] = portal(config);
+        break;
+      case 'OpenOnDemand':
+        // The same two groups of one, and the OIDC passphrase both nodes share.
+        out[id] = add(portal(config), { 'AWS::SecretsManager::Secret': 1 });
         break;
     }
   }

@@ -71,7 +71,7 @@ export interface DeployTiming {
   readonly serialMinutes: number;
 }
 
-type TimingConfig = Pick<DeploymentConfig, 'clusters' | 'storage' | 'loadBalancer'>;
+type TimingConfig = Pick<DeploymentConfig, 'clusters' | 'storage' | 'loadBalancer' | 'portal'>;
 
 function phases(config: TimingConfig, id: StackId): Phase[] {
   const m = TYPICAL_MINUTES;
@@ -105,6 +105,9 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
         { what: 'ParallelCluster provider stack', minutes: m.pclusterProvider },
         { what: 'clusters (both, in parallel)', minutes: m.pclusterCluster },
       ];
+    case 'OpenOnDemand':
+      // Both nodes at once (equal nodes); each waits for its own cluster to publish before it signals.
+      return [{ what: 'both Open OnDemand nodes: packages, directory, portal; then their clusters published', minutes: m.portalJoin, notBefore: 'Clusters' }];
     case 'EnginFrame':
       return instanceMode
         ? [

@@ -1,0 +1,21 @@
+export { OOD_BOOT_VALUES, type OodBootValue } from './boot-values.js';
+export { OodBrandingSpecSchema, renderOodBrandingYml, type OodBrandingSpec } from './branding-yml.js';
+export { OodClusterSpecSchema, renderOodClusterYml, type OodClusterSpec } from './cluster-yml.js';
+export {
+  DEFAULT_CERTIFICATE,
+  DexLdapSchema,
+  ExternalOidcSchema,
+  OodPortalSpecSchema,
+  renderOodPortalYml,
+  type DexLdapSpec,
+  type OodPortalSpec,
+} from './portal-yml.js';
+export { renderOodBootstrap, renderOodBootstrapEnv, renderOodBootstrapProgram } from './portal/render.js';
+export {
+  DEFAULT_LDAP_CA_FILE,
+  OOD_DEFAULT_PACKAGES,
+  OOD_REPOSITORY_URL,
+  OodBootstrapSpecSchema,
+  type OodBootstrapSpec,
+} from './portal/spec.js';
+export { SpecValidationError, type SpecProblem } from '@hpc-ha/enginframe-config';

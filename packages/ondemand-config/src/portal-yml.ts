@@ -1,0 +1,171 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { throwIfProblems, validateSpec, type SpecProblem } from '@hpc-ha/enginframe-config/spec-validation';
+import { OOD_BOOT_VALUES } from './boot-values.js';
+import { toYamlText } from './yaml-text.js';
+
+const AbsPath = Type.String({ format: 'abs-path' });
+const Text = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\n\\r\\0]*$' });
+const Dn = Type.String({ minLength: 3, maxLength: 1024, pattern: '^[^\\n\\r\\0]*=[^\\n\\r\\0]*$' });
+
+export const DexLdapSchema = Type.Object(
+  {
+    /** `ldap`: RFC 2307 (posixAccount/posixGroup); `activeDirectory`: sAMAccountName and group `member`. */
+    directoryType: Type.Union([Type.Literal('ldap'), Type.Literal('activeDirectory')]),
+    /** LDAPS server as `host:port` (Dex takes one host; each node is given the one in its own AZ). */
+    host: Type.String({ pattern: '^[A-Za-z0-9.${}\\[\\]:<>_-]+:\\d{1,5}$' }),
+    bindDn: Dn,
+    /** Where users and groups are searched from (the directory's base DN, or an OU under it). */
+    userBaseDn: Dn,
+    groupBaseDn: Type.Optional(Dn),
+    /** PEM file of the CA that signed the LDAP server's certificate; the system trust store otherwise. */
+    rootCaFile: Type.Optional(AbsPath),
+  },
+  { additionalProperties: false },
+);
+
+export const ExternalOidcSchema = Type.Object(
+  {
+    /** `https://.../.well-known/openid-configuration` of the provider. */
+    metadataUrl: Type.String({ pattern: '^https://[^\\s/]+/\\S*\\.well-known/openid-configuration$' }),
+    clientId: Text,
+    /** The claim that carries the directory user name (default `preferred_username`). */
+    remoteUserClaim: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]+$' })),
+    /** Lua pattern mapping the claim to the system user (default: the whole claim). */
+    userMapMatch: Type.Optional(Text),
+    scope: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_:. -]+$' })),
+  },
+  { additionalProperties: false },
+);
+
+export const OodPortalSpecSchema = Type.Object(
+  {
+    /** The name browsers use (the load balancer's DNS name, or a custom domain pointing at it). */
+    serverName: Type.String({ format: 'dt-host' }),
+    /** The node's own TLS pair behind the load balancer (self-signed at boot when absent). */
+    certificate: Type.Optional(Type.Object({ certFile: AbsPath, keyFile: AbsPath }, { additionalProperties: false })),
+    /** Log out after this long without a request (mod_auth_openidc session inactivity). */
+    idleTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 604800 })),
+    /** Log out after this long whatever the activity. */
+    maxSessionSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 2592000 })),
+    /** Shown on the Dex login page. */
+    title: Type.Optional(Text),
+    /** Exactly one of: Dex (shipped with Open OnDemand) with an LDAP connector, or an external OpenID Connect provider. */
+    dexLdap: Type.Optional(DexLdapSchema),
+    oidc: Type.Optional(ExternalOidcSchema),
+  },
+  { additionalProperties: false },
+);
+
+export type OodPortalSpec = Static<typeof OodPortalSpecSchema>;
+export type DexLdapSpec = Static<typeof DexLdapSchema>;
+
+export const DEFAULT_CERTIFICATE = {
+  certFile: '/etc/pki/tls/certs/hpc-ha-portal.crt',
+  keyFile: '/etc/pki/tls/private/hpc-ha-portal.key',
+} as const;
+const DEFAULT_SESSION_SECONDS = 28800;
+
+/** Dex's LDAP connector, per the Dex LDAP documentation, for the two directory kinds issue #15 configures. */
+function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<string, unknown> {
+  const ad = ldap.directoryType === 'activeDirectory';
+  return {
+    type: 'ldap',
+    id: 'ldap',
+    name: title ?? (ad ? 'Active Directory' : 'LDAP'),
+    config: {
+      host: ldap.host,
+      insecureNoSSL: false,
+      insecureSkipVerify: false,
+      ...(ldap.rootCaFile ? { rootCA: ldap.rootCaFile } : {}),
+      bindDN: ldap.bindDn,
+      bindPW: OOD_BOOT_VALUES.ldapBindPassword,
+      usernamePrompt: 'Username',
+      userSearch: ad
+        ? {
+            baseDN: ldap.userBaseDn,
+            filter: '(&(objectClass=user)(!(objectClass=computer)))',
+            username: 'sAMAccountName',
+            idAttr: 'sAMAccountName',
+            emailAttr: 'userPrincipalName',
+            nameAttr: 'displayName',
+            preferredUsernameAttr: 'sAMAccountName',
+          }
+        : {
+            baseDN: ldap.userBaseDn,
+            filter: '(objectClass=posixAccount)',
+            username: 'uid',
+            idAttr: 'uid',
+            emailAttr: 'mail',
+            nameAttr: 'cn',
+            preferredUsernameAttr: 'uid',
+          },
+      groupSearch: ad
+        ? {
+            baseDN: ldap.groupBaseDn ?? ldap.userBaseDn,
+            filter: '(objectClass=group)',
+            userMatchers: [{ userAttr: 'DN', groupAttr: 'member' }],
+            nameAttr: 'cn',
+          }
+        : {
+            baseDN: ldap.groupBaseDn ?? ldap.userBaseDn,
+            filter: '(objectClass=posixGroup)',
+            userMatchers: [{ userAttr: 'uid', groupAttr: 'memberUid' }],
+            nameAttr: 'cn',
+          },
+    },
+  };
+}
+
+/**
+ * `/etc/ood/config/ood_portal.yml` for one portal node behind the load balancer: TLS on 443 with the node's own
+ * certificate (the load balancer terminates the users' TLS and re-encrypts), the browser-facing name as
+ * `servername`/`proxy_server`, session timeouts, and the authentication: Dex behind Apache (`/dex`) with an LDAP
+ * connector, or an external OpenID Connect provider. Secrets are boot-value markers (see `OOD_BOOT_VALUES`).
+ *
+ * With Dex, mod_auth_openidc's back-channel calls (discovery, token, keys) go to `https://<servername>/dex`; the
+ * bootstrap points that name at the node itself, so they reach this node's Dex (which issued the code) and not the
+ * other node's through the load balancer, and `OIDCCABundlePath` trusts exactly this node's certificate.
+ */
+export function renderOodPortalYml(input: OodPortalSpec): string {
+  const spec = validateSpec(OodPortalSpecSchema, input, 'Open OnDemand portal spec');
+  const problems: SpecProblem[] = [];
+  if ((spec.dexLdap === undefined) === (spec.oidc === undefined))
+    problems.push({ path: '/dexLdap', message: 'give exactly one of dexLdap and oidc' });
+  throwIfProblems('Open OnDemand portal spec', problems);
+
+  const cert = spec.certificate ?? DEFAULT_CERTIFICATE;
+  const out: Record<string, unknown> = {
+    servername: spec.serverName,
+    proxy_server: spec.serverName,
+    port: 443,
+    ssl: [`SSLCertificateFile "${cert.certFile}"`, `SSLCertificateKeyFile "${cert.keyFile}"`],
+  };
+  if (spec.oidc) {
+    Object.assign(out, {
+      oidc_uri: '/oidc',
+      oidc_provider_metadata_url: spec.oidc.metadataUrl,
+      oidc_client_id: spec.oidc.clientId,
+      oidc_client_secret: OOD_BOOT_VALUES.oidcClientSecret,
+      oidc_remote_user_claim: spec.oidc.remoteUserClaim ?? 'preferred_username',
+      ...(spec.oidc.scope ? { oidc_scope: spec.oidc.scope } : {}),
+      ...(spec.oidc.userMapMatch ? { user_map_match: spec.oidc.userMapMatch } : {}),
+      auth: ['AuthType openid-connect', 'Require valid-user'],
+    });
+  }
+  Object.assign(out, {
+    oidc_crypto_passphrase: OOD_BOOT_VALUES.oidcCryptoPassphrase,
+    oidc_session_inactivity_timeout: spec.idleTimeoutSeconds ?? DEFAULT_SESSION_SECONDS,
+    oidc_session_max_duration: spec.maxSessionSeconds ?? Math.max(DEFAULT_SESSION_SECONDS, spec.idleTimeoutSeconds ?? 0),
+  });
+  if (spec.dexLdap) {
+    Object.assign(out, {
+      oidc_settings: { OIDCCABundlePath: cert.certFile },
+      dex_uri: '/dex',
+      dex: {
+        connectors: [ldapConnector(spec.dexLdap, spec.title)],
+        ...(spec.title ? { frontend: { issuer: spec.title } } : {}),
+      },
+    });
+  }
+  return toYamlText(out, 'Open OnDemand portal (generated by @hpc-ha/ondemand-config; rewritten at every boot).\nSecrets are filled in on the node from Secrets Manager; this file is root-only there.');
+}
