@@ -10,7 +10,7 @@ const ACCOUNT = new RegExp(`(^|:)${PLACEHOLDER_ACCOUNT}(:|$)`);
 const BUCKET = new RegExp(`^s3://${PLACEHOLDER_BUCKET}(-[a-z0-9-]+)?/`);
 
 function advice(path: string, kind: 'account' | 'bucket', file: string): string {
-  if (kind === 'bucket') return `${PLACEHOLDER_BUCKET} is the example bucket \`hpc-ha init\` writes: upload the jar to a bucket of yours in this region and put its s3:// URI here`;
+  if (kind === 'bucket') return `${PLACEHOLDER_BUCKET} is the example bucket \`hpc-ha init\` writes: upload the file to a bucket of yours in this region and put its s3:// URI here`;
   if (path === 'portal.adminPasswordSecretArn') return `account ${PLACEHOLDER_ACCOUNT} is the placeholder \`hpc-ha init\` writes: run \`hpc-ha secret create --write-config -c ${file}\``;
   return `account ${PLACEHOLDER_ACCOUNT} is a placeholder, not a real account: put your own here`;
 }

@@ -160,8 +160,8 @@ describe('validate names init placeholders (warnings, exit 0)', () => {
     const warnings = r.stderr.trim().split('\n');
     expect(warnings).toEqual([
       `${out}:${lineOf(text, 'adminPasswordSecretArn:')}:27 warning: portal.adminPasswordSecretArn: account 000000000000 is the placeholder \`hpc-ha init\` writes: run \`hpc-ha secret create --write-config -c ${out}\``,
-      `${out}:${lineOf(text, 'uri: s3://my-hpc-artifacts-cn-north-1/enginframe')}:10 warning: portal.installer.uri: my-hpc-artifacts is the example bucket \`hpc-ha init\` writes: upload the jar to a bucket of yours in this region and put its s3:// URI here`,
-      `${out}:${lineOf(text, 'uri: s3://my-hpc-artifacts-cn-north-1/jdbc')}:10 warning: portal.jdbcDriver.uri: my-hpc-artifacts is the example bucket \`hpc-ha init\` writes: upload the jar to a bucket of yours in this region and put its s3:// URI here`,
+      `${out}:${lineOf(text, 'uri: s3://my-hpc-artifacts-cn-north-1/enginframe')}:10 warning: portal.installer.uri: my-hpc-artifacts is the example bucket \`hpc-ha init\` writes: upload the file to a bucket of yours in this region and put its s3:// URI here`,
+      `${out}:${lineOf(text, 'uri: s3://my-hpc-artifacts-cn-north-1/jdbc')}:10 warning: portal.jdbcDriver.uri: my-hpc-artifacts is the example bucket \`hpc-ha init\` writes: upload the file to a bucket of yours in this region and put its s3:// URI here`,
     ]);
     const json = await runCli(['validate', '--json', '-c', out]);
     expect(json.code).toBe(0);
