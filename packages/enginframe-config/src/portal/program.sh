@@ -882,7 +882,7 @@ configure_enginframe() {
   apply_managed_block "$EF_TOP/conf/enginframe/agent.conf" "$FILLED"
   fill_boot_values "$HPC_HA_ENGINFRAME_CONF_SETTINGS"
   apply_managed_block "$EF_TOP/conf/enginframe.conf" "$FILLED"
-  printf '%s' "$HPC_HA_EF_SLURM_CONF" | write_if_changed "$EF_TOP/$HPC_HA_EF_SLURM_CONF_PATH" 0644
+  write_if_changed "$EF_TOP/$HPC_HA_EF_SLURM_CONF_PATH" 0644 < <(printf '%s' "$HPC_HA_EF_SLURM_CONF")
   if ((WROTE)); then
     CONFIG_CHANGED=1
     log "wrote ef.slurm.conf"
