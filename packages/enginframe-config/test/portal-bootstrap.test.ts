@@ -12,8 +12,8 @@ import {
   type PortalBootstrapSpec,
 } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
-import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
-import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
+import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
+import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_NODE, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
 import { efinstallSpec } from './support/specs.js';
 
 const inCi = process.env['CI'] === 'true';
@@ -60,8 +60,8 @@ describe('portal bootstrap under bash with stub commands', () => {
   beforeAll(() => {
     world = newWorld();
     world.publish('cluster1', '10.0.1.100', '24.11.6');
-    node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
-    node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+    node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
+    node2 = createNode(world, 'node2', '10.0.2.20', EF_NODE);
     first1 = node1.run(renderPortalBootstrap(spec(1)));
   });
   afterAll(() => world.cleanup());
@@ -81,7 +81,7 @@ describe('portal bootstrap under bash with stub commands', () => {
     expect(node1.file('etc/fstab').split('\n').filter(Boolean)).toEqual([
       'fs-0123456789abcdef0:/ /efs efs _netdev,tls 0 0',
       'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn@tcp:/abcdefgh /fsx_cluster1 lustre defaults,noatime,flock,_netdev 0 0',
-      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30 0 0',
+      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30,x-systemd.idle-timeout=120 0 0',
     ]);
     expect(first1.calls).toContain('groupadd --gid 5000 efadmin');
     expect(first1.calls).toContain('useradd --uid 5001 --gid 5001 --create-home --shell /bin/bash efnobody');
@@ -156,7 +156,7 @@ describe('portal bootstrap under bash with stub commands', () => {
     expect(node2.file('efs/nice/enginframe/conf/enginframe/server.conf')).toContain('ef.enterprise.tcp.servers=10.0.1.10\\:7800,10.0.2.20\\:7800\n');
     expect(node2.file('etc/hpc-ha/slurm/cluster2/slurm.conf')).toContain('SlurmctldHost=ip-10-0-2-100(10.0.2.100)');
     expect(node2.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
-    expect(run.calls).toContain(`mount -t nfs -o ro,nolock 10.0.2.100:/opt/slurm ${node2.root}/run/hpc-ha/${run.calls.find((c) => c.startsWith('mount -t nfs'))!.split('/run/hpc-ha/')[1]}`);
+    expect(run.calls).toContain(`mount -t nfs -o ro,nolock,soft,timeo=100,retrans=3 10.0.2.100:/opt/slurm ${node2.root}/run/hpc-ha/${run.calls.find((c) => c.startsWith('mount -t nfs'))!.split('/run/hpc-ha/')[1]}`);
   });
 
   it('the re-sync timer’s run on node 1 picks up the cluster published later, without signalling', () => {
@@ -170,7 +170,7 @@ describe('portal bootstrap under bash with stub commands', () => {
   });
 
   it('a replacement node 1 reuses the install and re-registers its new IP', () => {
-    const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_VERSION);
+    const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_NODE);
     const run = replacement.run(renderPortalBootstrap(spec(1)));
     expect(run.status, replacement.log()).toBe(0);
     expect(world.installs()).toBe(1);
@@ -195,7 +195,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status, node1.log()).toBe(0);
       const info = run.calls.indexOf('dnf info munge');
@@ -216,7 +216,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
     try {
       world.withoutMungePackage();
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status, node1.log()).toBe(0);
       expect(run.calls.some((c) => c.startsWith('dnf install') && c.endsWith(' munge'))).toBe(false);
@@ -251,7 +251,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
       world.withoutMungePackage();
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.unpublishMunge('cluster1');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain(
@@ -271,7 +271,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
       world.withoutMungePackage();
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.publishMunge('cluster1', 'rhel', '8.10');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain("the munge build of cluster1's head node is for rhel 8.10 x86_64 while this node runs amzn 2023 x86_64");
@@ -288,7 +288,7 @@ describe('portal bootstrap failure paths', () => {
     const world = newWorld();
     try {
       world.publish('cluster2', '10.0.2.100', '24.11.6');
-      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+      const node2 = createNode(world, 'node2', '10.0.2.20', EF_NODE);
       const started = Date.now();
       const run = node2.run(renderPortalBootstrap(spec(2)));
       expect(run.status).not.toBe(0);
@@ -308,7 +308,7 @@ describe('portal bootstrap failure paths', () => {
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.s3(`hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, Buffer.from('tampered jar'));
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain('SHA-256 mismatch for s3://hpc-ha-artifacts/enginframe/enginframe-2021.0-r1667.jar');
@@ -322,15 +322,21 @@ describe('portal bootstrap failure paths', () => {
     }
   });
 
-  it('a node whose own cluster never publishes fails after a bounded wait (the other AZ is not needed)', () => {
+  it('with provisioner: cloudformation the node serves and signals before its cluster publishes; the re-sync adds it later', () => {
     const world = newWorld();
     try {
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status, node1.log()).toBe(0);
+      expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
+      expect(node1.log()).not.toContain('waiting for the head node');
+      expect(node1.exists('etc/hpc-ha/slurm/cluster1/slurm.conf')).toBe(false);
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
-      const run = node2.run(renderPortalBootstrap(spec(2)));
-      expect(run.status).not.toBe(0);
-      expect(node2.log()).toContain('cluster cluster2 did not publish /efs/hpc-ha/clusters/cluster2/cluster.env within 3 s');
-      expect(signals(run.calls)).toEqual([expect.stringContaining('--exit-code 1 ')]);
+      const resync = node1.run(renderPortalBootstrap(spec(1)), ['resync']);
+      expect(resync.status, node1.log()).toBe(0);
+      expect(node1.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
+      expect(node1.file('opt/slurm/bin/sinfo')).toContain('24.11.6');
+      expect(signals(resync.calls)).toEqual([]);
     } finally {
       world.cleanup();
     }
@@ -340,7 +346,7 @@ describe('portal bootstrap failure paths', () => {
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const pcluster = join(node1.root, 'opt/hpc-ha/pcluster/bin/pcluster');
       mkdirSync(join(node1.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
       writeFileSync(
@@ -384,7 +390,7 @@ esac
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       expect(node1.run(renderPortalBootstrap(spec(1))).status).toBe(0);
       expect(node1.log()).toContain('downloading https://repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar');
       expect(node1.log()).not.toContain('X-Amz-Signature');
@@ -435,7 +441,7 @@ case "$1" in
     esac ;;
   *) exit 2 ;;
 esac`);
-    return { world, node1: createNode(world, 'node1', '10.0.1.10', EF_VERSION) };
+    return { world, node1: createNode(world, 'node1', '10.0.1.10', EF_NODE) };
   }
 
   const pcluster = (calls: string[]): string[] => calls.filter((c) => /^(pcluster|pip|python3) /.test(c));
