@@ -154,7 +154,7 @@ describe('availability: success is signalled only when the node serves', () => {
   it('signals failure, naming EnginFrame’s logs, when EnginFrame never answers 2xx/3xx (bounded)', () => {
     withWorld(() => ({ world: newWorld() }), ({ world }) => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      writeFileSync(join(world.dir, 'ef-http-status'), '503');
+      world.httpStatus(503);
       const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1, { timeouts: { clusterPublicationSeconds: 3, serviceSeconds: 2, pollSeconds: 1 } })));
       expect(run.status).not.toBe(0);

@@ -16,3 +16,15 @@ export const NODE_DEFAULTS = {
   slurmConfigDir: '/etc/hpc-ha/slurm',
   resyncMinutes: 5,
 } as const;
+
+/** dnf packages every portal node needs on Amazon Linux 2023; each portal adds its own. No munge: the node takes it
+ * from the distribution when a repository has it, else from the head node. */
+export const NODE_BASE_PACKAGES = [
+  'amazon-efs-utils',
+  'lustre-client',
+  'nfs-utils',
+  'jq',
+  'aws-cfn-bootstrap',
+  // The metadata-service firewall.
+  'iptables-nft',
+] as const;

@@ -4,7 +4,7 @@
  */
 export { ENGINFRAME_DEFAULT_TIMEOUTS, portalBootBudgetMinutes, type ClusterProvisioner, type PortalBootBudgetInput, type PortalKind } from './budget.js';
 export { isDeployTimeValue, splitDeployTime, type Segment } from './deploy-time.js';
-export { NODE_DEFAULTS, NODE_DEFAULT_TIMEOUTS } from './defaults.js';
+export { NODE_BASE_PACKAGES, NODE_DEFAULTS, NODE_DEFAULT_TIMEOUTS } from './defaults.js';
 export { checkNodeSpec, composePortalProgram, NODE_STEPS_MARKER, nodeStepVariables, type NodeStepOptions } from './node-render.js';
 export { NODE_STEPS } from './node-steps-text.js';
 export { shellDoubleQuote, shellSingleQuote, toShellAssignments, type ShellAssignmentOptions, type ShellLine } from './shell.js';

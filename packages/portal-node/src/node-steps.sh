@@ -5,12 +5,24 @@
 # argument list, munge and the Slurm client (only a build for this node's OS and architecture), sssd through
 # @hpc-ha/sssd-config's step, bounded waits, a signal that names the failing step, and the re-sync timer.
 #
-# The host program sets, before this text: R (test-only system root prefix, empty on a node), MODE (boot|resync|imds),
-# NODE_TAG (its log tag), NODE_TITLE (how the signal names the node), ENV_FILE (settings copy for the re-sync),
-# SELF_COPY (where the program keeps itself), LOCAL_STATE (root-only work directory) and LOG_FILE; the HPC_HA_*
-# settings come from the block render writes above the program. It defines portal_cluster_synced NAME ADDR (called
-# for each published cluster; may do nothing).
+# The host program sets, before this text: NODE_TAG (its log tag), NODE_TITLE (how the signal names the node),
+# NODE_SETTINGS (file name of its settings copy under /etc/hpc-ha) and NODE_PROGRAM (its own name under
+# /usr/local/sbin); the HPC_HA_* settings come from the block render writes above the program, or from the settings
+# copy when the timer runs it. It defines portal_cluster_synced NAME ADDR (called for each published cluster; may do
+# nothing) and portal_boot (its boot steps), and ends with `node_main`. Usage of the program: <script> [boot|resync|imds] (boot is the default; resync adds and refreshes the
+# clusters and retries the other AZ's FSx; imds re-applies the metadata firewall, run by its unit at every boot).
 
+# Test-only prefix for every system path; empty on a real node.
+readonly R="${HPC_HA_SYSROOT:-}"
+readonly ENV_FILE="$R/etc/hpc-ha/$NODE_SETTINGS"
+if [[ -z "${HPC_HA_REGION+x}" && -r "$ENV_FILE" ]]; then
+  # shellcheck source=/dev/null
+  source "$ENV_FILE"
+fi
+readonly MODE="${1:-boot}"
+readonly LOCAL_STATE="$R/var/lib/hpc-ha"
+readonly LOG_FILE="$R$HPC_HA_LOG_FILE"
+readonly SELF_COPY="$R/usr/local/sbin/$NODE_PROGRAM"
 readonly EFS_DIR="$R$HPC_HA_EFS_MOUNT_DIR"
 readonly PUBLISHED_DIR="$EFS_DIR/$HPC_HA_PUBLICATION_ROOT/clusters"
 readonly SLURM_CONF_DIR="$R$HPC_HA_SLURM_CONFIG_DIR"
@@ -92,6 +104,14 @@ on_exit() {
 }
 
 on_error() { log "command failed (status $1) at line $2: $3"; }
+
+# The start of every run: the log, the exit and error traps (the signal), and a first line.
+start_run() {
+  setup_logging
+  trap on_exit EXIT
+  trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
+  log "start ($MODE) in $HPC_HA_REGION ($HPC_HA_PARTITION)"
+}
 
 # ---------------------------------------------------------------------------------------------------
 # Helpers
@@ -661,4 +681,23 @@ resync_node() {
   [[ -f "$LOCAL_STATE/munge-installed" ]] || install_munge
   sync_clusters
   retry_optional_mounts
+}
+
+# Runs the program's mode: the boot (the shared first steps, the portal's own, the timer), the re-sync, or the metadata
+# rules at every boot.
+node_main() {
+  start_run
+  case "$MODE" in
+    boot)
+      install_packages
+      persist_for_resync
+      # The metadata firewall comes before any secret is read.
+      restrict_imds
+      portal_boot
+      install_resync_timer
+      ;;
+    resync) resync_node ;;
+    imds) reapply_imds_rules ;;
+    *) die "unknown mode '$MODE' (boot, resync or imds)" ;;
+  esac
 }

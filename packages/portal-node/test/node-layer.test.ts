@@ -46,11 +46,11 @@ describe('the node steps library', () => {
       '# shellcheck disable=SC2034',
       toShellAssignments(nodeStepVariables(spec, options), { readonly: true }),
       'set -Eeuo pipefail',
-      'readonly R="" MODE=boot NODE_TAG=t NODE_TITLE=t ENV_FILE=/etc/t.env SELF_COPY=/usr/local/sbin/t LOCAL_STATE=/var/lib/t LOG_FILE=/var/log/t.log',
+      'readonly NODE_TAG=t NODE_TITLE=t NODE_SETTINGS=t.env NODE_PROGRAM=t',
       NODE_STEPS_MARKER,
       'portal_cluster_synced() { :; }',
-      'main() { setup_logging; trap on_exit EXIT; trap \'on_error "$?" "$LINENO" "$BASH_COMMAND"\' ERR; install_packages; persist_for_resync; restrict_imds; discover_instance; mount_filesystems; install_munge; configure_directory; wait_for_own_cluster; sync_clusters; wait_for_https https://localhost/ t t; install_resync_timer; resync_node; reapply_imds_rules; retry_optional_mounts; fetch s3://b/k /tmp/k; secret_value arn k; }',
-      'main "$@"',
+      'portal_boot() { discover_instance; mount_filesystems; install_munge; configure_directory; wait_for_own_cluster; sync_clusters; wait_for_https https://localhost/ t t; install_resync_timer; resync_node; reapply_imds_rules; retry_optional_mounts; fetch s3://b/k /tmp/k; secret_value arn k; }',
+      'node_main',
       '',
     ].join('\n');
     const run = spawnSync('shellcheck', ['--shell=bash', '-'], { input: composePortalProgram(host), encoding: 'utf8' });

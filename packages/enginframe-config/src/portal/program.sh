@@ -9,22 +9,9 @@
 set -Eeuo pipefail
 umask 022
 
-# Test-only prefix for every system path; empty on a real node.
-readonly R="${HPC_HA_SYSROOT:-}"
-readonly ENV_FILE="$R/etc/hpc-ha/portal.env"
-if [[ -z "${HPC_HA_REGION+x}" && -r "$ENV_FILE" ]]; then
-  # shellcheck source=/dev/null
-  source "$ENV_FILE"
-fi
-
-readonly MODE="${1:-boot}"
 readonly MANAGED_BEGIN='# BEGIN hpc-ha managed settings (rewritten at every boot; do not edit)'
 readonly MANAGED_END='# END hpc-ha managed settings'
-readonly NODE_TAG=hpc-ha-portal
-readonly NODE_TITLE="hpc-ha portal"
-readonly LOCAL_STATE="$R/var/lib/hpc-ha"
-readonly LOG_FILE="$R$HPC_HA_LOG_FILE"
-readonly SELF_COPY="$R/usr/local/sbin/hpc-ha-portal-bootstrap"
+readonly NODE_TAG=hpc-ha-portal NODE_TITLE="hpc-ha portal" NODE_SETTINGS=portal.env NODE_PROGRAM=hpc-ha-portal-bootstrap
 
 # @hpc-ha/portal-node: the shared node steps go here
 
@@ -418,47 +405,33 @@ start_enginframe() {
 
 # ---------------------------------------------------------------------------------------------------
 
-main() {
-  setup_logging
-  trap on_exit EXIT
-  trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
-  log "start ($MODE) in $HPC_HA_REGION ($HPC_HA_PARTITION)"
-  case "$MODE" in
-    boot)
-      install_packages
-      persist_for_resync
-      restrict_imds
-      discover_instance
-      discover_java
-      mount_filesystems
-      create_accounts
-      configure_directory
-      provision_cluster
-      # With provisioner: cloudformation the portal serves first; its cluster joins through the re-sync.
-      wait_for_own_cluster
-      # munge may come from this AZ's head node's build, checked against this node's OS like the Slurm client.
-      install_munge
-      sync_clusters
-      register_member
-      # Node 2 only waits for the marker; node 1 alone installs. The lock on EFS serialises the
-      # shared-file edits of both nodes (and of a manual re-run) without deciding any role.
-      [[ "$HPC_HA_NODE_INDEX" == 1 ]] || wait_for_install
-      wait_for_database
-      exec 9>"$STATE_DIR/install.lock"
-      flock -w "$HPC_HA_INSTALL_WAIT_SECONDS" 9 || die "could not lock ${STATE_DIR#"$R"}/install.lock"
-      ensure_license
-      [[ "$HPC_HA_NODE_INDEX" != 1 ]] || install_enginframe
-      configure_enginframe
-      flock -u 9
-      exec 9>&-
-      start_enginframe
-      wait_for_https "https://localhost:$HPC_HA_EF_HTTPS_PORT/$HPC_HA_EF_ROOT_CONTEXT/" EnginFrame "${EF_TOP#"$R"}/logs/$(hostname -s)/"
-      install_resync_timer
-      ;;
-    resync) resync_node ;;
-    imds) reapply_imds_rules ;;
-    *) die "unknown mode '$MODE' (boot, resync or imds)" ;;
-  esac
+# The boot after the shared first steps (packages, settings copy, metadata firewall); the re-sync timer follows it.
+portal_boot() {
+  discover_instance
+  discover_java
+  mount_filesystems
+  create_accounts
+  configure_directory
+  provision_cluster
+  # With provisioner: cloudformation the portal serves first; its cluster joins through the re-sync.
+  wait_for_own_cluster
+  # munge may come from this AZ's head node's build, checked against this node's OS like the Slurm client.
+  install_munge
+  sync_clusters
+  register_member
+  # Node 2 only waits for the marker; node 1 alone installs. The lock on EFS serialises the
+  # shared-file edits of both nodes (and of a manual re-run) without deciding any role.
+  [[ "$HPC_HA_NODE_INDEX" == 1 ]] || wait_for_install
+  wait_for_database
+  exec 9>"$STATE_DIR/install.lock"
+  flock -w "$HPC_HA_INSTALL_WAIT_SECONDS" 9 || die "could not lock ${STATE_DIR#"$R"}/install.lock"
+  ensure_license
+  [[ "$HPC_HA_NODE_INDEX" != 1 ]] || install_enginframe
+  configure_enginframe
+  flock -u 9
+  exec 9>&-
+  start_enginframe
+  wait_for_https "https://localhost:$HPC_HA_EF_HTTPS_PORT/$HPC_HA_EF_ROOT_CONTEXT/" EnginFrame "${EF_TOP#"$R"}/logs/$(hostname -s)/"
 }
 
-main "$@"
+node_main

@@ -2,17 +2,8 @@ import { jdbcUrl } from '../database.js';
 import { BOOT_VALUES, renderEfinstallConfig } from '../efinstall.js';
 import { renderAgentConfSettings, renderEnginframeConfSettings, renderServerConfSettings } from '../runtime-conf.js';
 import { renderEfSlurmConf } from '../slurm.js';
-import {
-  checkNodeSpec,
-  composePortalProgram,
-  ENGINFRAME_DEFAULT_TIMEOUTS,
-  nodeStepVariables,
-  throwIfProblems,
-  toShellAssignments,
-  validateSpec,
-  type ShellLine,
-  type SpecProblem,
-} from '@hpc-ha/portal-node';
+import { checkNodeSpec, composePortalProgram, ENGINFRAME_DEFAULT_TIMEOUTS, nodeStepVariables } from '@hpc-ha/portal-node';
+import { throwIfProblems, toShellAssignments, validateSpec, type ShellLine, type SpecProblem } from '@hpc-ha/portal-node';
 import { PORTAL_BOOTSTRAP_PROGRAM } from './program-text.js';
 import { DEFAULT_PACKAGES, PortalBootstrapSpecSchema, type PortalBootstrapSpec } from './spec.js';
 

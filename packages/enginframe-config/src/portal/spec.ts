@@ -1,4 +1,4 @@
-import { Artifact, ClusterName, NODE_SPEC_PROPERTIES, NODE_TIMEOUT_PROPERTIES, PackageList, SecretArn as Secret, Seconds } from '@hpc-ha/portal-node';
+import { Artifact, ClusterName, NODE_BASE_PACKAGES, NODE_SPEC_PROPERTIES, NODE_TIMEOUT_PROPERTIES, PackageList, SecretArn as Secret, Seconds } from '@hpc-ha/portal-node';
 import { Type, type Static } from '@sinclair/typebox';
 
 const Uid = Type.Integer({ minimum: 1000, maximum: 60000 });
@@ -124,14 +124,5 @@ export const PortalBootstrapSpecSchema = Type.Object(
 /** Everything a portal node's bootstrap needs; ids, endpoints and ARNs may be deploy-time values. */
 export type PortalBootstrapSpec = Static<typeof PortalBootstrapSpecSchema>;
 
-/** No munge: the bootstrap takes it from the distribution when a repository has it, else from the head node. */
-export const DEFAULT_PACKAGES = [
-  'java-11-amazon-corretto-headless',
-  'amazon-efs-utils',
-  'lustre-client',
-  'nfs-utils',
-  'jq',
-  'aws-cfn-bootstrap',
-  // The metadata-service firewall (see `imdsAllowedUsers`).
-  'iptables-nft',
-] as const;
+/** The JDK for EnginFrame, then what every portal node needs (@hpc-ha/portal-node). */
+export const DEFAULT_PACKAGES = ['java-11-amazon-corretto-headless', ...NODE_BASE_PACKAGES] as const;

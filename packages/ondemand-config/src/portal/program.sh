@@ -12,20 +12,7 @@ set -Eeuo pipefail
 shopt -s lastpipe
 umask 022
 
-# Test-only prefix for every system path; empty on a real node.
-readonly R="${HPC_HA_SYSROOT:-}"
-readonly ENV_FILE="$R/etc/hpc-ha/ondemand.env"
-if [[ -z "${HPC_HA_REGION+x}" && -r "$ENV_FILE" ]]; then
-  # shellcheck source=/dev/null
-  source "$ENV_FILE"
-fi
-
-readonly MODE="${1:-boot}"
-readonly NODE_TAG=hpc-ha-ondemand
-readonly NODE_TITLE="hpc-ha Open OnDemand"
-readonly LOCAL_STATE="$R/var/lib/hpc-ha"
-readonly LOG_FILE="$R$HPC_HA_LOG_FILE"
-readonly SELF_COPY="$R/usr/local/sbin/hpc-ha-ondemand-bootstrap"
+readonly NODE_TAG=hpc-ha-ondemand NODE_TITLE="hpc-ha Open OnDemand" NODE_SETTINGS=ondemand.env NODE_PROGRAM=hpc-ha-ondemand-bootstrap
 
 # @hpc-ha/portal-node: the shared node steps go here
 
@@ -208,34 +195,20 @@ prune_cluster_files() {
 
 # ---------------------------------------------------------------------------------------------------
 
-main() {
-  setup_logging
-  trap on_exit EXIT
-  trap 'on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
-  log "start ($MODE) in $HPC_HA_REGION ($HPC_HA_PARTITION)"
-  case "$MODE" in
-    boot)
-      install_packages
-      persist_for_resync
-      restrict_imds
-      install_ondemand
-      mount_filesystems
-      install_munge
-      configure_directory
-      # The portal serves first; clusters that have not published yet join through the re-sync.
-      sync_clusters
-      prune_cluster_files
-      node_certificate
-      pin_back_channel
-      configure_portal
-      start_portal
-      wait_for_https "https://localhost/" "Open OnDemand" "/var/log/httpd/ and /var/log/ondemand-nginx/"
-      install_resync_timer
-      ;;
-    resync) resync_node ;;
-    imds) reapply_imds_rules ;;
-    *) fail "unknown mode '$MODE' (boot, resync or imds)" ;;
-  esac
+# The boot after the shared first steps (packages, settings copy, metadata firewall); the re-sync timer follows it.
+portal_boot() {
+  install_ondemand
+  mount_filesystems
+  install_munge
+  configure_directory
+  # The portal serves first; clusters that have not published yet join through the re-sync.
+  sync_clusters
+  prune_cluster_files
+  node_certificate
+  pin_back_channel
+  configure_portal
+  start_portal
+  wait_for_https "https://localhost/" "Open OnDemand" "/var/log/httpd/ and /var/log/ondemand-nginx/"
 }
 
-main "$@"
+node_main

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ClusterName, NODE_SPEC_PROPERTIES, NODE_TIMEOUT_PROPERTIES, PackageList } from '@hpc-ha/portal-node';
+import { ClusterName, NODE_BASE_PACKAGES, NODE_SPEC_PROPERTIES, NODE_TIMEOUT_PROPERTIES, PackageList } from '@hpc-ha/portal-node';
 import { OodBrandingSpecSchema } from '../branding-yml.js';
 import { OodPortalSpecSchema } from '../portal-yml.js';
 
@@ -75,19 +75,8 @@ export const OodBootstrapSpecSchema = Type.Object(
 /** Everything an Open OnDemand node's bootstrap needs; ids, endpoints and ARNs may be deploy-time values. */
 export type OodBootstrapSpec = Static<typeof OodBootstrapSpecSchema>;
 
-/** No munge: the node takes it from the distribution when a repository has it, else from the head node. */
-export const OOD_DEFAULT_PACKAGES = [
-  'amazon-efs-utils',
-  'lustre-client',
-  'nfs-utils',
-  'jq',
-  'tar',
-  'openssl',
-  'mod_ssl',
-  'aws-cfn-bootstrap',
-  // The metadata-service firewall.
-  'iptables-nft',
-] as const;
+/** What every portal node needs (@hpc-ha/portal-node), then tar (bundles), openssl (the node certificate) and mod_ssl. */
+export const OOD_DEFAULT_PACKAGES = [...NODE_BASE_PACKAGES, 'tar', 'openssl', 'mod_ssl'] as const;
 
 /** Where Open OnDemand publishes its RPMs (one directory per release line). */
 export const OOD_REPOSITORY_URL = 'https://yum.osc.edu/ondemand';
