@@ -193,6 +193,24 @@ done`;
       }
     });
 
+    it('a head node on another OS: its Slurm client build is refused naming both platforms, and the boot signals failure', () => {
+      const w = a.newWorld();
+      try {
+        // munge comes from the distribution here, so only the Slurm client's own check can stop a rhel8 build.
+        w.publish('cluster1', '10.0.1.100', '24.11.6', { id: 'rhel', versionId: '8.10' });
+        const node = createNode(w, 'node1', '10.0.1.10', a.node);
+        const run = node.run(a.render(1));
+        expect(run.status).not.toBe(0);
+        expect(signals(run.calls)).toEqual([
+          expect.stringContaining("failed in step 'clusters': the Slurm build of cluster1's head node is for rhel 8.10 x86_64 while this node runs amzn 2023 x86_64"),
+        ]);
+        expect(node.exists('opt/slurm')).toBe(false);
+        expect(run.calls.some((c) => c.startsWith('mount -t nfs'))).toBe(false);
+      } finally {
+        w.cleanup();
+      }
+    });
+
     it('replacement of node 2 while AZ 1’s FSx and cluster are gone: it serves and signals success', () => {
       // AZ 1 is gone: its FSx server is dead (a mount of it fails, slowly) and its head node no longer exports its
       // Slurm build; its publication stays on EFS, as files do.

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   renderAgentConfSettings,
   renderEfinstallConfig,
@@ -15,6 +15,9 @@ import { javaAvailable, loadWithJava } from './support/java.js';
 import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
 import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_NODE, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
 import { efinstallSpec } from './support/specs.js';
+
+// Each scenario boots simulated nodes (hundreds of stub processes each): give a busy machine time.
+vi.setConfig({ testTimeout: 180_000 });
 
 const inCi = process.env['CI'] === 'true';
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;

@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderSssdConf } from '@hpc-ha/sssd-config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderPortalBootstrap, type PortalBootstrapSpec } from '../src/index.js';
 import { allFiles, createNode, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
-import { EF_NODE, EF_VERSION, newWorld, testSpec, useDatabase } from './support/portal-fixtures.js';
+import { EF_NODE, newWorld, testSpec, useDatabase } from './support/portal-fixtures.js';
+
+// Each scenario boots simulated nodes (hundreds of stub processes each): give a busy machine time.
+vi.setConfig({ testTimeout: 180_000 });
 
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 const BIND_PASSWORD = 'CANARY-bind-pa55 word';

@@ -3,13 +3,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { renderOodBootstrap, renderOodBootstrapProgram, renderOodClusterYml, type OodBootstrapSpec } from '../src/index.js';
 import { allFiles, createNode, createWorld, type NodeOptions, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
 
 const OOD_NODE: NodeOptions = { logFile: 'var/log/hpc-ha/ondemand-bootstrap.log' };
 import { bootstrapSpec } from './support/specs.js';
+
+// Each scenario boots simulated nodes (hundreds of stub processes each): give a busy machine time.
+vi.setConfig({ testTimeout: 180_000 });
 
 const inCi = process.env['CI'] === 'true';
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;

@@ -14,6 +14,7 @@ export {
   NODE_SPEC_PROPERTIES,
   NODE_TIMEOUT_PROPERTIES,
   PackageList,
+  PortalNodeSpecSchema,
   SecretArn,
   Seconds,
   type PortalNodeSpec,

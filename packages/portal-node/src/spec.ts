@@ -111,7 +111,8 @@ export const NODE_SPEC_PROPERTIES = {
   ),
 } as const;
 
-const NodeSpecSchema = Type.Object({
+/** The shape the shared steps read; each portal validates its own, larger schema. */
+export const PortalNodeSpecSchema = Type.Object({
   ...NODE_SPEC_PROPERTIES,
   clusters: Type.Array(Type.Object({ name: ClusterName })),
   timeouts: Type.Optional(Type.Object(NODE_TIMEOUT_PROPERTIES)),
@@ -119,4 +120,4 @@ const NodeSpecSchema = Type.Object({
 });
 
 /** What the shared node steps read of a portal's spec (each portal's spec has at least this). */
-export type PortalNodeSpec = Static<typeof NodeSpecSchema>;
+export type PortalNodeSpec = Static<typeof PortalNodeSpecSchema>;
