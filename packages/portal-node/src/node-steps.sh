@@ -342,7 +342,8 @@ ensure_mount() {
   rm -f "$LOCAL_STATE/fstab.new"
   [[ "$now" == mount ]] || return 0
   if ! mountpoint -q "$R$dir"; then
-    mount "$R$dir" || die "cannot mount $spec at $dir"
+    # Bounded (the boot budget counts 5 minutes for storage): a required file system that does not answer fails the boot.
+    timeout -k 10 240 mount "$R$dir" || die "cannot mount $spec at $dir (within 240 s)"
     log "mounted $dir"
   fi
 }
@@ -577,7 +578,7 @@ copy_slurm_binaries() {
   mkdir -p "$R/run/hpc-ha"
   src="$(mktemp -d "$R/run/hpc-ha/slurm-src.XXXXXX")"
   TEMP_MOUNTS+=("$src")
-  timeout -k 5 120 mount -t nfs -o ro,nolock,soft,timeo=100,retrans=3 "$CLUSTER_ADDR:$CLUSTER_PREFIX" "$src" 9>&- ||
+  timeout -k 5 120 mount -t nfs -o ro,nolock "$CLUSTER_ADDR:$CLUSTER_PREFIX" "$src" 9>&- ||
     die "cannot mount the Slurm build of $CLUSTER_ADDR:$CLUSTER_PREFIX"
   staging="$SLURM_PREFIX.hpc-ha-new"
   rm -rf "$staging"

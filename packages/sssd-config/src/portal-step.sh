@@ -61,7 +61,8 @@ hpc_ha_sssd_fetch_ca() {
   if [[ "$uri" == s3://* ]]; then
     aws s3 cp --only-show-errors --region "$HPC_HA_REGION" "$uri" "$part" || ok=0
   else
-    curl -fsSL --retry 5 --connect-timeout 20 -o "$part" "$uri" || ok=0
+    # The URL (a pre-signed one carries a credential) reaches curl on stdin, never in its argument list.
+    printf 'url = "%s"\n' "$uri" | curl --config - -fsSL --retry 5 --connect-timeout 20 --max-time 300 -o "$part" || ok=0
   fi
   if ((ok == 0)); then
     rm -f "$part"
