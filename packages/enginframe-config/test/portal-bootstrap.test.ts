@@ -312,13 +312,13 @@ describe('portal bootstrap failure paths', () => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       expect(node1.run(renderPortalBootstrap(spec(1))).status, node1.log()).toBe(0);
-      const changed = spec(1, { enginframe: { version: '2024.0-r1800' } });
+      const changed = spec(1, { enginframe: { version: '2021.0-r1700' } });
       const run = node1.run(renderPortalBootstrap(changed));
       expect(run.status).not.toBe(0);
       expect(world.installs()).toBe(1);
       expect(signals(run.calls)).toEqual([
         expect.stringMatching(
-          /^cfn-signal --exit-code 1 --reason hpc-ha portal node 1 failed in step 'install': EnginFrame 2021\.0-r1667 is installed on EFS \(\/efs\/hpc-ha\/enginframe\/installed\) but portal\.enginframe\.version is 2024\.0-r1800; hpc-ha does not upgrade a shared install in place\. Either set portal\.enginframe\.version back to 2021\.0-r1667/,
+          /^cfn-signal --exit-code 1 --reason hpc-ha portal node 1 failed in step 'install': EnginFrame 2021\.0-r1667 is installed on EFS \(\/efs\/hpc-ha\/enginframe\/installed\) but portal\.enginframe\.version is 2021\.0-r1700; hpc-ha does not upgrade a shared install in place\. Either set portal\.enginframe\.version back to 2021\.0-r1667/,
         ),
       ]);
       expect(node1.log()).toContain('upgrade by hand: stop enginframe on both nodes, back up /efs/nice/enginframe and the EnginFrame database');
