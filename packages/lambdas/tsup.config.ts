@@ -4,10 +4,10 @@ import { defineConfig } from 'tsup';
 
 /**
  * Modules with no import-time effects the handlers rely on. Declaring them side-effect free lets
- * esbuild drop the parts of @hpc-ha/enginframe-config (and the schema validator it imports) that
+ * esbuild drop the parts of @hpc-ha/enginframe-config (with @hpc-ha/portal-node and the schema validator) that
  * db-bootstrap does not use: it needs `bootstrapSql` only.
  */
-const PURE = /[\\/](packages[\\/]enginframe-config[\\/]src|node_modules[\\/](ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse|@sinclair[\\/]typebox))[\\/]/;
+const PURE = /[\\/](packages[\\/](enginframe-config|portal-node|sssd-config)[\\/]src|node_modules[\\/](ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse|@sinclair[\\/]typebox))[\\/]/;
 const RESOLVING = Symbol('resolving');
 
 const pureModules: Plugin = {

@@ -1,5 +1,5 @@
-import { isDeployTimeValue } from './deploy-time.js';
-import { SpecValidationError, type SpecProblem } from './validate.js';
+import { isDeployTimeValue } from '@hpc-ha/portal-node';
+import { SpecValidationError, type SpecProblem } from '@hpc-ha/portal-node';
 
 /** Input of {@link bootstrapSql}. */
 export interface BootstrapSqlOptions {

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { INTRO_TARGETS, releaseLine } from './intro-targets.js';
 import { toJavaProperties, type PropertiesLine } from './java-properties.js';
-import { throwIfProblems, validateSpec, type SpecProblem } from './validate.js';
+import { throwIfProblems, validateSpec, type SpecProblem } from '@hpc-ha/portal-node';
 
 /**
  * Values only the node knows at boot. The portal bootstrap replaces these markers in the rendered

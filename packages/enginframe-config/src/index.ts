@@ -1,5 +1,5 @@
 export { bootstrapSql, jdbcUrl, type BootstrapSqlOptions, type JdbcUrlOptions, type SqlStatement } from './database.js';
-export { isDeployTimeValue, splitDeployTime, type Segment } from './deploy-time.js';
+export { isDeployTimeValue, splitDeployTime, type Segment } from '@hpc-ha/portal-node';
 export { BOOT_VALUES, EfinstallSpecSchema, renderEfinstallConfig, type EfinstallSpec } from './efinstall.js';
 export { INTRO_TARGETS } from './intro-targets.js';
 export {
@@ -35,6 +35,6 @@ export {
   toShellAssignments,
   type ShellAssignmentOptions,
   type ShellLine,
-} from './shell.js';
+} from '@hpc-ha/portal-node';
 export { EfSlurmConfSpecSchema, renderEfSlurmConf, type EfSlurmConfSpec } from './slurm.js';
-export { SpecValidationError, type SpecProblem } from './validate.js';
+export { SpecValidationError, type SpecProblem } from '@hpc-ha/portal-node';

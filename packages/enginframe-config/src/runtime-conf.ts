@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { toJavaProperties, type PropertiesLine } from './java-properties.js';
-import { toShellAssignments, type ShellLine } from './shell.js';
-import { validateSpec } from './validate.js';
+import { toShellAssignments, type ShellLine } from '@hpc-ha/portal-node';
+import { validateSpec } from '@hpc-ha/portal-node';
 
 /**
  * Settings this product owns in files the installer creates. The portal bootstrap replaces the block

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { toShellAssignments, type ShellLine } from './shell.js';
-import { throwIfProblems, validateSpec, type SpecProblem } from './validate.js';
+import { toShellAssignments, type ShellLine } from '@hpc-ha/portal-node';
+import { throwIfProblems, validateSpec, type SpecProblem } from '@hpc-ha/portal-node';
 
 export const EfSlurmConfSpecSchema = Type.Object(
   {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   renderAgentConfSettings,
   renderEfinstallConfig,
@@ -12,9 +12,12 @@ import {
   type PortalBootstrapSpec,
 } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
-import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from './support/node-sim.js';
-import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
+import { allFiles, createNode, MUNGE_BUILD, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
+import { ADMIN_PASSWORD, CANARIES, DB_HOST, DB_PASSWORD, DRIVER, EF_NODE, EF_VERSION, useDatabase, MUNGE_KEY, newWorld, signals, testSpec } from './support/portal-fixtures.js';
 import { efinstallSpec } from './support/specs.js';
+
+// Each scenario boots simulated nodes (hundreds of stub processes each): give a busy machine time.
+vi.setConfig({ testTimeout: 180_000 });
 
 const inCi = process.env['CI'] === 'true';
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
@@ -60,8 +63,8 @@ describe('portal bootstrap under bash with stub commands', () => {
   beforeAll(() => {
     world = newWorld();
     world.publish('cluster1', '10.0.1.100', '24.11.6');
-    node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
-    node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+    node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
+    node2 = createNode(world, 'node2', '10.0.2.20', EF_NODE);
     first1 = node1.run(renderPortalBootstrap(spec(1)));
   });
   afterAll(() => world.cleanup());
@@ -81,7 +84,7 @@ describe('portal bootstrap under bash with stub commands', () => {
     expect(node1.file('etc/fstab').split('\n').filter(Boolean)).toEqual([
       'fs-0123456789abcdef0:/ /efs efs _netdev,tls 0 0',
       'fs-0aaaaaaaaaaaaaaa1.fsx.cn-north-1.amazonaws.com.cn@tcp:/abcdefgh /fsx_cluster1 lustre defaults,noatime,flock,_netdev 0 0',
-      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30 0 0',
+      'fs-0bbbbbbbbbbbbbbb2.fsx.cn-north-1.amazonaws.com.cn@tcp:/ijklmnop /fsx_cluster2 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30,x-systemd.idle-timeout=120 0 0',
     ]);
     expect(first1.calls).toContain('groupadd --gid 5000 efadmin');
     expect(first1.calls).toContain('useradd --uid 5001 --gid 5001 --create-home --shell /bin/bash efnobody');
@@ -170,7 +173,7 @@ describe('portal bootstrap under bash with stub commands', () => {
   });
 
   it('a replacement node 1 reuses the install and re-registers its new IP', () => {
-    const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_VERSION);
+    const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_NODE);
     const run = replacement.run(renderPortalBootstrap(spec(1)));
     expect(run.status, replacement.log()).toBe(0);
     expect(world.installs()).toBe(1);
@@ -195,7 +198,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status, node1.log()).toBe(0);
       const info = run.calls.indexOf('dnf info munge');
@@ -216,7 +219,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
     try {
       world.withoutMungePackage();
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status, node1.log()).toBe(0);
       expect(run.calls.some((c) => c.startsWith('dnf install') && c.endsWith(' munge'))).toBe(false);
@@ -251,7 +254,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
       world.withoutMungePackage();
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.unpublishMunge('cluster1');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain(
@@ -271,7 +274,7 @@ describe('munge on the portal: distribution package, else the head node\'s build
       world.withoutMungePackage();
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.publishMunge('cluster1', 'rhel', '8.10');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain("the munge build of cluster1's head node is for rhel 8.10 x86_64 while this node runs amzn 2023 x86_64");
@@ -288,7 +291,7 @@ describe('portal bootstrap failure paths', () => {
     const world = newWorld();
     try {
       world.publish('cluster2', '10.0.2.100', '24.11.6');
-      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+      const node2 = createNode(world, 'node2', '10.0.2.20', EF_NODE);
       const started = Date.now();
       const run = node2.run(renderPortalBootstrap(spec(2)));
       expect(run.status).not.toBe(0);
@@ -303,12 +306,39 @@ describe('portal bootstrap failure paths', () => {
     }
   });
 
+  it('a changed portal.enginframe.version is refused with the upgrade steps, never silently ignored', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
+      expect(node1.run(renderPortalBootstrap(spec(1))).status, node1.log()).toBe(0);
+      const changed = spec(1, { enginframe: { version: '2021.0-r1700' } });
+      const run = node1.run(renderPortalBootstrap(changed));
+      expect(run.status).not.toBe(0);
+      expect(world.installs()).toBe(1);
+      expect(signals(run.calls)).toEqual([
+        expect.stringMatching(
+          /^cfn-signal --exit-code 1 --reason hpc-ha portal node 1 failed in step 'install': EnginFrame 2021\.0-r1667 is installed on EFS \(\/efs\/hpc-ha\/enginframe\/installed\) but portal\.enginframe\.version is 2021\.0-r1700; hpc-ha does not upgrade a shared install in place\. Either set portal\.enginframe\.version back to 2021\.0-r1667/,
+        ),
+      ]);
+      expect(node1.log()).toContain('upgrade by hand: stop enginframe on both nodes, back up /efs/nice/enginframe and the EnginFrame database');
+      // Node 2 joining the old install with the new version is refused the same way.
+      world.publish('cluster2', '10.0.2.100', '24.11.6');
+      const node2 = createNode(world, 'node2', '10.0.2.20', EF_NODE);
+      const join2 = node2.run(renderPortalBootstrap({ ...changed, nodeIndex: 2, ownCluster: 'cluster2', signal: { stackName: 'hpc-ha-EnginFrame', logicalResourceId: 'Node2Asg' } }));
+      expect(join2.status).not.toBe(0);
+      expect(signals(join2.calls)).toEqual([expect.stringContaining("failed in step 'join': EnginFrame 2021.0-r1667 is installed on EFS")]);
+    } finally {
+      world.cleanup();
+    }
+  });
+
   it('a checksum mismatch stops before installing and signals failure', () => {
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.s3(`hpc-ha-artifacts/enginframe/enginframe-${EF_VERSION}.jar`, Buffer.from('tampered jar'));
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1)));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain('SHA-256 mismatch for s3://hpc-ha-artifacts/enginframe/enginframe-2021.0-r1667.jar');
@@ -322,15 +352,21 @@ describe('portal bootstrap failure paths', () => {
     }
   });
 
-  it('a node whose own cluster never publishes fails after a bounded wait (the other AZ is not needed)', () => {
+  it('with provisioner: cloudformation the node serves and signals before its cluster publishes; the re-sync adds it later', () => {
     const world = newWorld();
     try {
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
+      const run = node1.run(renderPortalBootstrap(spec(1)));
+      expect(run.status, node1.log()).toBe(0);
+      expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
+      expect(node1.log()).not.toContain('waiting for the head node');
+      expect(node1.exists('etc/hpc-ha/slurm/cluster1/slurm.conf')).toBe(false);
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
-      const run = node2.run(renderPortalBootstrap(spec(2)));
-      expect(run.status).not.toBe(0);
-      expect(node2.log()).toContain('cluster cluster2 did not publish /efs/hpc-ha/clusters/cluster2/cluster.env within 3 s');
-      expect(signals(run.calls)).toEqual([expect.stringContaining('--exit-code 1 ')]);
+      const resync = node1.run(renderPortalBootstrap(spec(1)), ['resync']);
+      expect(resync.status, node1.log()).toBe(0);
+      expect(node1.file('etc/hpc-ha/slurm/cluster1/slurm.conf')).toContain('SlurmctldHost=ip-10-0-1-100(10.0.1.100)');
+      expect(node1.file('opt/slurm/bin/sinfo')).toContain('24.11.6');
+      expect(signals(resync.calls)).toEqual([]);
     } finally {
       world.cleanup();
     }
@@ -340,7 +376,7 @@ describe('portal bootstrap failure paths', () => {
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const pcluster = join(node1.root, 'opt/hpc-ha/pcluster/bin/pcluster');
       mkdirSync(join(node1.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
       writeFileSync(
@@ -384,7 +420,7 @@ esac
     const world = newWorld();
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       expect(node1.run(renderPortalBootstrap(spec(1))).status).toBe(0);
       expect(node1.log()).toContain('downloading https://repo.example.cn/jdbc/mysql-connector-j-8.4.0.jar');
       expect(node1.log()).not.toContain('X-Amz-Signature');
@@ -435,7 +471,7 @@ case "$1" in
     esac ;;
   *) exit 2 ;;
 esac`);
-    return { world, node1: createNode(world, 'node1', '10.0.1.10', EF_VERSION) };
+    return { world, node1: createNode(world, 'node1', '10.0.1.10', EF_NODE) };
   }
 
   const pcluster = (calls: string[]): string[] => calls.filter((c) => /^(pcluster|pip|python3) /.test(c));

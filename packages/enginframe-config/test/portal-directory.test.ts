@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderSssdConf } from '@hpc-ha/sssd-config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderPortalBootstrap, type PortalBootstrapSpec } from '../src/index.js';
-import { allFiles, createNode, type SimNode, type World } from './support/node-sim.js';
-import { EF_VERSION, newWorld, testSpec, useDatabase } from './support/portal-fixtures.js';
+import { allFiles, createNode, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
+import { EF_NODE, newWorld, testSpec, useDatabase } from './support/portal-fixtures.js';
+
+// Each scenario boots simulated nodes (hundreds of stub processes each): give a busy machine time.
+vi.setConfig({ testTimeout: 180_000 });
 
 const haveShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 const BIND_PASSWORD = 'CANARY-bind-pa55 word';
@@ -52,7 +55,7 @@ describe('portal bootstrap with a directory (bash, stub commands)', () => {
     world.s3('hpc-ha-artifacts/directory/ca.pem', CA);
     world.secret(BIND_SECRET, BIND_PASSWORD);
     world.publish('cluster1', '10.0.1.100', '24.11.6');
-    node = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+    node = createNode(world, 'node1', '10.0.1.10', EF_NODE);
     run = node.run(renderPortalBootstrap(spec()));
   });
   afterAll(() => world.cleanup());
@@ -86,7 +89,7 @@ describe('portal bootstrap with a directory (bash, stub commands)', () => {
   });
 
   it('does nothing for directory users when the spec has no directory', () => {
-    const other = createNode(world, 'node1b', '10.0.1.11', EF_VERSION);
+    const other = createNode(world, 'node1b', '10.0.1.11', EF_NODE);
     const plain = other.run(renderPortalBootstrap(spec({ directory: undefined })));
     expect(plain.status, other.log()).toBe(0);
     expect(plain.calls.some((c) => c.startsWith('authselect') || c.includes('sssd'))).toBe(false);

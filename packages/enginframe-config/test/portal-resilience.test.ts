@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { renderPortalBootstrap, type PortalBootstrapSpec } from '../src/index.js';
 import { javaAvailable, loadWithJava } from './support/java.js';
-import { createNode, type SimNode, type World } from './support/node-sim.js';
-import { EF_VERSION, useDatabase, newWorld, sha256, signals, testSpec } from './support/portal-fixtures.js';
+import { createNode, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
+import { EF_NODE, EF_VERSION, useDatabase, newWorld, sha256, signals, testSpec } from './support/portal-fixtures.js';
 
 /**
  * Issue 13: a portal node boots in a degraded region (one AZ gone), signals success only when it serves, keeps
@@ -31,7 +31,7 @@ function installedWorld(): { world: World; node1: SimNode } {
   const world = newWorld();
   world.publish('cluster1', '10.0.1.100', '24.11.6');
   world.publish('cluster2', '10.0.2.100', '24.11.6');
-  const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+  const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
   const run = node1.run(renderPortalBootstrap(spec(1)));
   if (run.status !== 0) throw new Error(`node 1 did not boot:\n${node1.log()}`);
   return { world, node1 };
@@ -62,7 +62,7 @@ describe('availability: the loss of one AZ', () => {
     withWorld(installedWorld, ({ world }) => {
       mkdirSync(join(world.dir, 'dead'), { recursive: true });
       writeFileSync(join(world.dir, 'dead', FSX1_SERVER), '');
-      const node2 = createNode(world, 'node2', '10.0.2.20', EF_VERSION);
+      const node2 = createNode(world, 'node2', '10.0.2.20', EF_NODE);
       const run = node2.run(renderPortalBootstrap(spec(2)));
       expect(run.status, node2.log()).toBe(0);
       expect(signals(run.calls)).toEqual([expect.stringContaining('cfn-signal --exit-code 0 ')]);
@@ -71,7 +71,7 @@ describe('availability: the loss of one AZ', () => {
       expect(mounts.some((c) => c.includes('fsx_cluster1'))).toBe(false);
       expect(run.calls).toContain('systemctl start fsx_cluster1.automount');
       expect(node2.file('etc/fstab')).toContain(
-        `${FSX1_SERVER}@tcp:/abcdefgh /fsx_cluster1 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30 0 0`,
+        `${FSX1_SERVER}@tcp:/abcdefgh /fsx_cluster1 lustre defaults,noatime,flock,_netdev,nofail,x-systemd.automount,x-systemd.mount-timeout=30,x-systemd.idle-timeout=120 0 0`,
       );
       expect(node2.log()).toContain('FSx fs-0aaaaaaaaaaaaaaa1 at /fsx_cluster1 (another AZ\'s: automounted on first use, nofail)');
     });
@@ -105,6 +105,8 @@ describe('availability: the loss of one AZ', () => {
         expect(readdirSync(join(normal, 'remote-fs.target.wants'))).toEqual(['fsx_cluster2.automount']);
         expect(readFileSync(join(normal, 'fsx_cluster2.mount'), 'utf8')).toMatch(/^TimeoutSec=30s$/m);
         expect(readFileSync(join(normal, 'fsx_cluster2.automount'), 'utf8')).toMatch(/^Where=\/fsx_cluster2$/m);
+        // Unmounted when idle, so an AZ loss rarely finds the dead server's mount active.
+        expect(readFileSync(join(normal, 'fsx_cluster2.automount'), 'utf8')).toMatch(/^TimeoutIdleSec=2min$/m);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
@@ -130,7 +132,7 @@ describe('availability: success is signalled only when the node serves', () => {
   it('signals failure, with the reason and the log, when the database never accepts connections (bounded)', () => {
     withWorld(() => ({ world: newWorld() }), ({ world }) => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const started = Date.now();
       const run = node1.run(
         renderPortalBootstrap(testSpec(1, DEAD_DB_PORT, { timeouts: { clusterPublicationSeconds: 3, databaseSeconds: 2, pollSeconds: 1 } })),
@@ -152,8 +154,8 @@ describe('availability: success is signalled only when the node serves', () => {
   it('signals failure, naming EnginFrame’s logs, when EnginFrame never answers 2xx/3xx (bounded)', () => {
     withWorld(() => ({ world: newWorld() }), ({ world }) => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
-      writeFileSync(join(world.dir, 'ef-http-status'), '503');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      world.httpStatus(503);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(spec(1, { timeouts: { clusterPublicationSeconds: 3, serviceSeconds: 2, pollSeconds: 1 } })));
       expect(run.status).not.toBe(0);
       expect(signals(run.calls)).toEqual([
@@ -169,7 +171,7 @@ describe('availability: success is signalled only when the node serves', () => {
     withWorld(() => ({ world: newWorld() }), ({ world }) => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       writeFileSync(join(world.dir, 'installer-fails'), '');
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const first = node1.run(renderPortalBootstrap(spec(1)));
       expect(first.status).not.toBe(0);
       expect(signals(first.calls)).toEqual([expect.stringMatching(/^cfn-signal --exit-code 1 --reason .* failed in step 'install'/)]);
@@ -177,7 +179,7 @@ describe('availability: success is signalled only when the node serves', () => {
       expect(node1.exists('efs/hpc-ha/enginframe/installed')).toBe(false);
 
       rmSync(join(world.dir, 'installer-fails'));
-      const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_VERSION);
+      const replacement = createNode(world, 'node1-replacement', '10.0.1.77', EF_NODE);
       const again = replacement.run(renderPortalBootstrap(spec(1)));
       expect(again.status).not.toBe(0);
       expect(again.calls.some((c) => c.startsWith('java '))).toBe(false);
@@ -193,7 +195,7 @@ describe('availability: cfn-signal where aws-cfn-bootstrap installs it, with a f
   function signalWorld(placeAt: 'opt' | 'none'): { world: World; node1: SimNode } {
     const world = newWorld();
     world.publish('cluster1', '10.0.1.100', '24.11.6');
-    const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+    const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
     const onPath = join(world.stubBin, 'cfn-signal');
     if (placeAt === 'opt') {
       mkdirSync(join(node1.root, 'opt/aws/bin'), { recursive: true });
@@ -330,7 +332,7 @@ describe('licence: an optional licence file', () => {
     withWorld(() => ({ world: newWorld() }), ({ world }) => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.s3('hpc-ha-artifacts/enginframe/license.ef', LICENSE);
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(withLicense(sha256(LICENSE))));
       expect(run.status, node1.log()).toBe(0);
       expect(readFileSync(join(world.efs, 'nice/license/license.ef'))).toEqual(LICENSE);
@@ -343,7 +345,7 @@ describe('licence: an optional licence file', () => {
     withWorld(() => ({ world: newWorld() }), ({ world }) => {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       world.s3('hpc-ha-artifacts/enginframe/license.ef', LICENSE);
-      const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
       const run = node1.run(renderPortalBootstrap(withLicense('0'.repeat(64))));
       expect(run.status).not.toBe(0);
       expect(node1.log()).toContain('SHA-256 mismatch for s3://hpc-ha-artifacts/enginframe/license.ef');

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE_STEPS, NODE_STEPS_MARKER } from '@hpc-ha/portal-node';
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
 import { PORTAL_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
 import { describe, expect, it } from 'vitest';
@@ -89,10 +90,8 @@ describe('determinism and composition', () => {
   it('the embedded program matches program.sh (run scripts/embed-program.mjs after editing it)', () => {
     expect(PORTAL_BOOTSTRAP_PROGRAM).toBe(readFileSync(new URL('../src/portal/program.sh', import.meta.url), 'utf8'));
   });
-  it('the rendered program is program.sh with the shared directory step just before main()', () => {
-    const program = renderPortalBootstrapProgram();
-    expect(program.replace(`\n${SSSD_PORTAL_STEP}`, '')).toBe(PORTAL_BOOTSTRAP_PROGRAM);
-    expect(program.indexOf('hpc_ha_configure_sssd() {')).toBeLessThan(program.indexOf('\nmain() {'));
+  it('the rendered program is program.sh with the shared node steps and the directory step at its marker', () => {
+    expect(renderPortalBootstrapProgram()).toBe(PORTAL_BOOTSTRAP_PROGRAM.replace(`${NODE_STEPS_MARKER}\n`, () => `${NODE_STEPS}${SSSD_PORTAL_STEP}\n`));
   });
   it('the program uses the managed-block markers the renderers emit', () => {
     expect(renderPortalBootstrapProgram()).toContain(`'${MANAGED_BLOCK_BEGIN}'`);
@@ -121,7 +120,7 @@ describe('validation', () => {
   it('lists every problem of a portal spec in one error, with paths', () => {
     const spec = portalSpec({ ownCluster: 'cluster9', clusters: [{ name: 'cluster1' }, { name: 'cluster1' }] });
     const error = errorOf(() => renderPortalBootstrapEnv(spec));
-    expect(error.problems.map((p) => p.path)).toEqual(['/clusters/1/name', '/clusters/1/id', '/ownCluster', '/fsx/1/cluster', '/fsx']);
+    expect(error.problems.map((p) => p.path)).toEqual(['/clusters/1/name', '/ownCluster', '/fsx/1/cluster', '/fsx', '/clusters/1/id']);
     expect(error.message).toContain("/fsx: has no file system of this node's own cluster cluster9");
     expect(error.message).toContain('/ownCluster: is not one of the clusters (cluster1, cluster1)');
     expect(error.stack).not.toMatch(/\n\s+at /);

@@ -8,7 +8,7 @@
  *
  * Stubbed, because they are AWS: the NFS mount of the head node's /opt/slurm (a bind mount of the same directory).
  */
-import { chownSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newMungeKey } from '@hpc-ha/lambdas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,9 +35,9 @@ const MUNGE_KEY = newMungeKey();
 /** Node 1's bootstrap, cut to its cluster step of a first boot ('resync' as the mode: no CloudFormation signal). */
 function clusterStepScript(): string {
   const program = ondemandProgram();
-  const main = '\nmain "$@"\n';
-  if (!program.endsWith(main)) throw new Error('the Open OnDemand program no longer ends with main "$@"; update this test');
-  return `${ondemandEnv(config, values, 1)}\n${program.slice(0, -main.length).replace(/^#!.*\n/, '')}\nmkdir -p "$WORK"\nsync_clusters yes\n`;
+  const main = '\nnode_main\n';
+  if (!program.endsWith(main)) throw new Error('the Open OnDemand program no longer ends with node_main; update this test');
+  return `${ondemandEnv(config, values, 1)}\n${program.slice(0, -main.length).replace(/^#!.*\n/, '')}\nmkdir -p "$WORK"\nsync_clusters\n`;
 }
 
 /** What ood_core's Slurm adapter reads from a cluster file's v2.job. */
@@ -76,6 +76,9 @@ describe.skipIf(missing.length > 0)('Open OnDemand cluster files submit to real 
     });
     portalRoot = rehearsal.portal.root;
     symlinkSync(rehearsal.efs, join(portalRoot, 'efs'));
+    // The portal runs the head nodes' OS here: the node copies a Slurm client build for its own OS only.
+    mkdirSync(join(portalRoot, 'etc'), { recursive: true });
+    copyFileSync('/etc/os-release', join(portalRoot, 'etc/os-release'));
     const stubs = join(rehearsal.dir, 'ood-stubs');
     mkdirSync(stubs, { recursive: true });
     writeFileSync(

@@ -3,7 +3,7 @@
  * 127.0.0.1 (tools/test-harness/slurm). Rendered from the cn-north-1 example exactly as `hpc-ha render` and the CDK
  * app render them: both clusters' head-node scripts run against live slurmctlds and publish on a shared "EFS"; the
  * munge key comes from the munge-key handler's generator; portal node 1 runs its bootstrap's client-install steps
- * (sync_clusters, install_munge) and then, reading ef.slurm.conf as EnginFrame's Slurm plug-in does, submits jobs as
+ * (install_munge, sync_clusters) and then, reading ef.slurm.conf as EnginFrame's Slurm plug-in does, submits jobs as
  * an unprivileged user to every cluster, on a host view that has only the portal's accounts.
  *
  * Stubbed, because they are AWS: the instance metadata service (head nodes), Secrets Manager (`aws`), dnf (it answers
@@ -51,9 +51,9 @@ const MUNGE_KEY = newMungeKey();
 /** Portal node 1's bootstrap, cut to the client-install steps of a first boot, in the order main() runs them. */
 function clientInstallScript(): string {
   const program = renderPortalBootstrapProgram();
-  const main = '\nmain "$@"\n';
-  if (!program.endsWith(main)) throw new Error('the portal program no longer ends with main "$@"; update the rehearsal');
-  return `#!/usr/bin/env bash\n${portalEnv}\n${program.slice(0, -main.length)}\ntrap cleanup EXIT\nsync_clusters yes\ninstall_munge\n`;
+  const main = '\nnode_main\n';
+  if (!program.endsWith(main)) throw new Error('the portal program no longer ends with node_main; update the rehearsal');
+  return `#!/usr/bin/env bash\n${portalEnv}\n${program.slice(0, -main.length)}\ntrap cleanup EXIT\ninstall_munge\nsync_clusters\n`;
 }
 
 /** The AWS-side and systemd commands of the portal bootstrap; every call goes to $STUB_LOG. */

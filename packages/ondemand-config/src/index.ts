@@ -18,4 +18,4 @@ export {
   OodBootstrapSpecSchema,
   type OodBootstrapSpec,
 } from './portal/spec.js';
-export { SpecValidationError, type SpecProblem } from '@hpc-ha/enginframe-config';
+export { SpecValidationError, type SpecProblem } from '@hpc-ha/portal-node';

@@ -15,6 +15,7 @@ import {
   SpecValidationError,
   type OodPortalSpec,
 } from '../src/index.js';
+import { NODE_STEPS, NODE_STEPS_MARKER } from '@hpc-ha/portal-node';
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
 import { OOD_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
 import { bootstrapSpec, dexPortal, tokenSpec } from './support/specs.js';
@@ -175,10 +176,8 @@ describe('bootstrap settings block', () => {
     }
   });
 
-  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared sssd step before main()', () => {
+  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared node steps and sssd step at its marker', () => {
     expect(OOD_BOOTSTRAP_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'));
-    const program = renderOodBootstrapProgram();
-    expect(program.indexOf(SSSD_PORTAL_STEP)).toBeGreaterThan(0);
-    expect(program.indexOf(SSSD_PORTAL_STEP)).toBeLessThan(program.lastIndexOf('\nmain() {'));
+    expect(renderOodBootstrapProgram()).toBe(OOD_BOOTSTRAP_PROGRAM.replace(`${NODE_STEPS_MARKER}\n`, () => `${NODE_STEPS}${SSSD_PORTAL_STEP}\n`));
   });
 });

@@ -2,7 +2,10 @@
 # hpc-ha portal step "directory": directory users on this node through sssd, for PAM (portal login) and NSS (jobs
 # run as those users). Self-contained so that any portal bootstrap can reuse it: source it, set the variables
 # below, call hpc_ha_configure_sssd. Uses the host's log() when it has one. Idempotent: files are rewritten only
-# when their content changes, sssd is restarted only then.
+# when their content changes, sssd is restarted only then (on any change). Every command is checked here, not left to
+# errexit: a caller may run the step where errexit is off (on the left of `||`), and a failed authselect or sssd
+# restart must still fail it. On failure HPC_HA_SSSD_FAILURE says what failed. No pipe feeds a function of the step:
+# without lastpipe a piped function runs in a subshell and its HPC_HA_SSSD_CHANGED would be lost.
 #
 #   HPC_HA_DIRECTORY_TYPE        none | ldap | activeDirectory (none: the step does nothing)
 #   HPC_HA_SSSD_CONF             sssd.conf text (renderSssdConf); no secret in it
@@ -20,6 +23,7 @@ hpc_ha_sssd_log() {
 }
 
 hpc_ha_sssd_fail() {
+  HPC_HA_SSSD_FAILURE="$*"
   hpc_ha_sssd_log "ERROR: $*"
   return 1
 }
@@ -57,7 +61,8 @@ hpc_ha_sssd_fetch_ca() {
   if [[ "$uri" == s3://* ]]; then
     aws s3 cp --only-show-errors --region "$HPC_HA_REGION" "$uri" "$part" || ok=0
   else
-    curl -fsSL --retry 5 --connect-timeout 20 -o "$part" "$uri" || ok=0
+    # The URL (a pre-signed one carries a credential) reaches curl on stdin, never in its argument list.
+    printf 'url = "%s"\n' "$uri" | curl --config - -fsSL --retry 5 --connect-timeout 20 --max-time 300 -o "$part" || ok=0
   fi
   if ((ok == 0)); then
     rm -f "$part"
@@ -78,7 +83,8 @@ hpc_ha_sssd_fetch_ca() {
     hpc_ha_sssd_fail "the directory CA certificate is not a PEM certificate"
     return 1
   fi
-  hpc_ha_sssd_install "$root$HPC_HA_DIRECTORY_CA_FILE" 0644 <"$part"
+  hpc_ha_sssd_install "$root$HPC_HA_DIRECTORY_CA_FILE" 0644 <"$part" ||
+    { rm -f "$part"; hpc_ha_sssd_fail "could not install the directory CA certificate" || return 1; }
   rm -f "$part"
 }
 
@@ -98,8 +104,9 @@ hpc_ha_sssd_write_password() {
     hpc_ha_sssd_fail "the directory bind password must be one line of plain text without leading or trailing spaces (not JSON)"
     return 1
   fi
-  printf '[domain/default]\nldap_default_authtok_type = password\nldap_default_authtok = %s\n' "$password" |
-    hpc_ha_sssd_install "$root$HPC_HA_SSSD_PASSWORD_SNIPPET" 0600
+  hpc_ha_sssd_install "$root$HPC_HA_SSSD_PASSWORD_SNIPPET" 0600 \
+    < <(printf '[domain/default]\nldap_default_authtok_type = password\nldap_default_authtok = %s\n' "$password") ||
+    { hpc_ha_sssd_fail "could not write the bind password snippet" || return 1; }
   unset password
 }
 
@@ -108,25 +115,30 @@ hpc_ha_configure_sssd() {
   local root="${HPC_HA_SYSROOT:-}" conf
   conf="$root/etc/sssd/sssd.conf"
   HPC_HA_SSSD_CHANGED=0
-  dnf install -y --setopt=install_weak_deps=False sssd sssd-ldap sssd-tools oddjob-mkhomedir authselect
+  # shellcheck disable=SC2034 # read by the host program when the step fails
+  HPC_HA_SSSD_FAILURE=""
+  dnf install -y --setopt=install_weak_deps=False sssd sssd-ldap sssd-tools oddjob-mkhomedir authselect ||
+    { hpc_ha_sssd_fail "dnf could not install sssd, sssd-ldap, sssd-tools, oddjob-mkhomedir and authselect" || return 1; }
   if [[ -n "$HPC_HA_DIRECTORY_CA_URI" ]]; then hpc_ha_sssd_fetch_ca "$root" || return 1; fi
-  printf '%s' "$HPC_HA_SSSD_CONF" | hpc_ha_sssd_install "$conf" 0600
+  hpc_ha_sssd_install "$conf" 0600 < <(printf '%s' "$HPC_HA_SSSD_CONF") ||
+    { hpc_ha_sssd_fail "could not write ${conf#"$root"}" || return 1; }
   hpc_ha_sssd_write_password "$root" || return 1
   sssctl config-check --config="$conf" --snippet="$(dirname "$root$HPC_HA_SSSD_PASSWORD_SNIPPET")" ||
     { hpc_ha_sssd_fail "sssctl config-check refused ${conf#"$root"}" || return 1; }
 
   # Homes live on the shared file system, created at first login by pam_oddjob_mkhomedir (mode 0700).
-  mkdir -p "$root$HPC_HA_DIRECTORY_HOME_ROOT"
-  chmod 0755 "$root$HPC_HA_DIRECTORY_HOME_ROOT"
+  { mkdir -p "$root$HPC_HA_DIRECTORY_HOME_ROOT" && chmod 0755 "$root$HPC_HA_DIRECTORY_HOME_ROOT"; } ||
+    { hpc_ha_sssd_fail "could not create the home root $HPC_HA_DIRECTORY_HOME_ROOT" || return 1; }
   # system-auth (EnginFrame's PAM service) and password-auth then ask sssd; NSS gets "sss" for passwd and group.
-  authselect select sssd with-mkhomedir --force
-  systemctl enable --now oddjobd
+  authselect select sssd with-mkhomedir --force ||
+    { hpc_ha_sssd_fail "authselect select sssd with-mkhomedir failed" || return 1; }
+  systemctl enable --now oddjobd || { hpc_ha_sssd_fail "oddjobd does not start" || return 1; }
   if ((HPC_HA_SSSD_CHANGED)); then
-    systemctl enable sssd
-    systemctl restart sssd
-    hpc_ha_sssd_log "sssd configured for the $HPC_HA_DIRECTORY_TYPE directory"
+    systemctl enable sssd || { hpc_ha_sssd_fail "cannot enable sssd" || return 1; }
+    systemctl restart sssd || { hpc_ha_sssd_fail "sssd does not start with the new configuration (systemctl restart sssd)" || return 1; }
+    hpc_ha_sssd_log "sssd configured for the $HPC_HA_DIRECTORY_TYPE directory; sssd restarted"
   else
-    systemctl enable --now sssd
+    systemctl enable --now sssd || { hpc_ha_sssd_fail "sssd does not start (systemctl enable --now sssd)" || return 1; }
     hpc_ha_sssd_log "sssd configuration unchanged"
   fi
 }

@@ -29,25 +29,28 @@ const STEP: SssdStepSpec = {
 };
 
 /** Runs the step under bash with stub commands (aws serves SECRET and the CA file) in a fresh sysroot. */
-function runStep(step: SssdStepSpec | { directoryType: 'none' }, secret: string, caText = CA) {
-  const dir = mkdtempSync(join(work, 'node-'));
+function runStep(step: SssdStepSpec | { directoryType: 'none' }, secret: string, caText = CA, call = 'hpc_ha_configure_sssd', reuse?: string) {
+  const dir = reuse ?? mkdtempSync(join(work, 'node-'));
   const stubs = join(dir, 'stubs');
-  mkdirSync(stubs);
+  mkdirSync(stubs, { recursive: true });
   writeFileSync(join(dir, 'ca.pem'), caText);
   writeFileSync(join(dir, 'secret'), secret);
-  for (const cmd of ['dnf', 'authselect', 'systemctl', 'sssctl']) writeFileSync(join(stubs, cmd), `#!/bin/sh\necho "${cmd} $*" >>"${dir}/calls"\n`);
+  // A command named in $dir/fail-<command> fails, as authselect or a refused sssd restart does.
+  for (const cmd of ['dnf', 'authselect', 'systemctl', 'sssctl'])
+    writeFileSync(join(stubs, cmd), `#!/bin/sh\necho "${cmd} $*" >>"${dir}/calls"\nif [ -f "${dir}/fail-${cmd}" ] && grep -qF -- "$1 $2" "${dir}/fail-${cmd}"; then exit 1; fi\n`);
   writeFileSync(
     join(stubs, 'aws'),
     `#!/bin/sh\necho "aws $*" >>"${dir}/calls"\ncase "$1" in secretsmanager) cat "${dir}/secret" ;; s3) eval "dest=\\\${$#}"; cp "${dir}/ca.pem" "$dest" ;; esac\n`,
   );
   for (const cmd of ['dnf', 'authselect', 'systemctl', 'sssctl', 'aws']) chmodSync(join(stubs, cmd), 0o755);
-  const script = `set -Eeuo pipefail\n${SSSD_PORTAL_STEP}\nhpc_ha_configure_sssd\n`;
+  // The host as the EnginFrame program is: errexit and pipefail, no lastpipe.
+  const script = `set -Eeuo pipefail\n${SSSD_PORTAL_STEP}\n${call}\n`;
   const result = spawnSync('bash', ['-c', script], {
     env: { PATH: `${stubs}:/usr/bin:/bin`, HPC_HA_SYSROOT: join(dir, 'root'), HPC_HA_REGION: 'cn-north-1', TMPDIR: dir, ...Object.fromEntries(sssdStepVariables(step)) },
     encoding: 'utf8',
   });
   const calls = existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8') : '';
-  return { ...result, calls, root: join(dir, 'root') };
+  return { ...result, calls, root: join(dir, 'root'), dir };
 }
 
 function realCa(): string {
@@ -104,6 +107,35 @@ describe('the portal step (bash, stub commands)', () => {
     expect(readFileSync(join(run.root, 'etc/sssd/sssd.conf'), 'utf8')).not.toContain('CANARY');
     expect(run.calls).toMatch(/^sssctl config-check --config=.*\/etc\/sssd\/sssd.conf --snippet=.*\/etc\/sssd\/conf.d$/m);
     expect(`${run.stdout}${run.stderr}${run.calls}`).not.toContain('CANARY');
+  });
+});
+
+describe('the portal step: restart on any change, fail on any failure', () => {
+  const plain = { ...STEP, caCertificate: undefined, sssd: { ...STEP.sssd, caCertFile: undefined } };
+
+  it('a rotated bind password restarts sssd in a host without lastpipe (the changed flag survives)', () => {
+    const first = runStep(plain, 'p4ss-one');
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    const again = runStep(plain, 'p4ss-one', CA, 'hpc_ha_configure_sssd', first.dir);
+    expect(again.calls.split('\n').filter((c) => c.startsWith('systemctl restart'))).toEqual(['systemctl restart sssd']);
+    writeFileSync(join(first.dir, 'calls'), '');
+    const rotated = runStep(plain, 'p4ss-two', CA, 'hpc_ha_configure_sssd', first.dir);
+    expect(rotated.status).toBe(0);
+    expect(rotated.calls.split('\n').filter((c) => c.startsWith('systemctl restart'))).toEqual(['systemctl restart sssd']);
+    writeFileSync(join(first.dir, 'calls'), '');
+    const same = runStep(plain, 'p4ss-two', CA, 'hpc_ha_configure_sssd', first.dir);
+    expect(same.calls).not.toContain('systemctl restart');
+  });
+
+  it.each([
+    ['authselect', 'select sssd', /authselect select sssd with-mkhomedir failed/],
+    ['systemctl', 'restart sssd', /sssd does not start with the new configuration/],
+  ])('a failing %s fails the step even where errexit is off (on the left of ||)', (cmd, args, reason) => {
+    const dir = mkdtempSync(join(work, 'node-'));
+    writeFileSync(join(dir, `fail-${cmd}`), `${args}\n`);
+    const run = runStep(plain, 'p4ss', CA, 'hpc_ha_configure_sssd || { echo "step failed: $HPC_HA_SSSD_FAILURE"; exit 3; }', dir);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(reason);
   });
 });
 

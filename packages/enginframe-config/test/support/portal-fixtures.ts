@@ -2,12 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import type { PortalBootstrapSpec } from '../../src/index.js';
-import { createWorld, type World } from './node-sim.js';
+import { createWorld, type NodeOptions, type World } from '../../../../tools/test-harness/portal-node-sim.js';
 import { portalSpec } from './specs.js';
 
 /** What the portal-bootstrap scenario suites share: artefacts, canary secrets, the spec and the simulated world. */
 
 export const EF_VERSION = '2021.0-r1667';
+/** How the simulator runs an EnginFrame node: its log file and the version the installer stub lays out. */
+export const EF_NODE: NodeOptions = { logFile: 'var/log/hpc-ha/portal-bootstrap.log', efVersion: EF_VERSION };
 export const INSTALLER = Buffer.from('fake EnginFrame installer jar\n');
 export const DRIVER = Buffer.from('fake Connector/J jar\n');
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -56,4 +58,4 @@ export function newWorld(): World {
   return world;
 }
 
-export const signals = (calls: string[]): string[] => calls.filter((c) => c.startsWith('cfn-signal '));
+export { signals } from '../../../../tools/test-harness/portal-node-sim.js';

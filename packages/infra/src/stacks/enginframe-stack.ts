@@ -5,6 +5,7 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal, type IManagedPo
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CLUSTER_TEARDOWN_PROPERTIES } from '@hpc-ha/lambdas';
+import { portalBootBudgetMinutes } from '@hpc-ha/portal-node';
 import type { Construct } from 'constructs';
 import {
   buildDeploymentArtifacts,
@@ -40,9 +41,10 @@ export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructu
   readonly clusterNodePolicy?: IManagedPolicy;
 }
 
-/** How long a node's bootstrap may take: install, plus creating its cluster when the node runs pcluster. */
+/** How long a node's bootstrap may take: the sum of its bounded waits (@hpc-ha/portal-node), cluster creation included
+ * when the node runs pcluster. */
 function signalTimeout(instanceMode: boolean): Duration {
-  return instanceMode ? Duration.minutes(150) : Duration.minutes(90);
+  return Duration.minutes(portalBootBudgetMinutes({ portalKind: 'enginframe', provisioner: instanceMode ? 'instance' : 'cloudformation' }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ArnFormat, Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { portalBootBudgetMinutes } from '@hpc-ha/portal-node';
 import { KeyPair, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -79,7 +80,8 @@ export class OpenOnDemandStack extends Stack {
         rootVolumeGiB: config.portal.rootVolumeGiB,
         keyPair,
         targetGroup: props.targetGroup,
-        signalTimeout: Duration.minutes(60),
+        // The sum of the boot's bounded waits (@hpc-ha/portal-node); Open OnDemand never waits for a cluster.
+        signalTimeout: Duration.minutes(portalBootBudgetMinutes({ portalKind: 'openondemand', provisioner: 'cloudformation' })),
       });
     this.nodes = [node(0), node(1)];
 

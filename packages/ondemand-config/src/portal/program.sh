@@ -5,148 +5,42 @@
 # Deployment values arrive as the readonly HPC_HA_* variables above this program (or from /etc/hpc-ha/ondemand.env
 # when the re-sync timer runs it). Secrets are read from Secrets Manager when needed and go only into root-only
 # files; never into this text, a command line or the log.
-# Usage: <script> [boot|resync]   (boot is the default; resync refreshes the clusters only)
+# Usage: <script> [boot|resync|imds]   (boot is the default; resync adds and refreshes the clusters and retries the
+# other AZ's FSx; imds re-applies the instance-metadata firewall, run by its unit at every boot)
 set -Eeuo pipefail
 # `... | put FILE`: put runs in this shell, so what it records (CHANGED, files to clean up) is seen afterwards.
 shopt -s lastpipe
 umask 022
 
-# Test-only prefix for every system path; empty on a real node.
-readonly R="${HPC_HA_SYSROOT:-}"
-readonly SETTINGS_FILE="$R/etc/hpc-ha/ondemand.env"
-if [[ -z "${HPC_HA_REGION+x}" && -r "$SETTINGS_FILE" ]]; then
-  # shellcheck source=/dev/null
-  source "$SETTINGS_FILE"
-fi
+readonly NODE_TAG=hpc-ha-ondemand NODE_TITLE="hpc-ha Open OnDemand" NODE_SETTINGS=ondemand.env NODE_PROGRAM=hpc-ha-ondemand-bootstrap
 
-readonly MODE="${1:-boot}"
-readonly EFS_DIR="$R$HPC_HA_EFS_MOUNT_DIR"
-readonly PUBLISHED="$EFS_DIR/$HPC_HA_PUBLICATION_ROOT/clusters"
-readonly SLURM_ETC="$R$HPC_HA_SLURM_CONFIG_DIR"
-readonly SLURM_HOME="$R$HPC_HA_LOCAL_SLURM_PREFIX"
+# @hpc-ha/portal-node: the shared node steps go here
+
 readonly OOD_ETC="$R/etc/ood/config"
-readonly WORK="$R/var/lib/hpc-ha"
-readonly LOG_FILE="$R$HPC_HA_LOG_FILE"
-readonly SELF="$R/usr/local/sbin/hpc-ha-ondemand-bootstrap"
+readonly WORK="$LOCAL_STATE"
 readonly HOSTS_TAG='# hpc-ha: Dex back-channel stays on this node'
 
-STEP="start"
-FAILURE=""
 PORTAL_CHANGED=0
-CLEANUP_FILES=()
-CLEANUP_MOUNTS=()
 CHANGED=0
 
-say() { printf '%s hpc-ha-ondemand node%s [%s] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$HPC_HA_NODE_INDEX" "$STEP" "$*"; }
-# Also kept in a file: a failure inside $(...) happens in a subshell, and the signal should still name it.
-fail() {
-  FAILURE="$*"
-  printf '%s\n' "$*" >"$WORK/last-failure" 2>/dev/null || true
-  say "ERROR: $*"
-  exit 1
-}
-begin() {
-  STEP="$1"
-  say "begin"
-}
-
-# Tells CloudFormation how the boot ended; the reason names the step and, when known, what went wrong.
-report() {
-  local rc="$1" code=0 reason
-  [[ "$MODE" == boot && -n "$HPC_HA_SIGNAL_STACK" ]] || return 0
-  reason="hpc-ha Open OnDemand node $HPC_HA_NODE_INDEX is ready"
-  if ((rc != 0)); then
-    code=1
-    [[ -n "$FAILURE" || ! -f "$WORK/last-failure" ]] || FAILURE="$(head -n 1 "$WORK/last-failure")"
-    reason="hpc-ha Open OnDemand node $HPC_HA_NODE_INDEX failed in step '$STEP'${FAILURE:+: $FAILURE} (see $HPC_HA_LOG_FILE)"
-    reason="${reason:0:1000}"
-  fi
-  cfn-signal --exit-code "$code" --reason "$reason" --stack "$HPC_HA_SIGNAL_STACK" \
-    --resource "$HPC_HA_SIGNAL_RESOURCE" --region "$HPC_HA_SIGNAL_REGION" \
-    --url "https://cloudformation.$HPC_HA_SIGNAL_REGION.$HPC_HA_URL_SUFFIX" ||
-    say "cfn-signal failed (already signalled, or the stack is gone)"
-}
-
-finish() {
-  local rc=$? m f
-  trap - EXIT ERR
-  set +e
-  for m in "${CLEANUP_MOUNTS[@]}"; do umount "$m" >/dev/null 2>&1 || true; rmdir "$m" >/dev/null 2>&1 || true; done
-  for f in "${CLEANUP_FILES[@]}"; do rm -rf "$f"; done
-  if ((rc == 0)); then say "done ($MODE)"; else say "FAILED ($MODE) with status $rc"; fi
-  report "$rc"
-  exit "$rc"
-}
-
 # ---------------------------------------------------------------------------------------------------
-# Helpers
+# Helpers: the Open OnDemand steps' names for the shared ones
 
+say() { log "$@"; }
+fail() { die "$@"; }
+begin() { step "$1"; }
 # put FILE MODE < content: replaces FILE only when the content differs; CHANGED=1 when it did.
 put() {
-  local file="$1" mode="$2" tmp
-  CHANGED=0
-  mkdir -p "$(dirname "$file")"
-  tmp="$(mktemp "$file.new.XXXXXX")"
-  CLEANUP_FILES+=("$tmp")
-  cat >"$tmp"
-  chmod "$mode" "$tmp"
-  if [[ -f "$file" ]] && cmp -s "$tmp" "$file"; then
-    rm -f "$tmp"
-  else
-    mv -f "$tmp" "$file"
-    CHANGED=1
-  fi
+  write_if_changed "$@"
+  CHANGED=$WROTE
 }
-
-imds() {
-  local token
-  token="$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' --connect-timeout 5 --retry 3 http://169.254.169.254/latest/api/token)"
-  curl -fsS -H "X-aws-ec2-metadata-token: $token" --connect-timeout 5 --retry 3 "http://169.254.169.254/latest/meta-data/$1"
-}
-
 # read_secret ARN [JSON_KEY]: the secret (or one string key of it) on stdout, never in a file or an argument.
-read_secret() {
-  local value
-  value="$(aws secretsmanager get-secret-value --region "$HPC_HA_REGION" --secret-id "$1" --query SecretString --output text)" ||
-    fail "cannot read secret $1 from Secrets Manager"
-  if [[ -n "${2:-}" ]]; then
-    jq -er --arg k "$2" '.[$k] | strings' <<<"$value" || fail "secret $1 has no string key '$2'"
-  else
-    printf '%s' "$value"
-  fi
-}
-
+read_secret() { secret_value "$@"; }
 # download URI DEST [SHA256] [WHAT]: s3:// with the instance role, https:// with curl; the digest is checked.
-download() {
-  local uri="$1" dest="$2" sha="${3:-}" what="${4:-$1}" part="$2.part" got
-  mkdir -p "$(dirname "$dest")"
-  CLEANUP_FILES+=("$part")
-  say "downloading ${uri%%\?*}"
-  case "$uri" in
-    s3://*) aws s3 cp --only-show-errors --region "$HPC_HA_REGION" "$uri" "$part" || fail "cannot download $what from ${uri%%\?*}" ;;
-    https://*) curl -fsSL --retry 3 --retry-delay 5 --connect-timeout 20 --max-time "$HPC_HA_SOURCE_TIMEOUT_SECONDS" -o "$part" "$uri" ||
-      fail "cannot download $what from ${uri%%\?*} (unreachable or refused within $HPC_HA_SOURCE_TIMEOUT_SECONDS s)" ;;
-    *) fail "unsupported URI scheme in ${uri%%\?*} (use s3:// or https://)" ;;
-  esac
-  if [[ -n "$sha" ]]; then
-    got="$(sha256sum "$part")"
-    got="${got%% *}"
-    [[ "$got" == "$sha" ]] || fail "SHA-256 mismatch for $what: expected $sha, got $got"
-    say "SHA-256 verified for $what"
-  fi
-  mv -f "$part" "$dest"
-}
+download() { fetch "$@"; }
 
 # ---------------------------------------------------------------------------------------------------
 # Boot steps
-
-install_base_packages() {
-  begin "packages"
-  local -a list
-  read -r -a list <<<"$HPC_HA_PACKAGES"
-  dnf install -y --setopt=install_weak_deps=False "${list[@]}" ||
-    fail "dnf could not install ${list[*]} (a missing munge package means this node's repositories lack munge; add one that has it)"
-}
 
 # Open OnDemand and its Dex from the project's repository or from a checksummed bundle the user staged in S3.
 install_ondemand() {
@@ -184,66 +78,6 @@ install_ondemand() {
   # Amazon Linux 2023 ships Node.js under a versioned name; the dashboard runs `node`.
   if [[ ! -e "$R/usr/bin/node" && -x "$R/usr/bin/node-22" ]]; then alternatives --install /usr/bin/node node /usr/bin/node-22 1; fi
   say "Open OnDemand $HPC_HA_OOD_VERSION installed"
-}
-
-mount_one() {
-  local source="$1" dir="$2" type="$3" options="$4" fstab="$R/etc/fstab"
-  mkdir -p "$R$dir" "$(dirname "$fstab")"
-  touch "$fstab"
-  { awk -v d="$dir" '$2 != d' "$fstab"; printf '%s %s %s %s 0 0\n' "$source" "$dir" "$type" "$options"; } | put "$fstab" 0644
-  if ! mountpoint -q "$R$dir"; then
-    mount "$R$dir" || fail "cannot mount $source at $dir"
-    say "mounted $dir"
-  fi
-}
-
-mount_storage() {
-  begin "mounts"
-  mount_one "$HPC_HA_EFS_ID:/" "$HPC_HA_EFS_MOUNT_DIR" efs "$HPC_HA_EFS_MOUNT_OPTIONS"
-  local id dns name dir
-  while read -r id dns name dir; do
-    [[ -n "$id" ]] || continue
-    mount_one "$dns@tcp:/$name" "$dir" lustre "defaults,noatime,flock,_netdev"
-  done <<<"$HPC_HA_FSX_MOUNTS"
-}
-
-save_settings() {
-  begin "settings"
-  local name
-  {
-    printf '# hpc-ha Open OnDemand bootstrap settings (ARNs, no secrets); read by the re-sync timer\n'
-    for name in $(compgen -v HPC_HA_); do
-      [[ "$name" == HPC_HA_SYSROOT ]] || printf 'readonly %s=%q\n' "$name" "${!name}"
-    done
-  } | put "$SETTINGS_FILE" 0600
-  [[ ! -f "${BASH_SOURCE[0]}" ]] || put "$SELF" 0700 <"${BASH_SOURCE[0]}"
-}
-
-install_munge_key() {
-  begin "munge"
-  local key="$R/etc/munge/munge.key" tmp
-  mkdir -p "$(dirname "$key")"
-  tmp="$(mktemp "$key.new.XXXXXX")"
-  CLEANUP_FILES+=("$tmp")
-  chmod 0400 "$tmp"
-  read_secret "$HPC_HA_MUNGE_SECRET_ARN" | base64 -d >"$tmp" || fail "the munge key secret is not base64"
-  (($(stat -c %s "$tmp") >= 32)) || fail "the munge key is shorter than 32 bytes"
-  chown munge:munge "$tmp"
-  if [[ -f "$key" ]] && cmp -s "$tmp" "$key"; then
-    systemctl enable --now munge
-  else
-    mv -f "$tmp" "$key"
-    systemctl enable munge
-    systemctl restart munge
-    say "munge key installed"
-  fi
-}
-
-# Directory users through sssd (the shared step of @hpc-ha/sssd-config, whose functions the rendered program carries):
-# after the mounts, since homes and the CA live on EFS, and before Apache starts, so the first login finds its user.
-configure_directory() {
-  begin "directory"
-  hpc_ha_configure_sssd || fail "the directory step failed (sssd, see the lines above)"
 }
 
 # The node's TLS pair for the load balancer's HTTPS target and the loopback back-channel: self-signed for the portal
@@ -331,50 +165,8 @@ start_portal() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# Clusters: a client slurm.conf for each one that has published, the Slurm client build of this AZ's head node, and
-# an Open OnDemand cluster file for each one shown.
-
-# Reads what a head node published in cluster.env, in a clean shell that sees none of our variables.
-read -r -d '' PUBLICATION_READER <<'EOF' || true
-set -eu
-# shellcheck source=/dev/null
-source "$1"
-printf '%s\n' "$HPC_HA_CLUSTER_NAME" "$HPC_HA_SLURMCTLD_HOST" "$HPC_HA_SLURMCTLD_ADDR" "$HPC_HA_SLURM_VERSION" "$HPC_HA_SLURM_PREFIX"
-EOF
-readonly PUBLICATION_READER
-
-load_publication() {
-  local file="$1"
-  local -a v
-  mapfile -t v < <(env -i PATH=/usr/bin:/bin bash -c "$PUBLICATION_READER" _ "$file")
-  ((${#v[@]} == 5)) || fail "${file#"$R"} is incomplete"
-  PUB_NAME="${v[0]}" PUB_HOST="${v[1]}" PUB_ADDR="${v[2]}" PUB_VERSION="${v[3]}" PUB_PREFIX="${v[4]}"
-  [[ "$PUB_ADDR" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || fail "${file#"$R"}: bad HPC_HA_SLURMCTLD_ADDR"
-  [[ "$PUB_HOST" =~ ^[A-Za-z0-9.-]+$ ]] || fail "${file#"$R"}: bad HPC_HA_SLURMCTLD_HOST"
-  [[ "$PUB_VERSION" =~ ^[0-9][0-9A-Za-z.-]*$ ]] || fail "${file#"$R"}: bad HPC_HA_SLURM_VERSION"
-  [[ "$PUB_PREFIX" =~ ^/[A-Za-z0-9._/-]+$ ]] || fail "${file#"$R"}: bad HPC_HA_SLURM_PREFIX"
-}
-
-# The Slurm client build lives on local disk, so this node keeps submitting when the other AZ is gone.
-local_slurm_client() {
-  local marker="$SLURM_HOME/.hpc-ha-slurm-version" src next
-  if [[ -f "$marker" && "$(<"$marker")" == "$PUB_VERSION" ]]; then return 0; fi
-  mkdir -p "$R/run/hpc-ha"
-  src="$(mktemp -d "$R/run/hpc-ha/slurm.XXXXXX")"
-  CLEANUP_MOUNTS+=("$src")
-  mount -t nfs -o ro,nolock "$PUB_ADDR:$PUB_PREFIX" "$src" || fail "cannot mount the Slurm build of $PUB_ADDR"
-  next="$SLURM_HOME.next"
-  rm -rf "$next"
-  mkdir -p "$next"
-  cp -a "$src/." "$next/"
-  umount "$src"
-  printf '%s\n' "$PUB_VERSION" >"$next/.hpc-ha-slurm-version"
-  rm -rf "$SLURM_HOME.old"
-  [[ ! -e "$SLURM_HOME" ]] || mv "$SLURM_HOME" "$SLURM_HOME.old"
-  mv "$next" "$SLURM_HOME"
-  rm -rf "$SLURM_HOME.old"
-  say "Slurm $PUB_VERSION client copied from $PUB_ADDR"
-}
+# Clusters: the shared steps write each published cluster's client slurm.conf and copy this AZ's Slurm client; here each
+# shown cluster also gets its Open OnDemand cluster file.
 
 # cluster_file NAME HOST: this cluster's rendered Open OnDemand file with its head node filled in.
 cluster_file() {
@@ -386,32 +178,12 @@ cluster_file() {
   ((CHANGED == 0)) || say "Open OnDemand now shows cluster $name"
 }
 
-# sync_clusters yes|no: with yes (boot), this AZ's cluster must publish within the bounded wait.
-sync_clusters() {
-  begin "clusters"
-  local must="$1" name dir deadline f keep
-  for name in $HPC_HA_CLUSTERS; do
-    dir="$PUBLISHED/$name"
-    if [[ "$name" == "$HPC_HA_OWN_CLUSTER" && "$must" == yes ]]; then
-      deadline=$((SECONDS + HPC_HA_CLUSTER_WAIT_SECONDS))
-      until [[ -f "$dir/cluster.env" ]]; do
-        ((SECONDS < deadline)) || fail "cluster $name did not publish ${dir#"$R"}/cluster.env within $HPC_HA_CLUSTER_WAIT_SECONDS s"
-        say "waiting for the head node of $name to publish, $((deadline - SECONDS)) s left"
-        sleep "$HPC_HA_POLL_SECONDS"
-      done
-    elif [[ ! -f "$dir/cluster.env" ]]; then
-      say "cluster $name has not published yet; the re-sync timer will add it"
-      continue
-    fi
-    load_publication "$dir/cluster.env"
-    [[ "$PUB_NAME" == "$name" ]] || fail "${dir#"$R"}/cluster.env names cluster '$PUB_NAME'"
-    [[ -f "$dir/slurm.conf" ]] || fail "${dir#"$R"}/slurm.conf is missing"
-    put "$SLURM_ETC/$name/slurm.conf" 0644 <"$dir/slurm.conf"
-    ((CHANGED == 0)) || say "client config of $name updated"
-    [[ "$name" != "$HPC_HA_OWN_CLUSTER" ]] || local_slurm_client
-    cluster_file "$name" "$PUB_ADDR"
-  done
-  # Files of clusters no longer shown go; files an administrator added by hand stay.
+# Called by the shared sync_clusters for each cluster that has published.
+portal_cluster_synced() { cluster_file "$1" "$2"; }
+
+# Files of clusters no longer shown go; files an administrator added by hand stay.
+prune_cluster_files() {
+  local f keep name
   for f in "$OOD_ETC/clusters.d"/*.yml; do
     [[ -f "$f" ]] || continue
     grep -q '^# Open OnDemand cluster (generated by @hpc-ha/ondemand-config' "$f" || continue
@@ -421,68 +193,22 @@ sync_clusters() {
   done
 }
 
-install_timer() {
-  ((HPC_HA_RESYNC_MINUTES > 0)) || return 0
-  begin "timer"
-  put "$R/etc/systemd/system/hpc-ha-ondemand-resync.service" 0644 <<EOF
-[Unit]
-Description=hpc-ha: add the clusters the head nodes published on EFS to Open OnDemand
-After=remote-fs.target
-
-[Service]
-Type=oneshot
-ExecStart=${SELF#"$R"} resync
-EOF
-  put "$R/etc/systemd/system/hpc-ha-ondemand-resync.timer" 0644 <<EOF
-[Unit]
-Description=hpc-ha: periodic Open OnDemand cluster re-sync
-
-[Timer]
-OnBootSec=${HPC_HA_RESYNC_MINUTES}min
-OnUnitActiveSec=${HPC_HA_RESYNC_MINUTES}min
-
-[Install]
-WantedBy=timers.target
-EOF
-  systemctl daemon-reload
-  systemctl enable --now hpc-ha-ondemand-resync.timer
-}
-
 # ---------------------------------------------------------------------------------------------------
 
-main() {
-  mkdir -p "$(dirname "$LOG_FILE")" "$WORK"
-  rm -f "$WORK/last-failure"
-  exec >>"$LOG_FILE" 2>&1
-  chmod 0640 "$LOG_FILE"
-  trap finish EXIT
-  trap 'say "command failed (status $?) at line $LINENO: $BASH_COMMAND"' ERR
-  say "start ($MODE) in $HPC_HA_REGION ($HPC_HA_PARTITION)"
-  case "$MODE" in
-    boot)
-      install_base_packages
-      install_ondemand
-      mount_storage
-      save_settings
-      install_munge_key
-      configure_directory
-      sync_clusters yes
-      node_certificate
-      pin_back_channel
-      configure_portal
-      start_portal
-      install_timer
-      ;;
-    resync)
-      exec 9>"$WORK/resync.lock"
-      flock -n 9 || {
-        say "another re-sync is running"
-        exit 0
-      }
-      sync_clusters no
-      ;;
-    *) fail "unknown mode '$MODE' (boot or resync)" ;;
-  esac
+# The boot after the shared first steps (packages, settings copy, metadata firewall); the re-sync timer follows it.
+portal_boot() {
+  install_ondemand
+  mount_filesystems
+  install_munge
+  configure_directory
+  # The portal serves first; clusters that have not published yet join through the re-sync.
+  sync_clusters
+  prune_cluster_files
+  node_certificate
+  pin_back_channel
+  configure_portal
+  start_portal
+  wait_for_https "https://localhost/" "Open OnDemand" "/var/log/httpd/ and /var/log/ondemand-nginx/"
 }
 
-main "$@"
+node_main

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PortalBootstrapSpecSchema } from '@hpc-ha/enginframe-config';
+import { ClusterName, NODE_BASE_PACKAGES, NODE_SPEC_PROPERTIES, NODE_TIMEOUT_PROPERTIES, PackageList } from '@hpc-ha/portal-node';
 import { OodBrandingSpecSchema } from '../branding-yml.js';
 import { OodPortalSpecSchema } from '../portal-yml.js';
 
@@ -11,20 +11,12 @@ const Secret = Type.Object(
   },
   { additionalProperties: false },
 );
-const EF = PortalBootstrapSpecSchema.properties;
-const Seconds = Type.Integer({ minimum: 1, maximum: 86400 });
-const ClusterName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9-]{0,59}$' });
 
 export const OodBootstrapSpecSchema = Type.Object(
   {
-    // The same deployment, storage and signal settings as the EnginFrame nodes: one definition for both portals.
-    region: EF.region,
-    partition: EF.partition,
-    urlSuffix: EF.urlSuffix,
-    /** Names the node (its ASG, its log lines); both nodes do exactly the same work. */
-    nodeIndex: EF.nodeIndex,
-    efs: EF.efs,
-    fsx: EF.fsx,
+    // Storage, metadata firewall, munge, Slurm client, sssd, signal and re-sync: the settings every portal node shares.
+    // `directory` is required here, since Open OnDemand runs each user's web server as that user.
+    ...NODE_SPEC_PROPERTIES,
     clusters: Type.Array(
       Type.Object(
         {
@@ -37,12 +29,6 @@ export const OodBootstrapSpecSchema = Type.Object(
       ),
       { minItems: 1 },
     ),
-    /** The cluster in this node's AZ: required at boot; its Slurm client build is copied to local disk. */
-    ownCluster: ClusterName,
-    mungeKeySecretArn: Type.String({ format: 'dt-secret-arn' }),
-    /** Directory users through sssd (@hpc-ha/sssd-config's step, as on the EnginFrame nodes): required, since
-     *  Open OnDemand runs each user's web server as that user. */
-    directory: EF.directory,
     ondemand: Type.Object(
       {
         /** Exact package version, e.g. 4.2.3; its release line (4.2) picks the repository. */
@@ -79,25 +65,9 @@ export const OodBootstrapSpecSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    signal: EF.signal,
-    logFile: Type.Optional(Type.String({ format: 'abs-path' })),
-    timeouts: Type.Optional(
-      Type.Object(
-        {
-          /** Wait for this AZ's head node to publish on EFS. */
-          clusterPublicationSeconds: Type.Optional(Seconds),
-          pollSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
-          /** Each download from the package source, and the reachability probe of a repository. */
-          packageSourceSeconds: Type.Optional(Seconds),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    slurm: EF.slurm,
+    timeouts: Type.Optional(Type.Object({ ...NODE_TIMEOUT_PROPERTIES }, { additionalProperties: false })),
     /** dnf packages besides Open OnDemand; the default list suits Amazon Linux 2023. */
-    packages: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$' }), { minItems: 1 })),
-    /** Minutes between cluster re-syncs; 0 disables the timer. */
-    resyncMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
+    packages: Type.Optional(PackageList),
   },
   { additionalProperties: false },
 );
@@ -105,17 +75,8 @@ export const OodBootstrapSpecSchema = Type.Object(
 /** Everything an Open OnDemand node's bootstrap needs; ids, endpoints and ARNs may be deploy-time values. */
 export type OodBootstrapSpec = Static<typeof OodBootstrapSpecSchema>;
 
-export const OOD_DEFAULT_PACKAGES = [
-  'amazon-efs-utils',
-  'lustre-client',
-  'nfs-utils',
-  'munge',
-  'jq',
-  'tar',
-  'openssl',
-  'mod_ssl',
-  'aws-cfn-bootstrap',
-] as const;
+/** What every portal node needs (@hpc-ha/portal-node), then tar (bundles), openssl (the node certificate) and mod_ssl. */
+export const OOD_DEFAULT_PACKAGES = [...NODE_BASE_PACKAGES, 'tar', 'openssl', 'mod_ssl'] as const;
 
 /** Where Open OnDemand publishes its RPMs (one directory per release line). */
 export const OOD_REPOSITORY_URL = 'https://yum.osc.edu/ondemand';
