@@ -9,7 +9,7 @@ import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { ApplicationTargetGroup, Protocol } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PortalTier, type PortalTierProps } from '../src/constructs/portal-tier.js';
-import { portalSignalTimeouts } from '../src/stacks/portal-timeouts.js';
+import { portalSignalTimeouts } from '../src/stacks/portal-tier-props.js';
 
 function tier(overrides: Partial<PortalTierProps> = {}): { stack: Stack; tier: PortalTier } {
   const app = new App();
@@ -36,7 +36,8 @@ function tier(overrides: Partial<PortalTierProps> = {}): { stack: Stack; tier: P
   return { stack, tier: t };
 }
 
-describe('PortalTier', () => {
+// Each case synthesizes a small app; the first also pays for loading aws-cdk-lib's modules.
+describe('PortalTier', { timeout: 120_000 }, () => {
   it('creates and rolls node 2 only after node 1 signalled; first boots may take longer than a replacement', () => {
     const { stack, tier: t } = tier();
     const groups = Template.fromStack(stack).findResources('AWS::AutoScaling::AutoScalingGroup');

@@ -24,8 +24,8 @@ import type { PortalNode } from '../constructs/portal-node.js';
 import { PortalTier } from '../constructs/portal-tier.js';
 import { acknowledge } from '../nag.js';
 import type { ClusterInfrastructure } from './clusters-stack.js';
-import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
-import { portalSignalTimeouts } from './portal-timeouts.js';
+import { logRetention, type HpcStackProps } from './common.js';
+import { commonPortalTierProps } from './portal-tier-props.js';
 
 export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructure {
   readonly portalSecurityGroup: ISecurityGroup;
@@ -62,20 +62,11 @@ export class EnginFrameStack extends Stack {
     const portal = enginframePortal(config);
 
     this.tier = new PortalTier(this, 'Default', {
-      vpc: props.vpc,
-      subnets: props.privateSubnets,
-      securityGroup: props.portalSecurityGroup,
-      targetGroup: props.targetGroup,
-      instanceType: config.portal.instanceType,
-      rootVolumeGiB: config.portal.rootVolumeGiB,
-      keyName: config.portal.keyName,
+      ...commonPortalTierProps(props),
       product: 'EnginFrame',
       program: { fileName: 'portal-bootstrap.sh', text: statics.portalProgram },
       secretArns: [portal.adminPasswordSecretArn, props.mungeKeySecret.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
       artifactUris: [portal.installer.uri, portal.jdbcDriver.uri, portal.licenseFile?.uri, ...directoryArtifacts(config).map((a) => a.uri)],
-      ...portalSignalTimeouts(config),
-      logRetention: logRetention(config),
-      logRemovalPolicy: statefulRemovalPolicy(config),
     });
     this.role = this.tier.role;
     this.nodes = this.tier.nodes;

@@ -11,8 +11,8 @@ import type { PortalNode } from '../constructs/portal-node.js';
 import { PortalTier } from '../constructs/portal-tier.js';
 import { acknowledge } from '../nag.js';
 import type { ClusterInfrastructure } from './clusters-stack.js';
-import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
-import { portalSignalTimeouts } from './portal-timeouts.js';
+import { statefulRemovalPolicy, type HpcStackProps } from './common.js';
+import { commonPortalTierProps } from './portal-tier-props.js';
 
 export interface OpenOnDemandStackProps extends HpcStackProps, ClusterInfrastructure {
   readonly portalSecurityGroup: ISecurityGroup;
@@ -58,20 +58,11 @@ export class OpenOnDemandStack extends Stack {
 
     // Equal nodes (each installs on its own disk), but node 2 is still replaced only after node 1 serves again.
     this.tier = new PortalTier(this, 'Default', {
-      vpc: props.vpc,
-      subnets: props.privateSubnets,
-      securityGroup: props.portalSecurityGroup,
-      targetGroup: props.targetGroup,
-      instanceType: config.portal.instanceType,
-      rootVolumeGiB: config.portal.rootVolumeGiB,
-      keyName: config.portal.keyName,
+      ...commonPortalTierProps(props),
       product: 'Open OnDemand',
       program: { fileName: 'ondemand-bootstrap.sh', text: staticArtifacts(config).portalProgram },
       secretArns: [this.oidcPassphrase.secretArn, props.mungeKeySecret.secretArn, config.directory.bindPasswordSecretArn],
       artifactUris: [config.portal.openondemand.bundle?.uri, config.directory.caCertificate?.uri],
-      ...portalSignalTimeouts(config),
-      logRetention: logRetention(config),
-      logRemovalPolicy: statefulRemovalPolicy(config),
     });
     this.role = this.tier.role;
     this.nodes = this.tier.nodes;
