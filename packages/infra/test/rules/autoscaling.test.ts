@@ -15,7 +15,7 @@ const group = (opts: { pause?: string; minInService?: number; maxSize?: string; 
   if (opts.timeout) g.cfnOptions.creationPolicy = { resourceSignal: { count: 1, timeout: opts.timeout } };
 };
 
-describe('HpcHa-AutoScalingRollingPauseTime (PT1H)', () => {
+describe('HpcHa-AutoScalingRollingPauseTime (PT1H)', { timeout: 120_000 }, () => {
   it('passes PT1H and PT45M', () => {
     expect(violations(autoScalingRollingPauseTime, group({ pause: 'PT1H' }))).toEqual([]);
     expect(violations(autoScalingRollingPauseTime, group({ pause: 'PT45M' }))).toEqual([]);
