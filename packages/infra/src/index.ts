@@ -18,6 +18,7 @@ export { ClusterScripts, type ClusterScriptsProps } from './constructs/cluster-s
 export { MungeKeySecret, type MungeKeySecretProps } from './constructs/munge-key.js';
 export { parallelClusterOperatorStatements } from './constructs/parallelcluster-iam.js';
 export { PortalNode, type PortalNodeProps } from './constructs/portal-node.js';
+export { PortalTier, type PortalTierProps } from './constructs/portal-tier.js';
 export { HpcSecurityGroups, LUSTRE_PORTS, PORTAL_HTTPS_PORT, type HpcSecurityGroupsProps } from './constructs/security-groups.js';
 export { textAsset } from './constructs/text-asset.js';
 export { acknowledge } from './nag.js';

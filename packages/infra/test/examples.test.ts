@@ -273,8 +273,13 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
     expect(Object.values(params).map((p) => p.Default)).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64');
     t.hasResource('AWS::AutoScaling::AutoScalingGroup', {
       CreationPolicy: { ResourceSignal: Match.objectLike({ Count: 1 }) },
-      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ WaitOnResourceSignals: true, MaxBatchSize: 1 }) },
+      // CloudFormation waits at most an hour for a replaced node (PauseTime); a replacement adopts its cluster.
+      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ WaitOnResourceSignals: true, MaxBatchSize: 1, PauseTime: 'PT1H' }) },
     });
+    // Node 2 is created, and replaced on every update, only once node 1 has signalled.
+    const groups = Object.entries(t.findResources('AWS::AutoScaling::AutoScalingGroup')).sort(([a], [b]) => a.localeCompare(b));
+    expect(groups.map(([id]) => id)).toEqual([expect.stringMatching(/^Node1Group/), expect.stringMatching(/^Node2Group/)]);
+    expect([groups[1]![1].DependsOn ?? []].flat()).toContain(groups[0]![0]);
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
   });
 

@@ -34,7 +34,7 @@ describe('Open OnDemand example: stacks', () => {
     expect(manifest.artifacts['OpenOnDemand']?.properties?.stackName).toBe('hpcood-OpenOnDemand');
   });
 
-  it('one Auto Scaling group of exactly one node per AZ, both in the target group, neither waiting for the other', () => {
+  it('one Auto Scaling group of exactly one node per AZ, both in the target group; node 2 replaced only after node 1 signalled', () => {
     const t = tpl('OpenOnDemand');
     const groups = resourcesOfType(t, 'AWS::AutoScaling::AutoScalingGroup');
     expect(groups).toHaveLength(2);
@@ -46,9 +46,14 @@ describe('Open OnDemand example: stacks', () => {
       return subnetAz(synth, 'OpenOnDemand', g.Properties.VPCZoneIdentifier[0]);
     });
     expect(new Set(azs)).toEqual(new Set(synth.config.network.availabilityZones));
-    // Equal nodes: no DependsOn from one group to the other (EnginFrame's node 2 waits for node 1; these do not).
-    const ids = groups.map(([id]) => id);
-    for (const [, g] of groups) expect([(g as { DependsOn?: string[] }).DependsOn ?? []].flat().filter((d) => ids.includes(d))).toEqual([]);
+    // Equal nodes, yet rolled one at a time: node 2's group depends on node 1's, whose update completes only on the
+    // new instance's success signal, so a launch-template change never takes both AZs' nodes down together.
+    const [[id1, g1], [id2, g2]] = [...groups].sort(([a], [b]) => a.localeCompare(b));
+    expect([(g2 as { DependsOn?: string[] }).DependsOn ?? []].flat()).toContain(id1);
+    expect([(g1 as { DependsOn?: string[] }).DependsOn ?? []].flat()).not.toContain(id2);
+    for (const [, g] of [[id1, g1], [id2, g2]] as const) {
+      expect((g as { UpdatePolicy?: unknown }).UpdatePolicy).toMatchObject({ AutoScalingRollingUpdate: { WaitOnResourceSignals: true, MaxBatchSize: 1, PauseTime: 'PT1H' } });
+    }
   });
 
   it('the load balancer re-encrypts to port 443 on the nodes with sticky sessions, and only the load balancer may reach it', () => {

@@ -35,13 +35,18 @@ export interface PortalNodeProps {
   readonly rootVolumeGiB: number;
   readonly keyPair?: IKeyPair;
   readonly targetGroup: IApplicationTargetGroup;
-  /** How long creation and each replacement wait for the bootstrap's signal. */
+  /** How long creation waits for the bootstrap's success signal (CloudFormation allows up to 12 hours). */
   readonly signalTimeout: Duration;
+  /**
+   * How long a rolling replacement waits for the new instance's signal: CloudFormation's `PauseTime`, at most one
+   * hour. Default: `signalTimeout`.
+   */
+  readonly replacementTimeout?: Duration;
 }
 
 /**
- * One EnginFrame node: an Auto Scaling group of exactly one instance pinned to one AZ, so a lost instance is
- * replaced in the same AZ and its role (node 1 installs, node 2 joins) is fixed at synth time. Amazon Linux 2023
+ * One portal node: an Auto Scaling group of exactly one instance pinned to one AZ, so a lost instance is
+ * replaced in the same AZ and its role (for EnginFrame: node 1 installs, node 2 joins) is fixed at synth time. Amazon Linux 2023
  * x86_64 from the public SSM parameter, IMDSv2 only, encrypted gp3 root; creation and every rolling replacement
  * wait for the bootstrap's own success signal.
  */
@@ -84,11 +89,13 @@ export class PortalNode extends Construct {
       minCapacity: 1,
       maxCapacity: 1,
       signals: Signals.waitForAll({ timeout: props.signalTimeout }),
+      // A group of one can keep no instance in service while its only one is replaced (MinInstancesInService must
+      // be below MaxSize); the other AZ's node serves meanwhile, which PortalTier's ordering guarantees.
       updatePolicy: UpdatePolicy.rollingUpdate({
         maxBatchSize: 1,
         minInstancesInService: 0,
         waitOnResourceSignals: true,
-        pauseTime: props.signalTimeout,
+        pauseTime: props.replacementTimeout ?? props.signalTimeout,
       }),
       healthChecks: HealthChecks.withAdditionalChecks({
         additionalTypes: [AdditionalHealthCheckType.ELB],

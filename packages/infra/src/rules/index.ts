@@ -1,6 +1,9 @@
 import type { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { autoScalingMinInService } from './autoscaling/min-in-service.js';
+import { autoScalingRollingPauseTime } from './autoscaling/rolling-pause-time.js';
+import { creationSignalTimeout } from './autoscaling/creation-signal-timeout.js';
 import { cfnOutputCount } from './cloudformation/output-count.js';
 import { cfnParameterCount } from './cloudformation/parameter-count.js';
 import { cfnResourceCount } from './cloudformation/resource-count.js';
@@ -35,6 +38,9 @@ export const DEPLOY_TIME_RULES: readonly DeployTimeRule[] = [
   cfnTemplateSize,
   parallelClusterEfsAccess,
   parallelClusterFsxAccess,
+  autoScalingRollingPauseTime,
+  autoScalingMinInService,
+  creationSignalTimeout,
 ];
 
 export const DEPLOY_TIME_PACK = 'HpcHa';

@@ -1,11 +1,10 @@
-import { ArnFormat, Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
-import { KeyPair, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { Aws, CfnOutput, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal, type IManagedPolicy } from 'aws-cdk-lib/aws-iam';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement, type IManagedPolicy, type Role } from 'aws-cdk-lib/aws-iam';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CLUSTER_TEARDOWN_PROPERTIES } from '@hpc-ha/lambdas';
-import { portalBootBudgetMinutes } from '@hpc-ha/portal-node';
 import type { Construct } from 'constructs';
 import {
   buildDeploymentArtifacts,
@@ -21,11 +20,12 @@ import {
   parallelClusterOperatorStatements,
   ParallelClusterOperatorPolicies,
 } from '../constructs/parallelcluster-iam.js';
-import { PortalNode } from '../constructs/portal-node.js';
-import { textAsset } from '../constructs/text-asset.js';
-import { acknowledge, nagRef } from '../nag.js';
+import type { PortalNode } from '../constructs/portal-node.js';
+import { PortalTier } from '../constructs/portal-tier.js';
+import { acknowledge } from '../nag.js';
 import type { ClusterInfrastructure } from './clusters-stack.js';
-import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
+import { logRetention, type HpcStackProps } from './common.js';
+import { commonPortalTierProps } from './portal-tier-props.js';
 
 export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructure {
   readonly portalSecurityGroup: ISecurityGroup;
@@ -41,12 +41,6 @@ export interface EnginFrameStackProps extends HpcStackProps, ClusterInfrastructu
   readonly clusterNodePolicy?: IManagedPolicy;
 }
 
-/** How long a node's bootstrap may take: the sum of its bounded waits (@hpc-ha/portal-node), cluster creation included
- * when the node runs pcluster. */
-function signalTimeout(instanceMode: boolean): Duration {
-  return Duration.minutes(portalBootBudgetMinutes({ portalKind: 'enginframe', provisioner: instanceMode ? 'instance' : 'cloudformation' }));
-}
-
 /**
  * The EnginFrame portal: one node per AZ (node 1 installs on EFS, node 2 joins), registered with the load balancer's
  * target group. Each node's user data is the settings block rendered by enginframe-config with this deployment's
@@ -54,6 +48,7 @@ function signalTimeout(instanceMode: boolean): Duration {
  * owns the munge key, the cluster scripts and the teardown that deletes both clusters before the VPC goes.
  */
 export class EnginFrameStack extends Stack {
+  readonly tier: PortalTier;
   readonly role: Role;
   readonly nodes: readonly [PortalNode, PortalNode];
   readonly portalUrl: string;
@@ -64,50 +59,31 @@ export class EnginFrameStack extends Stack {
     const { config } = props;
     const instanceMode = config.clusters.provisioner === 'instance';
     const statics = staticArtifacts(config);
+    const portal = enginframePortal(config);
 
-    this.logGroup = new LogGroup(this, 'BootstrapLogs', { retention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
-    const program = textAsset(this, 'BootstrapProgram', 'portal-bootstrap.sh', statics.portalProgram);
-
-    this.role = new Role(this, 'NodeRole', {
-      assumedBy: new ServicePrincipal('ec2'),
-      description: 'hpc-ha EnginFrame nodes',
-      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    this.tier = new PortalTier(this, 'Default', {
+      ...commonPortalTierProps(props),
+      product: 'EnginFrame',
+      program: { fileName: 'portal-bootstrap.sh', text: statics.portalProgram },
+      secretArns: [portal.adminPasswordSecretArn, props.mungeKeySecret.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
+      artifactUris: [portal.installer.uri, portal.jdbcDriver.uri, portal.licenseFile?.uri, ...directoryArtifacts(config).map((a) => a.uri)],
     });
-    this.grantNodeAccess(props, props.mungeKeySecret, program.bucket.arnForObjects(program.s3ObjectKey));
-    acknowledge(this.role, {
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]':
-        'Session Manager is the way into the nodes (no SSH key needed); this is its documented instance policy',
-    });
-
-    const keyPair = config.portal.keyName !== undefined ? KeyPair.fromKeyPairName(this, 'KeyPair', config.portal.keyName) : undefined;
-    const node = (index: 0 | 1) =>
-      new PortalNode(this, `Node${index + 1}`, {
-        vpc: props.vpc,
-        subnet: props.privateSubnets[index],
-        securityGroup: props.portalSecurityGroup,
-        role: this.role,
-        instanceType: config.portal.instanceType,
-        rootVolumeGiB: config.portal.rootVolumeGiB,
-        keyPair,
-        targetGroup: props.targetGroup,
-        signalTimeout: signalTimeout(instanceMode),
-      });
-    this.nodes = [node(0), node(1)];
-    // Node 2 joins node 1's install, and a rolling update then replaces one AZ at a time.
-    this.nodes[1].node.addDependency(this.nodes[0]);
+    this.role = this.tier.role;
+    this.nodes = this.tier.nodes;
+    this.logGroup = this.tier.logGroup;
+    this.grantLicenseBucket(config);
 
     const values: DeploymentValues = {
       ...props.clusterValues,
-      portalProgramUri: program.s3ObjectUrl,
+      portalProgramUri: this.tier.program.s3ObjectUrl,
       databaseEndpoint: props.databaseEndpoint,
       databaseUserSecretArn: props.databaseUserSecret.secretArn,
       signalStackName: this.stackName,
-      signalResources: [this.nodes[0].logicalId, this.nodes[1].logicalId],
+      signalResources: this.tier.signalResources,
       bootstrapLogGroupName: this.logGroup.logGroupName,
     };
     const artifacts = buildDeploymentArtifacts(config, values);
-    this.nodes[0].setUserData(artifacts.portalNodes[0].userData);
-    this.nodes[1].setUserData(artifacts.portalNodes[1].userData);
+    this.tier.setUserData([artifacts.portalNodes[0].userData, artifacts.portalNodes[1].userData]);
 
     if (instanceMode) this.instanceModeClusters(props);
 
@@ -115,51 +91,14 @@ export class EnginFrameStack extends Stack {
     new CfnOutput(this, PORTAL_URL_OUTPUT, { value: this.portalUrl, description: 'EnginFrame portal (log in as efadmin)' });
   }
 
-  /** Least privilege for the nodes: the secrets, S3 objects and log group the bootstrap uses, nothing else. */
-  private grantNodeAccess(props: EnginFrameStackProps, mungeKey: ISecret, programObjectArn: string): void {
-    const { config } = props;
-    const portal = enginframePortal(config);
-    const role = this.role;
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ReadSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
-      }),
-    );
-    const objects = [programObjectArn];
-    for (const artifact of [portal.installer, portal.jdbcDriver, portal.licenseFile, ...directoryArtifacts(config)]) {
-      const s3 = artifact && /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
-      if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
-    }
-    role.addToPolicy(new PolicyStatement({ sid: 'ReadArtifacts', actions: ['s3:GetObject'], resources: objects }));
-    if (config.regionProfile.enginframeLicenseBucket) {
-      // EnginFrame on EC2 checks its free licence in AWS's bucket for the region, with the instance role.
-      const licenseObjects = `arn:${Aws.PARTITION}:s3:::enginframe-license.${Aws.REGION}/*`;
-      role.addToPolicy(new PolicyStatement({ sid: 'ReadEnginFrameLicense', actions: ['s3:GetObject'], resources: [licenseObjects] }));
-      acknowledge(role, {
-        [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::enginframe-license.<AWS::Region>/*]`]:
-          "AWS's own EnginFrame licence bucket: EnginFrame names the object it reads, read-only",
-      });
-    }
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ShipBootstrapLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
-      }),
-    );
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'SignalBootstrap',
-        actions: ['cloudformation:SignalResource'],
-        resources: [this.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${this.stackName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-      }),
-    );
-    acknowledge(role, {
-      [`AwsSolutions-IAM5[Resource::${nagRef(this.logGroup, 'Arn')}:log-stream:*]`]: 'Each node writes its own log streams, named by instance id at boot',
-      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${this.region}:<AWS::AccountId>:stack/${this.stackName}/*]`]:
-        'This stack only; its id suffix is generated by CloudFormation',
+  /** EnginFrame on EC2 checks its free licence in AWS's bucket for the region, with the instance role. */
+  private grantLicenseBucket(config: DeploymentConfig): void {
+    if (!config.regionProfile.enginframeLicenseBucket) return;
+    const licenseObjects = `arn:${Aws.PARTITION}:s3:::enginframe-license.${Aws.REGION}/*`;
+    this.role.addToPolicy(new PolicyStatement({ sid: 'ReadEnginFrameLicense', actions: ['s3:GetObject'], resources: [licenseObjects] }));
+    acknowledge(this.role, {
+      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::enginframe-license.<AWS::Region>/*]`]:
+        "AWS's own EnginFrame licence bucket: EnginFrame names the object it reads, read-only",
     });
   }
 

@@ -1,18 +1,18 @@
-import { ArnFormat, Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { portalBootBudgetMinutes } from '@hpc-ha/portal-node';
-import { KeyPair, type ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ApplicationTargetGroup } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { buildDeploymentArtifacts, staticArtifacts, type ClusterValues } from '../artifacts/index.js';
 import { ONDEMAND_PORTAL_URL_OUTPUT } from '../config/index.js';
-import { PortalNode } from '../constructs/portal-node.js';
-import { textAsset } from '../constructs/text-asset.js';
-import { acknowledge, nagRef } from '../nag.js';
+import type { PortalNode } from '../constructs/portal-node.js';
+import { PortalTier } from '../constructs/portal-tier.js';
+import { acknowledge } from '../nag.js';
 import type { ClusterInfrastructure } from './clusters-stack.js';
-import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
+import { statefulRemovalPolicy, type HpcStackProps } from './common.js';
+import { commonPortalTierProps } from './portal-tier-props.js';
 
 export interface OpenOnDemandStackProps extends HpcStackProps, ClusterInfrastructure {
   readonly portalSecurityGroup: ISecurityGroup;
@@ -31,6 +31,7 @@ export interface OpenOnDemandStackProps extends HpcStackProps, ClusterInfrastruc
  * through Dex against the deployment's directory; each user's web server (PUN) runs as that directory user.
  */
 export class OpenOnDemandStack extends Stack {
+  readonly tier: PortalTier;
   readonly role: Role;
   readonly nodes: readonly [PortalNode, PortalNode];
   readonly portalUrl: string;
@@ -45,8 +46,6 @@ export class OpenOnDemandStack extends Stack {
       throw new Error('internal: the OpenOnDemand stack needs portal.kind openondemand and a directory');
     }
 
-    this.logGroup = new LogGroup(this, 'BootstrapLogs', { retention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
-    const program = textAsset(this, 'BootstrapProgram', 'ondemand-bootstrap.sh', staticArtifacts(config).portalProgram);
     this.oidcPassphrase = new Secret(this, 'OidcPassphrase', {
       description: 'hpc-ha Open OnDemand: mod_auth_openidc crypto passphrase of both portal nodes',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
@@ -57,89 +56,33 @@ export class OpenOnDemandStack extends Stack {
         'Encrypts short-lived login state and session cookies; rotating it logs every user out, so it is rotated by replacing the secret, not on a schedule',
     });
 
-    this.role = new Role(this, 'NodeRole', {
-      assumedBy: new ServicePrincipal('ec2'),
-      description: 'hpc-ha Open OnDemand nodes',
-      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    // Equal nodes (each installs on its own disk), but node 2 is still replaced only after node 1 serves again.
+    this.tier = new PortalTier(this, 'Default', {
+      ...commonPortalTierProps(props),
+      product: 'Open OnDemand',
+      program: { fileName: 'ondemand-bootstrap.sh', text: staticArtifacts(config).portalProgram },
+      secretArns: [this.oidcPassphrase.secretArn, props.mungeKeySecret.secretArn, config.directory.bindPasswordSecretArn],
+      artifactUris: [config.portal.openondemand.bundle?.uri, config.directory.caCertificate?.uri],
     });
-    acknowledge(this.role, {
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]':
-        'Session Manager is the way into the nodes (no SSH key needed); this is its documented instance policy',
-    });
-    this.grantNodeAccess(props, program.bucket.arnForObjects(program.s3ObjectKey));
-
-    const keyPair = config.portal.keyName !== undefined ? KeyPair.fromKeyPairName(this, 'KeyPair', config.portal.keyName) : undefined;
-    // Equal nodes: no ordering between them, so a rolling update or a replacement never waits on the other AZ.
-    const node = (index: 0 | 1) =>
-      new PortalNode(this, `Node${index + 1}`, {
-        vpc: props.vpc,
-        subnet: props.privateSubnets[index],
-        securityGroup: props.portalSecurityGroup,
-        role: this.role,
-        instanceType: config.portal.instanceType,
-        rootVolumeGiB: config.portal.rootVolumeGiB,
-        keyPair,
-        targetGroup: props.targetGroup,
-        // The sum of the boot's bounded waits (@hpc-ha/portal-node); Open OnDemand never waits for a cluster.
-        signalTimeout: Duration.minutes(portalBootBudgetMinutes({ portalKind: 'openondemand', provisioner: 'cloudformation' })),
-      });
-    this.nodes = [node(0), node(1)];
+    this.role = this.tier.role;
+    this.nodes = this.tier.nodes;
+    this.logGroup = this.tier.logGroup;
 
     const artifacts = buildDeploymentArtifacts(config, {
       ...props.clusterValues,
-      portalProgramUri: program.s3ObjectUrl,
+      portalProgramUri: this.tier.program.s3ObjectUrl,
       databaseEndpoint: '',
       databaseUserSecretArn: '',
       loadBalancerDnsName: props.loadBalancerDnsName,
       signalStackName: this.stackName,
-      signalResources: [this.nodes[0].logicalId, this.nodes[1].logicalId],
+      signalResources: this.tier.signalResources,
       bootstrapLogGroupName: this.logGroup.logGroupName,
       oidcPassphraseSecretArn: this.oidcPassphrase.secretArn,
     });
-    this.nodes[0].setUserData(artifacts.portalNodes[0].userData);
-    this.nodes[1].setUserData(artifacts.portalNodes[1].userData);
+    this.tier.setUserData([artifacts.portalNodes[0].userData, artifacts.portalNodes[1].userData]);
 
     const host = config.portal.openondemand.serverName ?? props.loadBalancerDnsName;
     this.portalUrl = `https://${host}/`;
     new CfnOutput(this, ONDEMAND_PORTAL_URL_OUTPUT, { value: this.portalUrl, description: 'Open OnDemand portal (log in with a directory account)' });
-  }
-
-  /** Least privilege: the secrets, S3 objects and log group the bootstrap uses, and its own signal; nothing else. */
-  private grantNodeAccess(props: OpenOnDemandStackProps, programObjectArn: string): void {
-    const { config } = props;
-    if (config.portal.kind !== 'openondemand' || config.directory.type === 'none') return;
-    const role = this.role;
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ReadSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.oidcPassphrase.secretArn, props.mungeKeySecret.secretArn, config.directory.bindPasswordSecretArn],
-      }),
-    );
-    const objects = [programObjectArn];
-    for (const uri of [config.portal.openondemand.bundle?.uri, config.directory.caCertificate?.uri]) {
-      const s3 = uri === undefined ? null : /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-      if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
-    }
-    role.addToPolicy(new PolicyStatement({ sid: 'ReadArtifacts', actions: ['s3:GetObject'], resources: objects }));
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ShipBootstrapLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:log-stream:*`],
-      }),
-    );
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'SignalBootstrap',
-        actions: ['cloudformation:SignalResource'],
-        resources: [this.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${this.stackName}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
-      }),
-    );
-    acknowledge(role, {
-      [`AwsSolutions-IAM5[Resource::${nagRef(this.logGroup, 'Arn')}:log-stream:*]`]: 'Each node writes its own log streams, named by instance id at boot',
-      [`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudformation:${this.region}:<AWS::AccountId>:stack/${this.stackName}/*]`]:
-        'This stack only; its id suffix is generated by CloudFormation',
-    });
   }
 }

@@ -10,8 +10,8 @@ export interface StackNode {
 /**
  * The app's stack dependency graph for a config, without aws-cdk-lib: the CDK app adds exactly these edges (the
  * references between stacks plus the explicit ones), and a test synthesizes every example to keep the two equal.
- * The portal stack does not depend on the Clusters stack: each portal node waits, bounded, for its own cluster to
- * publish on EFS, so the two deploy in the same wave.
+ * The portal stack does not depend on the Clusters stack: a portal node serves without its cluster and joins it
+ * through its re-sync timer once the cluster publishes on EFS, so the two deploy in the same wave.
  */
 export function stackGraph(config: Pick<DeploymentConfig, 'clusters' | 'portal'>): StackNode[] {
   const storage: StackId[] = ['VPC', 'EFS', 'FSX'];

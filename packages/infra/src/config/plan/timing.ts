@@ -43,7 +43,10 @@ export const TYPICAL_MINUTES = {
   pclusterCliInstall: 3,
   /** Portal node 1: packages, mounts, the EnginFrame installer on EFS, first start and health check. */
   portalInstall: 20,
-  /** Portal node 2: packages and mounts, then it joins node 1's install on EFS and starts. */
+  /**
+   * Portal node 2 of EnginFrame: packages and mounts, then it joins node 1's install on EFS and starts. Also one
+   * Open OnDemand node: packages (from the repository or the S3 bundle), directory, portal configuration.
+   */
   portalJoin: 10,
 } as const;
 
@@ -106,8 +109,12 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
         { what: 'clusters (both, in parallel)', minutes: m.pclusterCluster },
       ];
     case 'OpenOnDemand':
-      // Both nodes at once (equal nodes); each waits for its own cluster to publish before it signals.
-      return [{ what: 'both Open OnDemand nodes: packages, directory, portal; then their clusters published', minutes: m.portalJoin, notBefore: 'Clusters' }];
+      // Equal nodes, one after the other (node 2 waits for node 1's signal); neither waits for its cluster, which
+      // it joins through the re-sync timer once the cluster publishes.
+      return [
+        { what: 'Open OnDemand node 1: packages, directory, portal', minutes: m.portalJoin },
+        { what: 'Open OnDemand node 2: packages, directory, portal', minutes: m.portalJoin },
+      ];
     case 'EnginFrame':
       return instanceMode
         ? [
@@ -117,7 +124,8 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
             { what: 'portal node 2: pcluster CLI, its cluster, join', minutes: m.pclusterCliInstall + m.pclusterCluster + m.portalJoin },
           ]
         : [
-            { what: 'portal node 1: EnginFrame install, then its cluster published', minutes: m.portalInstall, notBefore: 'Clusters' },
+            // The clusters join through the re-sync timer as they publish: the portal serves without waiting for them.
+            { what: 'portal node 1: EnginFrame install', minutes: m.portalInstall },
             { what: 'portal node 2: join', minutes: m.portalJoin },
           ];
   }
