@@ -4,6 +4,8 @@ import { throwIfProblems, validateSpec, type SpecProblem } from '@hpc-ha/enginfr
 import { OOD_BOOT_VALUES } from '../boot-values.js';
 import { renderOodBrandingYml } from '../branding-yml.js';
 import { renderOodClusterYml } from '../cluster-yml.js';
+import { computeHostRegex, renderOodDesktopAppYml, renderOodDesktopSubmitYml } from '../desktop-app.js';
+import { OOD_DESKTOP_STEP } from './desktop-step.js';
 import { DEFAULT_CERTIFICATE, renderOodPortalYml, type OodPortalSpec } from '../portal-yml.js';
 import { OOD_BOOTSTRAP_PROGRAM } from './program-text.js';
 import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
@@ -35,6 +37,7 @@ function checkSemantics(spec: OodBootstrapSpec): void {
 }
 
 const clusterVariable = (name: string): string => `HPC_HA_OOD_CLUSTER_${name.toUpperCase().replace(/-/g, '_')}`;
+const desktopVariable = (kind: 'FORM' | 'SUBMIT', name: string): string => `HPC_HA_OOD_DESKTOP_${kind}_${name.toUpperCase().replace(/-/g, '_')}`;
 
 /** The `readonly HPC_HA_*="..."` block that carries every spec value, and every rendered file, to the static program. */
 export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
@@ -45,8 +48,13 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
   const slurmConfigDir = spec.slurm?.configDir ?? '/etc/hpc-ha/slurm';
   const certificate = spec.portal.certificate ?? DEFAULT_CERTIFICATE;
   const caFile = spec.portal.dexLdap?.rootCaFile ?? (spec.ldapCaCertificate ? DEFAULT_LDAP_CA_FILE : undefined);
-  const portal: OodPortalSpec = spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal;
   const shown = spec.clusters.filter((c) => c.show !== false);
+  const desktops = shown.flatMap((c) => (c.desktop ? [{ ...c.desktop, cluster: c.name, title: `Desktop on ${c.label ?? c.name}` }] : []));
+  const hostRegex = desktops.length ? { nodeProxyHostRegex: computeHostRegex(desktops.map((d) => ({ name: d.cluster, queues: d.queues }))) } : {};
+  const portal: OodPortalSpec = {
+    ...(spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal),
+    ...hostRegex,
+  };
   const [line] = spec.ondemand.version.match(/^\d+\.\d+/)!;
   const secret = (s: { secretArn: string; jsonKey?: string } | undefined): [string, string] => [s?.secretArn ?? '', s?.jsonKey ?? ''];
   const [passphraseArn, passphraseKey] = secret(spec.secrets.oidcCryptoPassphrase);
@@ -110,8 +118,16 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
           slurmBinDir: `${slurmPrefix}/bin`,
           slurmConf: `${slurmConfigDir}/${c.name}/slurm.conf`,
           loginHost: OOD_BOOT_VALUES.loginHost,
+          ...(c.desktop ? { desktopCluster: c.name } : {}),
         }),
       ],
+    ]),
+    ['HPC_HA_OOD_DESKTOP_CLUSTERS', desktops.map((d) => d.cluster).join(' ')],
+    ...desktops.flatMap((d): ShellLine[] => [
+      { comment: 'shellcheck disable=SC2034 # read as ${!name} by install_desktop_apps' },
+      [desktopVariable('FORM', d.cluster), renderOodDesktopAppYml(d)],
+      { comment: 'shellcheck disable=SC2034 # read as ${!name} by install_desktop_apps' },
+      [desktopVariable('SUBMIT', d.cluster), renderOodDesktopSubmitYml(d)],
     ]),
   ];
   return toShellAssignments(lines, { readonly: true });
@@ -122,7 +138,7 @@ export function renderOodBootstrapProgram(): string {
   // The shared directory step (functions only) goes in just before main(), which calls it.
   const at = OOD_BOOTSTRAP_PROGRAM.lastIndexOf('\nmain() {');
   if (at < 0) throw new Error('internal error: program.sh has no main()');
-  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
+  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}${OOD_DESKTOP_STEP}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
 }
 
 /** The complete script an Open OnDemand node runs as EC2 user data: shebang, settings block, program. */
