@@ -14,6 +14,7 @@ export { renderClusterConfig } from './render/cluster-config.js';
 export { renderLegacyIni } from './render/legacy-ini.js';
 export { renderHeadNodeScript } from './scripts/head-node.js';
 export { renderComputeNodeScript } from './scripts/compute-node.js';
+export { DESKTOP_AVAILABILITY, type DesktopAvailability, type DesktopSession } from './scripts/desktop.js';
 export { renderCustomActionRunner } from './scripts/runner.js';
 export { renderLegacyPostInstallScript } from './scripts/legacy-post-install.js';
 export { validateClusterConfig, type ValidateOptions, type ValidationResult } from './validate/validate-config.js';

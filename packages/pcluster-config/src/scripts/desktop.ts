@@ -1,0 +1,112 @@
+import type { ResolvedClusterSpec } from '../spec/cluster-spec.js';
+import { SPEC_OSES } from '../spec/cluster-spec.js';
+import { shellQuote } from './shell.js';
+
+type SpecOs = (typeof SPEC_OSES)[number];
+export type DesktopSession = 'xfce' | 'mate';
+
+/**
+ * Where a compute node gets what Open OnDemand's Desktop app runs: a VNC server whose `vncserver` a user can start
+ * (the vnc template calls it), websockify, and a desktop. `repositories`: the OS's own repositories have all three;
+ * otherwise the user stages a bundle, and `reason` says why.
+ */
+export interface DesktopAvailability {
+  readonly repositories: boolean;
+  readonly reason: string;
+}
+
+const UBUNTU = 'Ubuntu universe has tigervnc-standalone-server (with its vncserver wrapper), websockify, Xfce and MATE';
+const EL =
+  'AppStream’s tigervnc-server (1.11 and later) starts sessions only through systemd, with no vncserver a user can run, and TurboVNC (what Open OnDemand recommends) is in neither the OS repositories nor EPEL; Xfce, MATE and python3-websockify are in EPEL';
+
+/** Per OS; see the package README for the sources. */
+export const DESKTOP_AVAILABILITY: Readonly<Record<SpecOs, DesktopAvailability>> = {
+  ubuntu2004: { repositories: true, reason: UBUNTU },
+  ubuntu2204: { repositories: true, reason: UBUNTU },
+  ubuntu2404: { repositories: true, reason: UBUNTU },
+  rhel8: { repositories: false, reason: EL },
+  rocky8: { repositories: false, reason: EL },
+  rhel9: { repositories: false, reason: EL },
+  rocky9: { repositories: false, reason: EL },
+  alinux2023: {
+    repositories: false,
+    reason: 'Amazon Linux 2023 has no EPEL, and its repositories carry no Xfce or MATE, no websockify and no VNC server with a user-run vncserver',
+  },
+  alinux2: {
+    repositories: false,
+    reason: 'Amazon Linux 2’s repositories and extras carry no websockify, and EPEL 7 is end of life',
+  },
+};
+
+const UBUNTU_PACKAGES: Record<DesktopSession, string[]> = {
+  xfce: ['tigervnc-standalone-server', 'tigervnc-common', 'websockify', 'xfce4', 'xfce4-terminal', 'dbus-x11'],
+  mate: ['tigervnc-standalone-server', 'tigervnc-common', 'websockify', 'mate-desktop-environment-core', 'dbus-x11'],
+};
+const SESSION_COMMAND: Record<DesktopSession, string> = { xfce: 'xfce4-session', mate: 'mate-session' };
+
+const isUbuntu = (os: SpecOs): boolean => os.startsWith('ubuntu');
+
+/**
+ * The compute-node step for the Desktop app: installs the packages from the OS repositories (Ubuntu) or from the
+ * bundle (a tar of .rpm or .deb files for this OS, checked against its SHA-256), makes TurboVNC's commands reachable
+ * on the PATH a job has, then checks every command the vnc template and the desktop script run. Empty without
+ * `spec.desktop`.
+ */
+export function desktopSection(spec: ResolvedClusterSpec): string {
+  const d = spec.desktop;
+  if (!d) return '';
+  const session = (d.session ?? 'xfce') as DesktopSession;
+  const os = spec.os as SpecOs;
+  const ext = isUbuntu(os) ? 'deb' : 'rpm';
+  const install = isUbuntu(os)
+    ? 'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends'
+    : `${os === 'alinux2' ? 'yum' : 'dnf'} install -y`;
+  const fromRepos = isUbuntu(os)
+    ? `  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  ${install} ${UBUNTU_PACKAGES[session].join(' ')}
+  # 1.13 and later ship vncpasswd separately.
+  if apt-cache show tigervnc-tools >/dev/null 2>&1; then ${install} tigervnc-tools; fi`
+    : `  die "the desktop needs a bundle on ${os}: ${DESKTOP_AVAILABILITY[os].reason}"`;
+  const fromBundle = d.bundle
+    ? `  local dir actual
+  dir="$(mktemp -d)"
+  case "$DESKTOP_BUNDLE_URI" in
+    s3://*) aws s3 cp --only-show-errors --region ${shellQuote(spec.region)} "$DESKTOP_BUNDLE_URI" "$dir/bundle.tar" ||
+      die "could not download the desktop bundle $DESKTOP_BUNDLE_URI (the queues' S3Access names it)" ;;
+    *) curl -fsSL --retry 5 --connect-timeout 20 -o "$dir/bundle.tar" "$DESKTOP_BUNDLE_URI" ||
+      die "could not download the desktop bundle $DESKTOP_BUNDLE_URI" ;;
+  esac
+  actual="$(sha256sum "$dir/bundle.tar")"
+  actual="\${actual%% *}"
+  [[ "$actual" == "$DESKTOP_BUNDLE_SHA256" ]] || die "the desktop bundle's SHA-256 is $actual, not $DESKTOP_BUNDLE_SHA256: refusing it"
+  mkdir "$dir/packages"
+  tar -xf "$dir/bundle.tar" -C "$dir/packages"
+  local -a files
+  mapfile -t files < <(find "$dir/packages" -type f -name '*.${ext}' | sort)
+  ((\${#files[@]} > 0)) || die "the desktop bundle holds no .${ext} packages for ${os}"
+  ${install} "\${files[@]}"
+  rm -rf "$dir"`
+    : '';
+  return `
+# --- Open OnDemand Desktop: a VNC server, websockify and ${session === 'xfce' ? 'Xfce' : 'MATE'} for the Desktop app's jobs ---
+${d.bundle ? `readonly DESKTOP_BUNDLE_URI=${shellQuote(d.bundle.uri)}
+readonly DESKTOP_BUNDLE_SHA256=${shellQuote(d.bundle.sha256)}
+` : ''}install_desktop() {
+${fromBundle || fromRepos}
+  # TurboVNC installs under /opt/TurboVNC; the vnc template runs plain vncserver and vncpasswd, which must be
+  # TurboVNC's even where a TigerVNC (whose vncserver only systemd may run) is installed too: /usr/local/bin comes first.
+  local cmd root="\${HPC_HA_ROOT:-}" missing=()
+  for cmd in vncserver vncpasswd; do
+    if [[ -x "$root/opt/TurboVNC/bin/$cmd" ]]; then
+      mkdir -p "$root/usr/local/bin"
+      ln -sf "$root/opt/TurboVNC/bin/$cmd" "$root/usr/local/bin/$cmd"
+    fi
+  done
+  for cmd in vncserver vncpasswd ${SESSION_COMMAND[session]}; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
+  [[ -x "$root/usr/bin/websockify" ]] || missing+=(/usr/bin/websockify)
+  ((\${#missing[@]} == 0)) || die "the desktop packages left out: \${missing[*]}"
+  log "desktop packages ready (${session})"
+}
+install_desktop
+`;
+}
