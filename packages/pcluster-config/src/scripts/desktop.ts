@@ -1,5 +1,5 @@
 import type { ResolvedClusterSpec } from '../spec/cluster-spec.js';
-import { SPEC_OSES } from '../spec/cluster-spec.js';
+import type { SPEC_OSES } from '../spec/cluster-spec.js';
 import { shellQuote } from './shell.js';
 
 type SpecOs = (typeof SPEC_OSES)[number];
