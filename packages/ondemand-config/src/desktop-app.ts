@@ -10,6 +10,12 @@ import { toYamlText } from './yaml-text.js';
  */
 export const OOD_DESKTOP_PORTS = { min: 20000, max: 20999 } as const;
 
+/**
+ * Where the compute-node step puts the vncserver and vncpasswd the vnc template must run (TurboVNC's, or the shim
+ * over Ubuntu's TigerVNC): @hpc-ha/pcluster-config's DESKTOP_BIN_DIR, which infra's tests hold equal to this.
+ */
+export const OOD_DESKTOP_BIN_DIR = '/opt/hpc-ha/desktop/bin';
+
 /** Where the desktop packages put websockify on every OS the compute-node step installs them on. */
 export const OOD_WEBSOCKIFY_CMD = '/usr/bin/websockify';
 
@@ -114,8 +120,9 @@ export function computeHostRegex(clusters: readonly { name: string; queues: read
 }
 
 /**
- * The cluster file's `batch_connect.vnc`: websockify where the packages put it, a port from the range the security
- * group opens, and the session's host as the portal resolves it (the node's managed-DNS name, which
+ * The cluster file's `batch_connect.vnc`: websockify where the packages put it, the compute step's vncserver first
+ * on the PATH (the wrapper's `%s` is the template's body), a port from the range the security group opens, and the
+ * session's host as the portal resolves it (the node's managed-DNS name, which
  * {@link computeHostRegex} admits) instead of the template's bare `hostname`.
  */
 export function desktopBatchConnect(cluster: string): Record<string, unknown> {
@@ -125,6 +132,7 @@ export function desktopBatchConnect(cluster: string): Record<string, unknown> {
       min_port: OOD_DESKTOP_PORTS.min,
       max_port: OOD_DESKTOP_PORTS.max,
       set_host: `host="$(hostname -s).${computeNodeDomain(cluster)}"`,
+      script_wrapper: `export PATH="${OOD_DESKTOP_BIN_DIR}:$PATH"\n%s`,
     },
   };
 }

@@ -80,6 +80,7 @@ describe('cluster and portal files with desktops', () => {
       min_port: OOD_DESKTOP_PORTS.min,
       max_port: OOD_DESKTOP_PORTS.max,
       set_host: 'host="$(hostname -s).hpcood-cluster1.pcluster"',
+      script_wrapper: 'export PATH="/opt/hpc-ha/desktop/bin:$PATH"\n%s',
     });
   });
 

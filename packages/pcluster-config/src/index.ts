@@ -15,6 +15,7 @@ export { renderLegacyIni } from './render/legacy-ini.js';
 export { renderHeadNodeScript } from './scripts/head-node.js';
 export { renderComputeNodeScript } from './scripts/compute-node.js';
 export { DESKTOP_AVAILABILITY, type DesktopAvailability, type DesktopSession } from './scripts/desktop.js';
+export { DESKTOP_BIN_DIR, TIGERVNC_SHIM } from './scripts/vncserver-shim.js';
 export { renderCustomActionRunner } from './scripts/runner.js';
 export { renderLegacyPostInstallScript } from './scripts/legacy-post-install.js';
 export { validateClusterConfig, type ValidateOptions, type ValidationResult } from './validate/validate-config.js';

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ClusterSpecError, DESKTOP_AVAILABILITY, renderClusterConfig, renderComputeNodeScript, type ClusterSpec } from '../src/index.js';
+import { ClusterSpecError, DESKTOP_AVAILABILITY, renderClusterConfig, renderComputeNodeScript, TIGERVNC_SHIM, type ClusterSpec } from '../src/index.js';
 import { MINIMAL } from './fixtures/example-specs.js';
 import { shellcheckBinary, stubNode, type StubNode } from './support/stub-node.js';
 
@@ -29,7 +29,7 @@ function packageStubs(n: StubNode): string {
       *) printf '#!/bin/sh\\n' >"${bin}/$c"; chmod +x "${bin}/$c" ;;
     esac; done; }`;
   const stubs: Record<string, string> = {
-    'apt-get': `${provide}\ncase " $* " in *" install "*) provide vncserver vncpasswd websockify xfce4-session ;; esac`,
+    'apt-get': `${provide}\ncase " $* " in *" install "*) provide Xvnc vncpasswd websockify xfce4-session ;; esac`,
     'apt-cache': 'exit 100',
     dnf: `${provide}\ncase " $* " in *" install "*) for f in "$@"; do case "$f" in *.rpm) [ -f "$f" ] || exit 1 ;; esac; done; provide turbovnc websockify xfce4-session ;; esac`,
     aws: `[ "$1 $2" = "s3 cp" ] || exit 2; for last; do :; done; cp "$STUB_STATE/bundle.tar" "$last"`,
@@ -63,6 +63,8 @@ describe('compute-node desktop step', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(node.calls()).toContain('apt-get install -y --no-install-recommends tigervnc-standalone-server tigervnc-common websockify xfce4 xfce4-terminal dbus-x11');
     expect(r.stderr).toContain('desktop packages ready (xfce)');
+    expect(readFileSync(join(node.root, 'opt/hpc-ha/desktop/bin/vncserver'), 'utf8')).toBe(TIGERVNC_SHIM);
+    expect(readlinkSync(join(node.root, 'opt/hpc-ha/desktop/bin/vncpasswd'))).toBe(join(node.dir, 'pkgbin/vncpasswd'));
   });
 
   it('fails, naming it, when the packages leave out a command the session needs', () => {
@@ -80,7 +82,7 @@ describe('compute-node desktop step', () => {
     expect(r.status, r.stderr).toBe(0);
     const install = node.calls().find((c) => c.startsWith('dnf install -y '))!;
     expect(install).toMatch(/python3-websockify-0\.10\.0-1\.el9\.noarch\.rpm .*turbovnc-3\.1\.1\.x86_64\.rpm .*xfce4-session/);
-    expect(readlinkSync(join(node.root, 'usr/local/bin/vncserver'))).toBe(join(node.root, 'opt/TurboVNC/bin/vncserver'));
+    expect(readlinkSync(join(node.root, 'opt/hpc-ha/desktop/bin/vncserver'))).toBe(join(node.root, 'opt/TurboVNC/bin/vncserver'));
     expect(node.calls()).toContain(`aws s3 cp --only-show-errors --region cn-north-1 s3://hpc-artifacts-cn/${BUNDLE_KEY} ${install.split(' ')[3]!.replace(/\/packages\/.*$/, '/bundle.tar')}`);
   });
 
@@ -114,6 +116,11 @@ describe('compute-node desktop step', () => {
   });
 
   const shellcheck = shellcheckBinary();
+  it.skipIf(!shellcheck && process.env.CI !== 'true')('the vncserver shim passes shellcheck', () => {
+    const r = spawnSync(shellcheck!, ['--shell=bash', '--severity=style', '-'], { input: TIGERVNC_SHIM, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+  });
+
   it.skipIf(!shellcheck && process.env.CI !== 'true')('both variants pass shellcheck', () => {
     for (const spec of [UBUNTU, { ...MINIMAL, os: 'rocky9', desktop: { session: 'mate', bundle: { uri: 'https://example.cn/d.tar', sha256: 'a'.repeat(64) } } } as ClusterSpec]) {
       const r = spawnSync(shellcheck!, ['--shell=bash', '--severity=style', '-'], { input: renderComputeNodeScript(spec), encoding: 'utf8' });

@@ -1,6 +1,7 @@
 import type { ResolvedClusterSpec } from '../spec/cluster-spec.js';
 import type { SPEC_OSES } from '../spec/cluster-spec.js';
 import { shellQuote } from './shell.js';
+import { DESKTOP_BIN_DIR, TIGERVNC_SHIM } from './vncserver-shim.js';
 
 type SpecOs = (typeof SPEC_OSES)[number];
 export type DesktopSession = 'xfce' | 'mate';
@@ -93,16 +94,24 @@ ${d.bundle ? `readonly DESKTOP_BUNDLE_URI=${shellQuote(d.bundle.uri)}
 readonly DESKTOP_BUNDLE_SHA256=${shellQuote(d.bundle.sha256)}
 ` : ''}install_desktop() {
 ${fromBundle || fromRepos}
-  # TurboVNC installs under /opt/TurboVNC; the vnc template runs plain vncserver and vncpasswd, which must be
-  # TurboVNC's even where a TigerVNC (whose vncserver only systemd may run) is installed too: /usr/local/bin comes first.
-  local cmd root="\${HPC_HA_ROOT:-}" missing=()
-  for cmd in vncserver vncpasswd; do
-    if [[ -x "$root/opt/TurboVNC/bin/$cmd" ]]; then
-      mkdir -p "$root/usr/local/bin"
-      ln -sf "$root/opt/TurboVNC/bin/$cmd" "$root/usr/local/bin/$cmd"
-    fi
-  done
-  for cmd in vncserver vncpasswd ${SESSION_COMMAND[session]}; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
+  # The vnc template runs plain vncserver and vncpasswd; the cluster files put ${DESKTOP_BIN_DIR} first on the job's
+  # PATH, so these are the ones it gets: TurboVNC's where installed (whatever TigerVNC is there too), else the shim
+  # that makes Ubuntu's TigerVNC speak TurboVNC's dialect.
+  local cmd root="\${HPC_HA_ROOT:-}" bin missing=()
+  bin="$root${DESKTOP_BIN_DIR}"
+  mkdir -p "$bin"
+  if [[ -x "$root/opt/TurboVNC/bin/vncserver" ]]; then
+    for cmd in vncserver vncpasswd; do ln -sfn "$root/opt/TurboVNC/bin/$cmd" "$bin/$cmd"; done
+  else
+    cat >"$bin/vncserver.new" <<'HPC_HA_VNCSERVER_SHIM'
+${TIGERVNC_SHIM}HPC_HA_VNCSERVER_SHIM
+    chmod 0755 "$bin/vncserver.new"
+    mv -f "$bin/vncserver.new" "$bin/vncserver"
+    command -v Xvnc >/dev/null 2>&1 || missing+=(Xvnc)
+    if cmd="$(command -v vncpasswd)"; then ln -sfn "$cmd" "$bin/vncpasswd"; fi
+  fi
+  for cmd in vncserver vncpasswd; do [[ -x "$bin/$cmd" ]] || missing+=("${DESKTOP_BIN_DIR}/$cmd"); done
+  command -v ${SESSION_COMMAND[session]} >/dev/null 2>&1 || missing+=(${SESSION_COMMAND[session]})
   [[ -x "$root/usr/bin/websockify" ]] || missing+=(/usr/bin/websockify)
   ((\${#missing[@]} == 0)) || die "the desktop packages left out: \${missing[*]}"
   log "desktop packages ready (${session})"
