@@ -13,7 +13,7 @@
  * (Route 53's private zone), websockify listening on loopback only (a wrapper adds 127.0.0.1 to its listen port) and
  * the desktop itself (`sleep`: Xfce is not installed here).
  */
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newMungeKey } from '@hpc-ha/lambdas';
@@ -29,7 +29,7 @@ import { REPO_ROOT } from './support/synth.js';
 
 const inCi = process.env['CI'] === 'true';
 const DESKTOP_PROGRAMS = ['/usr/bin/Xvnc', '/usr/bin/vncpasswd', '/usr/bin/websockify', '/usr/bin/python3'];
-const missing = [...rehearsalMissing(), ...DESKTOP_PROGRAMS.filter((p) => !existsExecutable(p))];
+const missing = [...rehearsalMissing(), ...DESKTOP_PROGRAMS.filter((p) => !existsSync(p))];
 if (inCi && missing.length) throw new Error(`CI=true but the desktop rehearsal lacks: ${missing.join(', ')} (.ci/run installs tigervnc-standalone-server, tigervnc-tools, websockify)`);
 
 /** This suite's ports (17200-17299 on a shared machine) and its own test user. */
@@ -37,14 +37,6 @@ const BASE_PORT = 17200;
 const TEST_USER = 'hpchadesk22';
 const COMPUTE_HOST = 'compute-dy-c5-4xl-1';
 const SESSION_WAIT_MS = 40_000;
-
-function existsExecutable(path: string): boolean {
-  try {
-    return (readFileSync(path).length > 0);
-  } catch {
-    return false;
-  }
-}
 
 const example = readFileSync(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'), 'utf8')
   .replace('    idleTimeoutMinutes: 120\n', '    idleTimeoutMinutes: 120\n    desktop:\n      enabled: true\n')

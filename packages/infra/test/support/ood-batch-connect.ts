@@ -9,8 +9,10 @@
  * before/script/after/clean files), the same commands with the same arguments (`vncpasswd -f`, `vncserver -log
  * <log> -rfbauth <passwd> -noxstartup`, `pgrep -s 0 Xvnc`, the `/^Desktop/` display parse, `<websockify_cmd> <port>
  * --heartbeat=30 localhost:<5900+display>` and its "proxying from :<port>" wait, a websocket port from `find_port` in
- * [min_port, max_port]) and the same connection file (host, port, password, display, websocket, spassword). The
- * wording and the shell are this project's; Ruby is not on the rehearsal host, so the template is not run itself.
+ * [min_port, max_port]) and the same connection file (host, port, password, display, websocket, spassword). Left out:
+ * the background loop that re-keys the password when the VNC log shows TurboVNC's "Full-control authentication
+ * enabled" (it changes no connection detail the test uses), and port_used's nc/lsof strategies (python3 is enough).
+ * The wording and the shell are this project's; Ruby is not on the rehearsal host, so the template is not run itself.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
