@@ -15,7 +15,9 @@ import { parse } from 'yaml';
 import { clusterArtifacts, ondemandBootstrapSpec, ondemandEnv, placeholderValues } from '../src/artifacts/index.js';
 import { ConfigError, parseDeploymentConfig } from '../src/config/index.js';
 import { HpcSecurityGroups } from '../src/constructs/security-groups.js';
-import { REPO_ROOT } from './support/synth.js';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { CFN_LINT_AVAILABLE, REPO_ROOT, RUN_CFN_LINT, synthesize } from './support/synth.js';
 
 const FILE = 'hpc-ha.yaml';
 const EXAMPLE = readFileSync(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'), 'utf8');
@@ -120,4 +122,26 @@ describe('security groups: the portal reaches compute nodes on the websockify ra
       'tcp:6819-6829',
     ]);
   }, 60_000);
+});
+
+describe('the synthesized deployment with a desktop (cn-north-1, Open OnDemand)', () => {
+  it('the VPC stack admits the portal on the websockify range, with its reason, and passes cfn-lint', () => {
+    const config = parseDeploymentConfig(withDesktop(`bundle:\n  uri: s3://my-hpc-artifacts-cn-north-1/desktop/d.tar\n  sha256: ${SHA}`), FILE);
+    const synth = synthesize(config);
+    try {
+      const vpc = Object.entries(synth.templates).find(([id]) => /vpc/i.test(id))![1];
+      const rules = Object.values(vpc.Resources).filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.FromPort === OOD_DESKTOP_PORTS.min);
+      expect(rules.map((r) => [r.Properties.ToPort, r.Properties.IpProtocol, r.Properties.Description])).toEqual([
+        [OOD_DESKTOP_PORTS.max, 'tcp', 'Open OnDemand /rnode proxy to the websockify of Desktop sessions on compute nodes'],
+      ]);
+      if (RUN_CFN_LINT) {
+        expect(CFN_LINT_AVAILABLE, 'cfn-lint must be installed in CI').toBe(true);
+        const run = spawnSync('cfn-lint', ['--regions', 'cn-north-1', 'cn-northwest-1', 'us-east-1', '--format', 'parseable', '--', ...synth.templateFiles], { encoding: 'utf8', timeout: 150_000 });
+        expect(run.error).toBeUndefined();
+        expect(run.stdout.split('\n').filter((l) => l.split(':')[5]?.startsWith('E'))).toEqual([]);
+      }
+    } finally {
+      rmSync(synth.outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
