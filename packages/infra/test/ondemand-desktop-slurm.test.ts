@@ -21,10 +21,11 @@ import { OOD_DESKTOP_BIN_DIR, OOD_DESKTOP_PORTS } from '@hpc-ha/ondemand-config'
 import { DESKTOP_BIN_DIR, TIGERVNC_SHIM } from '@hpc-ha/pcluster-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { clusterArtifacts, envValue, ondemandEnv, ondemandProgram, placeholderValues } from '../src/artifacts/index.js';
+import { clusterArtifacts, envValue, ondemandEnv, placeholderValues } from '../src/artifacts/index.js';
 import { parseDeploymentConfig } from '../src/config/index.js';
 import { rehearsalMissing, startSlurmClusters, type RunResult, type SlurmRehearsal } from '../../../tools/test-harness/slurm/index.js';
 import { openWebsocket, renderVncJobScript, startNodeProxy, type VncTemplateContext } from './support/ood-batch-connect.js';
+import { runOodPortalSteps } from './support/ondemand-portal-step.js';
 import { REPO_ROOT } from './support/synth.js';
 
 const inCi = process.env['CI'] === 'true';
@@ -45,14 +46,6 @@ const config = parseDeploymentConfig(example, 'hpc-ha.yaml');
 const values = placeholderValues(config);
 const [cluster1, cluster2] = clusterArtifacts(config, values);
 const NAME1 = cluster1!.spec.clusterName;
-
-/** Node 1's bootstrap cut to its cluster step and the Desktop files ('resync': no CloudFormation signal). */
-function portalStepScript(): string {
-  const program = ondemandProgram();
-  const main = '\nmain "$@"\n';
-  if (!program.endsWith(main)) throw new Error('the Open OnDemand program no longer ends with main "$@"; update this test');
-  return `${ondemandEnv(config, values, 1)}\n${program.slice(0, -main.length).replace(/^#!.*\n/, '')}\nmkdir -p "$WORK"\nsync_clusters yes\ninstall_desktop_apps\n`;
-}
 
 describe.skipIf(missing.length > 0)('Open OnDemand Desktop on the Slurm rehearsal: batch_connect vnc job and /rnode', () => {
   let rehearsal: SlurmRehearsal;
@@ -105,20 +98,7 @@ describe.skipIf(missing.length > 0)('Open OnDemand Desktop on the Slurm rehearsa
       testUser: TEST_USER,
     });
     portalRoot = rehearsal.portal.root;
-    symlinkSync(rehearsal.efs, join(portalRoot, 'efs'));
-    const stubs = join(rehearsal.dir, 'ood-stubs');
-    mkdirSync(stubs, { recursive: true });
-    writeFileSync(
-      join(stubs, 'mount'),
-      `#!/bin/bash\nif [ "$1 $2 $3 $4" = "-t nfs -o ro,nolock" ]; then exec /usr/bin/mount --bind "$STUB_NFS_ROOT\${5#*:}" "$6"; fi\nexec /usr/bin/mount "$@"\n`,
-      { mode: 0o755 },
-    );
-    const script = join(rehearsal.dir, 'ood-portal-step.sh');
-    writeFileSync(script, `#!/usr/bin/env bash\n${portalStepScript()}`);
-    step = rehearsal.portal.runScript(script, {
-      env: { PATH: `${stubs}:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: 'C', HPC_HA_SYSROOT: portalRoot, STUB_NFS_ROOT: rehearsal.clusters[0]!.headRoot },
-      timeoutMs: 60_000,
-    });
+    step = runOodPortalSteps(rehearsal, config, values, ['sync_clusters yes', 'install_desktop_apps']);
     await rehearsal.startPortalMunged();
     // The session directory the dashboard stages (bc_desktop's script.sh stands in for the desktop).
     session = join(rehearsal.dir, 'ood-desktop-session');
