@@ -3,7 +3,7 @@ import { osUnavailable } from '../schema/image.js';
 import { formatPath, type PathSegment } from '../issues.js';
 import { normaliseMountDir, RESERVED_MOUNT_DIRS } from '../validate/storage.js';
 import { partitionOf } from '../validate/tags-partition.js';
-import { DESKTOP_AVAILABILITY } from '../scripts/desktop.js';
+import { DESKTOP_AVAILABILITY } from '../desktop-availability.js';
 import { PARTITIONS, type ResolvedClusterSpec } from './cluster-spec.js';
 import type { SpecProblem } from './errors.js';
 

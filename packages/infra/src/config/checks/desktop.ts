@@ -1,4 +1,4 @@
-import { DESKTOP_AVAILABILITY } from '@hpc-ha/pcluster-config';
+import { DESKTOP_AVAILABILITY } from '@hpc-ha/pcluster-config/desktop-availability';
 import type { RegionProfile } from '../region-profile.js';
 import type { DeploymentConfigFile } from '../schema.js';
 import { checkSha, checkUri } from './artifacts.js';
