@@ -8,14 +8,15 @@
  *
  * Stubbed, because they are AWS: the NFS mount of the head node's /opt/slurm (a bind mount of the same directory).
  */
-import { chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newMungeKey } from '@hpc-ha/lambdas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { clusterArtifacts, ondemandEnv, ondemandProgram, placeholderValues } from '../src/artifacts/index.js';
+import { clusterArtifacts, placeholderValues } from '../src/artifacts/index.js';
 import { loadDeploymentConfig } from '../src/config/index.js';
 import { rehearsalMissing, startSlurmClusters, type RunResult, type SlurmRehearsal } from '../../../tools/test-harness/slurm/index.js';
+import { runOodPortalSteps } from './support/ondemand-portal-step.js';
 import { REPO_ROOT } from './support/synth.js';
 
 const inCi = process.env['CI'] === 'true';
@@ -31,14 +32,6 @@ const config = loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-onde
 const values = placeholderValues(config);
 const [cluster1, cluster2] = clusterArtifacts(config, values);
 const MUNGE_KEY = newMungeKey();
-
-/** Node 1's bootstrap, cut to its cluster step of a first boot ('resync' as the mode: no CloudFormation signal). */
-function clusterStepScript(): string {
-  const program = ondemandProgram();
-  const main = '\nnode_main\n';
-  if (!program.endsWith(main)) throw new Error('the Open OnDemand program no longer ends with node_main; update this test');
-  return `${ondemandEnv(config, values, 1)}\n${program.slice(0, -main.length).replace(/^#!.*\n/, '')}\nmkdir -p "$WORK"\nsync_clusters\n`;
-}
 
 /** What ood_core's Slurm adapter reads from a cluster file's v2.job. */
 interface SlurmJobConfig {
@@ -75,23 +68,7 @@ describe.skipIf(missing.length > 0)('Open OnDemand cluster files submit to real 
       testUser: TEST_USER,
     });
     portalRoot = rehearsal.portal.root;
-    symlinkSync(rehearsal.efs, join(portalRoot, 'efs'));
-    // The portal runs the head nodes' OS here: the node copies a Slurm client build for its own OS only.
-    mkdirSync(join(portalRoot, 'etc'), { recursive: true });
-    copyFileSync('/etc/os-release', join(portalRoot, 'etc/os-release'));
-    const stubs = join(rehearsal.dir, 'ood-stubs');
-    mkdirSync(stubs, { recursive: true });
-    writeFileSync(
-      join(stubs, 'mount'),
-      `#!/bin/bash\nif [ "$1 $2 $3 $4" = "-t nfs -o ro,nolock" ]; then exec /usr/bin/mount --bind "$STUB_NFS_ROOT\${5#*:}" "$6"; fi\nexec /usr/bin/mount "$@"\n`,
-      { mode: 0o755 },
-    );
-    const script = join(rehearsal.dir, 'ood-cluster-step.sh');
-    writeFileSync(script, `#!/usr/bin/env bash\n${clusterStepScript()}`);
-    step = rehearsal.portal.runScript(script, {
-      env: { PATH: `${stubs}:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: 'C', HPC_HA_SYSROOT: portalRoot, STUB_NFS_ROOT: rehearsal.clusters[0]!.headRoot },
-      timeoutMs: 60_000,
-    });
+    step = runOodPortalSteps(rehearsal, config, values, ['sync_clusters']);
     await rehearsal.startPortalMunged();
     jobs = join(rehearsal.dir, 'ood-jobs');
     mkdirSync(jobs, { mode: 0o755 });

@@ -2,6 +2,20 @@ export { OOD_BOOT_VALUES, type OodBootValue } from './boot-values.js';
 export { OodBrandingSpecSchema, renderOodBrandingYml, type OodBrandingSpec } from './branding-yml.js';
 export { OodClusterSpecSchema, renderOodClusterYml, type OodClusterSpec } from './cluster-yml.js';
 export {
+  OOD_DESKTOP_BIN_DIR,
+  OOD_DESKTOP_CONFIG_DIR,
+  OOD_DESKTOP_PORTS,
+  OOD_WEBSOCKIFY_CMD,
+  OodDesktopSpecSchema,
+  computeHostRegex,
+  computeNodeDomain,
+  desktopBatchConnect,
+  renderOodDesktopAppYml,
+  renderOodDesktopFiles,
+  renderOodDesktopSubmitYml,
+  type OodDesktopSpec,
+} from './desktop-app.js';
+export {
   DEFAULT_CERTIFICATE,
   DexLdapSchema,
   ExternalOidcSchema,

@@ -52,6 +52,8 @@ export const OodPortalSpecSchema = Type.Object(
     /** Exactly one of: Dex (shipped with Open OnDemand) with an LDAP connector, or an external OpenID Connect provider. */
     dexLdap: Type.Optional(DexLdapSchema),
     oidc: Type.Optional(ExternalOidcSchema),
+    /** Interactive apps: `/node` and `/rnode` proxy to hosts matching this PCRE (e.g. desktop-app.ts's computeHostRegex). */
+    nodeProxyHostRegex: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, pattern: '^[^\\s/"]+$' })),
   },
   { additionalProperties: false },
 );
@@ -157,6 +159,7 @@ export function renderOodPortalYml(input: OodPortalSpec): string {
     oidc_session_inactivity_timeout: spec.idleTimeoutSeconds ?? DEFAULT_SESSION_SECONDS,
     oidc_session_max_duration: spec.maxSessionSeconds ?? Math.max(DEFAULT_SESSION_SECONDS, spec.idleTimeoutSeconds ?? 0),
   });
+  if (spec.nodeProxyHostRegex) Object.assign(out, { host_regex: spec.nodeProxyHostRegex, node_uri: '/node', rnode_uri: '/rnode' });
   if (spec.dexLdap) {
     Object.assign(out, {
       oidc_settings: { OIDCCABundlePath: cert.certFile },

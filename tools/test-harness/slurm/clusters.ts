@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerProcess } from '../process.js';
 import { sleep } from '../process.js';
-import { nodeState, prepareClusterDirs, serverSlurmConf, startMunged, startSlurmctld, startSlurmd, type ServerCluster } from './daemons.js';
+import { nodeState, prepareClusterDirs, serverSlurmConf, startMunged, startSlurmctld, startSlurmd, type ComputeNodeView, type ServerCluster } from './daemons.js';
 import { account, createTestUser, mustRun, removeTestUser, run, which, type Account, type RunResult } from './host.js';
 import { portalHost, type PortalHost } from './portal-host.js';
 
@@ -17,6 +17,8 @@ export interface RehearsalClusterInput {
   name: string;
   /** The head-node OnNodeConfigured script to run against this cluster's live slurmctld. */
   headNodeScript: string;
+  /** The compute node's host name and /opt as its jobs see them (default: this host's). */
+  computeNode?: ComputeNodeView;
 }
 
 export interface SlurmRehearsalOptions {
@@ -228,7 +230,7 @@ export async function startSlurmClusters(opts: SlurmRehearsalOptions): Promise<S
         await ctld.stop();
         controllers.delete(c.name);
       });
-      const slurmd = await startSlurmd(c);
+      const slurmd = await startSlurmd(c, input.computeNode, dir);
       stoppers.push(slurmd.stop);
       const root = headRoot(join(cdir, 'head'));
       const headNodeRun = runHeadNodeScript(c, root, join(cdir, 'head'), efs, opts.efsMountDir ?? '/efs', input.headNodeScript);

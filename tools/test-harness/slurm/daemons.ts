@@ -1,6 +1,6 @@
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { startServer, type ServerProcess } from '../process.js';
 import { run, which, type Account } from './host.js';
 
@@ -131,11 +131,40 @@ export function startSlurmctld(c: ServerCluster): Promise<ServerProcess> {
   });
 }
 
+/** How the compute node looks to its jobs, when a test needs it to look like a ParallelCluster node. */
+export interface ComputeNodeView {
+  /** The host name jobs see (`hostname`): slurmd then runs in its own UTS namespace with it. */
+  hostname?: string;
+  /** Bind mounts [from, to] in slurmd's own mount namespace (and so its jobs'): what the node's custom action put there. */
+  binds?: readonly (readonly [string, string])[];
+  /**
+   * Give the node a /tmp of its own (mode 1777, as on a real node: X servers put their locks and sockets there),
+   * mounted after `binds`; the rehearsal's own directory stays reachable at its path through it.
+   */
+  privateTmp?: boolean;
+}
+
 /** slurmd in the foreground for the cluster's one node; ready once slurmctld reports the node idle. */
-export function startSlurmd(c: ServerCluster): Promise<ServerProcess> {
+export function startSlurmd(c: ServerCluster, view: ComputeNodeView = {}, rehearsalDir?: string): Promise<ServerProcess> {
+  const slurmd = [program('slurmd'), '-D', '-N', c.nodeName, '-f', c.conf];
+  const binds = view.binds ?? [];
+  const tmp = view.privateTmp && rehearsalDir ? join(c.dir, 'node-tmp') : undefined;
+  if (tmp) {
+    mkdirSync(tmp, { recursive: true });
+    chmodSync(tmp, 0o1777);
+  }
+  // The rehearsal's directory (below the host's /tmp) is bound at the same path inside the node's /tmp first.
+  const tmpSetup = tmp && rehearsalDir
+    ? [`mkdir -p '${tmp}/${basename(rehearsalDir)}'`, `mount --bind '${rehearsalDir}' '${tmp}/${basename(rehearsalDir)}'`, `mount --rbind '${tmp}' '${dirname(rehearsalDir)}'`]
+    : [];
+  const setup = [...(view.hostname ? ['hostname "$0"'] : []), ...binds.map(([from, to]) => `mount --bind '${from}' '${to}'`), ...tmpSetup, 'exec "$@"'].join(' && ');
+  const namespaces = [...(view.hostname ? ['--uts'] : []), ...(binds.length || tmpSetup.length ? ['--mount'] : [])];
+  const [command, args] = namespaces.length
+    ? [program('unshare'), [...namespaces, '--', 'sh', '-c', setup, view.hostname ?? 'slurmd', ...slurmd]]
+    : [slurmd[0]!, slurmd.slice(1)];
   return startServer({
-    command: program('slurmd'),
-    args: ['-D', '-N', c.nodeName, '-f', c.conf],
+    command,
+    args,
     env: slurmEnv(c),
     ready: () => nodeState(c) === 'idle',
     timeoutMs: START_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 export { COMMAND_TIMEOUT_MS, account, createTestUser, rehearsalMissing, removeTestUser, run, type Account, type RunResult } from './host.js';
-export { nodeState, serverSlurmConf, startMunged, type ServerCluster } from './daemons.js';
+export { nodeState, serverSlurmConf, startMunged, type ComputeNodeView, type ServerCluster } from './daemons.js';
 export { PORTAL_ACCOUNTS, portalHost, type PortalHost } from './portal-host.js';
 export {
   adminCommand,

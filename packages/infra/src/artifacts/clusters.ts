@@ -7,7 +7,7 @@ import {
   renderLegacyPostInstallScript,
   type ClusterSpec,
 } from '@hpc-ha/pcluster-config';
-import { clusterPlans, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
+import { clusterPlans, ondemandDesktop, type ClusterId, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
 import { clusterDirectoryService } from './directory.js';
 import type { ClusterValues } from './values.js';
 
@@ -85,7 +85,16 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
     publishRoot: PUBLISH_ROOT,
     ...directoryService(config, values),
     ...(legacy ? {} : { queueUpdateStrategy: QUEUE_UPDATE_STRATEGY, srunPortRange: `${SRUN_PORT_RANGE.from}-${SRUN_PORT_RANGE.to}` }),
+    ...desktopPackages(config, plan.id),
   };
+}
+
+/** Open OnDemand's Desktop app on this cluster: its compute nodes install the VNC server, websockify and desktop. */
+function desktopPackages(config: DeploymentConfig, id: ClusterId): Pick<ClusterSpec, 'desktop'> {
+  const desktop = ondemandDesktop(config);
+  if (!desktop || config.portal.kind !== 'openondemand' || !config.portal.openondemand.clusters.includes(id)) return {};
+  const bundle = desktop.bundle ? { bundle: { uri: desktop.bundle.uri, sha256: desktop.bundle.sha256.toLowerCase() } } : {};
+  return { desktop: { session: desktop.session, ...bundle } };
 }
 
 /** The head node's custom actions through the runner (see ClusterValues.customActionRunnerUri). */

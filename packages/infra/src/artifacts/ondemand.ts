@@ -1,5 +1,5 @@
 import { renderOodBootstrapEnv, renderOodBootstrapProgram, type OodBootstrapSpec, type OodPortalSpec } from '@hpc-ha/ondemand-config';
-import { clusterPlans, type DeploymentConfig, type OpenOnDemandPortalConfig } from '../config/index.js';
+import { clusterPlans, ondemandDesktop, type DeploymentConfig, type OpenOnDemandPortalConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT } from './clusters.js';
 import { portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
@@ -32,6 +32,7 @@ function dexLdap(config: DeploymentConfig, nodeIndex: 1 | 2, uris: readonly stri
 export function ondemandBootstrapSpec(config: DeploymentConfig, values: DeploymentValues, nodeIndex: 1 | 2): OodBootstrapSpec {
   const ood = openOnDemand(config).openondemand;
   const plans = clusterPlans(config);
+  const desktop = ondemandDesktop(config);
   const d = config.directory;
   if (d.type === 'none') throw new Error('internal: Open OnDemand needs a directory');
   if (values.oidcPassphraseSecretArn === undefined) throw new Error('internal: no OIDC passphrase secret for Open OnDemand');
@@ -46,7 +47,12 @@ export function ondemandBootstrapSpec(config: DeploymentConfig, values: Deployme
     nodeIndex,
     efs: { fileSystemId: values.efsFileSystemId, mountDir: EFS_MOUNT_DIR, publicationRoot: PUBLISH_ROOT },
     fsx: plans.map((plan, i) => ({ ...values.fsx[i]!, mountDir: plan.fsxMountDir, cluster: plan.name })),
-    clusters: plans.map((plan) => ({ name: plan.name, label: `${plan.name} (${plan.availabilityZone})`, show: ood.clusters.includes(plan.id) })),
+    clusters: plans.map((plan) => ({
+      name: plan.name,
+      label: `${plan.name} (${plan.availabilityZone})`,
+      show: ood.clusters.includes(plan.id),
+      ...(desktop ? { desktop: { queues: plan.queues.map((q) => q.name), maxHours: desktop.maxHours, maxCores: desktop.maxCores, desktop: desktop.session } } : {}),
+    })),
     ownCluster: plans[nodeIndex - 1].name,
     mungeKeySecretArn: values.mungeKeySecretArn,
     directory,

@@ -20,6 +20,7 @@ export {
   type PortalConfig,
 } from './resolved.js';
 export { DEFAULT_OPENONDEMAND_VERSION, PORTAL_KINDS, type PortalKind } from './ondemand.js';
+export { ondemandDesktop, type DesktopConfig } from './desktop.js';
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';

@@ -46,6 +46,29 @@ export const OpenOnDemandSchema = Type.Object(
     serverName: Type.Optional(
       Type.String({ description: 'Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.' }),
     ),
+    desktop: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean({ default: true, description: 'Offer the Desktop interactive app on every cluster the portal shows (default true once desktop is given).' }),
+          session: Type.Union([Type.Literal('xfce'), Type.Literal('mate')], { default: 'xfce', description: 'The desktop the sessions run: xfce (default) or mate.' }),
+          maxHours: Type.Integer({ default: 8, minimum: 1, maximum: 720, description: 'Longest session a user may ask for, in hours (default 8).' }),
+          maxCores: Type.Integer({ default: 4, minimum: 1, maximum: 1024, description: 'Most cores a session may ask for (default 4); Slurm refuses more than the queue’s nodes have.' }),
+          bundle: Type.Optional(
+            Type.Object(
+              {
+                uri: Type.String({ minLength: 1, description: 'A tar of .rpm (or, on Ubuntu, .deb) files for clusters.os: a VNC server with a user-run vncserver (TurboVNC), websockify and the desktop, with what they need beyond the OS repositories; s3:// in the deployment’s region or https://.' }),
+                sha256: Type.String({ description: 'SHA-256 of the tar as 64 hexadecimal characters; compute nodes refuse a file that does not match.' }),
+              },
+              { additionalProperties: false, description: 'Required on cluster OSes whose repositories lack the desktop packages (every OS but Ubuntu).' },
+            ),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'The Desktop app (Open OnDemand’s bc_desktop): a VNC desktop in a Slurm job on a compute node, opened in the browser.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, description: 'Open OnDemand settings (portal.kind: openondemand).' },
 );

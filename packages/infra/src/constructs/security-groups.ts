@@ -15,6 +15,8 @@ export interface HpcSecurityGroupsProps {
   readonly portalProduct?: string;
   /** Ports srun on the portal listens on: {@link SRUN_PORT_RANGE} (3.x), {@link LINUX_EPHEMERAL_PORTS} (2.x). */
   readonly srunPorts?: { readonly from: number; readonly to: number };
+  /** Open OnDemand's Desktop app: the websockify ports of its sessions on compute nodes (default none: no rule). */
+  readonly desktopPorts?: { readonly from: number; readonly to: number };
 }
 
 /** Lustre's LNet port and the range its clients and servers use. */
@@ -85,6 +87,14 @@ export class HpcSecurityGroups extends Construct {
     this.cluster.addIngressRule(this.portal, Port.tcpRange(SLURM_HEAD_PORTS.from, SLURM_HEAD_PORTS.to), 'Slurm client commands on the portal to slurmctld/slurmdbd');
     this.cluster.addIngressRule(this.portal, Port.tcp(SLURMD_PORT), 'srun on the portal to the step daemons (slurmd)');
     this.cluster.addIngressRule(this.portal, Port.tcp(NFS_PORT), "The portal's one-time copy of /opt/slurm from the head node (NFSv4)");
+    if (props.desktopPorts) {
+      // Only websockify is reached from outside the node; it talks to the VNC server (5900+) on the node itself.
+      this.cluster.addIngressRule(
+        this.portal,
+        Port.tcpRange(props.desktopPorts.from, props.desktopPorts.to),
+        'Open OnDemand /rnode proxy to the websockify of Desktop sessions on compute nodes',
+      );
+    }
 
     // ParallelCluster's EfsIdValidator and FSx networking check want the storage groups to allow the port both in
     // and out to the cluster nodes; the EFS group otherwise sends nothing.

@@ -10,7 +10,8 @@ import {
 } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { portalTarget } from '../config/index.js';
+import { OOD_DESKTOP_PORTS } from '@hpc-ha/ondemand-config';
+import { ondemandDesktop, portalTarget } from '../config/index.js';
 import { ManagedDirectory } from '../constructs/managed-directory.js';
 import { staticArtifacts } from '../artifacts/index.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
@@ -82,6 +83,7 @@ export class VpcStack extends Stack {
       portalProduct: portalTarget(config).product,
       // 2.x clusters cannot pin SrunPortRange (see security-groups.ts).
       srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
+      ...(ondemandDesktop(config) ? { desktopPorts: { from: OOD_DESKTOP_PORTS.min, to: OOD_DESKTOP_PORTS.max } } : {}),
     });
 
     const directory = config.directory;

@@ -146,6 +146,7 @@ configure_portal() {
   ((CHANGED == 0)) || PORTAL_CHANGED=1
   printf '%s' "$HPC_HA_OOD_BRANDING_YML" | put "$OOD_ETC/ondemand.d/hpc-ha.yml" 0644
   ((CHANGED == 0)) || PORTAL_CHANGED=1
+  install_desktop_apps
 }
 
 start_portal() {

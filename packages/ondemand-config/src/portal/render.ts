@@ -11,6 +11,8 @@ import {
 import { OOD_BOOT_VALUES } from '../boot-values.js';
 import { renderOodBrandingYml } from '../branding-yml.js';
 import { renderOodClusterYml } from '../cluster-yml.js';
+import { computeHostRegex, renderOodDesktopAppYml, renderOodDesktopSubmitYml } from '../desktop-app.js';
+import { OOD_DESKTOP_STEP } from './desktop-step.js';
 import { DEFAULT_CERTIFICATE, renderOodPortalYml, type OodPortalSpec } from '../portal-yml.js';
 import { OOD_BOOTSTRAP_PROGRAM } from './program-text.js';
 import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
@@ -39,6 +41,7 @@ function checkSemantics(spec: OodBootstrapSpec): void {
 }
 
 const clusterVariable = (name: string): string => `HPC_HA_OOD_CLUSTER_${name.toUpperCase().replace(/-/g, '_')}`;
+const desktopVariable = (kind: 'FORM' | 'SUBMIT', name: string): string => `HPC_HA_OOD_DESKTOP_${kind}_${name.toUpperCase().replace(/-/g, '_')}`;
 
 /** The `readonly HPC_HA_*="..."` block that carries every spec value, and every rendered file, to the static program. */
 export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
@@ -49,8 +52,13 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
   const slurmConfigDir = spec.slurm?.configDir ?? '/etc/hpc-ha/slurm';
   const certificate = spec.portal.certificate ?? DEFAULT_CERTIFICATE;
   const caFile = spec.portal.dexLdap?.rootCaFile ?? (spec.ldapCaCertificate ? DEFAULT_LDAP_CA_FILE : undefined);
-  const portal: OodPortalSpec = spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal;
   const shown = spec.clusters.filter((c) => c.show !== false);
+  const desktops = shown.flatMap((c) => (c.desktop ? [{ ...c.desktop, cluster: c.name, title: `Desktop on ${c.label ?? c.name}` }] : []));
+  const hostRegex = desktops.length ? { nodeProxyHostRegex: computeHostRegex(desktops.map((d) => ({ name: d.cluster, queues: d.queues }))) } : {};
+  const portal: OodPortalSpec = {
+    ...(spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal),
+    ...hostRegex,
+  };
   const [line] = spec.ondemand.version.match(/^\d+\.\d+/)!;
   const secret = (s: { secretArn: string; jsonKey?: string } | undefined): [string, string] => [s?.secretArn ?? '', s?.jsonKey ?? ''];
   const [passphraseArn, passphraseKey] = secret(spec.secrets.oidcCryptoPassphrase);
@@ -99,8 +107,16 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
           slurmBinDir: `${slurmPrefix}/bin`,
           slurmConf: `${slurmConfigDir}/${c.name}/slurm.conf`,
           loginHost: OOD_BOOT_VALUES.loginHost,
+          ...(c.desktop ? { desktopCluster: c.name } : {}),
         }),
       ],
+    ]),
+    ['HPC_HA_OOD_DESKTOP_CLUSTERS', desktops.map((d) => d.cluster).join(' ')],
+    ...desktops.flatMap((d): ShellLine[] => [
+      { comment: 'shellcheck disable=SC2034 # read as ${!name} by install_desktop_apps' },
+      [desktopVariable('FORM', d.cluster), renderOodDesktopAppYml(d)],
+      { comment: 'shellcheck disable=SC2034 # read as ${!name} by install_desktop_apps' },
+      [desktopVariable('SUBMIT', d.cluster), renderOodDesktopSubmitYml(d)],
     ]),
   ];
   return toShellAssignments(lines, { readonly: true });
@@ -108,7 +124,11 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
 
 /** The static bash body of the bootstrap: no spec value in it, so infra can ship it as an asset. */
 export function renderOodBootstrapProgram(): string {
-  return composePortalProgram(OOD_BOOTSTRAP_PROGRAM);
+  // The desktop step (functions only) goes in just before the program's last line, node_main, which runs it.
+  const program = composePortalProgram(OOD_BOOTSTRAP_PROGRAM);
+  const at = program.lastIndexOf('\nnode_main\n');
+  if (at < 0) throw new Error('internal error: program.sh does not end with node_main');
+  return `${program.slice(0, at)}\n${OOD_DESKTOP_STEP}${program.slice(at)}`;
 }
 
 /** The complete script an Open OnDemand node runs as EC2 user data: shebang, settings block, program. */

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ClusterName, NODE_BASE_PACKAGES, NODE_SPEC_PROPERTIES, NODE_TIMEOUT_PROPERTIES, PackageList } from '@hpc-ha/portal-node';
 import { OodBrandingSpecSchema } from '../branding-yml.js';
+import { OodDesktopSpecSchema } from '../desktop-app.js';
 import { OodPortalSpecSchema } from '../portal-yml.js';
 
 const Secret = Type.Object(
@@ -24,6 +25,8 @@ export const OodBootstrapSpecSchema = Type.Object(
           label: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\n\\r\\0]*$' })),
           /** false: the node still gets its client config, but Open OnDemand does not offer the cluster. */
           show: Type.Optional(Type.Boolean()),
+          /** Offer the Desktop app on this cluster (shown clusters only; its compute nodes have the desktop packages). */
+          desktop: Type.Optional(Type.Omit(OodDesktopSpecSchema, ['cluster', 'title'], { additionalProperties: false })),
         },
         { additionalProperties: false },
       ),

@@ -163,3 +163,4 @@ v2:
     conf: /etc/hpc-ha/slurm/cluster2/slurm.conf
     copy_environment: false
 "
+readonly HPC_HA_OOD_DESKTOP_CLUSTERS=""

@@ -79,9 +79,12 @@ function queue(spec: ResolvedClusterSpec, q: ResolvedQueue): Json {
     }),
   };
   put(out, 'CustomActions', customActions(spec.customActions.computeNode));
-  if (spec.compute.additionalIamPolicyArns.length) {
-    out.Iam = { AdditionalIamPolicies: policies(spec.compute.additionalIamPolicyArns) };
-  }
+  const iam: Json = {};
+  put(iam, 'AdditionalIamPolicies', policies(spec.compute.additionalIamPolicyArns));
+  // The desktop bundle is read by every compute node's OnNodeConfigured step.
+  const bundle = /^s3:\/\/([^/]+)\/(.+)$/.exec(spec.desktop?.bundle?.uri ?? '');
+  if (bundle) iam.S3Access = [{ BucketName: bundle[1], KeyName: bundle[2] }];
+  if (Object.keys(iam).length) out.Iam = iam;
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { ClusterSpec } from '../spec/cluster-spec.js';
 import { parseClusterSpec } from '../spec/parse-spec.js';
 import { accountsSection, assertStatic, header } from './common.js';
+import { desktopSection } from './desktop.js';
 
 /**
  * The compute-node OnNodeConfigured script: creates the portal accounts (home directories live on the head node's
@@ -9,7 +10,7 @@ import { accountsSection, assertStatic, header } from './common.js';
 export function renderComputeNodeScript(input: ClusterSpec): string {
   const spec = parseClusterSpec(input);
   assertStatic(spec);
-  return `${header(spec, 'compute-node', 'Creates the EnginFrame portal accounts with the UIDs/GIDs the portal uses.')}${accountsSection(spec, false)}
+  return `${header(spec, 'compute-node', 'Creates the EnginFrame portal accounts with the UIDs/GIDs the portal uses.')}${accountsSection(spec, false)}${desktopSection(spec)}
 log "compute node ready for cluster $CLUSTER_NAME"
 `;
 }

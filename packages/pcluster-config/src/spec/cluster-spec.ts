@@ -177,6 +177,20 @@ export const ClusterSpecSchema = Closed({
   ),
   scaledownIdletimeMinutes: WithDefault(Type.Integer({ minimum: -1 }), D.scaledownIdletimeMinutes, 'SlurmSettings.ScaledownIdletime'),
   tags: WithDefault(Type.Record(Type.String({ minLength: 1, maxLength: 128 }), Type.String({ maxLength: 256 })), {}, 'cluster tags (rendered sorted by key)'),
+  desktop: Type.Optional(
+    Closed(
+      {
+        session: Type.Optional(Enum(['xfce', 'mate'])),
+        bundle: Type.Optional(
+          Closed({
+            uri: Id('(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+)', 'an s3://bucket/key or https:// URL'),
+            sha256: Id('[0-9a-f]{64}', 'a SHA-256 as 64 lower-case hexadecimal characters'),
+          }),
+        ),
+      },
+      'Open OnDemand Desktop app: compute nodes install a VNC server, websockify and a desktop (from the OS repositories on Ubuntu; from this bundle, a tar of .rpm/.deb files, elsewhere)',
+    ),
+  ),
   portalAdmin: Account(D.portalAdmin, 'EnginFrame portal administrator, created on every node'),
   portalServiceUser: Account(D.portalServiceUser, 'EnginFrame Tomcat user, created on every node'),
   publishRoot: WithDefault(

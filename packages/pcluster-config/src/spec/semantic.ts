@@ -3,6 +3,7 @@ import { osUnavailable } from '../schema/image.js';
 import { formatPath, type PathSegment } from '../issues.js';
 import { normaliseMountDir, RESERVED_MOUNT_DIRS } from '../validate/storage.js';
 import { partitionOf } from '../validate/tags-partition.js';
+import { DESKTOP_AVAILABILITY } from '../desktop-availability.js';
 import { PARTITIONS, type ResolvedClusterSpec } from './cluster-spec.js';
 import type { SpecProblem } from './errors.js';
 
@@ -34,6 +35,9 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
     }
   }
 
+  if (spec.desktop && !spec.desktop.bundle && !DESKTOP_AVAILABILITY[spec.os].repositories) {
+    add(['desktop', 'bundle'], `the Open OnDemand desktop is unavailable on ${spec.os} without a bundle: ${DESKTOP_AVAILABILITY[spec.os].reason}`);
+  }
   if (spec.parallelclusterVersion.startsWith('3.')) {
     const why = osUnavailable(spec.os, spec.parallelclusterVersion);
     if (why) add(['os'], why);

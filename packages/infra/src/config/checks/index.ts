@@ -4,6 +4,7 @@ import { checkArns } from './arns.js';
 import { checkArtifacts } from './artifacts.js';
 import { checkClusters } from './clusters.js';
 import { checkDatabase } from './database.js';
+import { checkDesktop } from './desktop.js';
 import { checkDirectory } from './directory.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
 import { checkIdentity } from './names.js';
@@ -35,5 +36,6 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);
   checkDirectory(c, profile, r);
+  checkDesktop(c, profile, r);
   return r.issues;
 }

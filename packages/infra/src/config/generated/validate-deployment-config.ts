@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"},"desktop":{"additionalProperties":false,"description":"The Desktop app (Open OnDemand’s bc_desktop): a VNC desktop in a Slurm job on a compute node, opened in the browser.","type":"object","properties":{"enabled":{"default":true,"description":"Offer the Desktop interactive app on every cluster the portal shows (default true once desktop is given).","type":"boolean"},"session":{"default":"xfce","description":"The desktop the sessions run: xfce (default) or mate.","anyOf":[{"const":"xfce","type":"string"},{"const":"mate","type":"string"}]},"maxHours":{"default":8,"minimum":1,"maximum":720,"description":"Longest session a user may ask for, in hours (default 8).","type":"integer"},"maxCores":{"default":4,"minimum":1,"maximum":1024,"description":"Most cores a session may ask for (default 4); Slurm refuses more than the queue’s nodes have.","type":"integer"},"bundle":{"additionalProperties":false,"description":"Required on cluster OSes whose repositories lack the desktop packages (every OS but Ubuntu).","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of .rpm (or, on Ubuntu, .deb) files for clusters.os: a VNC server with a user-run vncserver (TurboVNC), websockify and the desktop, with what they need beyond the OS repositories; s3:// in the deployment’s region or https://.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; compute nodes refuse a file that does not match.","type":"string"}}}}}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -595,7 +595,7 @@ if(data24.idleTimeoutMinutes === undefined){
 data24.idleTimeoutMinutes = 480;
 }
 for(const key6 in data24){
-if(!((((((((key6 === "version") || (key6 === "repositoryUrl")) || (key6 === "bundle")) || (key6 === "title")) || (key6 === "brandColor")) || (key6 === "clusters")) || (key6 === "idleTimeoutMinutes")) || (key6 === "serverName"))){
+if(!(func2.call(schema11.properties.portal.properties.openondemand.properties, key6))){
 const err43 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
 if(vErrors === null){
 vErrors = [err43];
@@ -875,9 +875,24 @@ vErrors.push(err64);
 errors++;
 }
 }
+if(data24.desktop !== undefined){
+let data36 = data24.desktop;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.enabled === undefined){
+data36.enabled = true;
 }
-else {
-const err65 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.type,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
+if(data36.session === undefined){
+data36.session = "xfce";
+}
+if(data36.maxHours === undefined){
+data36.maxHours = 8;
+}
+if(data36.maxCores === undefined){
+data36.maxCores = 4;
+}
+for(const key8 in data36){
+if(!(((((key8 === "enabled") || (key8 === "session")) || (key8 === "maxHours")) || (key8 === "maxCores")) || (key8 === "bundle"))){
+const err65 = {instancePath:instancePath+"/portal/openondemand/desktop",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop,data:data36};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -887,11 +902,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data10.licenseFile !== undefined){
-let data36 = data10.licenseFile;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.uri === undefined){
-const err66 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.licenseFile.required,parentSchema:schema11.properties.portal.properties.licenseFile,data:data36};
+let data37 = data36.enabled;
+if(typeof data37 !== "boolean"){
+const err66 = {instancePath:instancePath+"/portal/openondemand/desktop/enabled",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.enabled.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.enabled,data:data37};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -900,9 +913,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key8 in data36){
-if(!((key8 === "uri") || (key8 === "sha256"))){
-const err67 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.licenseFile,data:data36};
+let data38 = data36.session;
+const _errs94 = errors;
+let valid15 = false;
+const _errs95 = errors;
+if(typeof data38 !== "string"){
+const err67 = {instancePath:instancePath+"/portal/openondemand/desktop/session",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/session/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf[0].type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf[0],data:data38};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -911,12 +927,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data36.uri !== undefined){
-let data37 = data36.uri;
-if(typeof data37 === "string"){
-if(func4(data37) < 1){
-const err68 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data37};
+if("xfce" !== data38){
+const err68 = {instancePath:instancePath+"/portal/openondemand/desktop/session",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/session/anyOf/0/const",keyword:"const",params:{allowedValue: "xfce"},message:"must be equal to constant",schema:"xfce",parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf[0],data:data38};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -925,9 +937,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-else {
-const err69 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.uri.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data37};
+var _valid2 = _errs95 === errors;
+valid15 = valid15 || _valid2;
+if(!valid15){
+const _errs97 = errors;
+if(typeof data38 !== "string"){
+const err69 = {instancePath:instancePath+"/portal/openondemand/desktop/session",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/session/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf[1].type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf[1],data:data38};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -936,11 +951,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data36.sha256 !== undefined){
-let data38 = data36.sha256;
-if(typeof data38 !== "string"){
-const err70 = {instancePath:instancePath+"/portal/licenseFile/sha256",schemaPath:"#/properties/portal/properties/licenseFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.sha256.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.sha256,data:data38};
+if("mate" !== data38){
+const err70 = {instancePath:instancePath+"/portal/openondemand/desktop/session",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/session/anyOf/1/const",keyword:"const",params:{allowedValue: "mate"},message:"must be equal to constant",schema:"mate",parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf[1],data:data38};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -949,10 +961,11 @@ vErrors.push(err70);
 }
 errors++;
 }
+var _valid2 = _errs97 === errors;
+valid15 = valid15 || _valid2;
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.licenseFile.type,parentSchema:schema11.properties.portal.properties.licenseFile,data:data36};
+if(!valid15){
+const err71 = {instancePath:instancePath+"/portal/openondemand/desktop/session",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/session/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session.anyOf,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.session,data:data38};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -961,10 +974,20 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
+else {
+errors = _errs94;
+if(vErrors !== null){
+if(_errs94){
+vErrors.length = _errs94;
 }
 else {
-const err72 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
+vErrors = null;
+}
+}
+}
+let data39 = data36.maxHours;
+if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
+const err72 = {instancePath:instancePath+"/portal/openondemand/desktop/maxHours",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/maxHours/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxHours.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxHours,data:data39};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -973,24 +996,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-let data39 = data.database;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.mode === undefined){
-data39.mode = "serverless-v2";
-}
-if(data39.minCapacity === undefined){
-data39.minCapacity = 0.5;
-}
-if(data39.maxCapacity === undefined){
-data39.maxCapacity = 4;
-}
-if(data39.backupRetentionDays === undefined){
-data39.backupRetentionDays = 7;
-}
-for(const key9 in data39){
-if(!((((((key9 === "mode") || (key9 === "minCapacity")) || (key9 === "maxCapacity")) || (key9 === "instanceType")) || (key9 === "backupRetentionDays")) || (key9 === "engineVersion"))){
-const err73 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data39};
+if(typeof data39 == "number"){
+if(data39 > 720 || isNaN(data39)){
+const err73 = {instancePath:instancePath+"/portal/openondemand/desktop/maxHours",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/maxHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720",schema:720,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxHours,data:data39};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -999,13 +1007,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-let data40 = data39.mode;
-const _errs99 = errors;
-let valid16 = false;
-const _errs100 = errors;
-if(typeof data40 !== "string"){
-const err74 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data40};
+if(data39 < 1 || isNaN(data39)){
+const err74 = {instancePath:instancePath+"/portal/openondemand/desktop/maxHours",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/maxHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxHours,data:data39};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1014,8 +1017,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-if("serverless-v2" !== data40){
-const err75 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data40};
+}
+let data40 = data36.maxCores;
+if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
+const err75 = {instancePath:instancePath+"/portal/openondemand/desktop/maxCores",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/maxCores/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxCores.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxCores,data:data40};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1024,12 +1029,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-var _valid2 = _errs100 === errors;
-valid16 = valid16 || _valid2;
-if(!valid16){
-const _errs102 = errors;
-if(typeof data40 !== "string"){
-const err76 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data40};
+if(typeof data40 == "number"){
+if(data40 > 1024 || isNaN(data40)){
+const err76 = {instancePath:instancePath+"/portal/openondemand/desktop/maxCores",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/maxCores/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024",schema:1024,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxCores,data:data40};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1038,8 +1040,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-if("provisioned" !== data40){
-const err77 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data40};
+if(data40 < 1 || isNaN(data40)){
+const err77 = {instancePath:instancePath+"/portal/openondemand/desktop/maxCores",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/maxCores/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.maxCores,data:data40};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1048,11 +1050,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-var _valid2 = _errs102 === errors;
-valid16 = valid16 || _valid2;
 }
-if(!valid16){
-const err78 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data40};
+if(data36.bundle !== undefined){
+let data41 = data36.bundle;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.uri === undefined){
+const err78 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle,data:data41};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1061,20 +1064,8 @@ vErrors.push(err78);
 }
 errors++;
 }
-else {
-errors = _errs99;
-if(vErrors !== null){
-if(_errs99){
-vErrors.length = _errs99;
-}
-else {
-vErrors = null;
-}
-}
-}
-let data41 = data39.minCapacity;
-if(!(typeof data41 == "number")){
-const err79 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data41};
+if(data41.sha256 === undefined){
+const err79 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle,data:data41};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1083,9 +1074,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-let data42 = data39.maxCapacity;
-if(!(typeof data42 == "number")){
-const err80 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data42};
+for(const key9 in data41){
+if(!((key9 === "uri") || (key9 === "sha256"))){
+const err80 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle,data:data41};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1094,10 +1085,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data39.instanceType !== undefined){
-let data43 = data39.instanceType;
-if(typeof data43 !== "string"){
-const err81 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data43};
+}
+if(data41.uri !== undefined){
+let data42 = data41.uri;
+if(typeof data42 === "string"){
+if(func4(data42) < 1){
+const err81 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle/uri",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.properties.uri,data:data42};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1107,9 +1100,8 @@ vErrors.push(err81);
 errors++;
 }
 }
-let data44 = data39.backupRetentionDays;
-if(!((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44)))){
-const err82 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data44};
+else {
+const err82 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle/uri",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.properties.uri.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.properties.uri,data:data42};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1118,9 +1110,11 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(typeof data44 == "number"){
-if(data44 > 35 || isNaN(data44)){
-const err83 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data44};
+}
+if(data41.sha256 !== undefined){
+let data43 = data41.sha256;
+if(typeof data43 !== "string"){
+const err83 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle/sha256",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.properties.sha256,data:data43};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1129,8 +1123,10 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data44 < 7 || isNaN(data44)){
-const err84 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data44};
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/portal/openondemand/desktop/bundle",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop.properties.bundle,data:data41};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1140,10 +1136,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data39.engineVersion !== undefined){
-let data45 = data39.engineVersion;
-if(typeof data45 !== "string"){
-const err85 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data45};
+}
+else {
+const err85 = {instancePath:instancePath+"/portal/openondemand/desktop",schemaPath:"#/properties/portal/properties/openondemand/properties/desktop/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.properties.desktop.type,parentSchema:schema11.properties.portal.properties.openondemand.properties.desktop,data:data36};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1155,7 +1150,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data39};
+const err86 = {instancePath:instancePath+"/portal/openondemand",schemaPath:"#/properties/portal/properties/openondemand/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.openondemand.type,parentSchema:schema11.properties.portal.properties.openondemand,data:data24};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1164,14 +1159,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-let data46 = data.storage;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.fsx === undefined){
-data46.fsx = {};
 }
-for(const key10 in data46){
-if(!(key10 === "fsx")){
-const err87 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data46};
+if(data10.licenseFile !== undefined){
+let data44 = data10.licenseFile;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.uri === undefined){
+const err87 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.portal.properties.licenseFile.required,parentSchema:schema11.properties.portal.properties.licenseFile,data:data44};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1180,15 +1173,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-let data47 = data46.fsx;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.storageCapacityGiB === undefined){
-data47.storageCapacityGiB = 1200;
-}
-for(const key11 in data47){
-if(!(((key11 === "deploymentType") || (key11 === "storageCapacityGiB")) || (key11 === "perUnitStorageThroughput"))){
-const err88 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data47};
+for(const key10 in data44){
+if(!((key10 === "uri") || (key10 === "sha256"))){
+const err88 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portal.properties.licenseFile,data:data44};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1198,13 +1185,11 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data47.deploymentType !== undefined){
-let data48 = data47.deploymentType;
-const _errs121 = errors;
-let valid19 = false;
-const _errs122 = errors;
-if(typeof data48 !== "string"){
-const err89 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data48};
+if(data44.uri !== undefined){
+let data45 = data44.uri;
+if(typeof data45 === "string"){
+if(func4(data45) < 1){
+const err89 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data45};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1213,8 +1198,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-if("SCRATCH_1" !== data48){
-const err90 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data48};
+}
+else {
+const err90 = {instancePath:instancePath+"/portal/licenseFile/uri",schemaPath:"#/properties/portal/properties/licenseFile/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.uri.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.uri,data:data45};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1223,12 +1209,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-var _valid3 = _errs122 === errors;
-valid19 = valid19 || _valid3;
-if(!valid19){
-const _errs124 = errors;
-if(typeof data48 !== "string"){
-const err91 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data48};
+}
+if(data44.sha256 !== undefined){
+let data46 = data44.sha256;
+if(typeof data46 !== "string"){
+const err91 = {instancePath:instancePath+"/portal/licenseFile/sha256",schemaPath:"#/properties/portal/properties/licenseFile/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portal.properties.licenseFile.properties.sha256.type,parentSchema:schema11.properties.portal.properties.licenseFile.properties.sha256,data:data46};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1237,8 +1222,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-if("SCRATCH_2" !== data48){
-const err92 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data48};
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/portal/licenseFile",schemaPath:"#/properties/portal/properties/licenseFile/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.properties.licenseFile.type,parentSchema:schema11.properties.portal.properties.licenseFile,data:data44};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1247,12 +1234,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid3 = _errs124 === errors;
-valid19 = valid19 || _valid3;
-if(!valid19){
-const _errs126 = errors;
-if(typeof data48 !== "string"){
-const err93 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data48};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/portal",schemaPath:"#/properties/portal/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portal.type,parentSchema:schema11.properties.portal,data:data10};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1261,8 +1246,24 @@ vErrors.push(err93);
 }
 errors++;
 }
-if("PERSISTENT_1" !== data48){
-const err94 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data48};
+}
+let data47 = data.database;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.mode === undefined){
+data47.mode = "serverless-v2";
+}
+if(data47.minCapacity === undefined){
+data47.minCapacity = 0.5;
+}
+if(data47.maxCapacity === undefined){
+data47.maxCapacity = 4;
+}
+if(data47.backupRetentionDays === undefined){
+data47.backupRetentionDays = 7;
+}
+for(const key11 in data47){
+if(!((((((key11 === "mode") || (key11 === "minCapacity")) || (key11 === "maxCapacity")) || (key11 === "instanceType")) || (key11 === "backupRetentionDays")) || (key11 === "engineVersion"))){
+const err94 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.database,data:data47};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1271,12 +1272,13 @@ vErrors.push(err94);
 }
 errors++;
 }
-var _valid3 = _errs126 === errors;
-valid19 = valid19 || _valid3;
-if(!valid19){
-const _errs128 = errors;
+}
+let data48 = data47.mode;
+const _errs121 = errors;
+let valid19 = false;
+const _errs122 = errors;
 if(typeof data48 !== "string"){
-const err95 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data48};
+const err95 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[0].type,parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1285,8 +1287,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-if("PERSISTENT_2" !== data48){
-const err96 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data48};
+if("serverless-v2" !== data48){
+const err96 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/0/const",keyword:"const",params:{allowedValue: "serverless-v2"},message:"must be equal to constant",schema:"serverless-v2",parentSchema:schema11.properties.database.properties.mode.anyOf[0],data:data48};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1295,18 +1297,40 @@ vErrors.push(err96);
 }
 errors++;
 }
-var _valid3 = _errs128 === errors;
+var _valid3 = _errs122 === errors;
 valid19 = valid19 || _valid3;
-}
-}
-}
 if(!valid19){
-const err97 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data48};
+const _errs124 = errors;
+if(typeof data48 !== "string"){
+const err97 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.mode.anyOf[1].type,parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data48};
 if(vErrors === null){
 vErrors = [err97];
 }
 else {
 vErrors.push(err97);
+}
+errors++;
+}
+if("provisioned" !== data48){
+const err98 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf/1/const",keyword:"const",params:{allowedValue: "provisioned"},message:"must be equal to constant",schema:"provisioned",parentSchema:schema11.properties.database.properties.mode.anyOf[1],data:data48};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+var _valid3 = _errs124 === errors;
+valid19 = valid19 || _valid3;
+}
+if(!valid19){
+const err99 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.database.properties.mode.anyOf,parentSchema:schema11.properties.database.properties.mode,data:data48};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
 }
 errors++;
 }
@@ -1321,34 +1345,9 @@ vErrors = null;
 }
 }
 }
-}
-let data49 = data47.storageCapacityGiB;
-if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
-const err98 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data49};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-if(data47.perUnitStorageThroughput !== undefined){
-let data50 = data47.perUnitStorageThroughput;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
-const err99 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data50};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data47};
+let data49 = data47.minCapacity;
+if(!(typeof data49 == "number")){
+const err100 = {instancePath:instancePath+"/database/minCapacity",schemaPath:"#/properties/database/properties/minCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.minCapacity.type,parentSchema:schema11.properties.database.properties.minCapacity,data:data49};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1357,9 +1356,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data46};
+let data50 = data47.maxCapacity;
+if(!(typeof data50 == "number")){
+const err101 = {instancePath:instancePath+"/database/maxCapacity",schemaPath:"#/properties/database/properties/maxCapacity/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.database.properties.maxCapacity.type,parentSchema:schema11.properties.database.properties.maxCapacity,data:data50};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1368,11 +1367,10 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data.loadBalancer !== undefined){
-let data51 = data.loadBalancer;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.allowedCidrs === undefined){
-const err102 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data51};
+if(data47.instanceType !== undefined){
+let data51 = data47.instanceType;
+if(typeof data51 !== "string"){
+const err102 = {instancePath:instancePath+"/database/instanceType",schemaPath:"#/properties/database/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.instanceType.type,parentSchema:schema11.properties.database.properties.instanceType,data:data51};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1381,9 +1379,10 @@ vErrors.push(err102);
 }
 errors++;
 }
-for(const key12 in data51){
-if(!(((key12 === "internetFacing") || (key12 === "allowedCidrs")) || (key12 === "certificateArn"))){
-const err103 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data51};
+}
+let data52 = data47.backupRetentionDays;
+if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
+const err103 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.database.properties.backupRetentionDays.type,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data52};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1392,11 +1391,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data51.internetFacing !== undefined){
-let data52 = data51.internetFacing;
-if(typeof data52 !== "boolean"){
-const err104 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data52};
+if(typeof data52 == "number"){
+if(data52 > 35 || isNaN(data52)){
+const err104 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 35},message:"must be <= 35",schema:35,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data52};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1405,12 +1402,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data51.allowedCidrs !== undefined){
-let data53 = data51.allowedCidrs;
-if(Array.isArray(data53)){
-if(data53.length < 1){
-const err105 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data53};
+if(data52 < 7 || isNaN(data52)){
+const err105 = {instancePath:instancePath+"/database/backupRetentionDays",schemaPath:"#/properties/database/properties/backupRetentionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 7},message:"must be >= 7",schema:7,parentSchema:schema11.properties.database.properties.backupRetentionDays,data:data52};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1419,11 +1412,11 @@ vErrors.push(err105);
 }
 errors++;
 }
-const len2 = data53.length;
-for(let i2=0; i2<len2; i2++){
-let data54 = data53[i2];
-if(typeof data54 !== "string"){
-const err106 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i2,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data54};
+}
+if(data47.engineVersion !== undefined){
+let data53 = data47.engineVersion;
+if(typeof data53 !== "string"){
+const err106 = {instancePath:instancePath+"/database/engineVersion",schemaPath:"#/properties/database/properties/engineVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.database.properties.engineVersion.type,parentSchema:schema11.properties.database.properties.engineVersion,data:data53};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1435,7 +1428,7 @@ errors++;
 }
 }
 else {
-const err107 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data53};
+const err107 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.database.type,parentSchema:schema11.properties.database,data:data47};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1444,11 +1437,14 @@ vErrors.push(err107);
 }
 errors++;
 }
+let data54 = data.storage;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.fsx === undefined){
+data54.fsx = {};
 }
-if(data51.certificateArn !== undefined){
-let data55 = data51.certificateArn;
-if(typeof data55 !== "string"){
-const err108 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data55};
+for(const key12 in data54){
+if(!(key12 === "fsx")){
+const err108 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data54};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1458,9 +1454,14 @@ vErrors.push(err108);
 errors++;
 }
 }
+let data55 = data54.fsx;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55.storageCapacityGiB === undefined){
+data55.storageCapacityGiB = 1200;
 }
-else {
-const err109 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data51};
+for(const key13 in data55){
+if(!(((key13 === "deploymentType") || (key13 === "storageCapacityGiB")) || (key13 === "perUnitStorageThroughput"))){
+const err109 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage.properties.fsx,data:data55};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1470,26 +1471,13 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data.clusters !== undefined){
-let data56 = data.clusters;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.provisioner === undefined){
-data56.provisioner = "cloudformation";
-}
-if(data56.parallelclusterVersion === undefined){
-data56.parallelclusterVersion = "3.16.3";
-}
-if(data56.os === undefined){
-data56.os = "alinux2023";
-}
-if(data56.headNode === undefined){
-data56.headNode = {};
-}
-if(data56.overrides === undefined){
-data56.overrides = {};
-}
-if(data56.queues === undefined){
-const err110 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data56};
+if(data55.deploymentType !== undefined){
+let data56 = data55.deploymentType;
+const _errs143 = errors;
+let valid22 = false;
+const _errs144 = errors;
+if(typeof data56 !== "string"){
+const err110 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1498,9 +1486,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-for(const key13 in data56){
-if(!(((((((key13 === "provisioner") || (key13 === "parallelclusterVersion")) || (key13 === "os")) || (key13 === "pipIndexUrl")) || (key13 === "headNode")) || (key13 === "queues")) || (key13 === "overrides"))){
-const err111 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data56};
+if("SCRATCH_1" !== data56){
+const err111 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/0/const",keyword:"const",params:{allowedValue: "SCRATCH_1"},message:"must be equal to constant",schema:"SCRATCH_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1509,13 +1496,12 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-let data57 = data56.provisioner;
-const _errs149 = errors;
-let valid24 = false;
-const _errs150 = errors;
-if(typeof data57 !== "string"){
-const err112 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data57};
+var _valid4 = _errs144 === errors;
+valid22 = valid22 || _valid4;
+if(!valid22){
+const _errs146 = errors;
+if(typeof data56 !== "string"){
+const err112 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1524,8 +1510,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if("cloudformation" !== data57){
-const err113 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data57};
+if("SCRATCH_2" !== data56){
+const err113 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/1/const",keyword:"const",params:{allowedValue: "SCRATCH_2"},message:"must be equal to constant",schema:"SCRATCH_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1534,12 +1520,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-var _valid4 = _errs150 === errors;
-valid24 = valid24 || _valid4;
-if(!valid24){
-const _errs152 = errors;
-if(typeof data57 !== "string"){
-const err114 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data57};
+var _valid4 = _errs146 === errors;
+valid22 = valid22 || _valid4;
+if(!valid22){
+const _errs148 = errors;
+if(typeof data56 !== "string"){
+const err114 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1548,8 +1534,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if("instance" !== data57){
-const err115 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data57};
+if("PERSISTENT_1" !== data56){
+const err115 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/2/const",keyword:"const",params:{allowedValue: "PERSISTENT_1"},message:"must be equal to constant",schema:"PERSISTENT_1",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[2],data:data56};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1558,11 +1544,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-var _valid4 = _errs152 === errors;
-valid24 = valid24 || _valid4;
-}
-if(!valid24){
-const err116 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data57};
+var _valid4 = _errs148 === errors;
+valid22 = valid22 || _valid4;
+if(!valid22){
+const _errs150 = errors;
+if(typeof data56 !== "string"){
+const err116 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3].type,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data56};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1571,20 +1558,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-else {
-errors = _errs149;
-if(vErrors !== null){
-if(_errs149){
-vErrors.length = _errs149;
-}
-else {
-vErrors = null;
-}
-}
-}
-let data58 = data56.parallelclusterVersion;
-if(typeof data58 !== "string"){
-const err117 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data58};
+if("PERSISTENT_2" !== data56){
+const err117 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf/3/const",keyword:"const",params:{allowedValue: "PERSISTENT_2"},message:"must be equal to constant",schema:"PERSISTENT_2",parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf[3],data:data56};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1593,9 +1568,13 @@ vErrors.push(err117);
 }
 errors++;
 }
-let data59 = data56.os;
-if(typeof data59 !== "string"){
-const err118 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data59};
+var _valid4 = _errs150 === errors;
+valid22 = valid22 || _valid4;
+}
+}
+}
+if(!valid22){
+const err118 = {instancePath:instancePath+"/storage/fsx/deploymentType",schemaPath:"#/properties/storage/properties/fsx/properties/deploymentType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.storage.properties.fsx.properties.deploymentType.anyOf,parentSchema:schema11.properties.storage.properties.fsx.properties.deploymentType,data:data56};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1604,10 +1583,21 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data56.pipIndexUrl !== undefined){
-let data60 = data56.pipIndexUrl;
-if(typeof data60 !== "string"){
-const err119 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data60};
+else {
+errors = _errs143;
+if(vErrors !== null){
+if(_errs143){
+vErrors.length = _errs143;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+let data57 = data55.storageCapacityGiB;
+if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+const err119 = {instancePath:instancePath+"/storage/fsx/storageCapacityGiB",schemaPath:"#/properties/storage/properties/fsx/properties/storageCapacityGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB.type,parentSchema:schema11.properties.storage.properties.fsx.properties.storageCapacityGiB,data:data57};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1616,18 +1606,10 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-let data61 = data56.headNode;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.instanceType === undefined){
-data61.instanceType = "c5.xlarge";
-}
-if(data61.rootVolumeGiB === undefined){
-data61.rootVolumeGiB = 50;
-}
-for(const key14 in data61){
-if(!((key14 === "instanceType") || (key14 === "rootVolumeGiB"))){
-const err120 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
+if(data55.perUnitStorageThroughput !== undefined){
+let data58 = data55.perUnitStorageThroughput;
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+const err120 = {instancePath:instancePath+"/storage/fsx/perUnitStorageThroughput",schemaPath:"#/properties/storage/properties/fsx/properties/perUnitStorageThroughput/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput.type,parentSchema:schema11.properties.storage.properties.fsx.properties.perUnitStorageThroughput,data:data58};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1637,9 +1619,9 @@ vErrors.push(err120);
 errors++;
 }
 }
-let data62 = data61.instanceType;
-if(typeof data62 !== "string"){
-const err121 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data62};
+}
+else {
+const err121 = {instancePath:instancePath+"/storage/fsx",schemaPath:"#/properties/storage/properties/fsx/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.properties.fsx.type,parentSchema:schema11.properties.storage.properties.fsx,data:data55};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1648,9 +1630,9 @@ vErrors.push(err121);
 }
 errors++;
 }
-let data63 = data61.rootVolumeGiB;
-if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
-const err122 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data63};
+}
+else {
+const err122 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data54};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1659,9 +1641,11 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(typeof data63 == "number"){
-if(data63 > 16384 || isNaN(data63)){
-const err123 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data63};
+if(data.loadBalancer !== undefined){
+let data59 = data.loadBalancer;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.allowedCidrs === undefined){
+const err123 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/required",keyword:"required",params:{missingProperty: "allowedCidrs"},message:"must have required property '"+"allowedCidrs"+"'",schema:schema11.properties.loadBalancer.required,parentSchema:schema11.properties.loadBalancer,data:data59};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1670,8 +1654,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data63 < 35 || isNaN(data63)){
-const err124 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data63};
+for(const key14 in data59){
+if(!(((key14 === "internetFacing") || (key14 === "allowedCidrs")) || (key14 === "certificateArn"))){
+const err124 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.loadBalancer,data:data59};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1681,9 +1666,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
+if(data59.internetFacing !== undefined){
+let data60 = data59.internetFacing;
+if(typeof data60 !== "boolean"){
+const err125 = {instancePath:instancePath+"/loadBalancer/internetFacing",schemaPath:"#/properties/loadBalancer/properties/internetFacing/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.loadBalancer.properties.internetFacing.type,parentSchema:schema11.properties.loadBalancer.properties.internetFacing,data:data60};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1692,11 +1678,12 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data56.queues !== undefined){
-let data64 = data56.queues;
-if(Array.isArray(data64)){
-if(data64.length < 1){
-const err126 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data64};
+}
+if(data59.allowedCidrs !== undefined){
+let data61 = data59.allowedCidrs;
+if(Array.isArray(data61)){
+if(data61.length < 1){
+const err126 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data61};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1705,15 +1692,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-const len3 = data64.length;
-for(let i3=0; i3<len3; i3++){
-let data65 = data64[i3];
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.capacityType === undefined){
-data65.capacityType = "ONDEMAND";
-}
-if(data65.name === undefined){
-const err127 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+const len2 = data61.length;
+for(let i2=0; i2<len2; i2++){
+let data62 = data61[i2];
+if(typeof data62 !== "string"){
+const err127 = {instancePath:instancePath+"/loadBalancer/allowedCidrs/" + i2,schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.allowedCidrs.items.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs.items,data:data62};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1722,8 +1705,10 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data65.computeResources === undefined){
-const err128 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/loadBalancer/allowedCidrs",schemaPath:"#/properties/loadBalancer/properties/allowedCidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.loadBalancer.properties.allowedCidrs.type,parentSchema:schema11.properties.loadBalancer.properties.allowedCidrs,data:data61};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1732,9 +1717,11 @@ vErrors.push(err128);
 }
 errors++;
 }
-for(const key15 in data65){
-if(!(((key15 === "name") || (key15 === "capacityType")) || (key15 === "computeResources"))){
-const err129 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+}
+if(data59.certificateArn !== undefined){
+let data63 = data59.certificateArn;
+if(typeof data63 !== "string"){
+const err129 = {instancePath:instancePath+"/loadBalancer/certificateArn",schemaPath:"#/properties/loadBalancer/properties/certificateArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.loadBalancer.properties.certificateArn.type,parentSchema:schema11.properties.loadBalancer.properties.certificateArn,data:data63};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1744,10 +1731,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data65.name !== undefined){
-let data66 = data65.name;
-if(typeof data66 !== "string"){
-const err130 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data66};
+}
+else {
+const err130 = {instancePath:instancePath+"/loadBalancer",schemaPath:"#/properties/loadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.loadBalancer.type,parentSchema:schema11.properties.loadBalancer,data:data59};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1757,12 +1743,26 @@ vErrors.push(err130);
 errors++;
 }
 }
-let data67 = data65.capacityType;
-const _errs175 = errors;
-let valid29 = false;
-const _errs176 = errors;
-if(typeof data67 !== "string"){
-const err131 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data67};
+if(data.clusters !== undefined){
+let data64 = data.clusters;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.provisioner === undefined){
+data64.provisioner = "cloudformation";
+}
+if(data64.parallelclusterVersion === undefined){
+data64.parallelclusterVersion = "3.16.3";
+}
+if(data64.os === undefined){
+data64.os = "alinux2023";
+}
+if(data64.headNode === undefined){
+data64.headNode = {};
+}
+if(data64.overrides === undefined){
+data64.overrides = {};
+}
+if(data64.queues === undefined){
+const err131 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/required",keyword:"required",params:{missingProperty: "queues"},message:"must have required property '"+"queues"+"'",schema:schema11.properties.clusters.required,parentSchema:schema11.properties.clusters,data:data64};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1771,8 +1771,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-if("ONDEMAND" !== data67){
-const err132 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data67};
+for(const key15 in data64){
+if(!(((((((key15 === "provisioner") || (key15 === "parallelclusterVersion")) || (key15 === "os")) || (key15 === "pipIndexUrl")) || (key15 === "headNode")) || (key15 === "queues")) || (key15 === "overrides"))){
+const err132 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters,data:data64};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1781,12 +1782,13 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid5 = _errs176 === errors;
-valid29 = valid29 || _valid5;
-if(!valid29){
-const _errs178 = errors;
-if(typeof data67 !== "string"){
-const err133 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data67};
+}
+let data65 = data64.provisioner;
+const _errs171 = errors;
+let valid27 = false;
+const _errs172 = errors;
+if(typeof data65 !== "string"){
+const err133 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data65};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1795,8 +1797,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if("SPOT" !== data67){
-const err134 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data67};
+if("cloudformation" !== data65){
+const err134 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/0/const",keyword:"const",params:{allowedValue: "cloudformation"},message:"must be equal to constant",schema:"cloudformation",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[0],data:data65};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1805,11 +1807,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid5 = _errs178 === errors;
-valid29 = valid29 || _valid5;
-}
-if(!valid29){
-const err135 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data67};
+var _valid5 = _errs172 === errors;
+valid27 = valid27 || _valid5;
+if(!valid27){
+const _errs174 = errors;
+if(typeof data65 !== "string"){
+const err135 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.provisioner.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1818,22 +1821,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs175;
-if(vErrors !== null){
-if(_errs175){
-vErrors.length = _errs175;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data65.computeResources !== undefined){
-let data68 = data65.computeResources;
-if(Array.isArray(data68)){
-if(data68.length < 1){
-const err136 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data68};
+if("instance" !== data65){
+const err136 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf/1/const",keyword:"const",params:{allowedValue: "instance"},message:"must be equal to constant",schema:"instance",parentSchema:schema11.properties.clusters.properties.provisioner.anyOf[1],data:data65};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1842,18 +1831,11 @@ vErrors.push(err136);
 }
 errors++;
 }
-const len4 = data68.length;
-for(let i4=0; i4<len4; i4++){
-let data69 = data68[i4];
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.minCount === undefined){
-data69.minCount = 0;
+var _valid5 = _errs174 === errors;
+valid27 = valid27 || _valid5;
 }
-if(data69.maxCount === undefined){
-data69.maxCount = 10;
-}
-if(data69.name === undefined){
-const err137 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+if(!valid27){
+const err137 = {instancePath:instancePath+"/clusters/provisioner",schemaPath:"#/properties/clusters/properties/provisioner/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.provisioner.anyOf,parentSchema:schema11.properties.clusters.properties.provisioner,data:data65};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1862,8 +1844,20 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data69.instanceType === undefined){
-const err138 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+else {
+errors = _errs171;
+if(vErrors !== null){
+if(_errs171){
+vErrors.length = _errs171;
+}
+else {
+vErrors = null;
+}
+}
+}
+let data66 = data64.parallelclusterVersion;
+if(typeof data66 !== "string"){
+const err138 = {instancePath:instancePath+"/clusters/parallelclusterVersion",schemaPath:"#/properties/clusters/properties/parallelclusterVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.parallelclusterVersion.type,parentSchema:schema11.properties.clusters.properties.parallelclusterVersion,data:data66};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1872,9 +1866,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key16 in data69){
-if(!((((((key16 === "name") || (key16 === "instanceType")) || (key16 === "minCount")) || (key16 === "maxCount")) || (key16 === "disableSimultaneousMultithreading")) || (key16 === "efa"))){
-const err139 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+let data67 = data64.os;
+if(typeof data67 !== "string"){
+const err139 = {instancePath:instancePath+"/clusters/os",schemaPath:"#/properties/clusters/properties/os/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.os.type,parentSchema:schema11.properties.clusters.properties.os,data:data67};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1883,11 +1877,10 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data69.name !== undefined){
-let data70 = data69.name;
-if(typeof data70 !== "string"){
-const err140 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data70};
+if(data64.pipIndexUrl !== undefined){
+let data68 = data64.pipIndexUrl;
+if(typeof data68 !== "string"){
+const err140 = {instancePath:instancePath+"/clusters/pipIndexUrl",schemaPath:"#/properties/clusters/properties/pipIndexUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.pipIndexUrl.type,parentSchema:schema11.properties.clusters.properties.pipIndexUrl,data:data68};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1897,10 +1890,17 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data69.instanceType !== undefined){
-let data71 = data69.instanceType;
-if(typeof data71 !== "string"){
-const err141 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data71};
+let data69 = data64.headNode;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.instanceType === undefined){
+data69.instanceType = "c5.xlarge";
+}
+if(data69.rootVolumeGiB === undefined){
+data69.rootVolumeGiB = 50;
+}
+for(const key16 in data69){
+if(!((key16 === "instanceType") || (key16 === "rootVolumeGiB"))){
+const err141 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data69};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1910,9 +1910,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-let data72 = data69.minCount;
-if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
-const err142 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data72};
+let data70 = data69.instanceType;
+if(typeof data70 !== "string"){
+const err142 = {instancePath:instancePath+"/clusters/headNode/instanceType",schemaPath:"#/properties/clusters/properties/headNode/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.instanceType,data:data70};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1921,9 +1921,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(typeof data72 == "number"){
-if(data72 < 0 || isNaN(data72)){
-const err143 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data72};
+let data71 = data69.rootVolumeGiB;
+if(!((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71)))){
+const err143 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data71};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1932,10 +1932,9 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-let data73 = data69.maxCount;
-if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err144 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data73};
+if(typeof data71 == "number"){
+if(data71 > 16384 || isNaN(data71)){
+const err144 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384",schema:16384,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data71};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1944,9 +1943,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(typeof data73 == "number"){
-if(data73 < 1 || isNaN(data73)){
-const err145 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data73};
+if(data71 < 35 || isNaN(data71)){
+const err145 = {instancePath:instancePath+"/clusters/headNode/rootVolumeGiB",schemaPath:"#/properties/clusters/properties/headNode/properties/rootVolumeGiB/minimum",keyword:"minimum",params:{comparison: ">=", limit: 35},message:"must be >= 35",schema:35,parentSchema:schema11.properties.clusters.properties.headNode.properties.rootVolumeGiB,data:data71};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1956,10 +1954,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data69.disableSimultaneousMultithreading !== undefined){
-let data74 = data69.disableSimultaneousMultithreading;
-if(typeof data74 !== "boolean"){
-const err146 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data74};
+}
+else {
+const err146 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data69};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1968,11 +1965,11 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data69.efa !== undefined){
-let data75 = data69.efa;
-if(typeof data75 !== "boolean"){
-const err147 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data75};
+if(data64.queues !== undefined){
+let data72 = data64.queues;
+if(Array.isArray(data72)){
+if(data72.length < 1){
+const err147 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data72};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1981,10 +1978,15 @@ vErrors.push(err147);
 }
 errors++;
 }
+const len3 = data72.length;
+for(let i3=0; i3<len3; i3++){
+let data73 = data72[i3];
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.capacityType === undefined){
+data73.capacityType = "ONDEMAND";
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+if(data73.name === undefined){
+const err148 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1993,10 +1995,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-}
-else {
-const err149 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data68};
+if(data73.computeResources === undefined){
+const err149 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2005,10 +2005,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-}
-else {
-const err150 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+for(const key17 in data73){
+if(!(((key17 === "name") || (key17 === "capacityType")) || (key17 === "computeResources"))){
+const err150 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2018,9 +2017,10 @@ vErrors.push(err150);
 errors++;
 }
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data64};
+if(data73.name !== undefined){
+let data74 = data73.name;
+if(typeof data74 !== "string"){
+const err151 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data74};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2030,11 +2030,12 @@ vErrors.push(err151);
 errors++;
 }
 }
-let data76 = data56.overrides;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key17 in data76){
-if(!((key17 === "cluster1") || (key17 === "cluster2"))){
-const err152 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data76};
+let data75 = data73.capacityType;
+const _errs197 = errors;
+let valid32 = false;
+const _errs198 = errors;
+if(typeof data75 !== "string"){
+const err152 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2043,13 +2044,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-if(data76.cluster1 !== undefined){
-let data77 = data76.cluster1;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key18 in data77){
-if(!(key18 === "queues")){
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data77};
+if("ONDEMAND" !== data75){
+const err153 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data75};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2058,19 +2054,12 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-if(data77.queues !== undefined){
-let data78 = data77.queues;
-if(Array.isArray(data78)){
-const len5 = data78.length;
-for(let i5=0; i5<len5; i5++){
-let data79 = data78[i5];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.capacityType === undefined){
-data79.capacityType = "ONDEMAND";
-}
-if(data79.name === undefined){
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+var _valid6 = _errs198 === errors;
+valid32 = valid32 || _valid6;
+if(!valid32){
+const _errs200 = errors;
+if(typeof data75 !== "string"){
+const err154 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2079,8 +2068,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data79.computeResources === undefined){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+if("SPOT" !== data75){
+const err155 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data75};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2089,9 +2078,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-for(const key19 in data79){
-if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+var _valid6 = _errs200 === errors;
+valid32 = valid32 || _valid6;
+}
+if(!valid32){
+const err156 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data75};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2100,11 +2091,22 @@ vErrors.push(err156);
 }
 errors++;
 }
+else {
+errors = _errs197;
+if(vErrors !== null){
+if(_errs197){
+vErrors.length = _errs197;
 }
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data80};
+else {
+vErrors = null;
+}
+}
+}
+if(data73.computeResources !== undefined){
+let data76 = data73.computeResources;
+if(Array.isArray(data76)){
+if(data76.length < 1){
+const err157 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data76};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2113,13 +2115,18 @@ vErrors.push(err157);
 }
 errors++;
 }
+const len4 = data76.length;
+for(let i4=0; i4<len4; i4++){
+let data77 = data76[i4];
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.minCount === undefined){
+data77.minCount = 0;
 }
-let data81 = data79.capacityType;
-const _errs211 = errors;
-let valid38 = false;
-const _errs212 = errors;
-if(typeof data81 !== "string"){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
+if(data77.maxCount === undefined){
+data77.maxCount = 10;
+}
+if(data77.name === undefined){
+const err158 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2128,8 +2135,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if("ONDEMAND" !== data81){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
+if(data77.instanceType === undefined){
+const err159 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2138,12 +2145,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-var _valid6 = _errs212 === errors;
-valid38 = valid38 || _valid6;
-if(!valid38){
-const _errs214 = errors;
-if(typeof data81 !== "string"){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
+for(const key18 in data77){
+if(!((((((key18 === "name") || (key18 === "instanceType")) || (key18 === "minCount")) || (key18 === "maxCount")) || (key18 === "disableSimultaneousMultithreading")) || (key18 === "efa"))){
+const err160 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2152,8 +2156,11 @@ vErrors.push(err160);
 }
 errors++;
 }
-if("SPOT" !== data81){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
+}
+if(data77.name !== undefined){
+let data78 = data77.name;
+if(typeof data78 !== "string"){
+const err161 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data78};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2162,11 +2169,11 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid6 = _errs214 === errors;
-valid38 = valid38 || _valid6;
 }
-if(!valid38){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data81};
+if(data77.instanceType !== undefined){
+let data79 = data77.instanceType;
+if(typeof data79 !== "string"){
+const err162 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data79};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2175,22 +2182,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-else {
-errors = _errs211;
-if(vErrors !== null){
-if(_errs211){
-vErrors.length = _errs211;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data79.computeResources !== undefined){
-let data82 = data79.computeResources;
-if(Array.isArray(data82)){
-if(data82.length < 1){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data82};
+let data80 = data77.minCount;
+if(!((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80)))){
+const err163 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data80};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2199,18 +2194,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-const len6 = data82.length;
-for(let i6=0; i6<len6; i6++){
-let data83 = data82[i6];
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.minCount === undefined){
-data83.minCount = 0;
-}
-if(data83.maxCount === undefined){
-data83.maxCount = 10;
-}
-if(data83.name === undefined){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(typeof data80 == "number"){
+if(data80 < 0 || isNaN(data80)){
+const err164 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data80};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2219,8 +2205,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data83.instanceType === undefined){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+}
+let data81 = data77.maxCount;
+if(!((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81)))){
+const err165 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data81};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2229,9 +2217,9 @@ vErrors.push(err165);
 }
 errors++;
 }
-for(const key20 in data83){
-if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(typeof data81 == "number"){
+if(data81 < 1 || isNaN(data81)){
+const err166 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data81};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2241,10 +2229,10 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data83.name !== undefined){
-let data84 = data83.name;
-if(typeof data84 !== "string"){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data84};
+if(data77.disableSimultaneousMultithreading !== undefined){
+let data82 = data77.disableSimultaneousMultithreading;
+if(typeof data82 !== "boolean"){
+const err167 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data82};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2254,10 +2242,10 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data83.instanceType !== undefined){
-let data85 = data83.instanceType;
-if(typeof data85 !== "string"){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data85};
+if(data77.efa !== undefined){
+let data83 = data77.efa;
+if(typeof data83 !== "boolean"){
+const err168 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data83};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2267,9 +2255,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-let data86 = data83.minCount;
-if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
+}
+else {
+const err169 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2278,9 +2266,10 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(typeof data86 == "number"){
-if(data86 < 0 || isNaN(data86)){
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data76};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2290,9 +2279,9 @@ vErrors.push(err170);
 errors++;
 }
 }
-let data87 = data83.maxCount;
-if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
+}
+else {
+const err171 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2301,9 +2290,10 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(typeof data87 == "number"){
-if(data87 < 1 || isNaN(data87)){
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data72};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2313,10 +2303,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data83.disableSimultaneousMultithreading !== undefined){
-let data88 = data83.disableSimultaneousMultithreading;
-if(typeof data88 !== "boolean"){
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data88};
+let data84 = data64.overrides;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key19 in data84){
+if(!((key19 === "cluster1") || (key19 === "cluster2"))){
+const err173 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data84};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2326,10 +2317,12 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data83.efa !== undefined){
-let data89 = data83.efa;
-if(typeof data89 !== "boolean"){
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data89};
+if(data84.cluster1 !== undefined){
+let data85 = data84.cluster1;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key20 in data85){
+if(!(key20 === "queues")){
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data85};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2339,9 +2332,18 @@ vErrors.push(err174);
 errors++;
 }
 }
+if(data85.queues !== undefined){
+let data86 = data85.queues;
+if(Array.isArray(data86)){
+const len5 = data86.length;
+for(let i5=0; i5<len5; i5++){
+let data87 = data86[i5];
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.capacityType === undefined){
+data87.capacityType = "ONDEMAND";
 }
-else {
-const err175 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(data87.name === undefined){
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2350,10 +2352,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data82};
+if(data87.computeResources === undefined){
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2362,10 +2362,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-}
-else {
-const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+for(const key21 in data87){
+if(!(((key21 === "name") || (key21 === "capacityType")) || (key21 === "computeResources"))){
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2375,9 +2374,10 @@ vErrors.push(err177);
 errors++;
 }
 }
-}
-else {
-const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data78};
+if(data87.name !== undefined){
+let data88 = data87.name;
+if(typeof data88 !== "string"){
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data88};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2387,9 +2387,12 @@ vErrors.push(err178);
 errors++;
 }
 }
-}
-else {
-const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data77};
+let data89 = data87.capacityType;
+const _errs233 = errors;
+let valid41 = false;
+const _errs234 = errors;
+if(typeof data89 !== "string"){
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data89};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2398,13 +2401,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-if(data76.cluster2 !== undefined){
-let data90 = data76.cluster2;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-for(const key21 in data90){
-if(!(key21 === "queues")){
-const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data90};
+if("ONDEMAND" !== data89){
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data89};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2413,19 +2411,12 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-if(data90.queues !== undefined){
-let data91 = data90.queues;
-if(Array.isArray(data91)){
-const len7 = data91.length;
-for(let i7=0; i7<len7; i7++){
-let data92 = data91[i7];
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.capacityType === undefined){
-data92.capacityType = "ONDEMAND";
-}
-if(data92.name === undefined){
-const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+var _valid7 = _errs234 === errors;
+valid41 = valid41 || _valid7;
+if(!valid41){
+const _errs236 = errors;
+if(typeof data89 !== "string"){
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data89};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2434,8 +2425,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data92.computeResources === undefined){
-const err182 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+if("SPOT" !== data89){
+const err182 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data89};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2444,9 +2435,11 @@ vErrors.push(err182);
 }
 errors++;
 }
-for(const key22 in data92){
-if(!(((key22 === "name") || (key22 === "capacityType")) || (key22 === "computeResources"))){
-const err183 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+var _valid7 = _errs236 === errors;
+valid41 = valid41 || _valid7;
+}
+if(!valid41){
+const err183 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data89};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2455,11 +2448,22 @@ vErrors.push(err183);
 }
 errors++;
 }
+else {
+errors = _errs233;
+if(vErrors !== null){
+if(_errs233){
+vErrors.length = _errs233;
 }
-if(data92.name !== undefined){
-let data93 = data92.name;
-if(typeof data93 !== "string"){
-const err184 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data93};
+else {
+vErrors = null;
+}
+}
+}
+if(data87.computeResources !== undefined){
+let data90 = data87.computeResources;
+if(Array.isArray(data90)){
+if(data90.length < 1){
+const err184 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data90};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2468,13 +2472,18 @@ vErrors.push(err184);
 }
 errors++;
 }
+const len6 = data90.length;
+for(let i6=0; i6<len6; i6++){
+let data91 = data90[i6];
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.minCount === undefined){
+data91.minCount = 0;
 }
-let data94 = data92.capacityType;
-const _errs244 = errors;
-let valid46 = false;
-const _errs245 = errors;
-if(typeof data94 !== "string"){
-const err185 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data94};
+if(data91.maxCount === undefined){
+data91.maxCount = 10;
+}
+if(data91.name === undefined){
+const err185 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2483,8 +2492,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if("ONDEMAND" !== data94){
-const err186 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data94};
+if(data91.instanceType === undefined){
+const err186 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2493,12 +2502,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-var _valid7 = _errs245 === errors;
-valid46 = valid46 || _valid7;
-if(!valid46){
-const _errs247 = errors;
-if(typeof data94 !== "string"){
-const err187 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data94};
+for(const key22 in data91){
+if(!((((((key22 === "name") || (key22 === "instanceType")) || (key22 === "minCount")) || (key22 === "maxCount")) || (key22 === "disableSimultaneousMultithreading")) || (key22 === "efa"))){
+const err187 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2507,8 +2513,11 @@ vErrors.push(err187);
 }
 errors++;
 }
-if("SPOT" !== data94){
-const err188 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data94};
+}
+if(data91.name !== undefined){
+let data92 = data91.name;
+if(typeof data92 !== "string"){
+const err188 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data92};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2517,11 +2526,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-var _valid7 = _errs247 === errors;
-valid46 = valid46 || _valid7;
 }
-if(!valid46){
-const err189 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data94};
+if(data91.instanceType !== undefined){
+let data93 = data91.instanceType;
+if(typeof data93 !== "string"){
+const err189 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data93};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2530,22 +2539,10 @@ vErrors.push(err189);
 }
 errors++;
 }
-else {
-errors = _errs244;
-if(vErrors !== null){
-if(_errs244){
-vErrors.length = _errs244;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data92.computeResources !== undefined){
-let data95 = data92.computeResources;
-if(Array.isArray(data95)){
-if(data95.length < 1){
-const err190 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data95};
+let data94 = data91.minCount;
+if(!((typeof data94 == "number") && (!(data94 % 1) && !isNaN(data94)))){
+const err190 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data94};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2554,18 +2551,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-const len8 = data95.length;
-for(let i8=0; i8<len8; i8++){
-let data96 = data95[i8];
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.minCount === undefined){
-data96.minCount = 0;
-}
-if(data96.maxCount === undefined){
-data96.maxCount = 10;
-}
-if(data96.name === undefined){
-const err191 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+if(typeof data94 == "number"){
+if(data94 < 0 || isNaN(data94)){
+const err191 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data94};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2574,8 +2562,10 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data96.instanceType === undefined){
-const err192 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+}
+let data95 = data91.maxCount;
+if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
+const err192 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data95};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2584,9 +2574,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-for(const key23 in data96){
-if(!((((((key23 === "name") || (key23 === "instanceType")) || (key23 === "minCount")) || (key23 === "maxCount")) || (key23 === "disableSimultaneousMultithreading")) || (key23 === "efa"))){
-const err193 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+if(typeof data95 == "number"){
+if(data95 < 1 || isNaN(data95)){
+const err193 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data95};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2596,10 +2586,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data96.name !== undefined){
-let data97 = data96.name;
-if(typeof data97 !== "string"){
-const err194 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data97};
+if(data91.disableSimultaneousMultithreading !== undefined){
+let data96 = data91.disableSimultaneousMultithreading;
+if(typeof data96 !== "boolean"){
+const err194 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data96};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2609,10 +2599,10 @@ vErrors.push(err194);
 errors++;
 }
 }
-if(data96.instanceType !== undefined){
-let data98 = data96.instanceType;
-if(typeof data98 !== "string"){
-const err195 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data98};
+if(data91.efa !== undefined){
+let data97 = data91.efa;
+if(typeof data97 !== "boolean"){
+const err195 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data97};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2622,9 +2612,9 @@ vErrors.push(err195);
 errors++;
 }
 }
-let data99 = data96.minCount;
-if(!((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99)))){
-const err196 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data99};
+}
+else {
+const err196 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2633,9 +2623,10 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(typeof data99 == "number"){
-if(data99 < 0 || isNaN(data99)){
-const err197 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data99};
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data90};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2645,9 +2636,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-let data100 = data96.maxCount;
-if(!((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100)))){
-const err198 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data100};
+}
+else {
+const err198 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2656,9 +2647,10 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(typeof data100 == "number"){
-if(data100 < 1 || isNaN(data100)){
-const err199 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data100};
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data86};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2668,10 +2660,9 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data96.disableSimultaneousMultithreading !== undefined){
-let data101 = data96.disableSimultaneousMultithreading;
-if(typeof data101 !== "boolean"){
-const err200 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data101};
+}
+else {
+const err200 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data85};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2681,10 +2672,12 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data96.efa !== undefined){
-let data102 = data96.efa;
-if(typeof data102 !== "boolean"){
-const err201 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data102};
+if(data84.cluster2 !== undefined){
+let data98 = data84.cluster2;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+for(const key23 in data98){
+if(!(key23 === "queues")){
+const err201 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data98};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2694,9 +2687,18 @@ vErrors.push(err201);
 errors++;
 }
 }
+if(data98.queues !== undefined){
+let data99 = data98.queues;
+if(Array.isArray(data99)){
+const len7 = data99.length;
+for(let i7=0; i7<len7; i7++){
+let data100 = data99[i7];
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.capacityType === undefined){
+data100.capacityType = "ONDEMAND";
 }
-else {
-const err202 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+if(data100.name === undefined){
+const err202 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2705,10 +2707,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-}
-else {
-const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data95};
+if(data100.computeResources === undefined){
+const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2717,10 +2717,9 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-}
-else {
-const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+for(const key24 in data100){
+if(!(((key24 === "name") || (key24 === "capacityType")) || (key24 === "computeResources"))){
+const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2730,9 +2729,10 @@ vErrors.push(err204);
 errors++;
 }
 }
-}
-else {
-const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data91};
+if(data100.name !== undefined){
+let data101 = data100.name;
+if(typeof data101 !== "string"){
+const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data101};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2742,9 +2742,12 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
-else {
-const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data90};
+let data102 = data100.capacityType;
+const _errs266 = errors;
+let valid49 = false;
+const _errs267 = errors;
+if(typeof data102 !== "string"){
+const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data102};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2753,10 +2756,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-}
-else {
-const err207 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data76};
+if("ONDEMAND" !== data102){
+const err207 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data102};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2765,9 +2766,12 @@ vErrors.push(err207);
 }
 errors++;
 }
-}
-else {
-const err208 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data56};
+var _valid8 = _errs267 === errors;
+valid49 = valid49 || _valid8;
+if(!valid49){
+const _errs269 = errors;
+if(typeof data102 !== "string"){
+const err208 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data102};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2776,15 +2780,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-let data103 = data.directory;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.type === undefined){
-data103.type = "none";
-}
-for(const key24 in data103){
-if(!(func2.call(schema11.properties.directory.properties, key24))){
-const err209 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data103};
+if("SPOT" !== data102){
+const err209 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data102};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2793,13 +2790,11 @@ vErrors.push(err209);
 }
 errors++;
 }
+var _valid8 = _errs269 === errors;
+valid49 = valid49 || _valid8;
 }
-let data104 = data103.type;
-const _errs270 = errors;
-let valid51 = false;
-const _errs271 = errors;
-if(typeof data104 !== "string"){
-const err210 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data104};
+if(!valid49){
+const err210 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data102};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2808,8 +2803,22 @@ vErrors.push(err210);
 }
 errors++;
 }
-if("none" !== data104){
-const err211 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data104};
+else {
+errors = _errs266;
+if(vErrors !== null){
+if(_errs266){
+vErrors.length = _errs266;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data100.computeResources !== undefined){
+let data103 = data100.computeResources;
+if(Array.isArray(data103)){
+if(data103.length < 1){
+const err211 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data103};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2818,12 +2827,18 @@ vErrors.push(err211);
 }
 errors++;
 }
-var _valid8 = _errs271 === errors;
-valid51 = valid51 || _valid8;
-if(!valid51){
-const _errs273 = errors;
-if(typeof data104 !== "string"){
-const err212 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data104};
+const len8 = data103.length;
+for(let i8=0; i8<len8; i8++){
+let data104 = data103[i8];
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.minCount === undefined){
+data104.minCount = 0;
+}
+if(data104.maxCount === undefined){
+data104.maxCount = 10;
+}
+if(data104.name === undefined){
+const err212 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2832,8 +2847,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if("activeDirectory" !== data104){
-const err213 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data104};
+if(data104.instanceType === undefined){
+const err213 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2842,12 +2857,9 @@ vErrors.push(err213);
 }
 errors++;
 }
-var _valid8 = _errs273 === errors;
-valid51 = valid51 || _valid8;
-if(!valid51){
-const _errs275 = errors;
-if(typeof data104 !== "string"){
-const err214 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data104};
+for(const key25 in data104){
+if(!((((((key25 === "name") || (key25 === "instanceType")) || (key25 === "minCount")) || (key25 === "maxCount")) || (key25 === "disableSimultaneousMultithreading")) || (key25 === "efa"))){
+const err214 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2856,8 +2868,11 @@ vErrors.push(err214);
 }
 errors++;
 }
-if("ldap" !== data104){
-const err215 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data104};
+}
+if(data104.name !== undefined){
+let data105 = data104.name;
+if(typeof data105 !== "string"){
+const err215 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data105};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2866,12 +2881,11 @@ vErrors.push(err215);
 }
 errors++;
 }
-var _valid8 = _errs275 === errors;
-valid51 = valid51 || _valid8;
 }
-}
-if(!valid51){
-const err216 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data104};
+if(data104.instanceType !== undefined){
+let data106 = data104.instanceType;
+if(typeof data106 !== "string"){
+const err216 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data106};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2880,21 +2894,10 @@ vErrors.push(err216);
 }
 errors++;
 }
-else {
-errors = _errs270;
-if(vErrors !== null){
-if(_errs270){
-vErrors.length = _errs270;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data103.domainName !== undefined){
-let data105 = data103.domainName;
-if(typeof data105 !== "string"){
-const err217 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data105};
+let data107 = data104.minCount;
+if(!((typeof data107 == "number") && (!(data107 % 1) && !isNaN(data107)))){
+const err217 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data107};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2903,11 +2906,9 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-if(data103.create !== undefined){
-let data106 = data103.create;
-if(typeof data106 !== "boolean"){
-const err218 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data106};
+if(typeof data107 == "number"){
+if(data107 < 0 || isNaN(data107)){
+const err218 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data107};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2917,14 +2918,9 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data103.uris !== undefined){
-let data107 = data103.uris;
-if(Array.isArray(data107)){
-const len9 = data107.length;
-for(let i9=0; i9<len9; i9++){
-let data108 = data107[i9];
-if(typeof data108 !== "string"){
-const err219 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data108};
+let data108 = data104.maxCount;
+if(!((typeof data108 == "number") && (!(data108 % 1) && !isNaN(data108)))){
+const err219 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data108};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2933,10 +2929,9 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-}
-else {
-const err220 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data107};
+if(typeof data108 == "number"){
+if(data108 < 1 || isNaN(data108)){
+const err220 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data108};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2946,10 +2941,10 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data103.baseDn !== undefined){
-let data109 = data103.baseDn;
-if(typeof data109 !== "string"){
-const err221 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data109};
+if(data104.disableSimultaneousMultithreading !== undefined){
+let data109 = data104.disableSimultaneousMultithreading;
+if(typeof data109 !== "boolean"){
+const err221 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data109};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2959,10 +2954,10 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(data103.bindDn !== undefined){
-let data110 = data103.bindDn;
-if(typeof data110 !== "string"){
-const err222 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data110};
+if(data104.efa !== undefined){
+let data110 = data104.efa;
+if(typeof data110 !== "boolean"){
+const err222 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data110};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2972,10 +2967,9 @@ vErrors.push(err222);
 errors++;
 }
 }
-if(data103.bindPasswordSecretArn !== undefined){
-let data111 = data103.bindPasswordSecretArn;
-if(typeof data111 !== "string"){
-const err223 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data111};
+}
+else {
+const err223 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2985,11 +2979,9 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data103.caCertificate !== undefined){
-let data112 = data103.caCertificate;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.uri === undefined){
-const err224 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+}
+else {
+const err224 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data103};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2998,9 +2990,10 @@ vErrors.push(err224);
 }
 errors++;
 }
-for(const key25 in data112){
-if(!((key25 === "uri") || (key25 === "sha256"))){
-const err225 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3010,11 +3003,9 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(data112.uri !== undefined){
-let data113 = data112.uri;
-if(typeof data113 === "string"){
-if(func4(data113) < 1){
-const err226 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data113};
+}
+else {
+const err226 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data99};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3024,8 +3015,9 @@ vErrors.push(err226);
 errors++;
 }
 }
+}
 else {
-const err227 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data113};
+const err227 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data98};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3035,10 +3027,9 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data112.sha256 !== undefined){
-let data114 = data112.sha256;
-if(typeof data114 !== "string"){
-const err228 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data114};
+}
+else {
+const err228 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data84};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3048,9 +3039,8 @@ vErrors.push(err228);
 errors++;
 }
 }
-}
 else {
-const err229 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+const err229 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data64};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3060,13 +3050,14 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data103.ldapTlsReqCert !== undefined){
-let data115 = data103.ldapTlsReqCert;
-const _errs299 = errors;
-let valid55 = false;
-const _errs300 = errors;
-if(typeof data115 !== "string"){
-const err230 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data115};
+let data111 = data.directory;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.type === undefined){
+data111.type = "none";
+}
+for(const key26 in data111){
+if(!(func2.call(schema11.properties.directory.properties, key26))){
+const err230 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data111};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3075,8 +3066,13 @@ vErrors.push(err230);
 }
 errors++;
 }
-if("never" !== data115){
-const err231 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data115};
+}
+let data112 = data111.type;
+const _errs292 = errors;
+let valid54 = false;
+const _errs293 = errors;
+if(typeof data112 !== "string"){
+const err231 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data112};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3085,12 +3081,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-var _valid9 = _errs300 === errors;
-valid55 = valid55 || _valid9;
-if(!valid55){
-const _errs302 = errors;
-if(typeof data115 !== "string"){
-const err232 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data115};
+if("none" !== data112){
+const err232 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data112};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3099,8 +3091,12 @@ vErrors.push(err232);
 }
 errors++;
 }
-if("allow" !== data115){
-const err233 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data115};
+var _valid9 = _errs293 === errors;
+valid54 = valid54 || _valid9;
+if(!valid54){
+const _errs295 = errors;
+if(typeof data112 !== "string"){
+const err233 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3109,12 +3105,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-var _valid9 = _errs302 === errors;
-valid55 = valid55 || _valid9;
-if(!valid55){
-const _errs304 = errors;
-if(typeof data115 !== "string"){
-const err234 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data115};
+if("activeDirectory" !== data112){
+const err234 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data112};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3123,8 +3115,12 @@ vErrors.push(err234);
 }
 errors++;
 }
-if("try" !== data115){
-const err235 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data115};
+var _valid9 = _errs295 === errors;
+valid54 = valid54 || _valid9;
+if(!valid54){
+const _errs297 = errors;
+if(typeof data112 !== "string"){
+const err235 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data112};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3133,12 +3129,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-var _valid9 = _errs304 === errors;
-valid55 = valid55 || _valid9;
-if(!valid55){
-const _errs306 = errors;
-if(typeof data115 !== "string"){
-const err236 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data115};
+if("ldap" !== data112){
+const err236 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data112};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3147,8 +3139,12 @@ vErrors.push(err236);
 }
 errors++;
 }
-if("demand" !== data115){
-const err237 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data115};
+var _valid9 = _errs297 === errors;
+valid54 = valid54 || _valid9;
+}
+}
+if(!valid54){
+const err237 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data112};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3157,12 +3153,21 @@ vErrors.push(err237);
 }
 errors++;
 }
-var _valid9 = _errs306 === errors;
-valid55 = valid55 || _valid9;
-if(!valid55){
-const _errs308 = errors;
-if(typeof data115 !== "string"){
-const err238 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data115};
+else {
+errors = _errs292;
+if(vErrors !== null){
+if(_errs292){
+vErrors.length = _errs292;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data111.domainName !== undefined){
+let data113 = data111.domainName;
+if(typeof data113 !== "string"){
+const err238 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data113};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3171,8 +3176,11 @@ vErrors.push(err238);
 }
 errors++;
 }
-if("hard" !== data115){
-const err239 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data115};
+}
+if(data111.create !== undefined){
+let data114 = data111.create;
+if(typeof data114 !== "boolean"){
+const err239 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data114};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3181,14 +3189,15 @@ vErrors.push(err239);
 }
 errors++;
 }
-var _valid9 = _errs308 === errors;
-valid55 = valid55 || _valid9;
 }
-}
-}
-}
-if(!valid55){
-const err240 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data115};
+if(data111.uris !== undefined){
+let data115 = data111.uris;
+if(Array.isArray(data115)){
+const len9 = data115.length;
+for(let i9=0; i9<len9; i9++){
+let data116 = data115[i9];
+if(typeof data116 !== "string"){
+const err240 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data116};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3197,22 +3206,10 @@ vErrors.push(err240);
 }
 errors++;
 }
-else {
-errors = _errs299;
-if(vErrors !== null){
-if(_errs299){
-vErrors.length = _errs299;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data103.adminGroup !== undefined){
-let data116 = data103.adminGroup;
-if(typeof data116 !== "string"){
-const err241 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data116};
+const err241 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data115};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3222,14 +3219,10 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data103.sssdSettings !== undefined){
-let data117 = data103.sssdSettings;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-for(const key26 in data117){
-if(pattern0.test(key26)){
-let data118 = data117[key26];
-if(typeof data118 !== "string"){
-const err242 = {instancePath:instancePath+"/directory/sssdSettings/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data118};
+if(data111.baseDn !== undefined){
+let data117 = data111.baseDn;
+if(typeof data117 !== "string"){
+const err242 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data117};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3239,10 +3232,10 @@ vErrors.push(err242);
 errors++;
 }
 }
-}
-}
-else {
-const err243 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data117};
+if(data111.bindDn !== undefined){
+let data118 = data111.bindDn;
+if(typeof data118 !== "string"){
+const err243 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data118};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3252,9 +3245,10 @@ vErrors.push(err243);
 errors++;
 }
 }
-}
-else {
-const err244 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data103};
+if(data111.bindPasswordSecretArn !== undefined){
+let data119 = data111.bindPasswordSecretArn;
+if(typeof data119 !== "string"){
+const err244 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data119};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3264,13 +3258,292 @@ vErrors.push(err244);
 errors++;
 }
 }
-else {
-const err245 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data111.caCertificate !== undefined){
+let data120 = data111.caCertificate;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.uri === undefined){
+const err245 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data120};
 if(vErrors === null){
 vErrors = [err245];
 }
 else {
 vErrors.push(err245);
+}
+errors++;
+}
+for(const key27 in data120){
+if(!((key27 === "uri") || (key27 === "sha256"))){
+const err246 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data120};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data120.uri !== undefined){
+let data121 = data120.uri;
+if(typeof data121 === "string"){
+if(func4(data121) < 1){
+const err247 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data121};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data121};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data120.sha256 !== undefined){
+let data122 = data120.sha256;
+if(typeof data122 !== "string"){
+const err249 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data122};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data120};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data111.ldapTlsReqCert !== undefined){
+let data123 = data111.ldapTlsReqCert;
+const _errs321 = errors;
+let valid58 = false;
+const _errs322 = errors;
+if(typeof data123 !== "string"){
+const err251 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data123};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+if("never" !== data123){
+const err252 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data123};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+var _valid10 = _errs322 === errors;
+valid58 = valid58 || _valid10;
+if(!valid58){
+const _errs324 = errors;
+if(typeof data123 !== "string"){
+const err253 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data123};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+if("allow" !== data123){
+const err254 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data123};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+var _valid10 = _errs324 === errors;
+valid58 = valid58 || _valid10;
+if(!valid58){
+const _errs326 = errors;
+if(typeof data123 !== "string"){
+const err255 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data123};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+if("try" !== data123){
+const err256 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data123};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+var _valid10 = _errs326 === errors;
+valid58 = valid58 || _valid10;
+if(!valid58){
+const _errs328 = errors;
+if(typeof data123 !== "string"){
+const err257 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data123};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+if("demand" !== data123){
+const err258 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data123};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+var _valid10 = _errs328 === errors;
+valid58 = valid58 || _valid10;
+if(!valid58){
+const _errs330 = errors;
+if(typeof data123 !== "string"){
+const err259 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data123};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+if("hard" !== data123){
+const err260 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data123};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+var _valid10 = _errs330 === errors;
+valid58 = valid58 || _valid10;
+}
+}
+}
+}
+if(!valid58){
+const err261 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data123};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+else {
+errors = _errs321;
+if(vErrors !== null){
+if(_errs321){
+vErrors.length = _errs321;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data111.adminGroup !== undefined){
+let data124 = data111.adminGroup;
+if(typeof data124 !== "string"){
+const err262 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data124};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+if(data111.sssdSettings !== undefined){
+let data125 = data111.sssdSettings;
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+for(const key28 in data125){
+if(pattern0.test(key28)){
+let data126 = data125[key28];
+if(typeof data126 !== "string"){
+const err263 = {instancePath:instancePath+"/directory/sssdSettings/" + key28.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data126};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err264 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data125};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+}
+else {
+const err265 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data111};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+else {
+const err266 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
 }
 errors++;
 }
