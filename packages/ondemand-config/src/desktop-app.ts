@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { validateSpec } from '@hpc-ha/enginframe-config/spec-validation';
+import { validateSpec } from '@hpc-ha/portal-node';
 import { toYamlText } from './yaml-text.js';
 
 /**

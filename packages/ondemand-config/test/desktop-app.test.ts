@@ -18,7 +18,7 @@ import {
   type OodBootstrapSpec,
   type OodDesktopSpec,
 } from '../src/index.js';
-import { createNode, createWorld, type SimNode, type World } from './support/node-sim.js';
+import { createNode, createWorld, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
 import { bootstrapSpec, dexPortal } from './support/specs.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -129,7 +129,7 @@ describe('the node installs the desktop files and removes its own stale ones', (
     world.secret(s.secrets.ldapBindPassword!.secretArn, 'bind');
     world.secret(s.mungeKeySecretArn, Buffer.alloc(1024, 3).toString('base64'));
     world.publish('cluster1', '10.0.1.100', '24.11.6');
-    node = createNode(world, 'node1', '10.0.1.10');
+    node = createNode(world, 'node1', '10.0.1.10', { logFile: 'var/log/hpc-ha/ondemand-bootstrap.log' });
   });
   afterAll(() => world.cleanup());
 

@@ -17,6 +17,7 @@ import {
 } from '../src/index.js';
 import { NODE_STEPS, NODE_STEPS_MARKER } from '@hpc-ha/portal-node';
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
+import { OOD_DESKTOP_STEP } from '../src/portal/desktop-step.js';
 import { OOD_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
 import { bootstrapSpec, dexPortal, tokenSpec } from './support/specs.js';
 
@@ -176,8 +177,9 @@ describe('bootstrap settings block', () => {
     }
   });
 
-  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared node steps and sssd step at its marker', () => {
+  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared node steps and sssd step at its marker, the desktop step before node_main', () => {
     expect(OOD_BOOTSTRAP_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'));
-    expect(renderOodBootstrapProgram()).toBe(OOD_BOOTSTRAP_PROGRAM.replace(`${NODE_STEPS_MARKER}\n`, () => `${NODE_STEPS}${SSSD_PORTAL_STEP}\n`));
+    const composed = OOD_BOOTSTRAP_PROGRAM.replace(`${NODE_STEPS_MARKER}\n`, () => `${NODE_STEPS}${SSSD_PORTAL_STEP}\n`);
+    expect(renderOodBootstrapProgram()).toBe(composed.replace(/\nnode_main\n$/, () => `\n${OOD_DESKTOP_STEP}\nnode_main\n`));
   });
 });
