@@ -536,6 +536,7 @@ install_munge() {
     systemctl restart munge || die "munge does not start with the new key (systemctl restart munge)"
     log "munge key installed; munge restarted"
   fi
+  mkdir -p "$LOCAL_STATE"
   : >"$LOCAL_STATE/munge-installed"
 }
 
