@@ -284,3 +284,40 @@ describe('Open OnDemand bootstrap: failures and other sources', () => {
     });
   });
 });
+
+describe('first boot with a portal name longer than an X.509 CN allows', () => {
+  // An internal load balancer's name in China is often this long; OpenSSL refuses a CN over 64 characters.
+  const longName = `internal-${'a'.repeat(32)}-${'1'.repeat(10)}.${'b'.repeat(10)}.cn-north-1.elb.amazonaws.com.cn`.padStart(100, 'x');
+  let world: World;
+  let node: SimNode;
+  let run: ReturnType<SimNode['run']>;
+  beforeAll(() => {
+    world = newWorld();
+    world.publish('cluster1', '10.0.1.100', '24.11.6');
+    node = createNode(world, 'node1', '10.0.1.10');
+    const base = spec(1);
+    run = node.run(renderOodBootstrap({ ...base, portal: { ...base.portal, serverName: longName } }));
+  });
+  afterAll(() => world.cleanup());
+
+  it('boots, with the name in subjectAltName and a subject CN that fits', () => {
+    expect(longName).toHaveLength(100);
+    expect(run.status, node.log()).toBe(0);
+    const crt = join(node.root, 'etc/pki/tls/certs/hpc-ha-portal.crt');
+    const text = spawnSync('openssl', ['x509', '-in', crt, '-noout', '-text'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain(`DNS:${longName}`);
+    const subject = spawnSync('openssl', ['x509', '-in', crt, '-noout', '-subject', '-nameopt', 'RFC2253'], { encoding: 'utf8' }).stdout.trim();
+    const cn = subject.replace(/^subject=CN=/, '');
+    expect(cn.length).toBeLessThanOrEqual(64);
+    expect(cn).toBe('hpc-ha Open OnDemand node 1');
+    expect(spawnSync('openssl', ['x509', '-in', crt, '-noout', '-checkhost', longName], { encoding: 'utf8' }).stdout).toContain('does match');
+  });
+
+  it('keeps that certificate on a re-run (the name still matches)', () => {
+    const crt = 'etc/pki/tls/certs/hpc-ha-portal.crt';
+    const before = node.file(crt);
+    expect(node.run(renderOodBootstrap({ ...spec(1), portal: { ...spec(1).portal, serverName: longName } })).status, node.log()).toBe(0);
+    expect(node.file(crt)).toBe(before);
+    expect(node.log()).toContain(`certificate for ${longName} present`);
+  });
+});

@@ -247,17 +247,20 @@ configure_directory() {
 }
 
 # The node's TLS pair for the load balancer's HTTPS target and the loopback back-channel: self-signed for the portal
-# name, made once per node and again only when the name changes.
+# name, made once per node and again only when the name changes. The name goes in subjectAltName, which is what TLS
+# clients check; the subject CN is capped at 64 characters by X.509 (an internal load balancer's name in China is
+# often longer), so a longer name gets a fixed CN instead.
 node_certificate() {
   begin "certificate"
-  local crt="$R$HPC_HA_TLS_CERT_FILE" key="$R$HPC_HA_TLS_KEY_FILE"
+  local crt="$R$HPC_HA_TLS_CERT_FILE" key="$R$HPC_HA_TLS_KEY_FILE" cn="$HPC_HA_SERVER_NAME"
+  ((${#cn} <= 64)) || cn="hpc-ha Open OnDemand node $HPC_HA_NODE_INDEX"
   if [[ -f "$crt" && -f "$key" ]] && openssl x509 -in "$crt" -noout -checkhost "$HPC_HA_SERVER_NAME" | grep -q 'does match'; then
     say "certificate for $HPC_HA_SERVER_NAME present"
     return 0
   fi
   mkdir -p "$(dirname "$crt")" "$(dirname "$key")"
   (umask 077 && openssl req -x509 -newkey rsa:2048 -sha256 -days 3650 -nodes -keyout "$key" -out "$crt" \
-    -subj "/CN=$HPC_HA_SERVER_NAME" -addext "subjectAltName=DNS:$HPC_HA_SERVER_NAME" >/dev/null 2>&1) ||
+    -subj "/CN=$cn" -addext "subjectAltName=DNS:$HPC_HA_SERVER_NAME" >/dev/null 2>&1) ||
     fail "openssl could not make the node certificate"
   chmod 0644 "$crt"
   chmod 0600 "$key"
