@@ -10,6 +10,7 @@ export {
   type DexLdapSpec,
   type OodPortalSpec,
 } from './portal-yml.js';
+export { OOD_HOME_HOOK_FILE, OodHomeHookSpecSchema, renderOodHomeHook, type OodHomeHookSpec } from './portal/home-hook.js';
 export { renderOodBootstrap, renderOodBootstrapEnv, renderOodBootstrapProgram } from './portal/render.js';
 export {
   DEFAULT_LDAP_CA_FILE,

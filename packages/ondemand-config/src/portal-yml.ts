@@ -47,6 +47,9 @@ export const OodPortalSpecSchema = Type.Object(
     idleTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 604800 })),
     /** Log out after this long whatever the activity. */
     maxSessionSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 2592000 })),
+    /** nginx_stage's root pre-hook (`pun_pre_hook_root_cmd`): run as `<path> --user <name>` before each user's web
+     *  server starts; the bootstrap installs one that creates the user's home. */
+    punPreHookRootCmd: Type.Optional(AbsPath),
     /** Shown on the Dex login page. */
     title: Type.Optional(Text),
     /** Exactly one of: Dex (shipped with Open OnDemand) with an LDAP connector, or an external OpenID Connect provider. */
@@ -139,6 +142,7 @@ export function renderOodPortalYml(input: OodPortalSpec): string {
     proxy_server: spec.serverName,
     port: 443,
     ssl: [`SSLCertificateFile "${cert.certFile}"`, `SSLCertificateKeyFile "${cert.keyFile}"`],
+    ...(spec.punPreHookRootCmd ? { pun_pre_hook_root_cmd: spec.punPreHookRootCmd } : {}),
   };
   if (spec.oidc) {
     Object.assign(out, {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderOodBootstrap, renderOodBootstrapProgram, renderOodClusterYml, type OodBootstrapSpec } from '../src/index.js';
+import { renderOodBootstrap, renderOodBootstrapProgram, renderOodClusterYml, renderOodHomeHook, type OodBootstrapSpec } from '../src/index.js';
 import { allFiles, createNode, createWorld, type SimNode, type World } from './support/node-sim.js';
 import { bootstrapSpec } from './support/specs.js';
 
@@ -61,6 +61,12 @@ describe.skipIf(!haveShellcheck)('shellcheck', () => {
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
+
+  it('the home hook nginx_stage runs is clean', () => {
+    const run = spawnSync('shellcheck', ['--shell=bash', '-'], { input: renderOodHomeHook({ homeRoot: '/efs/home' }), encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
 });
 
 describe('Open OnDemand bootstrap under bash with stub commands', () => {
@@ -103,6 +109,13 @@ describe('Open OnDemand bootstrap under bash with stub commands', () => {
     expect(node1.file('etc/sssd/sssd.conf')).toContain('override_homedir = /efs/home/%u');
     expect(node1.mode('etc/sssd/conf.d/50-hpc-ha-bind-password.conf')).toBe('600');
     expect(node1.exists('efs/home')).toBe(true);
+  });
+
+  it('installs the home hook nginx_stage runs as root before each user’s web server, and names it in ood_portal.yml', () => {
+    const portal = parse(node1.file('etc/ood/config/ood_portal.yml')) as Record<string, any>;
+    expect(portal['pun_pre_hook_root_cmd']).toBe('/usr/local/sbin/hpc-ha-ood-home');
+    expect(node1.mode('usr/local/sbin/hpc-ha-ood-home')).toBe('755');
+    expect(node1.file('usr/local/sbin/hpc-ha-ood-home')).toBe(renderOodHomeHook({ homeRoot: '/efs/home' }));
   });
 
   it('makes a certificate for the portal name and points that name at itself for the Dex back-channel', () => {

@@ -17,6 +17,7 @@ import {
 } from '../src/index.js';
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
 import { OOD_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
+import { OOD_HOME_HOOK_PROGRAM } from '../src/portal/home-hook-text.js';
 import { bootstrapSpec, dexPortal, tokenSpec } from './support/specs.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -177,6 +178,7 @@ describe('bootstrap settings block', () => {
 
   it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared sssd step before main()', () => {
     expect(OOD_BOOTSTRAP_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'));
+    expect(OOD_HOME_HOOK_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'home-hook.sh'), 'utf8'));
     const program = renderOodBootstrapProgram();
     expect(program.indexOf(SSSD_PORTAL_STEP)).toBeGreaterThan(0);
     expect(program.indexOf(SSSD_PORTAL_STEP)).toBeLessThan(program.lastIndexOf('\nmain() {'));

@@ -315,6 +315,11 @@ configure_portal() {
   ((CHANGED == 0)) || PORTAL_CHANGED=1
   printf '%s' "$HPC_HA_OOD_BRANDING_YML" | put "$OOD_ETC/ondemand.d/hpc-ha.yml" 0644
   ((CHANGED == 0)) || PORTAL_CHANGED=1
+  # nginx_stage runs this as root before each user's web server starts: it makes the home a Dex login never would.
+  if [[ -n "$HPC_HA_OOD_HOME_HOOK_FILE" ]]; then
+    { printf '#!/usr/bin/env bash\nreadonly HOME_ROOT=%q\nreadonly MIN_UID=1000\n' "${HPC_HA_DIRECTORY_HOME_ROOT%/}"; ood_home_hook_program; } |
+      put "$R$HPC_HA_OOD_HOME_HOOK_FILE" 0755
+  fi
 }
 
 start_portal() {

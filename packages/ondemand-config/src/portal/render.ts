@@ -5,6 +5,7 @@ import { OOD_BOOT_VALUES } from '../boot-values.js';
 import { renderOodBrandingYml } from '../branding-yml.js';
 import { renderOodClusterYml } from '../cluster-yml.js';
 import { DEFAULT_CERTIFICATE, renderOodPortalYml, type OodPortalSpec } from '../portal-yml.js';
+import { OOD_HOME_HOOK_FILE, OOD_HOME_HOOK_FUNCTION, renderOodHomeHook } from './home-hook.js';
 import { OOD_BOOTSTRAP_PROGRAM } from './program-text.js';
 import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
 
@@ -45,7 +46,12 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
   const slurmConfigDir = spec.slurm?.configDir ?? '/etc/hpc-ha/slurm';
   const certificate = spec.portal.certificate ?? DEFAULT_CERTIFICATE;
   const caFile = spec.portal.dexLdap?.rootCaFile ?? (spec.ldapCaCertificate ? DEFAULT_LDAP_CA_FILE : undefined);
-  const portal: OodPortalSpec = spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal;
+  const withCa: OodPortalSpec = spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal;
+  // Homes at first login: a Dex/OIDC login runs no PAM session, so nginx_stage's root pre-hook makes the home.
+  const homeRoot = spec.directory?.homeRoot;
+  // Checks the home root is one the hook's settings line can carry unquoted.
+  if (homeRoot) renderOodHomeHook({ homeRoot: homeRoot.replace(/\/+$/, '') });
+  const portal: OodPortalSpec = homeRoot ? { ...withCa, punPreHookRootCmd: OOD_HOME_HOOK_FILE } : withCa;
   const shown = spec.clusters.filter((c) => c.show !== false);
   const [line] = spec.ondemand.version.match(/^\d+\.\d+/)!;
   const secret = (s: { secretArn: string; jsonKey?: string } | undefined): [string, string] => [s?.secretArn ?? '', s?.jsonKey ?? ''];
@@ -100,6 +106,7 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
     ['HPC_HA_RESYNC_MINUTES', String(spec.resyncMinutes ?? 5)],
     ...sssdStepVariables(spec.directory ?? { directoryType: 'none' }),
     ['HPC_HA_OOD_PORTAL_YML', renderOodPortalYml(portal)],
+    ['HPC_HA_OOD_HOME_HOOK_FILE', homeRoot ? OOD_HOME_HOOK_FILE : ''],
     ['HPC_HA_OOD_BRANDING_YML', renderOodBrandingYml(spec.branding ?? { title: 'Open OnDemand' })],
     ...shown.flatMap((c): ShellLine[] => [
       { comment: 'shellcheck disable=SC2034 # read as ${!name} when the cluster publishes' },
@@ -119,10 +126,10 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
 
 /** The static bash body of the bootstrap: no spec value in it, so infra can ship it as an asset. */
 export function renderOodBootstrapProgram(): string {
-  // The shared directory step (functions only) goes in just before main(), which calls it.
+  // The shared directory step and the home hook's text (functions only) go in just before main(), which calls them.
   const at = OOD_BOOTSTRAP_PROGRAM.lastIndexOf('\nmain() {');
   if (at < 0) throw new Error('internal error: program.sh has no main()');
-  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
+  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}\n${OOD_HOME_HOOK_FUNCTION}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
 }
 
 /** The complete script an Open OnDemand node runs as EC2 user data: shebang, settings block, program. */

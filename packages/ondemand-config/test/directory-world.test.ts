@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sssdStepVariables } from '@hpc-ha/sssd-config';
+import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
+import { renderOodHomeHook } from '../src/index.js';
+
+/**
+ * Open OnDemand against a real directory: @hpc-ha/sssd-config's world (Debian slapd on loopback, the sssd step as a
+ * node runs it, a real sssd answering NSS and PAM, all in private namespaces), with this package's checks run
+ * inside it (test/support/ood-directory-checks.sh).
+ */
+const TOOLS = ['slapd', 'slapadd', 'slappasswd', 'ldapwhoami', 'ldapsearch', 'sssd', 'sssctl', 'pamtester', 'unshare', 'openssl', 'runuser'];
+const missing = TOOLS.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+const isRoot = process.getuid?.() === 0;
+if (process.env['CI'] === 'true' && (missing.length > 0 || !isRoot)) throw new Error(`CI=true but the directory test cannot run: missing ${missing.join(', ') || 'root'}`);
+
+const WORLD = new URL('../../sssd-config/test/support/directory-world.sh', import.meta.url).pathname;
+const CHECKS = new URL('./support/ood-directory-checks.sh', import.meta.url).pathname;
+const BASE = 'dc=hpcha,dc=test';
+const ODD_USER = "o'neil $(touch pwned) x";
+
+/** This test's loopback range (17120-17139); the first free ports win. */
+async function freePorts(count: number): Promise<number[]> {
+  const found: number[] = [];
+  for (let port = 17120; port <= 17139 && found.length < count; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) found.push(port);
+  }
+  if (found.length < count) throw new Error('no free ports in 17120-17139');
+  return found;
+}
+
+const user = (uid: string, number: number, extra: string[] = []): string =>
+  [`dn: uid=${uid},ou=people,${BASE}`, 'objectClass: inetOrgPerson', 'objectClass: posixAccount', `uid: ${uid}`, `cn: ${uid}`, 'sn: Test',
+    `uidNumber: ${number}`, 'gidNumber: 16960', `homeDirectory: /home/${uid}`, 'loginShell: /bin/bash', `userPassword: ${uid}-pw`, ...extra].join('\n');
+
+const work = mkdtempSync(join(tmpdir(), 'hpc-ha-ood-directory-'));
+const out = (name: string): string => readFileSync(join(work, 'out', name), 'utf8');
+const has = (name: string): boolean => existsSync(join(work, 'out', name));
+let run: ReturnType<typeof spawnSync>;
+
+describe.skipIf(missing.length > 0 || !isRoot)('Open OnDemand with a real slapd and sssd', () => {
+  const homeRoot = join(work, 'efs', 'home');
+  beforeAll(async () => {
+    const [port] = await freePorts(2);
+    const ldif = [
+      user('carol', 16950),
+      user('mallory', 16952),
+      user(ODD_USER, 16953),
+      user('sysacct', 500),
+    ].join('\n\n');
+    writeFileSync(join(work, 'extra.ldif'), `${ldif}\n`);
+    const hook = join(work, 'hpc-ha-ood-home');
+    writeFileSync(hook, renderOodHomeHook({ homeRoot }));
+    chmodSync(hook, 0o755);
+    writeFileSync(join(work, 'portal-step.sh'), SSSD_PORTAL_STEP);
+    chmodSync(work, 0o711);
+    const vars = sssdStepVariables({
+      directoryType: 'ldap',
+      sssd: {
+        schema: 'rfc2307',
+        ldapUris: [`ldaps://127.0.0.1:${port}`],
+        searchBase: BASE,
+        bindDn: `cn=readonly,${BASE}`,
+        caCertFile: join(work, 'efs', 'hpc-ha', 'directory', 'ca.pem'),
+        homeDirectory: `${homeRoot}/%u`,
+        extraOptions: { entry_cache_timeout: '5', ldap_network_timeout: '3' },
+      },
+      bindPasswordSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:ldap-bind-AbCdEf',
+      caCertificate: { uri: 's3://test-bucket/directory-ca.pem' },
+      homeRoot,
+    });
+    run = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', 'bash', WORLD, work, String(port)], {
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HPC_HA_REGION: 'cn-north-1',
+        BIND_PASSWORD: 'bind-pw-for-test',
+        ALICE_PASSWORD: 'alice-pw',
+        BOB_PASSWORD: 'bob-pw',
+        WORLD_LDIF_EXTRA: join(work, 'extra.ldif'),
+        WORLD_THEN: CHECKS,
+        OOD_HOME_HOOK: hook,
+        HOME_ROOT: homeRoot,
+        ODD_USER,
+        ...Object.fromEntries(vars),
+      },
+      encoding: 'utf8',
+      timeout: 120_000,
+      killSignal: 'SIGKILL',
+    });
+  }, 150_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('the world ran to the end', () => {
+    const trace = has('trace') ? out('trace') : '';
+    expect(run.status, `${String(run.stderr)}\n${trace}\n${has('step.log') ? out('step.log') : ''}`).toBe(0);
+    expect(trace).toContain('done');
+  });
+
+  describe('homes at first login (nginx_stage pre-hook)', () => {
+    it('creates the home with the directory uid/gid, mode 0700, with /etc/skel’s files, owned by the user', () => {
+      expect(out('hook-carol-first.rc').trim(), out('hook-carol-first.out')).toBe('0');
+      expect(out('home-carol').trim()).toBe('700 16950 16960');
+      const files = out('home-carol-files').trim().split('\n').filter(Boolean);
+      if (existsSync('/etc/skel/.bashrc')) expect(files).toContain('.bashrc 16950 16960');
+      for (const f of files) expect(f).toMatch(/ 16950 16960$/);
+    });
+
+    it('a second run changes nothing (same inodes, modes, owners, contents)', () => {
+      expect(out('hook-carol-second.rc').trim()).toBe('0');
+      expect(out('homes-after-second-run')).toBe(out('homes-before-second-run'));
+      expect(out('homes-before-second-run')).toContain('carol/work.txt 644 16950 16960');
+    });
+
+    it('a name with quotes, spaces and $( ) gets its home and runs nothing', () => {
+      expect(out('hook-odd.rc').trim(), out('hook-odd.out')).toBe('0');
+      expect(out('home-odd').trim()).toBe(`700 16953 16960 ${homeRoot}/${ODD_USER}`);
+      expect(out('hook-cwd').trim()).toBe('');
+    });
+
+    it('an unknown user, a system account (uid < 1000), a uid given as a name and a path get nothing', () => {
+      expect(out('hook-unknown.rc').trim()).toBe('67');
+      expect(out('hook-unknown.out')).toContain("no user 'nosuchuser' in the directory");
+      expect(out('hook-system.rc').trim()).toBe('77');
+      expect(out('hook-system.out')).toContain('uid 500 is below 1000');
+      expect(out('hook-by-uid.rc').trim()).toBe('67');
+      expect(out('hook-traversal.rc').trim()).toBe('65');
+      expect(out('hook-none.rc').trim()).toBe('64');
+      // alice's came from the world's own PAM session (pam_mkhomedir); the hook made only carol's and the odd one's.
+      expect(out('homes-listing').trim().split('\n').sort()).toEqual(['alice', 'carol', ODD_USER].sort());
+    });
+  });
+});
