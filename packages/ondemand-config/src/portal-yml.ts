@@ -17,6 +17,9 @@ export const DexLdapSchema = Type.Object(
     /** Where users and groups are searched from (the directory's base DN, or an OU under it). */
     userBaseDn: Dn,
     groupBaseDn: Type.Optional(Dn),
+    /** Who may log in: an LDAP filter on the user entry (e.g. `(memberOf=cn=hpc,ou=groups,dc=example,dc=com)`), added
+     *  to the user search, so Dex finds no one outside it ("invalid username or password"). */
+    accessFilter: Type.Optional(Type.String({ minLength: 3, maxLength: 4096, pattern: '^\\([^\\n\\r\\0]*\\)$' })),
     /** PEM file of the CA that signed the LDAP server's certificate; the system trust store otherwise. */
     rootCaFile: Type.Optional(AbsPath),
   },
@@ -71,6 +74,8 @@ const DEFAULT_SESSION_SECONDS = 28800;
 /** Dex's LDAP connector, per the Dex LDAP documentation, for the two directory kinds issue #15 configures. */
 function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<string, unknown> {
   const ad = ldap.directoryType === 'activeDirectory';
+  const users = ad ? '(&(objectClass=user)(!(objectClass=computer)))' : '(objectClass=posixAccount)';
+  const userFilter = ldap.accessFilter ? `(&${users}${ldap.accessFilter})` : users;
   return {
     type: 'ldap',
     id: 'ldap',
@@ -86,7 +91,7 @@ function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<str
       userSearch: ad
         ? {
             baseDN: ldap.userBaseDn,
-            filter: '(&(objectClass=user)(!(objectClass=computer)))',
+            filter: userFilter,
             username: 'sAMAccountName',
             idAttr: 'sAMAccountName',
             emailAttr: 'userPrincipalName',
@@ -95,7 +100,7 @@ function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<str
           }
         : {
             baseDN: ldap.userBaseDn,
-            filter: '(objectClass=posixAccount)',
+            filter: userFilter,
             username: 'uid',
             idAttr: 'uid',
             emailAttr: 'mail',

@@ -87,6 +87,15 @@ describe('ood_portal.yml', () => {
     expect(portal.dex.connectors[0].config.bindPW).toBe(OOD_BOOT_VALUES.ldapBindPassword);
   });
 
+  it('adds the access filter to Dex’s user search, so only the allowed users are found', () => {
+    const filter = '(memberOf=cn=hpc,ou=groups,dc=corp,dc=example,dc=cn)';
+    const ldap = parse(renderOodPortalYml(dexPortal({ dexLdap: { ...dexPortal().dexLdap!, accessFilter: filter } }))) as any;
+    expect(ldap.dex.connectors[0].config.userSearch.filter).toBe(`(&(objectClass=posixAccount)${filter})`);
+    const ad = parse(renderOodPortalYml(dexPortal({ dexLdap: { ...dexPortal().dexLdap!, directoryType: 'activeDirectory', accessFilter: filter } }))) as any;
+    expect(ad.dex.connectors[0].config.userSearch.filter).toBe(`(&(&(objectClass=user)(!(objectClass=computer)))${filter})`);
+    expect(() => renderOodPortalYml(dexPortal({ dexLdap: { ...dexPortal().dexLdap!, accessFilter: 'memberOf=x' } }))).toThrow(/accessFilter/);
+  });
+
   it('maps Active Directory users by sAMAccountName and LDAP users by uid, the names sssd resolves', () => {
     expect(parse(renderOodPortalYml(AD)).dex.connectors[0].config.userSearch.preferredUsernameAttr).toBe('sAMAccountName');
     expect(parse(renderOodPortalYml(dexPortal())).dex.connectors[0].config.userSearch.preferredUsernameAttr).toBe('uid');

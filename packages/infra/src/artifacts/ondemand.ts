@@ -1,7 +1,7 @@
 import { renderOodBootstrapEnv, renderOodBootstrapProgram, type OodBootstrapSpec, type OodPortalSpec } from '@hpc-ha/ondemand-config';
 import { clusterPlans, type DeploymentConfig, type OpenOnDemandPortalConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT } from './clusters.js';
-import { portalDirectory } from './directory.js';
+import { directoryAccessFilter, portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
 
 export const ONDEMAND_LOG_FILE = '/var/log/hpc-ha/ondemand-bootstrap.log';
@@ -20,11 +20,13 @@ function dexLdap(config: DeploymentConfig, nodeIndex: 1 | 2, uris: readonly stri
   if (d.type === 'none') throw new Error('internal: Open OnDemand needs a directory (the loader refuses type none)');
   const uri = uris[(nodeIndex - 1) % uris.length]!;
   const hostPort = uri.replace(/^ldaps:\/\//, '').replace(/\/.*$/, '');
+  const accessFilter = directoryAccessFilter(config);
   return {
     directoryType: d.type,
     host: /:\d+$/.test(hostPort) ? hostPort : `${hostPort}:636`,
     bindDn: d.bindDn,
     userBaseDn: d.baseDn,
+    ...(accessFilter ? { accessFilter } : {}),
   };
 }
 
