@@ -15,6 +15,8 @@ export { renderOodBootstrap, renderOodBootstrapEnv, renderOodBootstrapProgram } 
 export {
   DEFAULT_LDAP_CA_FILE,
   OOD_DEFAULT_PACKAGES,
+  OOD_HEALTH_CHECK_PATH,
+  OOD_HEALTH_FILE,
   OOD_REPOSITORY_URL,
   OodBootstrapSpecSchema,
   type OodBootstrapSpec,

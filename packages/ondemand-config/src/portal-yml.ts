@@ -5,14 +5,18 @@ import { toYamlText } from './yaml-text.js';
 
 const AbsPath = Type.String({ format: 'abs-path' });
 const Text = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\n\\r\\0]*$' });
+const HOST_PORT = '[A-Za-z0-9.${}\\[\\]:<>_-]+:\\d{1,5}';
 const Dn = Type.String({ minLength: 3, maxLength: 1024, pattern: '^[^\\n\\r\\0]*=[^\\n\\r\\0]*$' });
 
 export const DexLdapSchema = Type.Object(
   {
     /** `ldap`: RFC 2307 (posixAccount/posixGroup); `activeDirectory`: sAMAccountName and group `member`. */
     directoryType: Type.Union([Type.Literal('ldap'), Type.Literal('activeDirectory')]),
-    /** LDAPS server as `host:port` (Dex takes one host; each node is given the one in its own AZ). */
-    host: Type.String({ pattern: '^[A-Za-z0-9.${}\\[\\]:<>_-]+:\\d{1,5}$' }),
+    /** LDAPS server as `host:port` (Dex takes one host): the one in the node's own AZ. The bootstrap renders the
+     *  boot-value marker here instead and fills in whichever of `host` and `failoverHosts` answers. */
+    host: Type.String({ pattern: `^(?:${HOST_PORT}|${OOD_BOOT_VALUES.ldapHost})$` }),
+    /** Further LDAPS servers, in order, that the node switches Dex to while `host` does not answer (bootstrap only). */
+    failoverHosts: Type.Optional(Type.Array(Type.String({ pattern: `^${HOST_PORT}$` }), { maxItems: 8 })),
     bindDn: Dn,
     /** Where users and groups are searched from (the directory's base DN, or an OU under it). */
     userBaseDn: Dn,
@@ -44,6 +48,8 @@ export const OodPortalSpecSchema = Type.Object(
   {
     /** The name browsers use (the load balancer's DNS name, or a custom domain pointing at it). */
     serverName: Type.String({ format: 'dt-host' }),
+    /** More names Apache serves as the portal instead of redirecting to `serverName` (`server_aliases`). */
+    serverAliases: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9.:@_-]+$' }), { maxItems: 8 })),
     /** The node's own TLS pair behind the load balancer (self-signed at boot when absent). */
     certificate: Type.Optional(Type.Object({ certFile: AbsPath, keyFile: AbsPath }, { additionalProperties: false })),
     /** Log out after this long without a request (mod_auth_openidc session inactivity). */
@@ -144,6 +150,7 @@ export function renderOodPortalYml(input: OodPortalSpec): string {
   const cert = spec.certificate ?? DEFAULT_CERTIFICATE;
   const out: Record<string, unknown> = {
     servername: spec.serverName,
+    ...(spec.serverAliases ? { server_aliases: spec.serverAliases } : {}),
     proxy_server: spec.serverName,
     port: 443,
     ssl: [`SSLCertificateFile "${cert.certFile}"`, `SSLCertificateKeyFile "${cert.keyFile}"`],

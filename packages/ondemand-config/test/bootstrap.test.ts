@@ -334,3 +334,85 @@ describe('first boot with a portal name longer than an X.509 CN allows', () => {
     expect(node.log()).toContain(`certificate for ${longName} present`);
   });
 });
+
+describe('logins through a directory outage: Dex follows the directory server that answers', () => {
+  let world: World;
+  let node: SimNode;
+  const withFailover = (): OodBootstrapSpec => {
+    const base = spec(1);
+    return { ...base, portal: { ...base.portal, dexLdap: { ...base.portal.dexLdap!, host: 'ldap1.corp.example.cn:636', failoverHosts: ['ldap2.corp.example.cn:636'] } } };
+  };
+  const dexHost = (): string => (parse(node.file('etc/ood/config/ood_portal.yml')) as any).dex.connectors[0].config.host;
+  const healthy = (): boolean => node.exists('var/www/ood/public/hpc-ha-health');
+  beforeAll(() => {
+    world = newWorld();
+    world.publish('cluster1', '10.0.1.100', '24.11.6');
+    node = createNode(world, 'node1', '10.0.1.10');
+  });
+  afterAll(() => world.cleanup());
+
+  it('a node booting while its own AZ’s server is down starts Dex on the other one, healthy', () => {
+    world.directoryDown('ldap1.corp.example.cn:636', true);
+    const boot = node.run(renderOodBootstrap(withFailover()));
+    expect(boot.status, node.log()).toBe(0);
+    expect(dexHost()).toBe('ldap2.corp.example.cn:636');
+    expect(healthy()).toBe(true);
+    expect(node.log()).toContain('directory server ldap1.corp.example.cn:636 does not answer');
+    expect(node.file('etc/systemd/system/hpc-ha-ondemand-directory.timer')).toContain('OnUnitActiveSec=20s');
+    expect(node.file('etc/systemd/system/hpc-ha-ondemand-directory.service')).toContain('ExecStart=/usr/local/sbin/hpc-ha-ondemand-bootstrap directory');
+    expect(boot.calls).toContain('systemctl enable --now hpc-ha-ondemand-directory.timer');
+    // The load balancer's health check carries the node's address as Host: Apache serves it instead of redirecting.
+    expect((parse(node.file('etc/ood/config/ood_portal.yml')) as any).server_aliases).toEqual(['10.0.1.10']);
+  });
+
+  it('the timer switches Dex back to its own AZ’s server when it answers again, restarting Dex only', () => {
+    world.directoryDown('ldap1.corp.example.cn:636', false);
+    const tick = node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(tick.status, node.log()).toBe(0);
+    expect(dexHost()).toBe('ldap1.corp.example.cn:636');
+    expect(tick.calls).toContain('systemctl restart ondemand-dex');
+    expect(tick.calls.some((c) => c.startsWith('systemctl restart httpd'))).toBe(false);
+    expect(tick.calls.some((c) => c.startsWith('cfn-signal'))).toBe(false);
+    expect(node.log()).toContain('Dex now asks directory server ldap1.corp.example.cn:636 (was ldap2.corp.example.cn:636)');
+  });
+
+  it('a tick with nothing changed regenerates and restarts nothing', () => {
+    const tick = node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(tick.status, node.log()).toBe(0);
+    expect(tick.calls.filter((c) => !c.startsWith('ldapsearch'))).toEqual([]);
+  });
+
+  it('with every directory server down the health file goes (the load balancer stops sending users), and comes back', () => {
+    world.directoryDown('ldap1.corp.example.cn:636', true);
+    world.directoryDown('ldap2.corp.example.cn:636', true);
+    const down = node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(down.status, node.log()).toBe(0);
+    expect(healthy()).toBe(false);
+    expect(dexHost()).toBe('ldap1.corp.example.cn:636');
+    expect(down.calls.some((c) => c.startsWith('systemctl restart'))).toBe(false);
+    world.directoryDown('ldap2.corp.example.cn:636', false);
+    node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(healthy()).toBe(true);
+    expect(dexHost()).toBe('ldap2.corp.example.cn:636');
+  });
+
+  it('without Dex (an external OpenID Connect provider) the node is healthy once Apache serves', () => {
+    const w = newWorld();
+    try {
+      w.publish('cluster1', '10.0.1.100', '24.11.6');
+      w.secret('arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpc-ha/oidc-client-AbCdEf', 'client-secret');
+      const n = createNode(w, 'node1', '10.0.1.10');
+      const base = spec(1);
+      const oidc: OodBootstrapSpec = {
+        ...base,
+        portal: { serverName: base.portal.serverName, oidc: { metadataUrl: 'https://idp.example.cn/.well-known/openid-configuration', clientId: 'hpc' } },
+        secrets: { oidcCryptoPassphrase: base.secrets.oidcCryptoPassphrase, oidcClientSecret: { secretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpc-ha/oidc-client-AbCdEf' } },
+      };
+      expect(n.run(renderOodBootstrap(oidc)).status, n.log()).toBe(0);
+      expect(n.file('var/www/ood/public/hpc-ha-health')).toBe('ok\n');
+      expect(n.exists('etc/systemd/system/hpc-ha-ondemand-directory.timer')).toBe(false);
+    } finally {
+      w.cleanup();
+    }
+  });
+});

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sssdStepVariables } from '@hpc-ha/sssd-config';
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
-import { renderOodHomeHook } from '../src/index.js';
+import { renderOodBootstrap, renderOodHomeHook } from '../src/index.js';
+import { bootstrapSpec, dexPortal } from './support/specs.js';
 
 /**
  * Open OnDemand against a real directory: @hpc-ha/sssd-config's world (Debian slapd on loopback, the sssd step as a
@@ -50,7 +51,22 @@ let run: ReturnType<typeof spawnSync>;
 describe.skipIf(missing.length > 0 || !isRoot)('Open OnDemand with a real slapd and sssd', () => {
   const homeRoot = join(work, 'efs', 'home');
   beforeAll(async () => {
-    const [port] = await freePorts(2);
+    const [port, second] = await freePorts(2);
+    // Node 1's bootstrap: Dex's own-AZ server first, the other as failover, the directory's CA where Dex reads it.
+    const nodeSpec = {
+      ...bootstrapSpec(),
+      portal: dexPortal({
+        dexLdap: {
+          directoryType: 'ldap',
+          host: `127.0.0.1:${port}`,
+          failoverHosts: [`127.0.0.1:${second}`],
+          bindDn: `cn=readonly,${BASE}`,
+          userBaseDn: `ou=people,${BASE}`,
+          rootCaFile: '/etc/ood/dex/ldap-ca.pem',
+        },
+      }),
+    };
+    writeFileSync(join(work, 'ood-bootstrap.sh'), renderOodBootstrap(nodeSpec));
     const ldif = [
       user('carol', 16950),
       user('mallory', 16952),
@@ -90,6 +106,7 @@ describe.skipIf(missing.length > 0 || !isRoot)('Open OnDemand with a real slapd 
         OOD_HOME_HOOK: hook,
         HOME_ROOT: homeRoot,
         ODD_USER,
+        SECOND_PORT: String(second),
         ...Object.fromEntries(vars),
       },
       encoding: 'utf8',
@@ -136,6 +153,32 @@ describe.skipIf(missing.length > 0 || !isRoot)('Open OnDemand with a real slapd 
       expect(out('hook-none.rc').trim()).toBe('64');
       // alice's came from the world's own PAM session (pam_mkhomedir); the hook made only carol's and the odd one's.
       expect(out('homes-listing').trim().split('\n').sort()).toEqual(['alice', 'carol', ODD_USER].sort());
+    });
+  });
+
+  describe('logins through a directory outage (two slapd servers, the bootstrap’s 20 s directory tick)', () => {
+    const tick = (label: string) => out(`tick-${label}`).trim().split(' ');
+    it('with both up, Dex asks the node’s own AZ’s server and carol logs in; the node is healthy', () => {
+      const [rc, host, health, restarts, login] = tick('both-up');
+      expect(rc, has('node.log') ? out('node.log') : '').toBe('0');
+      expect(host).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect([health, restarts, login]).toEqual(['yes', '1', 'bind-0']);
+    });
+
+    it('with that server stopped, the next tick moves Dex to the other server (Dex restarted), and carol logs in', () => {
+      expect(out('login-via-stopped-server').trim()).toBe('no-entry');
+      const [rc, host, health, restarts, login] = tick('first-down');
+      expect(rc).toBe('0');
+      expect(host).not.toBe(tick('both-up')[1]);
+      expect([health, restarts, login]).toEqual(['yes', '2', 'bind-0']);
+      expect(tick('first-down-again').slice(1)).toEqual(tick('first-down').slice(1));
+    });
+
+    it('with both stopped, the health file goes (no restart, Dex keeps its server); with the first back, Dex returns to it', () => {
+      const [rc, host, health, restarts] = tick('both-down');
+      expect([rc, host, health, restarts]).toEqual(['0', tick('first-down')[1], 'no', '2']);
+      expect(tick('first-back')).toEqual(['0', tick('both-up')[1], 'yes', '3', 'bind-0']);
+      expect(out('node.log')).toContain('no directory server answers');
     });
   });
 });

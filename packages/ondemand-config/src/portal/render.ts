@@ -7,7 +7,7 @@ import { renderOodClusterYml } from '../cluster-yml.js';
 import { DEFAULT_CERTIFICATE, renderOodPortalYml, type OodPortalSpec } from '../portal-yml.js';
 import { OOD_HOME_HOOK_FILE, OOD_HOME_HOOK_FUNCTION, renderOodHomeHook } from './home-hook.js';
 import { OOD_BOOTSTRAP_PROGRAM } from './program-text.js';
-import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
+import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_HEALTH_FILE, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
 
 function checkSemantics(spec: OodBootstrapSpec): void {
   const problems: SpecProblem[] = [];
@@ -30,6 +30,10 @@ function checkSemantics(spec: OodBootstrapSpec): void {
   if (!spec.portal.oidc && spec.secrets.oidcClientSecret)
     problems.push({ path: '/secrets/oidcClientSecret', message: 'applies only with portal.oidc' });
   if (!spec.directory) problems.push({ path: '/directory', message: 'is required: Open OnDemand runs each user’s web server as a directory user' });
+  const ldap = spec.portal.dexLdap;
+  if (ldap && [ldap.host, ...(ldap.failoverHosts ?? [])].some((h, i, all) => all.indexOf(h) !== i))
+    problems.push({ path: '/portal/dexLdap/failoverHosts', message: 'lists a server twice' });
+  if (ldap?.host === OOD_BOOT_VALUES.ldapHost) problems.push({ path: '/portal/dexLdap/host', message: 'must be a server (host:port); the node fills in the marker itself' });
   if (spec.ldapCaCertificate && !spec.portal.dexLdap)
     problems.push({ path: '/ldapCaCertificate', message: 'applies only with portal.dexLdap' });
   throwIfProblems('Open OnDemand bootstrap spec', problems);
@@ -51,7 +55,16 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
   const homeRoot = spec.directory?.homeRoot;
   // Checks the home root is one the hook's settings line can carry unquoted.
   if (homeRoot) renderOodHomeHook({ homeRoot: homeRoot.replace(/\/+$/, '') });
-  const portal: OodPortalSpec = homeRoot ? { ...withCa, punPreHookRootCmd: OOD_HOME_HOOK_FILE } : withCa;
+  const withHook: OodPortalSpec = homeRoot ? { ...withCa, punPreHookRootCmd: OOD_HOME_HOOK_FILE } : withCa;
+  // Dex gets whichever directory server answers (the node fills it in and a timer re-chooses); the node's own address
+  // is a server alias, so the load balancer's health check (Host: <address>) reaches the health file.
+  const ldap = spec.portal.dexLdap;
+  const ldapHosts = ldap ? [ldap.host, ...(ldap.failoverHosts ?? [])] : [];
+  const portal: OodPortalSpec = {
+    ...withHook,
+    serverAliases: [OOD_BOOT_VALUES.nodeAddress],
+    ...(withHook.dexLdap ? { dexLdap: { ...withHook.dexLdap, host: OOD_BOOT_VALUES.ldapHost } } : {}),
+  };
   const shown = spec.clusters.filter((c) => c.show !== false);
   const [line] = spec.ondemand.version.match(/^\d+\.\d+/)!;
   const secret = (s: { secretArn: string; jsonKey?: string } | undefined): [string, string] => [s?.secretArn ?? '', s?.jsonKey ?? ''];
@@ -106,6 +119,8 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
     ['HPC_HA_RESYNC_MINUTES', String(spec.resyncMinutes ?? 5)],
     ...sssdStepVariables(spec.directory ?? { directoryType: 'none' }),
     ['HPC_HA_OOD_PORTAL_YML', renderOodPortalYml(portal)],
+    ['HPC_HA_LDAP_HOSTS', ldapHosts.join(' ')],
+    ['HPC_HA_HEALTH_FILE', OOD_HEALTH_FILE],
     ['HPC_HA_OOD_HOME_HOOK_FILE', homeRoot ? OOD_HOME_HOOK_FILE : ''],
     ['HPC_HA_OOD_BRANDING_YML', renderOodBrandingYml(spec.branding ?? { title: 'Open OnDemand' })],
     ...shown.flatMap((c): ShellLine[] => [

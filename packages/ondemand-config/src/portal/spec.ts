@@ -115,8 +115,14 @@ export const OOD_DEFAULT_PACKAGES = [
   'openssl',
   'mod_ssl',
   'aws-cfn-bootstrap',
+  // ldapsearch: the node checks which directory server answers before pointing Dex at it.
+  'openldap-clients',
 ] as const;
 
 /** Where Open OnDemand publishes its RPMs (one directory per release line). */
 export const OOD_REPOSITORY_URL = 'https://yum.osc.edu/ondemand';
 export const DEFAULT_LDAP_CA_FILE = '/etc/ood/dex/ldap-ca.pem';
+/** What the load balancer's health check asks for (Open OnDemand's public_uri /public serves public_root
+ *  /var/www/ood/public without login): present while this node can log users in, absent otherwise. */
+export const OOD_HEALTH_CHECK_PATH = '/public/hpc-ha-health';
+export const OOD_HEALTH_FILE = '/var/www/ood/public/hpc-ha-health';

@@ -46,6 +46,10 @@ const STUBS: Record<string, string> = {
   // rpm -q takes a name or name-version; the stub's database holds one file per name-version.
   rpm: `[ "$1" = -q ] || exit 1; shift; for p in "$@"; do [ -e "$STUB_STATE/rpms/$p" ] || compgen -G "$STUB_STATE/rpms/$p-[0-9]*" >/dev/null || { echo "package $p is not installed"; exit 1; }; done`,
   hostname: `echo "$STUB_HOSTNAME"`,
+  // A directory server answers unless the world marked it down (world.directoryDown).
+  ldapsearch: `
+    while [ $# -gt 0 ]; do case "$1" in -H) uri="$2"; shift 2 ;; *) shift ;; esac; done
+    [ ! -e "$STUB_WORLD/ldap-down/\${uri#ldaps://}" ] || { echo "ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)" >&2; exit 255; }`,
   chown: ``,
   alternatives: ``,
   sssctl: ``,
@@ -106,6 +110,8 @@ export interface World {
   secret(arn: string, value: string): void;
   /** Makes every https:// source (the Open OnDemand repository) unreachable. */
   cutInternet(): void;
+  /** Stops (true) or restarts (false) the directory server host:port. */
+  directoryDown(hostPort: string, down: boolean): void;
 }
 
 export function createWorld(): World {
@@ -154,6 +160,7 @@ export function createWorld(): World {
     s3: (key, content) => put(join(dir, 's3', key), content),
     secret: (arn, value) => put(join(dir, 'secrets', arn.replace(/[^A-Za-z0-9]/g, '_')), value),
     cutInternet: () => writeFileSync(join(dir, 'unreachable'), ''),
+    directoryDown: (hostPort, down) => (down ? put(join(dir, 'ldap-down', hostPort), '') : rmSync(join(dir, 'ldap-down', hostPort), { force: true })),
   };
 }
 
