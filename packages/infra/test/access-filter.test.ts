@@ -4,9 +4,7 @@
  * LdapAccessFilter (clusters) and sssd's ldap_access_filter (portal nodes) each admit a member and refuse an outsider.
  * The directory is @hpc-ha/sssd-config's test world; the checks are test/support/access-filter-checks.sh.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateClusterConfig } from '@hpc-ha/pcluster-config';
@@ -15,14 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { placeholderValues, portalDirectory, renderDeploymentArtifacts } from '../src/artifacts/index.js';
 import { parseDeploymentConfig } from '../src/config/index.js';
+import { directoryWorldMissing, runDirectoryWorld } from '../../../tools/test-harness/directory-world.js';
+import { freePort } from '../../../tools/test-harness/ports.js';
 import { REPO_ROOT } from './support/synth.js';
 
-const TOOLS = ['slapd', 'slapadd', 'slappasswd', 'ldapsearch', 'ldapwhoami', 'sssd', 'sssctl', 'pamtester', 'unshare', 'openssl'];
-const missing = TOOLS.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-const isRoot = process.getuid?.() === 0;
-if (process.env['CI'] === 'true' && (missing.length > 0 || !isRoot)) throw new Error(`CI=true but the access-filter test cannot run: missing ${missing.join(', ') || 'root'}`);
-
-const WORLD = join(REPO_ROOT, 'packages', 'sssd-config', 'test', 'support', 'directory-world.sh');
+const missing = directoryWorldMissing();
 const CHECKS = new URL('./support/access-filter-checks.sh', import.meta.url).pathname;
 const BASE = 'dc=hpcha,dc=test';
 // Parentheses and a star: the DN must reach every filter escaped (RFC 4515), or the member would be refused.
@@ -33,18 +28,6 @@ function exampleWithAllowedGroups(): string {
   const text = readFileSync(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'), 'utf8').replaceAll('dc=corp,dc=example,dc=cn', BASE);
   if (!text.includes('  adminGroup: hpc-admins\n')) throw new Error('the example changed: no adminGroup line');
   return text.replace('  adminGroup: hpc-admins\n', `  adminGroup: hpc-admins\n  allowedGroups: ["${GROUP}"]\n`);
-}
-
-async function freePort(): Promise<number> {
-  for (let port = 17140; port <= 17159; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port in 17140-17159');
 }
 
 const person = (uid: string, n: number, extra: string[]): string =>
@@ -78,9 +61,9 @@ describe('one setting, the same filter at every enforcement point', () => {
 
 const work = mkdtempSync(join(tmpdir(), 'hpc-ha-access-filter-'));
 const out = (name: string): string => readFileSync(join(work, 'out', name), 'utf8').trim();
-let run: ReturnType<typeof spawnSync>;
+let run: ReturnType<typeof runDirectoryWorld>;
 
-describe.skipIf(missing.length > 0 || !isRoot)('against a real slapd (memberof overlay) and sssd', () => {
+describe.skipIf(missing.length > 0)('against a real slapd (memberof overlay) and sssd', () => {
   beforeAll(async () => {
     const port = await freePort();
     writeFileSync(join(work, 'slapd-extra.conf'), 'moduleload memberof\noverlay memberof\n');
@@ -108,29 +91,23 @@ describe.skipIf(missing.length > 0 || !isRoot)('against a real slapd (memberof o
       caCertificate: { uri: 's3://test-bucket/directory-ca.pem' },
       homeRoot,
     });
-    run = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', 'bash', WORLD, work, String(port)], {
-      env: {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        HPC_HA_REGION: 'cn-north-1',
-        BIND_PASSWORD: 'bind-secret-for-test',
-        ALICE_PASSWORD: 'alice-secret',
-        BOB_PASSWORD: 'bob-secret',
-        CAROL_PASSWORD: 'carol-secret',
-        MALLORY_PASSWORD: 'mallory-secret',
-        WORLD_SLAPD_EXTRA: join(work, 'slapd-extra.conf'),
-        WORLD_LDIF_EXTRA: join(work, 'extra.ldif'),
-        WORLD_THEN: CHECKS,
-        DEX_BASE: dex.userSearch.baseDN,
-        DEX_FILTER: dex.userSearch.filter,
-        DEX_USERNAME_ATTR: dex.userSearch.username,
-        CLUSTER_FILTER: clusterFilters[0]!,
-        BASE_DN: BASE,
-        BIND_DN: dex.bindDN,
-        ...Object.fromEntries(vars),
-      },
-      encoding: 'utf8',
-      timeout: 120_000,
-      killSignal: 'SIGKILL',
+    run = runDirectoryWorld(work, port, {
+      HPC_HA_REGION: 'cn-north-1',
+      BIND_PASSWORD: 'bind-secret-for-test',
+      ALICE_PASSWORD: 'alice-secret',
+      BOB_PASSWORD: 'bob-secret',
+      CAROL_PASSWORD: 'carol-secret',
+      MALLORY_PASSWORD: 'mallory-secret',
+      WORLD_SLAPD_EXTRA: join(work, 'slapd-extra.conf'),
+      WORLD_LDIF_EXTRA: join(work, 'extra.ldif'),
+      WORLD_THEN: CHECKS,
+      DEX_BASE: dex.userSearch.baseDN,
+      DEX_FILTER: dex.userSearch.filter,
+      DEX_USERNAME_ATTR: dex.userSearch.username,
+      CLUSTER_FILTER: clusterFilters[0]!,
+      BASE_DN: BASE,
+      BIND_DN: dex.bindDN,
+      ...Object.fromEntries(vars),
     });
   }, 150_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sssdStepVariables } from '@hpc-ha/sssd-config';
-import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
+import { SSSD_PORTAL_STEP, sssdStepVariables } from '@hpc-ha/sssd-config';
+import { directoryWorldMissing, runDirectoryWorld, worldStepSpec } from '../../../tools/test-harness/directory-world.js';
+import { freePort } from '../../../tools/test-harness/ports.js';
 import { renderOodBootstrap, renderOodHomeHook } from '../src/index.js';
 import { bootstrapSpec, dexPortal } from './support/specs.js';
 
@@ -14,30 +13,10 @@ import { bootstrapSpec, dexPortal } from './support/specs.js';
  * node runs it, a real sssd answering NSS and PAM, all in private namespaces), with this package's checks run
  * inside it (test/support/ood-directory-checks.sh).
  */
-const TOOLS = ['slapd', 'slapadd', 'slappasswd', 'ldapwhoami', 'ldapsearch', 'sssd', 'sssctl', 'pamtester', 'unshare', 'openssl', 'runuser'];
-const missing = TOOLS.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-const isRoot = process.getuid?.() === 0;
-if (process.env['CI'] === 'true' && (missing.length > 0 || !isRoot)) throw new Error(`CI=true but the directory test cannot run: missing ${missing.join(', ') || 'root'}`);
-
-const WORLD = new URL('../../sssd-config/test/support/directory-world.sh', import.meta.url).pathname;
+const missing = directoryWorldMissing();
 const CHECKS = new URL('./support/ood-directory-checks.sh', import.meta.url).pathname;
 const BASE = 'dc=hpcha,dc=test';
 const ODD_USER = "o'neil $(touch pwned) x";
-
-/** This test's loopback range (17120-17139); the first free ports win. */
-async function freePorts(count: number): Promise<number[]> {
-  const found: number[] = [];
-  for (let port = 17120; port <= 17139 && found.length < count; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) found.push(port);
-  }
-  if (found.length < count) throw new Error('no free ports in 17120-17139');
-  return found;
-}
 
 const user = (uid: string, number: number, extra: string[] = []): string =>
   [`dn: uid=${uid},ou=people,${BASE}`, 'objectClass: inetOrgPerson', 'objectClass: posixAccount', `uid: ${uid}`, `cn: ${uid}`, 'sn: Test',
@@ -46,12 +25,14 @@ const user = (uid: string, number: number, extra: string[] = []): string =>
 const work = mkdtempSync(join(tmpdir(), 'hpc-ha-ood-directory-'));
 const out = (name: string): string => readFileSync(join(work, 'out', name), 'utf8');
 const has = (name: string): boolean => existsSync(join(work, 'out', name));
-let run: ReturnType<typeof spawnSync>;
+let run: ReturnType<typeof runDirectoryWorld>;
 
-describe.skipIf(missing.length > 0 || !isRoot)('Open OnDemand with a real slapd and sssd', () => {
+describe.skipIf(missing.length > 0)('Open OnDemand with a real slapd and sssd', () => {
   const homeRoot = join(work, 'efs', 'home');
   beforeAll(async () => {
-    const [port, second] = await freePorts(2);
+    const port = await freePort();
+    let second = await freePort();
+    while (second === port) second = await freePort();
     // Node 1's bootstrap: Dex's own-AZ server first, the other as failover, the directory's CA where Dex reads it.
     const nodeSpec = {
       ...bootstrapSpec(),
@@ -79,39 +60,19 @@ describe.skipIf(missing.length > 0 || !isRoot)('Open OnDemand with a real slapd 
     chmodSync(hook, 0o755);
     writeFileSync(join(work, 'portal-step.sh'), SSSD_PORTAL_STEP);
     chmodSync(work, 0o711);
-    const vars = sssdStepVariables({
-      directoryType: 'ldap',
-      sssd: {
-        schema: 'rfc2307',
-        ldapUris: [`ldaps://127.0.0.1:${port}`],
-        searchBase: BASE,
-        bindDn: `cn=readonly,${BASE}`,
-        caCertFile: join(work, 'efs', 'hpc-ha', 'directory', 'ca.pem'),
-        homeDirectory: `${homeRoot}/%u`,
-        extraOptions: { entry_cache_timeout: '5', ldap_network_timeout: '3' },
-      },
-      bindPasswordSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:ldap-bind-AbCdEf',
-      caCertificate: { uri: 's3://test-bucket/directory-ca.pem' },
-      homeRoot,
-    });
-    run = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', 'bash', WORLD, work, String(port)], {
-      env: {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        HPC_HA_REGION: 'cn-north-1',
-        BIND_PASSWORD: 'bind-pw-for-test',
-        ALICE_PASSWORD: 'alice-pw',
-        BOB_PASSWORD: 'bob-pw',
-        WORLD_LDIF_EXTRA: join(work, 'extra.ldif'),
-        WORLD_THEN: CHECKS,
-        OOD_HOME_HOOK: hook,
-        HOME_ROOT: homeRoot,
-        ODD_USER,
-        SECOND_PORT: String(second),
-        ...Object.fromEntries(vars),
-      },
-      encoding: 'utf8',
-      timeout: 120_000,
-      killSignal: 'SIGKILL',
+    const vars = sssdStepVariables(worldStepSpec(work, port));
+    run = runDirectoryWorld(work, port, {
+      HPC_HA_REGION: 'cn-north-1',
+      BIND_PASSWORD: 'bind-pw-for-test',
+      ALICE_PASSWORD: 'alice-pw',
+      BOB_PASSWORD: 'bob-pw',
+      WORLD_LDIF_EXTRA: join(work, 'extra.ldif'),
+      WORLD_THEN: CHECKS,
+      OOD_HOME_HOOK: hook,
+      HOME_ROOT: homeRoot,
+      ODD_USER,
+      SECOND_PORT: String(second),
+      ...Object.fromEntries(vars),
     });
   }, 150_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
