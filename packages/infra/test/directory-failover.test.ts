@@ -1,6 +1,7 @@
 /** Logins through a directory outage: each Open OnDemand node's Dex server list, and the health check that follows it. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OOD_HEALTH_CHECK_PATH } from '@hpc-ha/ondemand-config';
 import { describe, expect, it } from 'vitest';
 import { ondemandBootstrapSpec, placeholderValues } from '../src/artifacts/index.js';
 import { parseDeploymentConfig, portalTarget } from '../src/config/index.js';
@@ -16,7 +17,8 @@ describe('Dex’s directory servers per node', () => {
   });
 
   it('the load balancer checks the health file the nodes keep, and counts only 200 (not the redirect every other path gets)', () => {
-    expect(portalTarget(config)).toMatchObject({ port: 443, healthCheckPath: '/public/hpc-ha-health', healthyHttpCodes: '200' });
+    expect(portalTarget(config)).toMatchObject({ port: 443, healthCheckPath: OOD_HEALTH_CHECK_PATH, healthyHttpCodes: '200' });
+    expect(OOD_HEALTH_CHECK_PATH).toBe('/public/hpc-ha-health');
     expect(portalTarget({ portal: { kind: 'enginframe' } })).toMatchObject({ port: 8443, healthCheckPath: '/enginframe/', healthyHttpCodes: '200-399' });
   });
 });

@@ -1,5 +1,3 @@
-import { OOD_HEALTH_CHECK_PATH } from '@hpc-ha/ondemand-config';
-
 /**
  * The app's stacks, in deployment order (construct ids kept from the seed's `cdk deploy VPC AuroraServerless EFS FSX
  * ALB EnginFrame`). Here rather than in the CDK app so the CLI can name stacks without loading aws-cdk-lib.
@@ -16,6 +14,13 @@ export function stackName(deploymentName: string, id: StackId): string {
 export const PORTAL_URL_OUTPUT = 'EnginFramePortalURL';
 /** The portal URL output of the OpenOnDemand stack (portal.kind: openondemand). */
 export const ONDEMAND_PORTAL_URL_OUTPUT = 'OpenOnDemandPortalURL';
+
+/**
+ * The health file an Open OnDemand node keeps while it can log users in (@hpc-ha/ondemand-config's
+ * OOD_HEALTH_CHECK_PATH; written out here because this module must load without the generators, and a test keeps
+ * the two equal).
+ */
+export const OOD_HEALTH_CHECK_PATH = '/public/hpc-ha-health';
 
 /** Where the load balancer sends users and how it checks a portal node: per portal product. */
 export interface PortalTarget {
