@@ -1,5 +1,5 @@
-// Regenerates the embedded shell programs from their .sh files: src/portal/program.sh → program-text.ts and
-// src/portal/home-hook.sh → home-hook-text.ts. The programs stay real .sh files (editable, shellcheck-able) while the
+// Regenerates the embedded shell programs from their .sh files: src/portal/program.sh → program-text.ts,
+// home-hook.sh → home-hook-text.ts and directory-failover.sh → directory-failover-text.ts. The programs stay real .sh files (editable, shellcheck-able) while the
 // package ships them as strings (no I/O at render time). A test fails when they differ.
 // Usage: node scripts/embed-program.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,3 +14,4 @@ const embed = (source, target, name) => {
 };
 embed('program.sh', 'program-text.ts', 'OOD_BOOTSTRAP_PROGRAM');
 embed('home-hook.sh', 'home-hook-text.ts', 'OOD_HOME_HOOK_PROGRAM');
+embed('directory-failover.sh', 'directory-failover-text.ts', 'OOD_DIRECTORY_FAILOVER_STEP');

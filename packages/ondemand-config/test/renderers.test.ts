@@ -18,6 +18,7 @@ import {
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
 import { OOD_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
 import { OOD_HOME_HOOK_PROGRAM } from '../src/portal/home-hook-text.js';
+import { OOD_DIRECTORY_FAILOVER_STEP } from '../src/portal/directory-failover-text.js';
 import { bootstrapSpec, dexPortal, tokenSpec } from './support/specs.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -188,7 +189,10 @@ describe('bootstrap settings block', () => {
   it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared sssd step before main()', () => {
     expect(OOD_BOOTSTRAP_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'));
     expect(OOD_HOME_HOOK_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'home-hook.sh'), 'utf8'));
+    expect(OOD_DIRECTORY_FAILOVER_STEP).toBe(readFileSync(join(here, '..', 'src', 'portal', 'directory-failover.sh'), 'utf8'));
     const program = renderOodBootstrapProgram();
+    expect(program.indexOf(OOD_DIRECTORY_FAILOVER_STEP)).toBeGreaterThan(0);
+    expect(program.indexOf(OOD_DIRECTORY_FAILOVER_STEP)).toBeLessThan(program.lastIndexOf('\nmain() {'));
     expect(program.indexOf(SSSD_PORTAL_STEP)).toBeGreaterThan(0);
     expect(program.indexOf(SSSD_PORTAL_STEP)).toBeLessThan(program.lastIndexOf('\nmain() {'));
   });

@@ -6,6 +6,7 @@ import { renderOodBrandingYml } from '../branding-yml.js';
 import { renderOodClusterYml } from '../cluster-yml.js';
 import { DEFAULT_CERTIFICATE, renderOodPortalYml, type OodPortalSpec } from '../portal-yml.js';
 import { OOD_HOME_HOOK_FILE, OOD_HOME_HOOK_FUNCTION, renderOodHomeHook } from './home-hook.js';
+import { OOD_DIRECTORY_FAILOVER_STEP } from './directory-failover-text.js';
 import { OOD_BOOTSTRAP_PROGRAM } from './program-text.js';
 import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_HEALTH_FILE, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
 
@@ -141,10 +142,11 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
 
 /** The static bash body of the bootstrap: no spec value in it, so infra can ship it as an asset. */
 export function renderOodBootstrapProgram(): string {
-  // The shared directory step and the home hook's text (functions only) go in just before main(), which calls them.
+  // The shared directory step, Dex's directory failover and the home hook's text (functions only) go in just before
+  // main(), which calls them.
   const at = OOD_BOOTSTRAP_PROGRAM.lastIndexOf('\nmain() {');
   if (at < 0) throw new Error('internal error: program.sh has no main()');
-  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}\n${OOD_HOME_HOOK_FUNCTION}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
+  return `${OOD_BOOTSTRAP_PROGRAM.slice(0, at)}\n${SSSD_PORTAL_STEP}\n${OOD_DIRECTORY_FAILOVER_STEP}\n${OOD_HOME_HOOK_FUNCTION}${OOD_BOOTSTRAP_PROGRAM.slice(at)}`;
 }
 
 /** The complete script an Open OnDemand node runs as EC2 user data: shebang, settings block, program. */
