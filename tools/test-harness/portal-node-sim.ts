@@ -71,6 +71,10 @@ const STUBS: Record<string, string> = {
   authselect: ``,
   sssctl: ``,
   hostname: `echo "$STUB_HOSTNAME"`,
+  // A directory server answers unless the world marked it down (world.directoryDown).
+  ldapsearch: `
+    while [ $# -gt 0 ]; do case "$1" in -H) uri="$2"; shift 2 ;; *) shift ;; esac; done
+    [ ! -e "$STUB_WORLD/ldap-down/\${uri#ldaps://}" ] || { echo "ldap_sasl_bind(SIMPLE): Can't contact LDAP server (-1)" >&2; exit 255; }`,
   chown: ``,
   mountpoint: `exit 1`,
   'cfn-signal': ``,
@@ -226,6 +230,8 @@ export interface World {
   secret(arn: string, value: string): void;
   /** Makes every https:// source (a package repository) unreachable. */
   cutInternet(): void;
+  /** Stops (true) or restarts (false) the directory server host:port. */
+  directoryDown(hostPort: string, down: boolean): void;
   /** The HTTP status the portal answers its health probe with (default 302). */
   httpStatus(code: number): void;
   installs(): number;
@@ -297,6 +303,7 @@ export function createWorld(): World {
     https: (path, content) => put(join(dir, 'https', path), content),
     secret: (arn, value) => put(join(dir, 'secrets', arn.replace(/[^A-Za-z0-9]/g, '_')), value),
     cutInternet: () => writeFileSync(join(dir, 'unreachable'), ''),
+    directoryDown: (hostPort, down) => (down ? put(join(dir, 'ldap-down', hostPort), '') : rmSync(join(dir, 'ldap-down', hostPort), { force: true })),
     httpStatus: (code) => writeFileSync(join(dir, 'http-status'), String(code)),
     installs: () => (existsSync(join(dir, 'installs')) ? readFileSync(join(dir, 'installs'), 'utf8').trim().split('\n').length : 0),
   };

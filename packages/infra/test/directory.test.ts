@@ -50,8 +50,10 @@ describe('an existing Active Directory (examples/directory)', () => {
         DomainAddr: 'ldaps://10.0.128.10,ldaps://10.0.192.10',
         PasswordSecretArn: BIND_SECRET,
         LdapTlsCaCert: DIRECTORY_CA_FILE,
-        AdditionalSssdConfigs: { override_homedir: '/efs/home/%u', ldap_id_mapping: 'True', access_provider: 'ldap' },
+        LdapAccessFilter: '(memberOf:1.2.840.113556.1.4.1941:=CN=hpc-users,OU=Groups,OU=CORP,DC=corp,DC=example,DC=com)',
+        AdditionalSssdConfigs: { override_homedir: '/efs/home/%u', ldap_id_mapping: 'True' },
       });
+      expect(c['DirectoryService'].AdditionalSssdConfigs).not.toHaveProperty('access_provider');
     }
     const rendered = renderDeploymentArtifacts(existing.config, placeholderValues(existing.config));
     for (const file of rendered.filter((f) => f.path.startsWith('clusters/') && f.path.endsWith('.yaml'))) {
@@ -74,6 +76,9 @@ describe('an existing Active Directory (examples/directory)', () => {
     const sssd = files.find((f) => f.path === 'portal/sssd.conf');
     expect(sssd?.content).toContain('ldap_uri = ldaps://10.0.128.10,ldaps://10.0.192.10\n');
     expect(sssd?.content).toContain(`ldap_tls_cacert = ${DIRECTORY_CA_FILE}\n`);
+    // directory.allowedGroups reaches the EnginFrame nodes' PAM account check too.
+    expect(sssd?.content).toContain('access_provider = ldap\n');
+    expect(sssd?.content).toContain('ldap_access_filter = (memberOf:1.2.840.113556.1.4.1941:=CN=hpc-users,OU=Groups,OU=CORP,DC=corp,DC=example,DC=com)\n');
     expect(sssd?.content).not.toMatch(/authtok\s*=/);
     expect(DIRECTORY_CA_FILE.startsWith(`${EFS_MOUNT_DIR}/${PUBLISH_ROOT}/`)).toBe(true);
     // The sssd step's settings ride in the user data: still well under EC2's 16 KB.

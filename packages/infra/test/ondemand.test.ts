@@ -58,7 +58,7 @@ describe('Open OnDemand example: stacks', () => {
 
   it('the load balancer re-encrypts to port 443 on the nodes with sticky sessions, and only the load balancer may reach it', () => {
     const tg = resourcesOfType(tpl('ALB'), 'AWS::ElasticLoadBalancingV2::TargetGroup')[0]![1] as { Properties: any };
-    expect(tg.Properties).toMatchObject({ Port: 443, Protocol: 'HTTPS', HealthCheckPath: '/', HealthCheckProtocol: 'HTTPS', Matcher: { HttpCode: '200-399' } });
+    expect(tg.Properties).toMatchObject({ Port: 443, Protocol: 'HTTPS', HealthCheckPath: '/public/hpc-ha-health', HealthCheckProtocol: 'HTTPS', Matcher: { HttpCode: '200' } });
     const attrs = Object.fromEntries(tg.Properties.TargetGroupAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]));
     expect(attrs).toMatchObject({ 'stickiness.enabled': 'true', 'stickiness.type': 'lb_cookie' });
     const ingress = resourcesOfType(tpl('VPC'), 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);

@@ -24,10 +24,13 @@ export {
   type DexLdapSpec,
   type OodPortalSpec,
 } from './portal-yml.js';
+export { OOD_HOME_HOOK_FILE, OodHomeHookSpecSchema, renderOodHomeHook, type OodHomeHookSpec } from './portal/home-hook.js';
 export { renderOodBootstrap, renderOodBootstrapEnv, renderOodBootstrapProgram } from './portal/render.js';
 export {
   DEFAULT_LDAP_CA_FILE,
   OOD_DEFAULT_PACKAGES,
+  OOD_HEALTH_CHECK_PATH,
+  OOD_HEALTH_FILE,
   OOD_REPOSITORY_URL,
   OodBootstrapSpecSchema,
   type OodBootstrapSpec,

@@ -5,18 +5,25 @@ import { toYamlText } from './yaml-text.js';
 
 const AbsPath = Type.String({ format: 'abs-path' });
 const Text = Type.String({ minLength: 1, maxLength: 512, pattern: '^[^\\n\\r\\0]*$' });
+const HOST_PORT = '[A-Za-z0-9.${}\\[\\]:<>_-]+:\\d{1,5}';
 const Dn = Type.String({ minLength: 3, maxLength: 1024, pattern: '^[^\\n\\r\\0]*=[^\\n\\r\\0]*$' });
 
 export const DexLdapSchema = Type.Object(
   {
     /** `ldap`: RFC 2307 (posixAccount/posixGroup); `activeDirectory`: sAMAccountName and group `member`. */
     directoryType: Type.Union([Type.Literal('ldap'), Type.Literal('activeDirectory')]),
-    /** LDAPS server as `host:port` (Dex takes one host; each node is given the one in its own AZ). */
-    host: Type.String({ pattern: '^[A-Za-z0-9.${}\\[\\]:<>_-]+:\\d{1,5}$' }),
+    /** LDAPS server as `host:port` (Dex takes one host): the one in the node's own AZ. The bootstrap renders the
+     *  boot-value marker here instead and fills in whichever of `host` and `failoverHosts` answers. */
+    host: Type.String({ pattern: `^(?:${HOST_PORT}|${OOD_BOOT_VALUES.ldapHost})$` }),
+    /** Further LDAPS servers, in order, that the node switches Dex to while `host` does not answer (bootstrap only). */
+    failoverHosts: Type.Optional(Type.Array(Type.String({ pattern: `^${HOST_PORT}$` }), { maxItems: 8 })),
     bindDn: Dn,
     /** Where users and groups are searched from (the directory's base DN, or an OU under it). */
     userBaseDn: Dn,
     groupBaseDn: Type.Optional(Dn),
+    /** Who may log in: an LDAP filter on the user entry (e.g. `(memberOf=cn=hpc,ou=groups,dc=example,dc=com)`), added
+     *  to the user search, so Dex finds no one outside it ("invalid username or password"). */
+    accessFilter: Type.Optional(Type.String({ minLength: 3, maxLength: 4096, pattern: '^\\([^\\n\\r\\0]*\\)$' })),
     /** PEM file of the CA that signed the LDAP server's certificate; the system trust store otherwise. */
     rootCaFile: Type.Optional(AbsPath),
   },
@@ -41,12 +48,17 @@ export const OodPortalSpecSchema = Type.Object(
   {
     /** The name browsers use (the load balancer's DNS name, or a custom domain pointing at it). */
     serverName: Type.String({ format: 'dt-host' }),
+    /** More names Apache serves as the portal instead of redirecting to `serverName` (`server_aliases`). */
+    serverAliases: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9.:@_-]+$' }), { maxItems: 8 })),
     /** The node's own TLS pair behind the load balancer (self-signed at boot when absent). */
     certificate: Type.Optional(Type.Object({ certFile: AbsPath, keyFile: AbsPath }, { additionalProperties: false })),
     /** Log out after this long without a request (mod_auth_openidc session inactivity). */
     idleTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 604800 })),
     /** Log out after this long whatever the activity. */
     maxSessionSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 2592000 })),
+    /** nginx_stage's root pre-hook (`pun_pre_hook_root_cmd`): run as `<path> --user <name>` before each user's web
+     *  server starts; the bootstrap installs one that creates the user's home. */
+    punPreHookRootCmd: Type.Optional(AbsPath),
     /** Shown on the Dex login page. */
     title: Type.Optional(Text),
     /** Exactly one of: Dex (shipped with Open OnDemand) with an LDAP connector, or an external OpenID Connect provider. */
@@ -70,6 +82,8 @@ const DEFAULT_SESSION_SECONDS = 28800;
 /** Dex's LDAP connector, per the Dex LDAP documentation, for the two directory kinds issue #15 configures. */
 function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<string, unknown> {
   const ad = ldap.directoryType === 'activeDirectory';
+  const users = ad ? '(&(objectClass=user)(!(objectClass=computer)))' : '(objectClass=posixAccount)';
+  const userFilter = ldap.accessFilter ? `(&${users}${ldap.accessFilter})` : users;
   return {
     type: 'ldap',
     id: 'ldap',
@@ -85,7 +99,7 @@ function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<str
       userSearch: ad
         ? {
             baseDN: ldap.userBaseDn,
-            filter: '(&(objectClass=user)(!(objectClass=computer)))',
+            filter: userFilter,
             username: 'sAMAccountName',
             idAttr: 'sAMAccountName',
             emailAttr: 'userPrincipalName',
@@ -94,7 +108,7 @@ function ldapConnector(ldap: DexLdapSpec, title: string | undefined): Record<str
           }
         : {
             baseDN: ldap.userBaseDn,
-            filter: '(objectClass=posixAccount)',
+            filter: userFilter,
             username: 'uid',
             idAttr: 'uid',
             emailAttr: 'mail',
@@ -138,9 +152,11 @@ export function renderOodPortalYml(input: OodPortalSpec): string {
   const cert = spec.certificate ?? DEFAULT_CERTIFICATE;
   const out: Record<string, unknown> = {
     servername: spec.serverName,
+    ...(spec.serverAliases ? { server_aliases: spec.serverAliases } : {}),
     proxy_server: spec.serverName,
     port: 443,
     ssl: [`SSLCertificateFile "${cert.certFile}"`, `SSLCertificateKeyFile "${cert.keyFile}"`],
+    ...(spec.punPreHookRootCmd ? { pun_pre_hook_root_cmd: spec.punPreHookRootCmd } : {}),
   };
   if (spec.oidc) {
     Object.assign(out, {

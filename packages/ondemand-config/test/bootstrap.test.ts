@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { renderOodBootstrap, renderOodBootstrapProgram, renderOodClusterYml, type OodBootstrapSpec } from '../src/index.js';
+import { renderOodBootstrap, renderOodBootstrapProgram, renderOodClusterYml, renderOodHomeHook, type OodBootstrapSpec } from '../src/index.js';
 import { allFiles, createNode, createWorld, type NodeOptions, type SimNode, type World } from '../../../tools/test-harness/portal-node-sim.js';
 
 const OOD_NODE: NodeOptions = { logFile: 'var/log/hpc-ha/ondemand-bootstrap.log' };
@@ -66,6 +66,12 @@ describe.skipIf(!haveShellcheck)('shellcheck', () => {
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
+
+  it('the home hook nginx_stage runs is clean', () => {
+    const run = spawnSync('shellcheck', ['--shell=bash', '-'], { input: renderOodHomeHook({ homeRoot: '/efs/home' }), encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
 });
 
 describe('Open OnDemand bootstrap under bash with stub commands', () => {
@@ -108,6 +114,13 @@ describe('Open OnDemand bootstrap under bash with stub commands', () => {
     expect(node1.file('etc/sssd/sssd.conf')).toContain('override_homedir = /efs/home/%u');
     expect(node1.mode('etc/sssd/conf.d/50-hpc-ha-bind-password.conf')).toBe('600');
     expect(node1.exists('efs/home')).toBe(true);
+  });
+
+  it('installs the home hook nginx_stage runs as root before each user’s web server, and names it in ood_portal.yml', () => {
+    const portal = parse(node1.file('etc/ood/config/ood_portal.yml')) as Record<string, any>;
+    expect(portal['pun_pre_hook_root_cmd']).toBe('/usr/local/sbin/hpc-ha-ood-home');
+    expect(node1.mode('usr/local/sbin/hpc-ha-ood-home')).toBe('755');
+    expect(node1.file('usr/local/sbin/hpc-ha-ood-home')).toBe(renderOodHomeHook({ homeRoot: '/efs/home' }));
   });
 
   it('makes a certificate for the portal name and points that name at itself for the Dex back-channel', () => {
@@ -305,5 +318,124 @@ describe('Open OnDemand bootstrap: failures and other sources', () => {
         world.cleanup();
       }
     });
+  });
+});
+
+describe('first boot with a portal name longer than an X.509 CN allows', () => {
+  // An internal load balancer's name in China is often this long; OpenSSL refuses a CN over 64 characters.
+  const longName = `internal-${'a'.repeat(32)}-${'1'.repeat(10)}.${'b'.repeat(10)}.cn-north-1.elb.amazonaws.com.cn`.padStart(100, 'x');
+  let world: World;
+  let node: SimNode;
+  let run: ReturnType<SimNode['run']>;
+  beforeAll(() => {
+    world = newWorld();
+    world.publish('cluster1', '10.0.1.100', '24.11.6');
+    node = createNode(world, 'node1', '10.0.1.10', OOD_NODE);
+    const base = spec(1);
+    run = node.run(renderOodBootstrap({ ...base, portal: { ...base.portal, serverName: longName } }));
+  });
+  afterAll(() => world.cleanup());
+
+  it('boots, with the name in subjectAltName and a subject CN that fits', () => {
+    expect(longName).toHaveLength(100);
+    expect(run.status, node.log()).toBe(0);
+    const crt = join(node.root, 'etc/pki/tls/certs/hpc-ha-portal.crt');
+    const text = spawnSync('openssl', ['x509', '-in', crt, '-noout', '-text'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain(`DNS:${longName}`);
+    const subject = spawnSync('openssl', ['x509', '-in', crt, '-noout', '-subject', '-nameopt', 'RFC2253'], { encoding: 'utf8' }).stdout.trim();
+    const cn = subject.replace(/^subject=CN=/, '');
+    expect(cn.length).toBeLessThanOrEqual(64);
+    expect(cn).toBe('hpc-ha Open OnDemand node 1');
+    expect(spawnSync('openssl', ['x509', '-in', crt, '-noout', '-checkhost', longName], { encoding: 'utf8' }).stdout).toContain('does match');
+  });
+
+  it('keeps that certificate on a re-run (the name still matches)', () => {
+    const crt = 'etc/pki/tls/certs/hpc-ha-portal.crt';
+    const before = node.file(crt);
+    expect(node.run(renderOodBootstrap({ ...spec(1), portal: { ...spec(1).portal, serverName: longName } })).status, node.log()).toBe(0);
+    expect(node.file(crt)).toBe(before);
+    expect(node.log()).toContain(`certificate for ${longName} present`);
+  });
+});
+
+describe('logins through a directory outage: Dex follows the directory server that answers', () => {
+  let world: World;
+  let node: SimNode;
+  const withFailover = (): OodBootstrapSpec => {
+    const base = spec(1);
+    return { ...base, portal: { ...base.portal, dexLdap: { ...base.portal.dexLdap!, host: 'ldap1.corp.example.cn:636', failoverHosts: ['ldap2.corp.example.cn:636'] } } };
+  };
+  const dexHost = (): string => (parse(node.file('etc/ood/config/ood_portal.yml')) as any).dex.connectors[0].config.host;
+  const healthy = (): boolean => node.exists('var/www/ood/public/hpc-ha-health');
+  beforeAll(() => {
+    world = newWorld();
+    world.publish('cluster1', '10.0.1.100', '24.11.6');
+    node = createNode(world, 'node1', '10.0.1.10', OOD_NODE);
+  });
+  afterAll(() => world.cleanup());
+
+  it('a node booting while its own AZ’s server is down starts Dex on the other one, healthy', () => {
+    world.directoryDown('ldap1.corp.example.cn:636', true);
+    const boot = node.run(renderOodBootstrap(withFailover()));
+    expect(boot.status, node.log()).toBe(0);
+    expect(dexHost()).toBe('ldap2.corp.example.cn:636');
+    expect(healthy()).toBe(true);
+    expect(node.log()).toContain('directory server ldap1.corp.example.cn:636 does not answer');
+    expect(node.file('etc/systemd/system/hpc-ha-ondemand-directory.timer')).toContain('OnUnitActiveSec=20s');
+    expect(node.file('etc/systemd/system/hpc-ha-ondemand-directory.service')).toContain('ExecStart=/usr/local/sbin/hpc-ha-ondemand-bootstrap directory');
+    expect(boot.calls).toContain('systemctl enable --now hpc-ha-ondemand-directory.timer');
+    // The load balancer's health check carries the node's address as Host: Apache serves it instead of redirecting.
+    expect((parse(node.file('etc/ood/config/ood_portal.yml')) as any).server_aliases).toEqual(['10.0.1.10']);
+  });
+
+  it('the timer switches Dex back to its own AZ’s server when it answers again, restarting Dex only', () => {
+    world.directoryDown('ldap1.corp.example.cn:636', false);
+    const tick = node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(tick.status, node.log()).toBe(0);
+    expect(dexHost()).toBe('ldap1.corp.example.cn:636');
+    expect(tick.calls).toContain('systemctl restart ondemand-dex');
+    expect(tick.calls.some((c) => c.startsWith('systemctl restart httpd'))).toBe(false);
+    expect(tick.calls.some((c) => c.startsWith('cfn-signal'))).toBe(false);
+    expect(node.log()).toContain('Dex now asks directory server ldap1.corp.example.cn:636 (was ldap2.corp.example.cn:636)');
+  });
+
+  it('a tick with nothing changed regenerates and restarts nothing', () => {
+    const tick = node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(tick.status, node.log()).toBe(0);
+    expect(tick.calls.filter((c) => !c.startsWith('ldapsearch'))).toEqual([]);
+  });
+
+  it('with every directory server down the health file goes (the load balancer stops sending users), and comes back', () => {
+    world.directoryDown('ldap1.corp.example.cn:636', true);
+    world.directoryDown('ldap2.corp.example.cn:636', true);
+    const down = node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(down.status, node.log()).toBe(0);
+    expect(healthy()).toBe(false);
+    expect(dexHost()).toBe('ldap1.corp.example.cn:636');
+    expect(down.calls.some((c) => c.startsWith('systemctl restart'))).toBe(false);
+    world.directoryDown('ldap2.corp.example.cn:636', false);
+    node.run(renderOodBootstrap(withFailover()), ['directory']);
+    expect(healthy()).toBe(true);
+    expect(dexHost()).toBe('ldap2.corp.example.cn:636');
+  });
+
+  it('without Dex (an external OpenID Connect provider) the node is healthy once Apache serves', () => {
+    const w = newWorld();
+    try {
+      w.publish('cluster1', '10.0.1.100', '24.11.6');
+      w.secret('arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpc-ha/oidc-client-AbCdEf', 'client-secret');
+      const n = createNode(w, 'node1', '10.0.1.10', OOD_NODE);
+      const base = spec(1);
+      const oidc: OodBootstrapSpec = {
+        ...base,
+        portal: { serverName: base.portal.serverName, oidc: { metadataUrl: 'https://idp.example.cn/.well-known/openid-configuration', clientId: 'hpc' } },
+        secrets: { oidcCryptoPassphrase: base.secrets.oidcCryptoPassphrase, oidcClientSecret: { secretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:hpc-ha/oidc-client-AbCdEf' } },
+      };
+      expect(n.run(renderOodBootstrap(oidc)).status, n.log()).toBe(0);
+      expect(n.file('var/www/ood/public/hpc-ha-health')).toBe('ok\n');
+      expect(n.exists('etc/systemd/system/hpc-ha-ondemand-directory.timer')).toBe(false);
+    } finally {
+      w.cleanup();
+    }
   });
 });

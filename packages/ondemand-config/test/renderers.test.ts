@@ -19,6 +19,9 @@ import { NODE_STEPS, NODE_STEPS_MARKER } from '@hpc-ha/portal-node';
 import { SSSD_PORTAL_STEP } from '@hpc-ha/sssd-config';
 import { OOD_DESKTOP_STEP } from '../src/portal/desktop-step.js';
 import { OOD_BOOTSTRAP_PROGRAM } from '../src/portal/program-text.js';
+import { OOD_HOME_HOOK_PROGRAM } from '../src/portal/home-hook-text.js';
+import { OOD_HOME_HOOK_FUNCTION } from '../src/portal/home-hook.js';
+import { OOD_DIRECTORY_FAILOVER_STEP } from '../src/portal/directory-failover-text.js';
 import { bootstrapSpec, dexPortal, tokenSpec } from './support/specs.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -86,6 +89,15 @@ describe('ood_portal.yml', () => {
     expect(portal.ssl).toEqual(['SSLCertificateFile "/etc/pki/tls/certs/hpc-ha-portal.crt"', 'SSLCertificateKeyFile "/etc/pki/tls/private/hpc-ha-portal.key"']);
     expect(portal.oidc_settings).toEqual({ OIDCCABundlePath: '/etc/pki/tls/certs/hpc-ha-portal.crt' });
     expect(portal.dex.connectors[0].config.bindPW).toBe(OOD_BOOT_VALUES.ldapBindPassword);
+  });
+
+  it('adds the access filter to Dex’s user search, so only the allowed users are found', () => {
+    const filter = '(memberOf=cn=hpc,ou=groups,dc=corp,dc=example,dc=cn)';
+    const ldap = parse(renderOodPortalYml(dexPortal({ dexLdap: { ...dexPortal().dexLdap!, accessFilter: filter } }))) as any;
+    expect(ldap.dex.connectors[0].config.userSearch.filter).toBe(`(&(objectClass=posixAccount)${filter})`);
+    const ad = parse(renderOodPortalYml(dexPortal({ dexLdap: { ...dexPortal().dexLdap!, directoryType: 'activeDirectory', accessFilter: filter } }))) as any;
+    expect(ad.dex.connectors[0].config.userSearch.filter).toBe(`(&(&(objectClass=user)(!(objectClass=computer)))${filter})`);
+    expect(() => renderOodPortalYml(dexPortal({ dexLdap: { ...dexPortal().dexLdap!, accessFilter: 'memberOf=x' } }))).toThrow(/accessFilter/);
   });
 
   it('maps Active Directory users by sAMAccountName and LDAP users by uid, the names sssd resolves', () => {
@@ -177,9 +189,12 @@ describe('bootstrap settings block', () => {
     }
   });
 
-  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared node steps and sssd step at its marker, the desktop step before node_main', () => {
+  it('the embedded program is program.sh (run scripts/embed-program.mjs), with the shared node steps and sssd step at its marker, the directory failover, home hook and desktop steps before node_main', () => {
     expect(OOD_BOOTSTRAP_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'program.sh'), 'utf8'));
     const composed = OOD_BOOTSTRAP_PROGRAM.replace(`${NODE_STEPS_MARKER}\n`, () => `${NODE_STEPS}${SSSD_PORTAL_STEP}\n`);
-    expect(renderOodBootstrapProgram()).toBe(composed.replace(/\nnode_main\n$/, () => `\n${OOD_DESKTOP_STEP}\nnode_main\n`));
+    const portalSteps = `${OOD_DIRECTORY_FAILOVER_STEP}\n${OOD_HOME_HOOK_FUNCTION}\n${OOD_DESKTOP_STEP}`;
+    expect(renderOodBootstrapProgram()).toBe(composed.replace(/\nnode_main\n$/, () => `\n${portalSteps}\nnode_main\n`));
+    expect(OOD_HOME_HOOK_PROGRAM).toBe(readFileSync(join(here, '..', 'src', 'portal', 'home-hook.sh'), 'utf8'));
+    expect(OOD_DIRECTORY_FAILOVER_STEP).toBe(readFileSync(join(here, '..', 'src', 'portal', 'directory-failover.sh'), 'utf8'));
   });
 });

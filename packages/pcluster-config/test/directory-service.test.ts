@@ -73,6 +73,11 @@ describe('validateClusterConfig on DirectoryService (ParallelCluster directory_s
     ['a DomainName in neither form', { DomainName: 'OU=corp,DC=example' }, 'DirectoryService.DomainName', 'error', /neither a domain name/],
     ['id_provider overridden', { AdditionalSssdConfigs: { id_provider: 'files' } }, 'DirectoryService.AdditionalSssdConfigs.id_provider', 'error', /only value allowed is "ldap"/],
     ['access_provider against LdapAccessFilter', { LdapAccessFilter: '(memberOf=x)', AdditionalSssdConfigs: { access_provider: 'permit' } }, 'DirectoryService.AdditionalSssdConfigs.access_provider', 'error', /needs access_provider ldap/],
+    ['an LdapAccessFilter with an unbalanced parenthesis', { LdapAccessFilter: '(memberOf=cn=hpc,dc=example,dc=com' }, 'DirectoryService.LdapAccessFilter', 'error', /missing "\)"/],
+    ['an LdapAccessFilter with a raw parenthesis in a DN', { LdapAccessFilter: '(memberOf=cn=HPC (all),dc=example,dc=com)' }, 'DirectoryService.LdapAccessFilter', 'error', /unescaped "\(" in a value/],
+    ['an LdapAccessFilter with a bad escape', { LdapAccessFilter: '(memberOf=cn=Smith\\, John,dc=corp)' }, 'DirectoryService.LdapAccessFilter', 'error', /two hex digits/],
+    ['an LdapAccessFilter that is not attribute=value', { LdapAccessFilter: '(&(objectClass=user)(hpc-users))' }, 'DirectoryService.LdapAccessFilter', 'error', /not attribute=value/],
+    ['an LdapAccessFilter with text after it', { LdapAccessFilter: '(uid=a)(uid=b)' }, 'DirectoryService.LdapAccessFilter', 'error', /unexpected text after the filter at character 8/],
     ['plain LDAP', { DomainAddr: 'ldap://dc1.corp.example.com' }, 'DirectoryService.DomainAddr', 'warning', /plain LDAP; use ldaps:\/\/ \(with ldap:\/\/, sssd also needs/],
     ['no protocol', { DomainAddr: 'dc1.corp.example.com' }, 'DirectoryService.DomainAddr', 'warning', /assumes ldaps/],
     ['certificates not checked', { LdapTlsReqCert: 'never' }, 'DirectoryService.LdapTlsReqCert', 'warning', /use hard or demand/],
@@ -84,5 +89,20 @@ describe('validateClusterConfig on DirectoryService (ParallelCluster directory_s
     expect(hit, JSON.stringify(r.issues)).toBeDefined();
     expect(hit!.severity).toBe(severity);
     expect(r.valid).toBe(severity !== 'error');
+  });
+
+  it.each([
+    ['AD nested groups', '(memberOf:1.2.840.113556.1.4.1941:=CN=HPC Users,OU=Groups,DC=corp,DC=example,DC=com)'],
+    ['several groups, escaped DN characters', '(|(memberOf=cn=a\\5c\\2c b\\28x\\29,dc=t)(memberOf=cn=b,dc=t))'],
+    ['sssd’s bare form', 'memberOf=cn=hpc,ou=groups,dc=example,dc=com'],
+    ['presence, substrings, not', '(&(objectClass=posixAccount)(!(loginShell=/sbin/nologin))(mail=*@example.com))'],
+  ])('accepts an LdapAccessFilter: %s', (_name, filter) => {
+    const r = withDirectory({ LdapAccessFilter: filter });
+    expect(find(r, 'DirectoryService.LdapAccessFilter')).toEqual([]);
+  });
+
+  it('refuses DirectoryService before ParallelCluster 3.1.1, which introduced it', () => {
+    const r = validateClusterConfig({ ...baseConfig(), DirectoryService: { DomainName: 'corp.example.com', DomainAddr: 'ldaps://10.0.0.1', PasswordSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:x-AbCdEf', DomainReadOnlyUser: 'cn=ro,dc=corp' } }, { parallelclusterVersion: '3.1.0' });
+    expect(r.issues.some((i) => i.path === 'DirectoryService' && /3\.1\.1/.test(i.message)), JSON.stringify(r.issues)).toBe(true);
   });
 });

@@ -700,6 +700,10 @@ node_main() {
       ;;
     resync) resync_node ;;
     imds) reapply_imds_rules ;;
-    *) die "unknown mode '$MODE' (boot, resync or imds)" ;;
+    *)
+      # A portal may have modes of its own (Open OnDemand: directory), in a function portal_mode.
+      declare -F portal_mode >/dev/null || die "unknown mode '$MODE' (boot, resync or imds)"
+      portal_mode "$MODE"
+      ;;
   esac
 }

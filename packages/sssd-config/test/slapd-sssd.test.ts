@@ -1,33 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryWorldMissing, runDirectoryWorld, worldStepSpec } from '../../../tools/test-harness/directory-world.js';
+import { freePort } from '../../../tools/test-harness/ports.js';
 import { SSSD_PORTAL_STEP, sssdStepVariables } from '../src/index.js';
 
 /**
  * The real consumers: a Debian slapd on loopback with a test CA and two users, the portal step run as a node runs
  * it, then Debian's sssd with the files the step wrote, asked through NSS (getent) and PAM (pamtester).
  */
-const TOOLS = ['slapd', 'slapadd', 'slappasswd', 'ldapwhoami', 'sssd', 'sssctl', 'pamtester', 'unshare', 'openssl', 'runuser'];
-const missing = TOOLS.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-const isRoot = process.getuid?.() === 0;
-const inCi = process.env['CI'] === 'true';
-if (inCi && (missing.length > 0 || !isRoot)) throw new Error(`CI=true but the directory test cannot run: missing ${missing.join(', ') || 'root'}`);
-
-/** This helper's loopback range (16900-16949); the first free port wins. */
-async function freePort(): Promise<number> {
-  for (let port = 16900; port <= 16949; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port in 16900-16949');
-}
+const missing = directoryWorldMissing();
 
 // Canaries: a bind password with characters sssd.conf might mangle (#, ;, inner spaces).
 const BIND_PASSWORD = 'CANARY-bind Pa$$#w0rd;x';
@@ -36,41 +19,16 @@ const BOB_PASSWORD = 'bob-0ther-secret';
 
 const work = mkdtempSync(join(tmpdir(), 'hpc-ha-identity-'));
 const out = (name: string): string => readFileSync(join(work, 'out', name), 'utf8');
-let run: ReturnType<typeof spawnSync>;
+let run: ReturnType<typeof runDirectoryWorld>;
 
-describe.skipIf(missing.length > 0 || !isRoot)('a real slapd and sssd (loopback, private namespaces)', () => {
+describe.skipIf(missing.length > 0)('a real slapd and sssd (loopback, private namespaces)', () => {
   beforeAll(async () => {
     const port = await freePort();
-    const homeRoot = join(work, 'efs', 'home');
-    const vars = sssdStepVariables({
-      directoryType: 'ldap',
-      sssd: {
-        schema: 'rfc2307',
-        ldapUris: [`ldaps://127.0.0.1:${port}`],
-        searchBase: 'dc=hpcha,dc=test',
-        bindDn: 'cn=readonly,dc=hpcha,dc=test',
-        caCertFile: join(work, 'efs', 'hpc-ha', 'directory', 'ca.pem'),
-        homeDirectory: `${homeRoot}/%u`,
-        // Seconds, not minutes, for the test's first lookups.
-        extraOptions: { entry_cache_timeout: '5', ldap_network_timeout: '3' },
-      },
-      bindPasswordSecretArn: 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:ldap-bind-AbCdEf',
-      caCertificate: { uri: 's3://test-bucket/directory-ca.pem' },
-      homeRoot,
-    });
+    const vars = sssdStepVariables(worldStepSpec(work, port));
     writeFileSync(join(work, 'portal-step.sh'), SSSD_PORTAL_STEP);
     // Users must be able to pass through to their homes below it, as they would through /efs.
     chmodSync(work, 0o711);
-    run = spawnSync(
-      'unshare',
-      ['--mount', '--pid', '--fork', '--mount-proc', '--propagation', 'private', 'bash', new URL('./support/directory-world.sh', import.meta.url).pathname, work, String(port)],
-      {
-        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HPC_HA_REGION: 'cn-north-1', BIND_PASSWORD, ALICE_PASSWORD, BOB_PASSWORD, ...Object.fromEntries(vars) },
-        encoding: 'utf8',
-        timeout: 90_000,
-        killSignal: 'SIGKILL',
-      },
-    );
+    run = runDirectoryWorld(work, port, { HPC_HA_REGION: 'cn-north-1', BIND_PASSWORD, ALICE_PASSWORD, BOB_PASSWORD, ...Object.fromEntries(vars) }, 90_000);
   }, 120_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import type { PortalBootstrapSpec } from '@hpc-ha/enginframe-config';
 import type { ClusterSpec } from '@hpc-ha/pcluster-config';
-import { clusterSssdOverrides, type SssdSpec } from '@hpc-ha/sssd-config';
+import { clusterSssdOverrides, ldapAccessFilter, type SssdSpec } from '@hpc-ha/sssd-config';
 import { DIRECTORY_HOME_ROOT, type ActiveDirectory, type DeploymentConfig, type LdapDirectory } from '../config/index.js';
 import type { ClusterValues } from './values.js';
 
@@ -23,10 +23,22 @@ function uris(d: Directory, values: Pick<ClusterValues, 'directoryAddresses'>): 
   return values.directoryAddresses.map((ip) => `ldaps://${ip}`);
 }
 
+/**
+ * Who may use the platform (directory.allowedGroups) as one LDAP filter on the user entry: Dex's user search, sssd's
+ * ldap_access_filter on the portal nodes and ParallelCluster's LdapAccessFilter all get this string.
+ */
+export function directoryAccessFilter(config: Pick<DeploymentConfig, 'directory'>): string | undefined {
+  const d = directoryOf(config);
+  if (!d || d.allowedGroups.length === 0) return undefined;
+  return ldapAccessFilter({ schema: d.type === 'ldap' ? 'rfc2307' : 'ad', groupDns: d.allowedGroups });
+}
+
 /** The one sssd view of the directory that portal nodes and (through AdditionalSssdConfigs) cluster nodes share. */
 export function sssdSpec(config: Pick<DeploymentConfig, 'directory'>, values: Pick<ClusterValues, 'directoryAddresses'>): SssdSpec | undefined {
   const d = directoryOf(config);
   if (!d) return undefined;
+  const filter = directoryAccessFilter(config);
+  const extra: Record<string, string> = { ...d.sssdSettings, ...(filter ? { ldap_access_filter: filter } : {}) };
   return {
     schema: d.type === 'ldap' ? 'rfc2307' : 'ad',
     ldapUris: uris(d, values),
@@ -35,7 +47,7 @@ export function sssdSpec(config: Pick<DeploymentConfig, 'directory'>, values: Pi
     tlsReqCert: d.ldapTlsReqCert,
     ...(d.caCertificate ? { caCertFile: DIRECTORY_CA_FILE } : {}),
     homeDirectory: d.homeDirectory,
-    ...(Object.keys(d.sssdSettings).length > 0 ? { extraOptions: { ...d.sssdSettings } } : {}),
+    ...(Object.keys(extra).length > 0 ? { extraOptions: extra } : {}),
   };
 }
 
@@ -52,6 +64,10 @@ export function portalDirectory(config: Pick<DeploymentConfig, 'directory'>, val
   };
 }
 
+function withoutAccessOptions(options: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(options).filter(([k]) => k !== 'ldap_access_filter' && k !== 'access_provider'));
+}
+
 /** DC=… components of a DN, which is the form of DomainName ParallelCluster accepts besides an FQDN. */
 function dcSuffix(dn: string): string {
   return dn
@@ -66,6 +82,7 @@ export function clusterDirectoryService(config: Pick<DeploymentConfig, 'director
   const d = directoryOf(config);
   const sssd = sssdSpec(config, values);
   if (!d || !sssd) return undefined;
+  const filter = directoryAccessFilter(config);
   return {
     domainName: d.type === 'activeDirectory' ? d.domainName : dcSuffix(d.baseDn),
     addresses: sssd.ldapUris,
@@ -73,6 +90,8 @@ export function clusterDirectoryService(config: Pick<DeploymentConfig, 'director
     readOnlyUser: d.bindDn,
     ...(sssd.caCertFile ? { ldapTlsCaCert: sssd.caCertFile } : {}),
     ldapTlsReqCert: d.ldapTlsReqCert,
-    additionalSssdConfigs: clusterSssdOverrides(sssd),
+    // ParallelCluster's own key for the access filter (it sets access_provider = ldap itself), not a raw sssd option.
+    ...(filter ? { ldapAccessFilter: filter } : {}),
+    additionalSssdConfigs: filter ? withoutAccessOptions(clusterSssdOverrides(sssd)) : clusterSssdOverrides(sssd),
   };
 }

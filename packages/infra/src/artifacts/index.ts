@@ -33,5 +33,5 @@ export {
   portalUserData,
 } from './portal.js';
 export { ONDEMAND_LOG_FILE, ondemandBootstrapSpec, ondemandEnv, ondemandProgram } from './ondemand.js';
-export { DIRECTORY_CA_FILE, clusterDirectoryService, portalDirectory, sssdSpec } from './directory.js';
+export { DIRECTORY_CA_FILE, clusterDirectoryService, directoryAccessFilter, portalDirectory, sssdSpec } from './directory.js';
 export { portalUserDataBytes, portalUserDataFits, realisticValues, USER_DATA_LIMIT_BYTES } from './user-data-budget.js';

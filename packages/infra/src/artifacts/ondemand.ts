@@ -1,7 +1,7 @@
 import { renderOodBootstrapEnv, renderOodBootstrapProgram, type OodBootstrapSpec, type OodPortalSpec } from '@hpc-ha/ondemand-config';
 import { clusterPlans, ondemandDesktop, type DeploymentConfig, type OpenOnDemandPortalConfig } from '../config/index.js';
 import { EFS_MOUNT_DIR, PUBLISH_ROOT } from './clusters.js';
-import { portalDirectory } from './directory.js';
+import { directoryAccessFilter, portalDirectory } from './directory.js';
 import type { DeploymentValues } from './values.js';
 
 export const ONDEMAND_LOG_FILE = '/var/log/hpc-ha/ondemand-bootstrap.log';
@@ -12,19 +12,26 @@ function openOnDemand(config: DeploymentConfig): OpenOnDemandPortalConfig {
 }
 
 /**
- * Dex's LDAP connector for one node: the directory server of its own AZ when one is listed per AZ (so a node keeps
- * logging users in when the other AZ is gone). The servers are sssd's, so Dex and sssd ask the same directory.
+ * Dex's LDAP connector for one node: the directory server of its own AZ first, the others as failover (the node
+ * moves Dex to the first that answers). The servers are sssd's, so Dex and sssd ask the same directory.
  */
 function dexLdap(config: DeploymentConfig, nodeIndex: 1 | 2, uris: readonly string[]): NonNullable<OodPortalSpec['dexLdap']> {
   const d = config.directory;
   if (d.type === 'none') throw new Error('internal: Open OnDemand needs a directory (the loader refuses type none)');
-  const uri = uris[(nodeIndex - 1) % uris.length]!;
-  const hostPort = uri.replace(/^ldaps:\/\//, '').replace(/\/.*$/, '');
+  // Own AZ's server first, then the others in order: the node moves Dex to the first that answers.
+  const first = (nodeIndex - 1) % uris.length;
+  const [host, ...failoverHosts] = [...uris.slice(first), ...uris.slice(0, first)].map((uri) => {
+    const hostPort = uri.replace(/^ldaps:\/\//, '').replace(/\/.*$/, '');
+    return /:\d+$/.test(hostPort) ? hostPort : `${hostPort}:636`;
+  });
+  const accessFilter = directoryAccessFilter(config);
   return {
     directoryType: d.type,
-    host: /:\d+$/.test(hostPort) ? hostPort : `${hostPort}:636`,
+    host: host!,
+    ...(failoverHosts.length > 0 ? { failoverHosts } : {}),
     bindDn: d.bindDn,
     userBaseDn: d.baseDn,
+    ...(accessFilter ? { accessFilter } : {}),
   };
 }
 

@@ -64,6 +64,13 @@ export const DirectorySchema = Type.Object(
     adminGroup: Type.Optional(
       Type.String({ description: 'Directory group whose members are portal administrators.' }),
     ),
+    allowedGroups: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description:
+          'Who may use the platform: distinguished names of directory groups (e.g. CN=HPC Users,OU=Groups,DC=corp,DC=example,DC=com). Only their members log in to the portal (Dex), pass sssd’s account check on the portal nodes and log in or run jobs on the clusters (ParallelCluster LdapAccessFilter). Matched through memberOf: Active Directory follows nested groups; an LDAP directory must keep memberOf on user entries (OpenLDAP memberof overlay, 389 DS, FreeIPA). Omit to let every directory user in.',
+      }),
+    ),
     sssdSettings: Type.Optional(
       Type.Record(Type.String(), Type.String(), {
         description: 'Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.',

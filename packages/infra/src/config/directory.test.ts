@@ -67,6 +67,7 @@ describe('directory: defaults and resolution', () => {
       bindPasswordSecretArn: SECRET,
       ldapTlsReqCert: 'hard',
       adminGroup: 'hpc-admins',
+      allowedGroups: [],
       sssdSettings: {},
       homeDirectory: `${DIRECTORY_HOME_ROOT}/%u`,
     });
@@ -132,6 +133,10 @@ const cases: Case[] = [
   { name: 'directory keys with type none', yaml: section(['directory:', '  type: none', '  baseDn: dc=example,dc=com']), path: 'directory.baseDn', line: L(2), message: /only used with a directory/ },
   { name: 'directory with ParallelCluster 2.x', yaml: section(LDAP).replace('parallelclusterVersion: 3.16.3', 'parallelclusterVersion: 2.11.9').replace('provisioner: cloudformation', 'provisioner: instance').replace('os: alinux2023', 'os: alinux2'), path: 'directory.type', line: L(1), message: /has no DirectoryService/ },
   { name: 'ldap base DN without dc= (ParallelCluster DomainName)', yaml: section(LDAP, { 3: '  baseDn: o=example' }), path: 'directory.baseDn', line: L(3), message: /no dc= part/ },
+  { name: 'an allowed group given by name', yaml: section(LDAP, {}, ['  allowedGroups: [hpc-users]']), path: 'directory.allowedGroups[0]', line: L(7), message: /not a group's distinguished name/ },
+  { name: 'an allowed group twice', yaml: section(LDAP, {}, ['  allowedGroups: ["cn=a,dc=x", "cn=a,dc=x"]']), path: 'directory.allowedGroups[1]', line: L(7), message: /listed twice/ },
+  { name: 'an empty allowedGroups', yaml: section(LDAP, {}, ['  allowedGroups: []']), path: 'directory.allowedGroups', line: L(7), message: /./ },
+  { name: 'allowedGroups with an sssd access filter', yaml: section(LDAP, {}, ['  allowedGroups: ["cn=hpc,dc=example,dc=com"]', '  sssdSettings:', '    ldap_access_filter: (uid=*)']), path: 'directory.sssdSettings.ldap_access_filter', line: L(9), message: /cannot be set with directory.allowedGroups/ },
   { name: 'misspelt key', yaml: section(LDAP, { 3: '  baseDN: dc=example,dc=com' }), path: 'directory.baseDN', line: L(3), message: /did you mean "baseDn"/ },
 ];
 

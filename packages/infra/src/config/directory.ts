@@ -31,6 +31,8 @@ interface DirectoryConnection {
   readonly ldapTlsReqCert: LdapTlsReqCert;
   /** Members of this directory group administer the portal. */
   readonly adminGroup: string;
+  /** DNs of the groups whose members may use the platform; empty: every directory user. */
+  readonly allowedGroups: readonly string[];
   /** Extra sssd [domain] options, applied on portal and cluster nodes alike. */
   readonly sssdSettings: Readonly<Record<string, string>>;
   /** sssd override_homedir: DIRECTORY_HOME_ROOT/%u. */
@@ -76,6 +78,7 @@ export function resolveDirectory(d: DirectoryConfigFile): DirectoryConfig {
     ...(d.caCertificate ? { caCertificate: d.caCertificate } : {}),
     ldapTlsReqCert: d.ldapTlsReqCert ?? 'hard',
     adminGroup: d.adminGroup!,
+    allowedGroups: d.allowedGroups ?? [],
     sssdSettings: d.sssdSettings ?? {},
     homeDirectory: `${DIRECTORY_HOME_ROOT}/%u`,
   };

@@ -80,7 +80,7 @@ export class AlbStack extends Stack {
         protocol: Protocol.HTTPS,
         port: String(target.port),
         path: target.healthCheckPath,
-        healthyHttpCodes: '200-399',
+        healthyHttpCodes: target.healthyHttpCodes,
         interval: Duration.seconds(30),
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,

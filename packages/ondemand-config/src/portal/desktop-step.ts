@@ -1,6 +1,6 @@
 /**
  * The portal step that installs the Desktop app's per-cluster files (desktop-app.ts) under
- * /etc/ood/config/apps/bc_desktop, inserted into the bootstrap program before main() like the directory step;
+ * /etc/ood/config/apps/bc_desktop, inserted into the bootstrap program before node_main like the directory failover step;
  * configure_portal calls it. Files it generated for clusters that no longer offer a desktop go; files an
  * administrator added by hand (without the generated header) stay. The dashboard reads these files when it lists
  * apps, so nothing needs a restart.

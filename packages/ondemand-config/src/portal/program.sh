@@ -5,8 +5,9 @@
 # Deployment values arrive as the readonly HPC_HA_* variables above this program (or from /etc/hpc-ha/ondemand.env
 # when the re-sync timer runs it). Secrets are read from Secrets Manager when needed and go only into root-only
 # files; never into this text, a command line or the log.
-# Usage: <script> [boot|resync|imds]   (boot is the default; resync adds and refreshes the clusters and retries the
-# other AZ's FSx; imds re-applies the instance-metadata firewall, run by its unit at every boot)
+# Usage: <script> [boot|resync|imds|directory]   (boot is the default; resync adds and refreshes the clusters and
+# retries the other AZ's FSx; imds re-applies the instance-metadata firewall, run by its unit at every boot;
+# directory re-chooses Dex's directory server and the node's health, every 20 s from a timer)
 set -Eeuo pipefail
 # `... | put FILE`: put runs in this shell, so what it records (CHANGED, files to clean up) is seen afterwards.
 shopt -s lastpipe
@@ -21,6 +22,10 @@ readonly WORK="$LOCAL_STATE"
 readonly HOSTS_TAG='# hpc-ha: Dex back-channel stays on this node'
 
 PORTAL_CHANGED=0
+# Dex's directory server and whether one answers: set by the directory-failover step (inserted before node_main).
+LDAP_HOST=""
+# shellcheck disable=SC2034
+DIRECTORY_UP=1
 CHANGED=0
 
 # ---------------------------------------------------------------------------------------------------
@@ -81,17 +86,20 @@ install_ondemand() {
 }
 
 # The node's TLS pair for the load balancer's HTTPS target and the loopback back-channel: self-signed for the portal
-# name, made once per node and again only when the name changes.
+# name, made once per node and again only when the name changes. The name goes in subjectAltName, which is what TLS
+# clients check; the subject CN is capped at 64 characters by X.509 (an internal load balancer's name in China is
+# often longer), so a longer name gets a fixed CN instead.
 node_certificate() {
   begin "certificate"
-  local crt="$R$HPC_HA_TLS_CERT_FILE" key="$R$HPC_HA_TLS_KEY_FILE"
+  local crt="$R$HPC_HA_TLS_CERT_FILE" key="$R$HPC_HA_TLS_KEY_FILE" cn="$HPC_HA_SERVER_NAME"
+  ((${#cn} <= 64)) || cn="hpc-ha Open OnDemand node $HPC_HA_NODE_INDEX"
   if [[ -f "$crt" && -f "$key" ]] && openssl x509 -in "$crt" -noout -checkhost "$HPC_HA_SERVER_NAME" | grep -q 'does match'; then
     say "certificate for $HPC_HA_SERVER_NAME present"
     return 0
   fi
   mkdir -p "$(dirname "$crt")" "$(dirname "$key")"
   (umask 077 && openssl req -x509 -newkey rsa:2048 -sha256 -days 3650 -nodes -keyout "$key" -out "$crt" \
-    -subj "/CN=$HPC_HA_SERVER_NAME" -addext "subjectAltName=DNS:$HPC_HA_SERVER_NAME" >/dev/null 2>&1) ||
+    -subj "/CN=$cn" -addext "subjectAltName=DNS:$HPC_HA_SERVER_NAME" >/dev/null 2>&1) ||
     fail "openssl could not make the node certificate"
   chmod 0644 "$crt"
   chmod 0600 "$key"
@@ -139,6 +147,13 @@ configure_portal() {
     text="$FILLED"
   fi
   secret=""
+  if [[ -n "$HPC_HA_OOD_DEX" ]]; then
+    [[ -n "$LDAP_HOST" ]] || select_directory_server
+    fill "$text" '@HPC_HA_LDAP_HOST@' "$LDAP_HOST"
+    text="$FILLED"
+  fi
+  fill "$text" '@HPC_HA_NODE_ADDRESS@' "$(imds local-ipv4)"
+  text="$FILLED"
   FILLED=""
   [[ "$text" != *'"@HPC_HA_'* ]] || fail "ood_portal.yml still holds a boot-value marker"
   printf '%s' "$text" | put "$OOD_ETC/ood_portal.yml" 0600
@@ -146,6 +161,11 @@ configure_portal() {
   ((CHANGED == 0)) || PORTAL_CHANGED=1
   printf '%s' "$HPC_HA_OOD_BRANDING_YML" | put "$OOD_ETC/ondemand.d/hpc-ha.yml" 0644
   ((CHANGED == 0)) || PORTAL_CHANGED=1
+  # nginx_stage runs this as root before each user's web server starts: it makes the home a Dex login never would.
+  if [[ -n "$HPC_HA_OOD_HOME_HOOK_FILE" ]]; then
+    { printf '#!/usr/bin/env bash\nreadonly HOME_ROOT=%q\nreadonly MIN_UID=1000\n' "${HPC_HA_DIRECTORY_HOME_ROOT%/}"; ood_home_hook_program; } |
+      put "$R$HPC_HA_OOD_HOME_HOOK_FILE" 0755
+  fi
   install_desktop_apps
 }
 
@@ -163,6 +183,8 @@ start_portal() {
   else
     systemctl enable --now "${units[@]}"
   fi
+  report_health
+  install_directory_watch
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -210,6 +232,19 @@ portal_boot() {
   configure_portal
   start_portal
   wait_for_https "https://localhost/" "Open OnDemand" "/var/log/httpd/ and /var/log/ondemand-nginx/"
+}
+
+# Modes of this portal's own, run by node_main: directory, every 20 s from its timer, re-chooses Dex's directory
+# server and the node's health file.
+portal_mode() {
+  case "$1" in
+    directory)
+      exec 9>"$WORK/directory.lock"
+      flock -n 9 || exit 0
+      watch_directory
+      ;;
+    *) fail "unknown mode '$1' (boot, resync, imds or directory)" ;;
+  esac
 }
 
 node_main

@@ -14,8 +14,10 @@ import { renderOodClusterYml } from '../cluster-yml.js';
 import { computeHostRegex, renderOodDesktopAppYml, renderOodDesktopSubmitYml } from '../desktop-app.js';
 import { OOD_DESKTOP_STEP } from './desktop-step.js';
 import { DEFAULT_CERTIFICATE, renderOodPortalYml, type OodPortalSpec } from '../portal-yml.js';
+import { OOD_HOME_HOOK_FILE, OOD_HOME_HOOK_FUNCTION, renderOodHomeHook } from './home-hook.js';
+import { OOD_DIRECTORY_FAILOVER_STEP } from './directory-failover-text.js';
 import { OOD_BOOTSTRAP_PROGRAM } from './program-text.js';
-import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
+import { DEFAULT_LDAP_CA_FILE, OOD_DEFAULT_PACKAGES, OOD_HEALTH_FILE, OOD_REPOSITORY_URL, OodBootstrapSpecSchema, type OodBootstrapSpec } from './spec.js';
 
 function checkSemantics(spec: OodBootstrapSpec): void {
   const problems: SpecProblem[] = checkNodeSpec(spec);
@@ -35,6 +37,10 @@ function checkSemantics(spec: OodBootstrapSpec): void {
   if (!spec.portal.oidc && spec.secrets.oidcClientSecret)
     problems.push({ path: '/secrets/oidcClientSecret', message: 'applies only with portal.oidc' });
   if (!spec.directory) problems.push({ path: '/directory', message: 'is required: Open OnDemand runs each user’s web server as a directory user' });
+  const ldap = spec.portal.dexLdap;
+  if (ldap && [ldap.host, ...(ldap.failoverHosts ?? [])].some((h, i, all) => all.indexOf(h) !== i))
+    problems.push({ path: '/portal/dexLdap/failoverHosts', message: 'lists a server twice' });
+  if (ldap?.host === OOD_BOOT_VALUES.ldapHost) problems.push({ path: '/portal/dexLdap/host', message: 'must be a server (host:port); the node fills in the marker itself' });
   if (spec.ldapCaCertificate && !spec.portal.dexLdap)
     problems.push({ path: '/ldapCaCertificate', message: 'applies only with portal.dexLdap' });
   throwIfProblems('Open OnDemand bootstrap spec', problems);
@@ -52,12 +58,23 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
   const slurmConfigDir = spec.slurm?.configDir ?? '/etc/hpc-ha/slurm';
   const certificate = spec.portal.certificate ?? DEFAULT_CERTIFICATE;
   const caFile = spec.portal.dexLdap?.rootCaFile ?? (spec.ldapCaCertificate ? DEFAULT_LDAP_CA_FILE : undefined);
+  const withCa: OodPortalSpec = spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal;
+  // Homes at first login: a Dex/OIDC login runs no PAM session, so nginx_stage's root pre-hook makes the home.
+  const homeRoot = spec.directory?.homeRoot;
+  // Checks the home root is one the hook's settings line can carry unquoted.
+  if (homeRoot) renderOodHomeHook({ homeRoot: homeRoot.replace(/\/+$/, '') });
+  const withHook: OodPortalSpec = homeRoot ? { ...withCa, punPreHookRootCmd: OOD_HOME_HOOK_FILE } : withCa;
+  // Dex gets whichever directory server answers (the node fills it in and a timer re-chooses); the node's own address
+  // is a server alias, so the load balancer's health check (Host: <address>) reaches the health file.
+  const ldap = spec.portal.dexLdap;
+  const ldapHosts = ldap ? [ldap.host, ...(ldap.failoverHosts ?? [])] : [];
   const shown = spec.clusters.filter((c) => c.show !== false);
   const desktops = shown.flatMap((c) => (c.desktop ? [{ ...c.desktop, cluster: c.name, title: `Desktop on ${c.label ?? c.name}` }] : []));
-  const hostRegex = desktops.length ? { nodeProxyHostRegex: computeHostRegex(desktops.map((d) => ({ name: d.cluster, queues: d.queues }))) } : {};
   const portal: OodPortalSpec = {
-    ...(spec.portal.dexLdap && caFile ? { ...spec.portal, dexLdap: { ...spec.portal.dexLdap, rootCaFile: caFile } } : spec.portal),
-    ...hostRegex,
+    ...withHook,
+    ...(desktops.length ? { nodeProxyHostRegex: computeHostRegex(desktops.map((d) => ({ name: d.cluster, queues: d.queues }))) } : {}),
+    serverAliases: [OOD_BOOT_VALUES.nodeAddress],
+    ...(withHook.dexLdap ? { dexLdap: { ...withHook.dexLdap, host: OOD_BOOT_VALUES.ldapHost } } : {}),
   };
   const [line] = spec.ondemand.version.match(/^\d+\.\d+/)!;
   const secret = (s: { secretArn: string; jsonKey?: string } | undefined): [string, string] => [s?.secretArn ?? '', s?.jsonKey ?? ''];
@@ -97,6 +114,9 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
     ['HPC_HA_OIDC_CLIENT_SECRET_ARN', clientArn],
     ['HPC_HA_OIDC_CLIENT_SECRET_KEY', clientKey],
     ['HPC_HA_OOD_PORTAL_YML', renderOodPortalYml(portal)],
+    ['HPC_HA_LDAP_HOSTS', ldapHosts.join(' ')],
+    ['HPC_HA_HEALTH_FILE', OOD_HEALTH_FILE],
+    ['HPC_HA_OOD_HOME_HOOK_FILE', homeRoot ? OOD_HOME_HOOK_FILE : ''],
     ['HPC_HA_OOD_BRANDING_YML', renderOodBrandingYml(spec.branding ?? { title: 'Open OnDemand' })],
     ...shown.flatMap((c): ShellLine[] => [
       { comment: 'shellcheck disable=SC2034 # read as ${!name} when the cluster publishes' },
@@ -124,11 +144,12 @@ export function renderOodBootstrapEnv(input: OodBootstrapSpec): string {
 
 /** The static bash body of the bootstrap: no spec value in it, so infra can ship it as an asset. */
 export function renderOodBootstrapProgram(): string {
-  // The desktop step (functions only) goes in just before the program's last line, node_main, which runs it.
+  // The shared node steps and sssd step go in at the program's marker; Dex's directory failover, the home hook's text
+  // and the desktop step (functions only) just before its last line, node_main, which runs them.
   const program = composePortalProgram(OOD_BOOTSTRAP_PROGRAM);
   const at = program.lastIndexOf('\nnode_main\n');
   if (at < 0) throw new Error('internal error: program.sh does not end with node_main');
-  return `${program.slice(0, at)}\n${OOD_DESKTOP_STEP}${program.slice(at)}`;
+  return `${program.slice(0, at)}\n${OOD_DIRECTORY_FAILOVER_STEP}\n${OOD_HOME_HOOK_FUNCTION}\n${OOD_DESKTOP_STEP}${program.slice(at)}`;
 }
 
 /** The complete script an Open OnDemand node runs as EC2 user data: shebang, settings block, program. */

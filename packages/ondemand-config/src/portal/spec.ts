@@ -78,9 +78,16 @@ export const OodBootstrapSpecSchema = Type.Object(
 /** Everything an Open OnDemand node's bootstrap needs; ids, endpoints and ARNs may be deploy-time values. */
 export type OodBootstrapSpec = Static<typeof OodBootstrapSpecSchema>;
 
-/** What every portal node needs (@hpc-ha/portal-node), then tar (bundles), openssl (the node certificate) and mod_ssl. */
-export const OOD_DEFAULT_PACKAGES = [...NODE_BASE_PACKAGES, 'tar', 'openssl', 'mod_ssl'] as const;
+/**
+ * What every portal node needs (@hpc-ha/portal-node), then tar (bundles), openssl (the node certificate), mod_ssl, and
+ * ldapsearch (the node checks which directory server answers before pointing Dex at it).
+ */
+export const OOD_DEFAULT_PACKAGES = [...NODE_BASE_PACKAGES, 'tar', 'openssl', 'mod_ssl', 'openldap-clients'] as const;
 
 /** Where Open OnDemand publishes its RPMs (one directory per release line). */
 export const OOD_REPOSITORY_URL = 'https://yum.osc.edu/ondemand';
 export const DEFAULT_LDAP_CA_FILE = '/etc/ood/dex/ldap-ca.pem';
+/** What the load balancer's health check asks for (Open OnDemand's public_uri /public serves public_root
+ *  /var/www/ood/public without login): present while this node can log users in, absent otherwise. */
+export const OOD_HEALTH_CHECK_PATH = '/public/hpc-ha-health';
+export const OOD_HEALTH_FILE = '/var/www/ood/public/hpc-ha-health';

@@ -2,9 +2,11 @@
  * The offline rules ParallelCluster applies to DirectoryService (pcluster/validators/directory_service_validators.py):
  * DomainName must be an FQDN or a DC= name, each DomainAddr should be ldaps://, LdapTlsReqCert should check the
  * certificate, and AdditionalSssdConfigs may not change id_provider (nor access_provider when LdapAccessFilter is set).
+ * hpc-ha adds: LdapAccessFilter must be an RFC 4515 filter (ParallelCluster passes it to sssd unchecked).
  */
 import { isDeployTimeValue } from '../deploy-time.js';
 import { obj, str, type Rule } from './context.js';
+import { ldapFilterProblem } from './ldap-filter.js';
 
 const FQDN = /^([a-zA-Z0-9_-]+)(\.[a-zA-Z0-9_-]+)*$/;
 const DC_DN = /^((DC|dc)=[a-zA-Z0-9_-]+)(,(DC|dc)=[a-zA-Z0-9_-]+)*$/;
@@ -52,6 +54,9 @@ const directoryService: Rule = (ctx) => {
       ctx.report(['DirectoryService', 'AdditionalSssdConfigs', key], `cannot override ${key} with "${String(sssd[key])}"; the only value allowed is "${allowed}"`);
     }
   }
+  const filter = str(d.LdapAccessFilter);
+  const filterProblem = filter === undefined || isDeployTimeValue(filter) ? undefined : ldapFilterProblem(filter);
+  if (filterProblem) ctx.report(at('LdapAccessFilter'), `${JSON.stringify(filter)} ${filterProblem}; sssd would refuse every login with it`);
   if ('access_provider' in sssd && d.LdapAccessFilter !== undefined && sssd['access_provider'] !== 'ldap') {
     ctx.report(
       ['DirectoryService', 'AdditionalSssdConfigs', 'access_provider'],

@@ -21,6 +21,7 @@ export interface KeyRelease {
 
 /** From ParallelCluster's CHANGELOG and pull requests (each line names the release that added or removed the key). */
 export const KEY_RELEASES: readonly KeyRelease[] = [
+  { path: 'DirectoryService', since: '3.1.1' },
   { path: 'LoginNodes', since: '3.7.0' },
   {
     path: 'LoginNodes.Pools[].Ssh.KeyName', deprecatedFrom: '3.14.0', until: '3.15.0',

@@ -58,6 +58,8 @@ directory $W/slapd/db
 access to attrs=userPassword by anonymous auth by * none
 access to * by dn.exact="cn=readonly,$BASE_DN" read by anonymous auth by * none
 EOF
+# Optional, for other packages' tests: more slapd.conf lines (e.g. an overlay for the database above).
+[[ -z "${WORLD_SLAPD_EXTRA:-}" ]] || cat "$WORLD_SLAPD_EXTRA" >>"$W/slapd/slapd.conf"
 hash_of() { slappasswd -h '{SSHA}' -T <(printf '%s' "$1"); }
 cat >"$W/slapd/data.ldif" <<EOF
 dn: $BASE_DN
@@ -111,6 +113,8 @@ homeDirectory: /home/bob
 loginShell: /bin/bash
 userPassword: $(hash_of "$BOB_PASSWORD")
 EOF
+# Optional, for other packages' tests: more entries (the user passwords above are in the environment).
+[[ -z "${WORLD_LDIF_EXTRA:-}" ]] || { printf '\n'; cat "$WORLD_LDIF_EXTRA"; } >>"$W/slapd/data.ldif"
 slapadd -q -f "$W/slapd/slapd.conf" -l "$W/slapd/data.ldif"
 slapd -f "$W/slapd/slapd.conf" -h "ldaps://127.0.0.1:$PORT/" -d 0 >"$OUT/slapd.log" 2>&1 &
 note "slapd pid $!"
@@ -198,4 +202,9 @@ run pam-bob-with-alice-password bash -c 'printf "%s\n" "$ALICE_PASSWORD" | pamte
 run session-alice bash -c 'printf "%s\n" "$ALICE_PASSWORD" | pamtester hpc-ha-portal alice authenticate open_session close_session'
 run job-alice runuser -u alice -- bash -c 'cd && printf "result\n" >job.out && id -u && pwd'
 stat -c '%a %u %g %n' "$HPC_HA_DIRECTORY_HOME_ROOT/alice" "$HPC_HA_DIRECTORY_HOME_ROOT/alice/job.out" >"$OUT/home" 2>&1 || true
+# Optional, for other packages' tests: their own checks, inside this world (slapd and sssd still running).
+if [[ -n "${WORLD_THEN:-}" ]]; then
+  # shellcheck source=/dev/null
+  source "$WORLD_THEN"
+fi
 note "done"

@@ -25,9 +25,9 @@ const SSSD_VALUE = /^[^\n\r]*$/;
 
 /** Keys that each type uses; any other key present is a mistake worth an error (it would be silently ignored). */
 const KEYS: Record<Exclude<Directory['type'], 'none'>, readonly DirectoryKey[]> = {
-  ldap: ['type', 'uris', 'baseDn', 'bindDn', 'bindPasswordSecretArn', 'caCertificate', 'ldapTlsReqCert', 'adminGroup', 'sssdSettings'],
+  ldap: ['type', 'uris', 'baseDn', 'bindDn', 'bindPasswordSecretArn', 'caCertificate', 'ldapTlsReqCert', 'adminGroup', 'allowedGroups', 'sssdSettings'],
   activeDirectory: [
-    'type', 'domainName', 'create', 'uris', 'baseDn', 'bindDn', 'bindPasswordSecretArn', 'caCertificate', 'ldapTlsReqCert', 'adminGroup', 'sssdSettings',
+    'type', 'domainName', 'create', 'uris', 'baseDn', 'bindDn', 'bindPasswordSecretArn', 'caCertificate', 'ldapTlsReqCert', 'adminGroup', 'allowedGroups', 'sssdSettings',
   ],
 };
 
@@ -113,6 +113,21 @@ function checkSssdSettings(d: Directory, r: Report): void {
   }
 }
 
+/** allowedGroups: group DNs, each once; the one access filter, so sssdSettings may not carry another. */
+function checkAllowedGroups(d: Directory, r: Report): void {
+  const groups = d.allowedGroups;
+  if (groups === undefined) return;
+  groups.forEach((dn, i) => {
+    if (!DN.test(dn)) r.error(AT('allowedGroups', i), `${quote(dn)} is not a group's distinguished name such as CN=HPC Users,OU=Groups,DC=corp,DC=example,DC=com`);
+    else if (groups.indexOf(dn) !== i) r.error(AT('allowedGroups', i), `${quote(dn)} is listed twice`);
+  });
+  for (const key of ['ldap_access_filter', 'access_provider']) {
+    if (d.sssdSettings?.[key] !== undefined) {
+      r.error(AT('sssdSettings', key), `cannot be set with directory.allowedGroups, which sets it (the same filter for the portal login, sssd and the clusters)`, 'key');
+    }
+  }
+}
+
 function checkDn(key: 'baseDn' | 'bindDn', d: Directory, r: Report): void {
   const v = d[key];
   if (v !== undefined && !DN.test(v)) r.error(AT(key), `${quote(v)} is not a distinguished name such as CN=ReadOnly,OU=Users,DC=corp,DC=example,DC=com`);
@@ -176,4 +191,5 @@ export function checkDirectory(c: DeploymentConfigFile, profile: RegionProfile |
     r.warning(AT('ldapTlsReqCert'), `${d.ldapTlsReqCert} lets a server without a valid certificate see every password typed at the portal; use hard or demand (with caCertificate)`);
   }
   checkSssdSettings(d, r);
+  checkAllowedGroups(d, r);
 }
