@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-ec2';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { portalTarget } from '../config/index.js';
+import { accountingEnabled, portalTarget } from '../config/index.js';
 import { ManagedDirectory } from '../constructs/managed-directory.js';
 import { staticArtifacts } from '../artifacts/index.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
@@ -82,6 +82,8 @@ export class VpcStack extends Stack {
       portalProduct: portalTarget(config).product,
       // 2.x clusters cannot pin SrunPortRange (see security-groups.ts).
       srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
+      accounting: accountingEnabled(config),
+      portalUsesDatabase: config.portal.kind === 'enginframe',
     });
 
     const directory = config.directory;

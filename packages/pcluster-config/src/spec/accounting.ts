@@ -46,7 +46,7 @@ export function accountingProblems(spec: ResolvedClusterSpec): SpecProblem[] {
   const uriProblem = databaseUriProblem(a.uri);
   if (uriProblem) out.push({ path: 'slurmAccounting.uri', message: uriProblem });
   const fallback = defaultAccountingDatabase(spec.clusterName);
-  if (a.databaseName !== undefined && !rendersDatabaseName(version) && a.databaseName !== fallback) {
+  if (a.databaseName !== undefined && !isDeployTimeValue(a.databaseName) && !rendersDatabaseName(version) && a.databaseName !== fallback) {
     out.push({
       path: 'slurmAccounting.databaseName',
       message: `DatabaseName needs ParallelCluster ${DATABASE_NAME_SINCE}; ${version} always uses "${fallback}" (the cluster name with - as _)`,

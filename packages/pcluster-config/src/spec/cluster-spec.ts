@@ -7,6 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   EfsId, Enum, FsxLustreId, Id, MOUNT_DIR_PATTERN, PolicyArn, ScriptUri, SecretArn, SecurityGroupId, SubnetId,
 } from '../schema/common.js';
+import { concreteOrDeployTime } from '../deploy-time.js';
 
 const Closed = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
   Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
@@ -114,7 +115,7 @@ export const SlurmAccountingSpecSchema = Closed({
   passwordSecretArn: SecretArn(),
   databaseName: Type.Optional(
     Type.String({
-      pattern: '^[0-9a-z_]{1,64}$',
+      pattern: concreteOrDeployTime('[0-9a-z_]{1,64}'),
       hint: '1-64 lower-case letters, digits or _ (ParallelCluster\'s DatabaseName rule)',
       description: 'Database.DatabaseName (3.8.0+); before 3.8.0 ParallelCluster always uses the cluster name with - as _, so give that or nothing',
     }),
