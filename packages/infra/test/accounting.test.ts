@@ -34,7 +34,7 @@ function databaseClients(opts: { accounting: boolean; portalUsesDatabase: boolea
   const stack = new Stack(new App(), 'Net', { env: { region: 'cn-north-1' } });
   const sgs = new HpcSecurityGroups(stack, 'Groups', { vpc: new Vpc(stack, 'Vpc'), allowedCidrs: ['10.0.0.0/8'], httpRedirect: false, ...opts });
   const groups = [sgs.portal, sgs.cluster, sgs.efs, sgs.fsx, sgs.loadBalancer, sgs.database, sgs.databaseBootstrap, ...(sgs.headNodeDatabaseClient ? [sgs.headNodeDatabaseClient] : [])];
-  const name = new Map(groups.map((g) => [stack.resolve((g.node.defaultChild as { logicalId: string }).logicalId) as string, g.node.id]));
+  const name = new Map(groups.map((g) => [stack.resolve((g.node.defaultChild as unknown as { logicalId: string }).logicalId) as string, g.node.id]));
   return Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress'))
     .map((r) => r['Properties'] as { GroupId: { 'Fn::GetAtt': [string] }; SourceSecurityGroupId: { 'Fn::GetAtt': [string] }; FromPort: number; ToPort: number })
     .filter((p) => name.get(p.GroupId['Fn::GetAtt'][0]) === 'Database')
