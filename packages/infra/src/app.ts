@@ -133,7 +133,6 @@ function withAccounting(values: ClusterValues, database: DatabaseStack | undefin
     accounting: {
       databaseHost: database.endpoint,
       passwordSecretArns: [accounting.passwordSecrets[0].secretArn, accounting.passwordSecrets[1].secretArn],
-      databaseNames: accounting.databaseNames,
       headNodeSecurityGroupId: headNodeGroup.securityGroupId,
     },
   };

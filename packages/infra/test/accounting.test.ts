@@ -19,14 +19,17 @@ import { CFN_LINT_AVAILABLE, PACKAGE_ROOT, RUN_CFN_LINT, resourcesOfType, synthe
 
 let ondemand: Synthesized;
 let enginframe: Synthesized;
+let instanceMode: Synthesized;
 
 beforeAll(() => {
   ondemand = synthesize(variantConfig('cn-north-1-ondemand', { 'accounting.enabled': true }));
   enginframe = synthesize(variantConfig('us-east-1', { 'accounting.enabled': true }));
-}, 240_000);
+  // The cn-northwest-1 example creates its clusters from the portal nodes (provisioner: instance).
+  instanceMode = synthesize(variantConfig('cn-northwest-1', { 'accounting.enabled': true }));
+}, 360_000);
 
 afterAll(() => {
-  for (const s of [ondemand, enginframe]) if (s) rmSync(s.outdir, { recursive: true, force: true });
+  for (const s of [ondemand, enginframe, instanceMode]) if (s) rmSync(s.outdir, { recursive: true, force: true });
 });
 
 /** Which groups may open 3306 on the database group, by construct id. */
@@ -113,8 +116,22 @@ describe.each([
     expect(JSON.stringify(clusters[0].Uri)).toMatch(/:3306/);
     expect(JSON.stringify(clusters[0].PasswordSecretArn)).not.toEqual(JSON.stringify(clusters[1].PasswordSecretArn));
     expect(JSON.stringify(clusters[0].DatabaseName)).not.toEqual(JSON.stringify(clusters[1].DatabaseName));
-    // The names are the custom resources' attributes: each cluster is created after its database exists.
-    expect(JSON.stringify(clusters[0].DatabaseName)).toMatch(/Fn::ImportValue.*AuroraServerless/);
+    expect(clusters.map((d) => d.DatabaseName)).toEqual([`${s.config.name.replace(/-/g, '_')}_cluster1`, `${s.config.name.replace(/-/g, '_')}_cluster2`]);
+    // The endpoint and secret come from the database stack, so the clusters are created after their databases.
+    expect(JSON.stringify(clusters[0].PasswordSecretArn)).toMatch(/Fn::ImportValue.*AuroraServerless/);
+  });
+});
+
+describe('provisioner: instance with accounting', () => {
+  it('the portal nodes (which run pcluster) may describe, not read, the two slurmdbd password secrets; the configs they create name them', () => {
+    const t = instanceMode.templates['EnginFrame']!;
+    const statements = resourcesOfType(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown; Resource: unknown }[]);
+    const describe = statements.find((st) => st.Sid === 'DescribeAccountingSecrets')!;
+    expect(describe.Action).toBe('secretsmanager:DescribeSecret');
+    expect(JSON.stringify(describe.Resource)).toMatch(/AuroraServerless.*Cluster1Password.*AuroraServerless.*Cluster2Password/s);
+    const reads = statements.filter((st) => st.Sid === 'ReadSecrets').map((st) => JSON.stringify(st.Resource)).join('');
+    expect(reads).not.toMatch(/Cluster[12]Password/);
+    expect(JSON.stringify(t)).toMatch(/slurm_cluster1/);
   });
 });
 

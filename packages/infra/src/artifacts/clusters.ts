@@ -117,7 +117,8 @@ function slurmAccounting(config: DeploymentConfig, plan: ClusterPlan, values: Cl
       uri: `${a.databaseHost}:${AURORA_PORT}`,
       userName: own.userName,
       passwordSecretArn: a.passwordSecretArns[plan.azIndex],
-      databaseName: a.databaseNames[plan.azIndex],
+      // Known from the config; the Uri and secret references already make the cluster wait for the database stack.
+      databaseName: own.databaseName,
     },
   };
 }

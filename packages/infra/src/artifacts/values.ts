@@ -1,4 +1,4 @@
-import { accountingDatabases, accountingEnabled, CLUSTER_IDS, type DeploymentConfig } from '../config/index.js';
+import { accountingEnabled, CLUSTER_IDS, type DeploymentConfig } from '../config/index.js';
 import { isLegacyParallelCluster } from './clusters.js';
 
 type Pair<T> = readonly [T, T];
@@ -52,8 +52,6 @@ export interface AccountingValues {
   readonly databaseHost: string;
   /** Per cluster: the secret holding its slurmdbd user's password as plain text (ParallelCluster's PasswordSecretArn). */
   readonly passwordSecretArns: Pair<string>;
-  /** Per cluster: the database db-bootstrap made (`Fn::GetAtt`, so the cluster waits for it). */
-  readonly databaseNames: Pair<string>;
   /** The head nodes' additional group that the database admits. */
   readonly headNodeSecurityGroupId: string;
 }
@@ -117,7 +115,6 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
           accounting: {
             databaseHost: '<DatabaseEndpoint>',
             passwordSecretArns: pair('SlurmDbPasswordSecretArn'),
-            databaseNames: accountingDatabases(config).map((d) => d.databaseName) as unknown as Pair<string>,
             headNodeSecurityGroupId: '<HeadNodeDatabaseClientSecurityGroupId>',
           },
         }

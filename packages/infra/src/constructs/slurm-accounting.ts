@@ -2,7 +2,7 @@ import { CustomResource } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { DatabaseCluster } from 'aws-cdk-lib/aws-rds';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { SLURM_ACCOUNTING_ATTRIBUTES, SLURM_ACCOUNTING_PROPERTIES as P, SLURM_ACCOUNTING_RESOURCE_TYPE } from '@hpc-ha/lambdas';
+import { SLURM_ACCOUNTING_PROPERTIES as P, SLURM_ACCOUNTING_RESOURCE_TYPE } from '@hpc-ha/lambdas';
 import { Construct } from 'constructs';
 import { accountingDatabases, type DeploymentConfig } from '../config/index.js';
 import { acknowledge } from '../nag.js';
@@ -23,12 +23,11 @@ type Pair<T> = readonly [T, T];
 /**
  * Per cluster: a generated password secret in the form ParallelCluster's `Database.PasswordSecretArn` reads (the
  * password as plain text) and a `Custom::SlurmAccountingDatabase` that creates the cluster's database and its user
- * with privileges on that database only. The database names are the resources' attributes, so a cluster that names
- * them is created after its database exists.
+ * with privileges on that database only. A cluster config names its password secret and the Aurora endpoint, so the
+ * Clusters stack (and, with `provisioner: instance`, the portal stack) deploys after this one has finished.
  */
 export class SlurmAccountingDatabases extends Construct {
   readonly passwordSecrets: Pair<Secret>;
-  readonly databaseNames: Pair<string>;
 
   constructor(scope: Construct, id: string, props: SlurmAccountingDatabasesProps) {
     super(scope, id);
@@ -63,9 +62,8 @@ export class SlurmAccountingDatabases extends Construct {
         },
       });
       resource.node.addDependency(props.cluster);
-      return { secret, name: resource.getAttString(SLURM_ACCOUNTING_ATTRIBUTES.databaseName) };
+      return secret;
     });
-    this.passwordSecrets = [built[0]!.secret, built[1]!.secret];
-    this.databaseNames = [built[0]!.name, built[1]!.name];
+    this.passwordSecrets = [built[0]!, built[1]!];
   }
 }
