@@ -76,6 +76,13 @@ function openOnDemandPortal(a: InitAnswers): string {
     # Log out after this many minutes without a request.
     idleTimeoutMinutes: 480
 
+# Aurora MySQL 3 holds the clusters' Slurm accounting (accounting below); slurmdbd's load is light, so the writer
+# and the reader (failover target in the other AZ) run at Serverless v2's smallest capacities.
+database:
+  mode: serverless-v2
+  minCapacity: 0.5
+  maxCapacity: 1
+
 # PLACEHOLDER: your directory. ldap (RFC 2307, e.g. OpenLDAP) or activeDirectory; one LDAPS server per AZ.
 directory:
   type: ldap
@@ -154,5 +161,11 @@ clusters:
   # overrides:
   #   cluster1:
   #     queues: [...]
+
+# Slurm accounting: each cluster's head node runs slurmdbd into its own database in the deployment's Aurora, so
+# sacct and sreport answer from the portal and fair-share, limits and QOS can be set. Turning it on or off later
+# needs each cluster's compute fleet stopped (ParallelCluster's update policy).
+accounting:
+  enabled: true
 `;
 }

@@ -2,7 +2,9 @@ import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LAMBDA_RUNTIME_CONTEXT } from './constructs/bundled-provider.js';
 import { HpcHaDeployTimeChecks } from './rules/index.js';
-import { stackName, type DeploymentConfig, type StackId } from './config/index.js';
+import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
+import type { ClusterValues } from './artifacts/index.js';
+import { createsDatabase, stackName, type DeploymentConfig, type StackId } from './config/index.js';
 import { AlbStack } from './stacks/alb-stack.js';
 import { ClustersStack, clusterValues } from './stacks/clusters-stack.js';
 import { DatabaseStack } from './stacks/database-stack.js';
@@ -30,7 +32,7 @@ export interface CreateAppProps {
 
 export interface HpcStacks {
   readonly vpc: VpcStack;
-  /** EnginFrame's database; absent with Open OnDemand, which needs none. */
+  /** Aurora: EnginFrame's database and the clusters' accounting; absent when `createsDatabase(config)` is false. */
   readonly database?: DatabaseStack;
   readonly efs: EfsStack;
   readonly fsx: FsxStack;
@@ -67,10 +69,19 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     fsx: fsx.fileSystems,
     ...(vpc.managedDirectory ? { directoryAddresses: vpc.managedDirectory.dnsAddresses } : {}),
   };
-  const values = clusterValues(infra, vpc.clusterScripts, vpc.mungeKey.secretArn);
+  // EnginFrame's state and, with accounting, both clusters' Slurm records (createsDatabase is the one rule).
+  const database = createsDatabase(config)
+    ? new DatabaseStack(app, 'AuroraServerless', {
+        ...base('AuroraServerless'),
+        ...network,
+        securityGroup: sgs.database,
+        bootstrapSecurityGroup: sgs.databaseBootstrap,
+      })
+    : undefined;
+  const values = withAccounting(clusterValues(infra, vpc.clusterScripts, vpc.mungeKey.secretArn), database, sgs.headNodeDatabaseClient);
   const clusters = config.clusters.provisioner === 'cloudformation' ? new ClustersStack(app, 'Clusters', { ...base('Clusters'), values }) : undefined;
   if (config.portal.kind === 'openondemand') {
-    // The loader allows Open OnDemand only with CloudFormation clusters; nothing here creates a database.
+    // The loader allows Open OnDemand only with CloudFormation clusters; its portal uses no database.
     if (!clusters) throw new Error('internal: Open OnDemand needs clusters.provisioner cloudformation');
     const ondemand = new OpenOnDemandStack(app, 'OpenOnDemand', {
       ...base('OpenOnDemand'),
@@ -86,14 +97,9 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     ondemand.addStackDependency(efs);
     ondemand.addStackDependency(fsx);
     tagDeployment(app, config);
-    return { vpc, efs, fsx, alb, clusters, ondemand };
+    return { vpc, ...(database ? { database } : {}), efs, fsx, alb, clusters, ondemand };
   }
-  const database = new DatabaseStack(app, 'AuroraServerless', {
-    ...base('AuroraServerless'),
-    ...network,
-    securityGroup: sgs.database,
-    bootstrapSecurityGroup: sgs.databaseBootstrap,
-  });
+  if (!database?.userSecret) throw new Error('internal: an EnginFrame portal without its database');
   const enginframe = new EnginFrameStack(app, 'EnginFrame', {
     ...base('EnginFrame'),
     ...infra,
@@ -115,6 +121,21 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
 
   tagDeployment(app, config);
   return { vpc, database, efs, fsx, alb, clusters, enginframe };
+}
+
+/** The clusters' SlurmSettings.Database values, from the database stack, when it keeps their accounting. */
+function withAccounting(values: ClusterValues, database: DatabaseStack | undefined, headNodeGroup: ISecurityGroup | undefined): ClusterValues {
+  const accounting = database?.accounting;
+  if (!accounting) return values;
+  if (!headNodeGroup) throw new Error('internal: accounting without the head nodes\' database-client group');
+  return {
+    ...values,
+    accounting: {
+      databaseHost: database.endpoint,
+      passwordSecretArns: [accounting.passwordSecrets[0].secretArn, accounting.passwordSecrets[1].secretArn],
+      headNodeSecurityGroupId: headNodeGroup.securityGroupId,
+    },
+  };
 }
 
 function tagDeployment(app: App, config: DeploymentConfig): void {

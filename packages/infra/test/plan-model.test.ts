@@ -32,6 +32,9 @@ const configs: [string, () => DeploymentConfig][] = [
   ['cn-northwest-1 with ParallelCluster 2.11', () =>
     variantConfig('cn-northwest-1', { 'clusters.parallelclusterVersion': '2.11.9', 'clusters.os': 'alinux2', 'clusters.provisioner': 'instance' })],
   ['cn-north-1 with Open OnDemand', () => loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'))],
+  ['cn-north-1 with Slurm accounting', () => variantConfig('cn-north-1', { 'accounting.enabled': true })],
+  ['cn-north-1 with Open OnDemand and Slurm accounting', () => variantConfig('cn-north-1-ondemand', { 'accounting.enabled': true })],
+  ['cn-north-1 with provisioner: instance and Slurm accounting', () => variantConfig('cn-north-1', { 'clusters.provisioner': 'instance', 'accounting.enabled': true })],
 ];
 
 describe.each(configs)('the offline plan model matches the synthesized app: %s', (_name, load) => {
@@ -59,6 +62,11 @@ describe('deploy waves', () => {
   it('Open OnDemand: no database stack; the portal and both clusters in the same wave', () => {
     const waves = deployWaves(stackGraph(loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'))));
     expect(waves).toEqual([['VPC'], ['EFS', 'FSX', 'ALB'], ['Clusters', 'OpenOnDemand']]);
+  });
+
+  it('accounting: Aurora exists for Open OnDemand too, and the clusters (whose configs name their databases) wait for it', () => {
+    const waves = deployWaves(stackGraph(variantConfig('cn-north-1-ondemand', { 'accounting.enabled': true })));
+    expect(waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'OpenOnDemand']]);
   });
 
   it('instance provisioner: the portal (which creates the clusters) is the second wave after the VPC', () => {

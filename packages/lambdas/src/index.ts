@@ -30,4 +30,7 @@ export {
   type DbTlsMode,
   type MungeKeyProperties,
 } from './properties.js';
+export { SLURM_ACCOUNTING_ATTRIBUTES, SLURM_ACCOUNTING_PROPERTIES, SLURM_ACCOUNTING_RESOURCE_TYPE } from './accounting-properties.js';
+// The SQL db-bootstrap runs for a cluster's accounting database, for tests that give a real slurmdbd the same user.
+export { slurmAccountingSql, type SlurmAccountingSqlOptions } from './db-bootstrap/accounting-sql.js';
 export { RESERVED_TAG_PREFIXES, TAG_RULE, tagProblems, type TagProblem } from './tag-rule.js';

@@ -11,6 +11,7 @@ import { sleep } from '../process.js';
 import { nodeState, prepareClusterDirs, serverSlurmConf, startMunged, startSlurmctld, startSlurmd, type ComputeNodeView, type ServerCluster } from './daemons.js';
 import { account, createTestUser, mustRun, removeTestUser, run, which, type Account, type RunResult } from './host.js';
 import { portalHost, type PortalHost } from './portal-host.js';
+import { slurmdbdConf, startSlurmdbd, writeSlurmdbdConf, type AccountingStorage } from './slurmdbd.js';
 
 export interface RehearsalClusterInput {
   /** ParallelCluster's cluster name, which is also Slurm's ClusterName (the head-node script checks it). */
@@ -33,6 +34,11 @@ export interface SlurmRehearsalOptions {
   efsMountDir?: string;
   /** The publication root under it (the cluster spec's publishRoot, default hpc-ha). */
   publishRoot?: string;
+  /**
+   * Slurm accounting, per cluster in order: each gets a slurmdbd on its head node (port basePort + 10(i+1) + 2)
+   * storing into this database, and its slurmctld sends its records there.
+   */
+  accounting?: readonly AccountingStorage[];
 }
 
 export interface RehearsalCluster extends ServerCluster {
@@ -44,6 +50,10 @@ export interface RehearsalCluster extends ServerCluster {
   clientConf: string;
   /** Stops this cluster's slurmctld (slurmd keeps running), as when its head node is lost. */
   stopController(): Promise<void>;
+  /** With accounting: stops this cluster's slurmdbd (slurmctld keeps running and queues its records). */
+  stopSlurmdbd(): Promise<void>;
+  /** With accounting: starts it again (after stopSlurmdbd). */
+  startSlurmdbd(): Promise<void>;
 }
 
 export interface SlurmRehearsal {
@@ -221,9 +231,22 @@ export async function startSlurmClusters(opts: SlurmRehearsalOptions): Promise<S
         slurmdPort: opts.basePort + 10 * (i + 1) + 1,
         dir: cdir,
         conf: join(cdir, 'slurm.conf'),
+        ...(opts.accounting ? { dbdPort: opts.basePort + 10 * (i + 1) + 2 } : {}),
       };
       prepareClusterDirs(c, slurm);
       writeFileSync(c.conf, serverSlurmConf(c, { slurmUser: slurm.name, mungeSocket: munged.socket }), { mode: 0o644 });
+      // slurmdbd first: the controller registers the cluster with it when it starts.
+      let dbd: ServerProcess | undefined;
+      const storage = opts.accounting?.[i];
+      if (opts.accounting && !storage) throw new Error(`accounting is on but has no database for cluster ${i + 1}`);
+      if (storage) {
+        writeSlurmdbdConf(c, slurmdbdConf(c, storage, { slurmUser: slurm.name, mungeSocket: munged.socket }), slurm);
+        dbd = await startSlurmdbd(c);
+        stoppers.push(async () => {
+          await dbd?.stop();
+          dbd = undefined;
+        });
+      }
       const ctld = await startSlurmctld(c);
       controllers.set(c.name, ctld);
       stoppers.push(async () => {
@@ -243,6 +266,16 @@ export async function startSlurmClusters(opts: SlurmRehearsalOptions): Promise<S
           await ctld.stop();
           controllers.delete(c.name);
         },
+        stopSlurmdbd: async () => {
+          if (!dbd) throw new Error(`cluster ${c.name} has no running slurmdbd`);
+          await dbd.stop();
+          dbd = undefined;
+        },
+        startSlurmdbd: async () => {
+          if (!storage) throw new Error(`cluster ${c.name} has no accounting`);
+          if (dbd) throw new Error(`the slurmdbd of ${c.name} is running already`);
+          dbd = await startSlurmdbd(c);
+        },
       });
     }
 
@@ -260,6 +293,8 @@ export async function startSlurmClusters(opts: SlurmRehearsalOptions): Promise<S
       async startPortalMunged(o = {}) {
         let keyFile = o.keyFile;
         if (!keyFile) {
+          // etc itself stays traversable (a recursive mkdir would give it the key directory's 0700).
+          mkdirSync(join(portalRoot, 'etc'), { recursive: true, mode: 0o755 });
           mkdirSync(join(portalRoot, 'etc/munge'), { recursive: true, mode: 0o700 });
           chownSync(join(portalRoot, 'etc/munge'), munge.uid, munge.gid);
           keyFile = join(portalRoot, 'etc/munge/munge.key');

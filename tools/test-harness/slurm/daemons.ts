@@ -62,11 +62,14 @@ export interface ServerCluster {
   dir: string;
   /** The head node's full slurm.conf (ParallelCluster's /opt/slurm/etc/slurm.conf). */
   conf: string;
+  /** Slurm accounting: the port of this cluster's slurmdbd (on its head node); absent without accounting. */
+  dbdPort?: number;
 }
 
 /**
  * The server configuration, standing in for ParallelCluster's. Keys are ones Slurm 22.05 (Debian 12) and 25.11
- * (ParallelCluster 3.16) both read; the plug-ins are the ones that need neither cgroups nor an accounting database.
+ * (ParallelCluster 3.16) both read; the plug-ins are the ones that need no cgroups. Accounting goes to the cluster's
+ * slurmdbd when it has one (`dbdPort`), as with ParallelCluster's SlurmSettings.Database.
  */
 export function serverSlurmConf(c: ServerCluster, opts: { slurmUser: string; mungeSocket: string }): string {
   return `# The rehearsal's stand-in for ParallelCluster's slurm.conf of cluster ${c.name}.
@@ -88,8 +91,7 @@ SlurmdLogFile=${join(c.dir, 'log', 'slurmd.log')}
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
+${accountingLines(c, opts.mungeSocket)}JobCompType=jobcomp/none
 SchedulerType=sched/builtin
 SelectType=select/linear
 MpiDefault=none
@@ -99,6 +101,14 @@ MessageTimeout=5
 NodeName=${c.nodeName} NodeHostname=${hostname().split('.')[0]} NodeAddr=127.0.0.1 CPUs=1 State=UNKNOWN
 PartitionName=compute Nodes=${c.nodeName} Default=YES MaxTime=INFINITE State=UP
 `;
+}
+
+/** As ParallelCluster writes them with SlurmSettings.Database: slurmdbd on the head node (here by its name localhost). */
+function accountingLines(c: ServerCluster, mungeSocket: string): string {
+  if (c.dbdPort === undefined) return 'AccountingStorageType=accounting_storage/none\n';
+  // AccountingStoragePass names the munge socket for slurmdbd connections: the rehearsal's head munged is not at the
+  // default path. The head node does not publish this key; the portal's clients use the portal's own munged.
+  return `AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=localhost\nAccountingStoragePort=${c.dbdPort}\nAccountingStoragePass=${mungeSocket}\n`;
 }
 
 /** The cluster's directories, owned as slurmctld (running as `slurmUser`) and slurmd (root) need them. */

@@ -10,3 +10,4 @@ export {
   type SlurmRehearsal,
   type SlurmRehearsalOptions,
 } from './clusters.js';
+export { accountingMissing, slurmdbdConf, startSlurmdbd, type AccountingStorage } from './slurmdbd.js';

@@ -1,5 +1,5 @@
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
-import { clusterPlans, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { accountingEnabled, clusterPlans, createsDatabase, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { clientConfig } from '../aws.js';
 
 /** AWS prices a month as 730 hours (365 × 24 / 12), as its own calculator does. */
@@ -109,6 +109,21 @@ export class PriceList {
 const isHourly = (u: string) => /^hrs?$/i.test(u);
 const norm = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
 
+type AddItem = (what: string, price: Price | undefined, count: number, per: number, perLabel: string) => void;
+
+/** Aurora's writer and reader: Serverless v2 at its minimum capacity, or two instances of the provisioned class. */
+async function addAurora(config: DeploymentConfig, prices: PriceList, add: AddItem): Promise<void> {
+  const h = HOURS_PER_MONTH;
+  if (config.database.mode === 'serverless-v2') {
+    const acu = await prices.lowest('AmazonRDS', [term('productFamily', 'ServerlessV2'), term('databaseEngine', 'Aurora MySQL')], (u) => /acu/i.test(u));
+    add('Aurora writer + reader (Serverless v2 at minimum capacity)', acu, 2 * config.database.minCapacity, h, `${h} h (${config.database.minCapacity} ACU each)`);
+  } else {
+    const cls = config.database.instanceType ?? 'db.r6g.large';
+    const inst = await prices.lowest('AmazonRDS', [term('productFamily', 'Database Instance'), term('instanceType', cls), term('databaseEngine', 'Aurora MySQL')], isHourly);
+    add(`Aurora writer + reader (${cls})`, inst, 2, h, `${h} h`);
+  }
+}
+
 /**
  * The monthly cost of what runs all the time, and the hourly price of each queue's instance types. What the Price
  * List does not have for the region is listed as not counted, never guessed.
@@ -139,22 +154,18 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
   add('root volumes (gp3)', gp3, 1, 2 * config.portal.rootVolumeGiB + 2 * config.clusters.headNode.rootVolumeGiB, `${2 * config.portal.rootVolumeGiB + 2 * config.clusters.headNode.rootVolumeGiB} GiB`);
   add('NAT gateways', await prices.lowest('AmazonEC2', [term('productFamily', 'NAT Gateway')], isHourly), 2, h, `${h} h`);
   add('load balancer', await prices.lowest('AWSELB', [term('productFamily', 'Load Balancer-Application')], isHourly), 1, h, `${h} h`);
-  if (config.database.mode === 'serverless-v2') {
-    const acu = await prices.lowest('AmazonRDS', [term('productFamily', 'ServerlessV2'), term('databaseEngine', 'Aurora MySQL')], (u) => /acu/i.test(u));
-    add('Aurora writer + reader (Serverless v2 at minimum capacity)', acu, 2 * config.database.minCapacity, h, `${h} h (${config.database.minCapacity} ACU each)`);
-  } else {
-    const cls = config.database.instanceType ?? 'db.r6g.large';
-    const inst = await prices.lowest('AmazonRDS', [term('productFamily', 'Database Instance'), term('instanceType', cls), term('databaseEngine', 'Aurora MySQL')], isHourly);
-    add(`Aurora writer + reader (${cls})`, inst, 2, h, `${h} h`);
-  }
+  // The same rule as the app and the plan: no Aurora is billed for a config that creates none.
+  if (createsDatabase(config)) await addAurora(config, prices, add);
   const fsx = config.storage.fsx;
   const lustre = await prices.lowest('AmazonFSx', [term('productFamily', 'Storage'), term('fileSystemType', 'Lustre')], (u) => /^gb-?mo/i.test(u), (a) => {
     if (norm(a['deploymentOption']) !== norm(fsx.deploymentType)) return false;
     return fsx.perUnitStorageThroughput === undefined || !a['throughputCapacity'] || norm(a['throughputCapacity']) === String(fsx.perUnitStorageThroughput);
   });
   add(`FSx for Lustre ${fsx.deploymentType}${fsx.perUnitStorageThroughput ? ` ${fsx.perUnitStorageThroughput} MB/s/TiB` : ''}`, lustre, 2, fsx.storageCapacityGiB, `${fsx.storageCapacityGiB} GiB each`);
-  // The munge key, Aurora's master secret and EnginFrame's database user.
-  add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), 3, 1, 'month');
+  // The munge key; Aurora's master secret; EnginFrame's database user or Open OnDemand's OIDC passphrase; each
+  // cluster's slurmdbd password (accounting).
+  const secrets = 2 + (createsDatabase(config) ? 1 : 0) + (accountingEnabled(config) ? 2 : 0);
+  add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), secrets, 1, 'month');
 
   const queues: QueuePrice[] = [];
   for (const plan of clusterPlans(config)) {

@@ -7,7 +7,7 @@ import {
   renderLegacyPostInstallScript,
   type ClusterSpec,
 } from '@hpc-ha/pcluster-config';
-import { clusterPlans, ondemandDesktop, type ClusterId, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
+import { accountingDatabases, accountingEnabled, clusterPlans, ondemandDesktop, type ClusterId, type ClusterPlan, type DeploymentConfig } from '../config/index.js';
 import { clusterDirectoryService } from './directory.js';
 import type { ClusterValues } from './values.js';
 
@@ -24,6 +24,8 @@ export const SRUN_PORT_RANGE = { from: 60001, to: 63000 } as const;
  * instead of ParallelCluster refusing the update until the fleet is stopped by hand.
  */
 export const QUEUE_UPDATE_STRATEGY = 'DRAIN';
+/** Aurora MySQL's port (the database stack keeps MySQL's default). */
+const AURORA_PORT = 3306;
 
 /** A short content revision: changes exactly when the script's text does. */
 export function scriptRevision(text: string): string {
@@ -52,7 +54,7 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
       subnetId,
       rootVolumeSizeGiB: config.clusters.headNode.rootVolumeGiB,
       ...(config.portal.keyName !== undefined ? { keyName: config.portal.keyName } : {}),
-      additionalSecurityGroupIds: [values.clusterSecurityGroupId],
+      additionalSecurityGroupIds: [values.clusterSecurityGroupId, ...(values.accounting && accountingEnabled(config) ? [values.accounting.headNodeSecurityGroupId] : [])],
       additionalIamPolicyArns: policies,
     },
     queues: plan.queues.map((q) => ({
@@ -84,6 +86,7 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
     tags: { ...config.tags },
     publishRoot: PUBLISH_ROOT,
     ...directoryService(config, values),
+    ...slurmAccounting(config, plan, values),
     ...(legacy ? {} : { queueUpdateStrategy: QUEUE_UPDATE_STRATEGY, srunPortRange: `${SRUN_PORT_RANGE.from}-${SRUN_PORT_RANGE.to}` }),
     ...desktopPackages(config, plan.id),
   };
@@ -108,6 +111,23 @@ function throughRunner(spec: ClusterSpec, config: DeploymentConfig, values: Clus
       ...spec.customActions,
       headNode: { scriptUri: runner, args: [config.region, parameter] },
       headNodeUpdated: { scriptUri: runner, args: [config.region, parameter, scriptRevision(headNodeScript)] },
+    },
+  };
+}
+
+/** SlurmSettings.Database: this cluster's slurmdbd writes to its own database in the deployment's Aurora. */
+function slurmAccounting(config: DeploymentConfig, plan: ClusterPlan, values: ClusterValues): Pick<ClusterSpec, 'slurmAccounting'> {
+  if (!accountingEnabled(config)) return {};
+  const a = values.accounting;
+  if (!a) throw new Error('internal: accounting is enabled but the cluster values have no accounting database');
+  const own = accountingDatabases(config)[plan.azIndex];
+  return {
+    slurmAccounting: {
+      uri: `${a.databaseHost}:${AURORA_PORT}`,
+      userName: own.userName,
+      passwordSecretArn: a.passwordSecretArns[plan.azIndex],
+      // Known from the config; the Uri and secret references already make the cluster wait for the database stack.
+      databaseName: own.databaseName,
     },
   };
 }

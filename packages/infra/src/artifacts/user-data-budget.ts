@@ -31,6 +31,17 @@ export function realisticValues(config: DeploymentConfig): DeploymentValues {
     signalStackName: `${config.name}-EnginFrame`,
     signalResources: ['Node1GroupASG37FFD1D6', 'Node2GroupASG12345678'],
     bootstrapLogGroupName: `${config.name}-EnginFrame-BootstrapLogsA435FFA5-${'a'.repeat(12)}`,
+    ...(p.accounting
+      ? {
+          // provisioner: instance carries each cluster's config, SlurmSettings.Database included, in the user data.
+          accounting: {
+            ...p.accounting,
+            databaseHost: `${config.name}-auroraserverless-clustereb0386a7-abcdefghijkl.cluster-c0123456789a.${config.region}.rds.${config.urlSuffix}`,
+            passwordSecretArns: [secret('SlurmAccountingCluster1Password'), secret('SlurmAccountingCluster2Password')],
+            headNodeSecurityGroupId: 'sg-0123456789abcdef1',
+          },
+        }
+      : {}),
   };
 }
 

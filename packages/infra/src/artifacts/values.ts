@@ -1,4 +1,4 @@
-import { CLUSTER_IDS, type DeploymentConfig } from '../config/index.js';
+import { accountingEnabled, CLUSTER_IDS, type DeploymentConfig } from '../config/index.js';
 import { isLegacyParallelCluster } from './clusters.js';
 
 type Pair<T> = readonly [T, T];
@@ -42,6 +42,18 @@ export interface ClusterValues {
    */
   readonly customActionRunnerUri?: string;
   readonly headNodeScriptParameters?: Pair<string>;
+  /** Slurm accounting (`accounting.enabled`): what each cluster's SlurmSettings.Database names. */
+  readonly accounting?: AccountingValues;
+}
+
+/** Where each cluster's slurmdbd keeps its records: the deployment's Aurora. */
+export interface AccountingValues {
+  /** Aurora writer (cluster) endpoint; slurmdbd connects on MySQL's port, 3306. */
+  readonly databaseHost: string;
+  /** Per cluster: the secret holding its slurmdbd user's password as plain text (ParallelCluster's PasswordSecretArn). */
+  readonly passwordSecretArns: Pair<string>;
+  /** The head nodes' additional group that the database admits. */
+  readonly headNodeSecurityGroupId: string;
 }
 
 /** Every value of the generated files that is known only at deploy time. */
@@ -64,7 +76,7 @@ export interface DeploymentValues extends ClusterValues {
 }
 
 /** Readable placeholders (`<EfsFileSystemId>`) for every deploy-time value, for `hpc-ha render`. */
-export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters' | 'directory'>): DeploymentValues {
+export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clusters' | 'directory' | 'network' | 'accounting'>): DeploymentValues {
   const pair = (name: string): Pair<string> => [`<${name}1>`, `<${name}2>`];
   const scripts = (kind: string): Pair<string> => [
     `s3://<AssetBucketName>/<${CLUSTER_IDS[0]}${kind}ScriptKey>`,
@@ -98,5 +110,14 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
     oidcPassphraseSecretArn: '<OidcPassphraseSecretArn>',
     loadBalancerDnsName: '<LoadBalancerDnsName>',
     ...(config.directory.type === 'activeDirectory' && config.directory.create ? { directoryAddresses: pair('DirectoryDnsIp') } : {}),
+    ...(accountingEnabled(config)
+      ? {
+          accounting: {
+            databaseHost: '<DatabaseEndpoint>',
+            passwordSecretArns: pair('SlurmDbPasswordSecretArn'),
+            headNodeSecurityGroupId: '<HeadNodeDatabaseClientSecurityGroupId>',
+          },
+        }
+      : {}),
   };
 }

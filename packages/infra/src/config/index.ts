@@ -8,6 +8,15 @@ export { loadDeploymentConfig, parseDeploymentConfig, type ConfigCheck, type Con
 export { ConfigError, formatIssue, isConfigError, type ConfigIssue } from './errors.js';
 export type { DeploymentConfigFile, QueueConfig, ComputeResourceConfig } from './schema.js';
 export {
+  accountingDatabases,
+  accountingEnabled,
+  createsDatabase,
+  MYSQL_USER_NAME,
+  PCLUSTER_DATABASE_NAME,
+  type AccountingDatabase,
+  type DatabaseInputs,
+} from './accounting.js';
+export {
   clusterName,
   clusterPlans,
   CLUSTER_IDS,

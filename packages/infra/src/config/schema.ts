@@ -6,6 +6,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DirectorySchema } from './directory-schema.js';
 import { PORTAL_KINDS } from './ondemand.js';
 import { OpenOnDemandSchema } from './ondemand-schema.js';
+import { AccountingSchema } from './accounting-schema.js';
 
 const strict = { additionalProperties: false } as const;
 
@@ -192,6 +193,7 @@ export const DeploymentConfigSchema = Type.Object(
       { ...strict },
     ),
     directory: DirectorySchema,
+    accounting: AccountingSchema,
   },
   {
     ...strict,

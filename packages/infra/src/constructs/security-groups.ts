@@ -17,6 +17,13 @@ export interface HpcSecurityGroupsProps {
   readonly srunPorts?: { readonly from: number; readonly to: number };
   /** Open OnDemand's Desktop app: the websockify ports of its sessions on compute nodes (default none: no rule). */
   readonly desktopPorts?: { readonly from: number; readonly to: number };
+  /**
+   * Slurm accounting: a group the head nodes carry (not the compute nodes) that the database admits on 3306, for
+   * their slurmdbd. Default false.
+   */
+  readonly accounting?: boolean;
+  /** Whether the portal nodes use the database (EnginFrame does, Open OnDemand does not). Default true. */
+  readonly portalUsesDatabase?: boolean;
 }
 
 /** Lustre's LNet port and the range its clients and servers use. */
@@ -51,6 +58,8 @@ export class HpcSecurityGroups extends Construct {
   readonly database: SecurityGroup;
   /** The db-bootstrap Lambda, the only non-portal client of the database. */
   readonly databaseBootstrap: SecurityGroup;
+  /** `accounting`: additional group of the head nodes only, the one cluster group the database admits (slurmdbd). */
+  readonly headNodeDatabaseClient?: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: HpcSecurityGroupsProps) {
     super(scope, id);
@@ -105,7 +114,13 @@ export class HpcSecurityGroups extends Construct {
     }
     for (const port of LUSTRE_PORTS) this.fsx.addIngressRule(this.fsx, port, 'Lustre servers');
 
-    this.database.addIngressRule(this.portal, Port.tcp(3306), 'EnginFrame nodes');
+    if (props.portalUsesDatabase ?? true) this.database.addIngressRule(this.portal, Port.tcp(3306), 'EnginFrame nodes');
     this.database.addIngressRule(this.databaseBootstrap, Port.tcp(3306), 'db-bootstrap custom resource');
+    if (props.accounting) {
+      // Compute nodes carry `cluster` but not this group, so only slurmdbd on the head nodes reaches the database.
+      this.headNodeDatabaseClient = group('HeadNodeDatabaseClient', 'hpc-ha head nodes: slurmdbd to Aurora (Slurm accounting)', false);
+      this.database.addIngressRule(this.headNodeDatabaseClient, Port.tcp(3306), 'slurmdbd on the head nodes (Slurm accounting)');
+      this.headNodeDatabaseClient.addEgressRule(this.database, Port.tcp(3306), 'slurmdbd to Aurora');
+    }
   }
 }

@@ -12,7 +12,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DB_BOOTSTRAP_ATTRIBUTES, DB_BOOTSTRAP_ENVIRONMENT, DB_BOOTSTRAP_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
 import { ENGINFRAME_DATABASE, ENGINFRAME_DB_USER } from '../artifacts/index.js';
+import { accountingEnabled } from '../config/index.js';
 import { BundledProvider } from '../constructs/bundled-provider.js';
+import { SlurmAccountingDatabases } from '../constructs/slurm-accounting.js';
 import { acknowledge } from '../nag.js';
 import { logRetention, statefulRemovalPolicy, type HpcStackProps } from './common.js';
 
@@ -32,14 +34,18 @@ export interface DatabaseStackProps extends HpcStackProps {
 
 
 /**
- * Aurora MySQL 3 for EnginFrame: writer in AZ 1, reader (failover target) in AZ 2, encrypted, backed up, and the
- * db-bootstrap custom resource that creates `EnginFrameDB` and its own least-privilege user.
+ * Aurora MySQL 3 for EnginFrame and Slurm accounting: writer in AZ 1, reader (failover target) in AZ 2, encrypted,
+ * backed up, and the db-bootstrap custom resources that create `EnginFrameDB` (EnginFrame portals) and each
+ * cluster's accounting database (`accounting.enabled`), each with its own least-privilege user.
  */
 export class DatabaseStack extends Stack {
   readonly cluster: DatabaseCluster;
-  /** `{"username": "efdbuser", "password": ...}`: what the portal nodes read. */
-  readonly userSecret: Secret;
-  readonly databaseName: string;
+  /** EnginFrame: `{"username": "efdbuser", "password": ...}`, what the portal nodes read; absent for Open OnDemand. */
+  readonly userSecret?: Secret;
+  /** EnginFrame's database; absent for Open OnDemand. */
+  readonly databaseName?: string;
+  /** `accounting.enabled`: each cluster's accounting database, user and password secret. */
+  readonly accounting?: SlurmAccountingDatabases;
   readonly endpoint: string;
   readonly port: string;
 
@@ -80,18 +86,6 @@ export class DatabaseStack extends Stack {
     const masterSecret = this.cluster.secret;
     if (!masterSecret) throw new Error('internal: Aurora cluster without a generated master secret');
 
-    this.userSecret = new Secret(this, 'EnginFrameUserSecret', {
-      description: 'EnginFrame database user (EnginFrameDB only)',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: ENGINFRAME_DB_USER }),
-        generateStringKey: 'password',
-        passwordLength: 32,
-        // The password travels through a Java keystore tool and shell variables on the node: keep it to [A-Za-z0-9].
-        excludePunctuation: true,
-      },
-      removalPolicy: statefulRemovalPolicy(config),
-    });
-
     const bootstrap = new BundledProvider(this, 'DbBootstrap', {
       handler: 'db-bootstrap',
       vpc,
@@ -103,28 +97,55 @@ export class DatabaseStack extends Stack {
     });
     // The master secret is readable by this custom resource and nothing else.
     masterSecret.grantRead(bootstrap.role);
-    this.userSecret.grantRead(bootstrap.role);
-
-    const database = new CustomResource(this, 'EnginFrameDatabase', {
-      serviceToken: bootstrap.serviceToken,
-      resourceType: 'Custom::EnginFrameDatabase',
-      properties: {
-        [DB_BOOTSTRAP_PROPERTIES.masterSecretArn]: masterSecret.secretArn,
-        [DB_BOOTSTRAP_PROPERTIES.appUserSecretArn]: this.userSecret.secretArn,
-        [DB_BOOTSTRAP_PROPERTIES.host]: this.cluster.clusterEndpoint.hostname,
-        [DB_BOOTSTRAP_PROPERTIES.port]: this.cluster.clusterEndpoint.port,
-        [DB_BOOTSTRAP_PROPERTIES.databaseName]: ENGINFRAME_DATABASE,
-        [DB_BOOTSTRAP_PROPERTIES.disposable]: config.disposable,
-      },
-    });
-    database.node.addDependency(this.cluster);
-    this.databaseName = database.getAttString(DB_BOOTSTRAP_ATTRIBUTES.databaseName);
     this.endpoint = this.cluster.clusterEndpoint.hostname;
     this.port = this.cluster.clusterEndpoint.port.toString();
 
+    if (config.portal.kind === 'enginframe') {
+      const userSecret = new Secret(this, 'EnginFrameUserSecret', {
+        description: 'EnginFrame database user (EnginFrameDB only)',
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ username: ENGINFRAME_DB_USER }),
+          generateStringKey: 'password',
+          passwordLength: 32,
+          // The password travels through a Java keystore tool and shell variables on the node: keep it to [A-Za-z0-9].
+          excludePunctuation: true,
+        },
+        removalPolicy: statefulRemovalPolicy(config),
+      });
+      userSecret.grantRead(bootstrap.role);
+      const database = new CustomResource(this, 'EnginFrameDatabase', {
+        serviceToken: bootstrap.serviceToken,
+        resourceType: 'Custom::EnginFrameDatabase',
+        properties: {
+          [DB_BOOTSTRAP_PROPERTIES.masterSecretArn]: masterSecret.secretArn,
+          [DB_BOOTSTRAP_PROPERTIES.appUserSecretArn]: userSecret.secretArn,
+          [DB_BOOTSTRAP_PROPERTIES.host]: this.cluster.clusterEndpoint.hostname,
+          [DB_BOOTSTRAP_PROPERTIES.port]: this.cluster.clusterEndpoint.port,
+          [DB_BOOTSTRAP_PROPERTIES.databaseName]: ENGINFRAME_DATABASE,
+          [DB_BOOTSTRAP_PROPERTIES.disposable]: config.disposable,
+        },
+      });
+      database.node.addDependency(this.cluster);
+      this.userSecret = userSecret;
+      this.databaseName = database.getAttString(DB_BOOTSTRAP_ATTRIBUTES.databaseName);
+      acknowledge(userSecret, {
+        'AwsSolutions-SMG4': 'EnginFrame stores the DB password in its own keystore at install; rotation must be coordinated with a re-run of the portal bootstrap',
+      });
+      new CfnOutput(this, 'DatabaseName', { value: this.databaseName, description: 'EnginFrame database' });
+    }
+    if (accountingEnabled(config)) {
+      this.accounting = new SlurmAccountingDatabases(this, 'SlurmAccounting', {
+        config,
+        serviceToken: bootstrap.serviceToken,
+        providerRole: bootstrap.role,
+        masterSecret,
+        cluster: this.cluster,
+      });
+    }
+
     acknowledge(this.cluster, {
-      'AwsSolutions-RDS6': 'EnginFrame connects over JDBC with a database password; IAM database authentication is not supported by it',
-      'AwsSolutions-RDS11': 'EnginFrame and the JDBC URL use the MySQL default port; only SG-to-SG access is allowed',
+      'AwsSolutions-RDS6': 'EnginFrame (JDBC) and slurmdbd connect with a database password; IAM database authentication is supported by neither',
+      'AwsSolutions-RDS11': 'EnginFrame, slurmdbd and ParallelCluster use the MySQL default port; only SG-to-SG access is allowed',
       'AwsSolutions-RDS14':
         config.partition === 'aws-cn'
           ? 'Backtrack is not available for Aurora MySQL in the China regions; point-in-time restore from the automated backups is used'
@@ -148,11 +169,7 @@ export class DatabaseStack extends Stack {
     if (config.disposable) {
       acknowledge(this.cluster, { 'AwsSolutions-RDS10': 'disposable: true marks a test deployment whose database is deleted with its stack' });
     }
-    acknowledge(this.userSecret, {
-      'AwsSolutions-SMG4': 'EnginFrame stores the DB password in its own keystore at install; rotation must be coordinated with a re-run of the portal bootstrap',
-    });
 
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.endpoint, description: 'Aurora cluster (writer) endpoint' });
-    new CfnOutput(this, 'DatabaseName', { value: this.databaseName, description: 'EnginFrame database' });
   }
 }

@@ -118,6 +118,12 @@ export class EnginFrameStack extends Stack {
     for (const policy of operator.policies) this.role.addManagedPolicy(policy);
     // pcluster validates the config by reading the custom-action scripts with the node's own credentials.
     if (props.clusterNodePolicy) this.role.addManagedPolicy(props.clusterNodePolicy);
+    // With accounting, pcluster's PasswordSecretArnValidator describes each cluster's slurmdbd password secret (it
+    // only warns when refused); the head node's own role, which ParallelCluster creates, reads the value.
+    const accounting = props.clusterValues.accounting;
+    if (accounting) {
+      this.role.addToPolicy(new PolicyStatement({ sid: 'DescribeAccountingSecrets', actions: ['secretsmanager:DescribeSecret'], resources: [...accounting.passwordSecretArns] }));
+    }
     const teardown = new BundledProvider(this, 'ClusterTeardown', {
       handler: 'cluster-teardown',
       timeout: Duration.minutes(5),

@@ -11,7 +11,7 @@ import {
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { OOD_DESKTOP_PORTS } from '@hpc-ha/ondemand-config';
-import { ondemandDesktop, portalTarget } from '../config/index.js';
+import { accountingEnabled, ondemandDesktop, portalTarget } from '../config/index.js';
 import { ManagedDirectory } from '../constructs/managed-directory.js';
 import { staticArtifacts } from '../artifacts/index.js';
 import { ClusterScripts } from '../constructs/cluster-scripts.js';
@@ -84,6 +84,8 @@ export class VpcStack extends Stack {
       // 2.x clusters cannot pin SrunPortRange (see security-groups.ts).
       srunPorts: config.clusters.parallelclusterVersion.startsWith('2.') ? LINUX_EPHEMERAL_PORTS : SRUN_PORT_RANGE,
       ...(ondemandDesktop(config) ? { desktopPorts: { from: OOD_DESKTOP_PORTS.min, to: OOD_DESKTOP_PORTS.max } } : {}),
+      accounting: accountingEnabled(config),
+      portalUsesDatabase: config.portal.kind === 'enginframe',
     });
 
     const directory = config.directory;

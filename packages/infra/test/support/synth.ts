@@ -37,8 +37,8 @@ export function synthesize(config: DeploymentConfig): Synthesized {
 }
 
 /** An example config with some keys changed, written to a temp file and loaded by the real loader. */
-export function variantConfig(example: Example, edits: Record<string, unknown>): DeploymentConfig {
-  const doc = parseDocument(readFileSync(examplePath(example), 'utf8'));
+export function variantConfig(example: Example | 'cn-north-1-ondemand', edits: Record<string, unknown>): DeploymentConfig {
+  const doc = parseDocument(readFileSync(join(REPO_ROOT, 'examples', `${example}.yaml`), 'utf8'));
   for (const [path, value] of Object.entries(edits)) {
     const keys = path.split('.');
     if (value === undefined) doc.deleteIn(keys);

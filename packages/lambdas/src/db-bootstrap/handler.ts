@@ -5,7 +5,9 @@ import { Deadline } from '../runtime/deadline.js';
 import { onEventHandler } from '../runtime/handler.js';
 import type { Logger } from '../runtime/log.js';
 import type { OnEventRequest, OnEventResponse } from '../runtime/provider.js';
+import { SLURM_ACCOUNTING_RESOURCE_TYPE } from '../accounting-properties.js';
 import { DB_BOOTSTRAP_ATTRIBUTES } from '../properties.js';
+import { onSlurmAccountingEvent } from './accounting.js';
 import { connectOnce, connectWithRetry, type ConnectTarget } from './connect.js';
 import { parseDbProps, type DbProps } from './props.js';
 import { readDbSecret, type DbCredentials } from './secrets.js';
@@ -32,7 +34,9 @@ interface Target {
  * Delete: leaves the data alone, unless the deployment is disposable (then drops both, best effort).
  * Physical id: `mysql://<host>:<port>/<database>`.
  */
-export const onEvent = onEventHandler('db-bootstrap', INVOCATION_BUDGET_MS, async (event, { log, deadline }) => {
+export const onEvent = onEventHandler('db-bootstrap', INVOCATION_BUDGET_MS, async (event, ctx) => {
+  if (event.ResourceType === SLURM_ACCOUNTING_RESOURCE_TYPE) return onSlurmAccountingEvent(event, ctx);
+  const { log, deadline } = ctx;
   if (event.RequestType === 'Delete') return onDelete(event, deadline, log);
 
   const props = parseDbProps(event.ResourceProperties);

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"desktop":{"additionalProperties":false,"description":"Open OnDemand Desktop app: compute nodes install a VNC server, websockify and a desktop (from the OS repositories on Ubuntu; from this bundle, a tar of .rpm/.deb files, elsewhere)","type":"object","properties":{"session":{"type":"string","enum":["xfce","mate"]},"bundle":{"additionalProperties":false,"type":"object","required":["uri","sha256"],"properties":{"uri":{"pattern":"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3://bucket/key or https:// URL","type":"string"},"sha256":{"pattern":"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a SHA-256 as 64 lower-case hexadecimal characters","type":"string"}}}}},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"slurmAccounting":{"additionalProperties":false,"type":"object","required":["uri","userName","passwordSecretArn"],"properties":{"uri":{"minLength":1,"description":"host:port of the MySQL server (no scheme, no leading /); a host without a port means 3306 to ParallelCluster","type":"string"},"userName":{"pattern":"^[A-Za-z0-9_]{1,32}$","hint":"a MySQL 8 user name: 1-32 letters, digits or _","type":"string"},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"databaseName":{"pattern":"^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"1-64 lower-case letters, digits or _ (ParallelCluster's DatabaseName rule)","description":"Database.DatabaseName (3.8.0+); before 3.8.0 ParallelCluster always uses the cluster name with - as _, so give that or nothing","type":"string"}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"desktop":{"additionalProperties":false,"description":"Open OnDemand Desktop app: compute nodes install a VNC server, websockify and a desktop (from the OS repositories on Ubuntu; from this bundle, a tar of .rpm/.deb files, elsewhere)","type":"object","properties":{"session":{"type":"string","enum":["xfce","mate"]},"bundle":{"additionalProperties":false,"type":"object","required":["uri","sha256"],"properties":{"uri":{"pattern":"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3://bucket/key or https:// URL","type":"string"},"sha256":{"pattern":"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a SHA-256 as 64 lower-case hexadecimal characters","type":"string"}}}}},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
@@ -25,12 +25,14 @@ const pattern20 = new RegExp("^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\
 const pattern24 = new RegExp("^ldaps://[^\\s,]+$", "u");
 const pattern26 = new RegExp("^/\\S+$", "u");
 const pattern27 = new RegExp("^[a-z][a-z0-9_]*$", "u");
-const pattern29 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
-const pattern30 = new RegExp("^(.*)$", "u");
-const pattern31 = new RegExp("^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern32 = new RegExp("^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern33 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern37 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
+const pattern29 = new RegExp("^[A-Za-z0-9_]{1,32}$", "u");
+const pattern31 = new RegExp("^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern32 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
+const pattern33 = new RegExp("^(.*)$", "u");
+const pattern34 = new RegExp("^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern35 = new RegExp("^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern36 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern40 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2183,9 +2185,11 @@ vErrors.push(err169);
 errors++;
 }
 }
-let data78 = data.imdsSecured;
-if(typeof data78 !== "boolean"){
-const err170 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data78};
+if(data.slurmAccounting !== undefined){
+let data78 = data.slurmAccounting;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.uri === undefined){
+const err170 = {instancePath:instancePath+"/slurmAccounting",schemaPath:"#/properties/slurmAccounting/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.slurmAccounting.required,parentSchema:schema11.properties.slurmAccounting,data:data78};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2194,10 +2198,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data.queueUpdateStrategy !== undefined){
-let data79 = data.queueUpdateStrategy;
-if(typeof data79 !== "string"){
-const err171 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
+if(data78.userName === undefined){
+const err171 = {instancePath:instancePath+"/slurmAccounting",schemaPath:"#/properties/slurmAccounting/required",keyword:"required",params:{missingProperty: "userName"},message:"must have required property '"+"userName"+"'",schema:schema11.properties.slurmAccounting.required,parentSchema:schema11.properties.slurmAccounting,data:data78};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2206,8 +2208,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(!(((data79 === "COMPUTE_FLEET_STOP") || (data79 === "DRAIN")) || (data79 === "TERMINATE"))){
-const err172 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
+if(data78.passwordSecretArn === undefined){
+const err172 = {instancePath:instancePath+"/slurmAccounting",schemaPath:"#/properties/slurmAccounting/required",keyword:"required",params:{missingProperty: "passwordSecretArn"},message:"must have required property '"+"passwordSecretArn"+"'",schema:schema11.properties.slurmAccounting.required,parentSchema:schema11.properties.slurmAccounting,data:data78};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2216,12 +2218,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-if(data.srunPortRange !== undefined){
-let data80 = data.srunPortRange;
-if(typeof data80 === "string"){
-if(!pattern29.test(data80)){
-const err173 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data80};
+for(const key17 in data78){
+if(!((((key17 === "uri") || (key17 === "userName")) || (key17 === "passwordSecretArn")) || (key17 === "databaseName"))){
+const err173 = {instancePath:instancePath+"/slurmAccounting",schemaPath:"#/properties/slurmAccounting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.slurmAccounting,data:data78};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2231,8 +2230,11 @@ vErrors.push(err173);
 errors++;
 }
 }
-else {
-const err174 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data80};
+if(data78.uri !== undefined){
+let data79 = data78.uri;
+if(typeof data79 === "string"){
+if(func3(data79) < 1){
+const err174 = {instancePath:instancePath+"/slurmAccounting/uri",schemaPath:"#/properties/slurmAccounting/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.slurmAccounting.properties.uri,data:data79};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2242,9 +2244,8 @@ vErrors.push(err174);
 errors++;
 }
 }
-let data81 = data.scaledownIdletimeMinutes;
-if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
-const err175 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
+else {
+const err175 = {instancePath:instancePath+"/slurmAccounting/uri",schemaPath:"#/properties/slurmAccounting/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.slurmAccounting.properties.uri.type,parentSchema:schema11.properties.slurmAccounting.properties.uri,data:data79};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2253,9 +2254,12 @@ vErrors.push(err175);
 }
 errors++;
 }
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 < -1 || isNaN(data81)){
-const err176 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
+}
+if(data78.userName !== undefined){
+let data80 = data78.userName;
+if(typeof data80 === "string"){
+if(!pattern29.test(data80)){
+const err176 = {instancePath:instancePath+"/slurmAccounting/userName",schemaPath:"#/properties/slurmAccounting/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_]{1,32}$"},message:"must match pattern \""+"^[A-Za-z0-9_]{1,32}$"+"\"",schema:"^[A-Za-z0-9_]{1,32}$",parentSchema:schema11.properties.slurmAccounting.properties.userName,data:data80};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2265,14 +2269,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-let data82 = data.tags;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key17 in data82){
-if(pattern30.test(key17)){
-let data83 = data82[key17];
-if(typeof data83 === "string"){
-if(func3(data83) > 256){
-const err177 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
+else {
+const err177 = {instancePath:instancePath+"/slurmAccounting/userName",schemaPath:"#/properties/slurmAccounting/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.slurmAccounting.properties.userName.type,parentSchema:schema11.properties.slurmAccounting.properties.userName,data:data80};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2282,8 +2280,11 @@ vErrors.push(err177);
 errors++;
 }
 }
-else {
-const err178 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
+if(data78.passwordSecretArn !== undefined){
+let data81 = data78.passwordSecretArn;
+if(typeof data81 === "string"){
+if(!pattern19.test(data81)){
+const err178 = {instancePath:instancePath+"/slurmAccounting/passwordSecretArn",schemaPath:"#/properties/slurmAccounting/properties/passwordSecretArn/pattern",keyword:"pattern",params:{pattern: "^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.slurmAccounting.properties.passwordSecretArn,data:data81};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2293,10 +2294,8 @@ vErrors.push(err178);
 errors++;
 }
 }
-}
-}
 else {
-const err179 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data82};
+const err179 = {instancePath:instancePath+"/slurmAccounting/passwordSecretArn",schemaPath:"#/properties/slurmAccounting/properties/passwordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.slurmAccounting.properties.passwordSecretArn.type,parentSchema:schema11.properties.slurmAccounting.properties.passwordSecretArn,data:data81};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2305,12 +2304,12 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data.desktop !== undefined){
-let data84 = data.desktop;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key18 in data84){
-if(!((key18 === "session") || (key18 === "bundle"))){
-const err180 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop,data:data84};
+}
+if(data78.databaseName !== undefined){
+let data82 = data78.databaseName;
+if(typeof data82 === "string"){
+if(!pattern31.test(data82)){
+const err180 = {instancePath:instancePath+"/slurmAccounting/databaseName",schemaPath:"#/properties/slurmAccounting/properties/databaseName/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.slurmAccounting.properties.databaseName,data:data82};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2320,10 +2319,8 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data84.session !== undefined){
-let data85 = data84.session;
-if(typeof data85 !== "string"){
-const err181 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.session.type,parentSchema:schema11.properties.desktop.properties.session,data:data85};
+else {
+const err181 = {instancePath:instancePath+"/slurmAccounting/databaseName",schemaPath:"#/properties/slurmAccounting/properties/databaseName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.slurmAccounting.properties.databaseName.type,parentSchema:schema11.properties.slurmAccounting.properties.databaseName,data:data82};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2332,8 +2329,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(!((data85 === "xfce") || (data85 === "mate"))){
-const err182 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/enum",keyword:"enum",params:{allowedValues: schema11.properties.desktop.properties.session.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.desktop.properties.session.enum,parentSchema:schema11.properties.desktop.properties.session,data:data85};
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/slurmAccounting",schemaPath:"#/properties/slurmAccounting/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.slurmAccounting.type,parentSchema:schema11.properties.slurmAccounting,data:data78};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2343,11 +2342,9 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data84.bundle !== undefined){
-let data86 = data84.bundle;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.uri === undefined){
-const err183 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data86};
+let data83 = data.imdsSecured;
+if(typeof data83 !== "boolean"){
+const err183 = {instancePath:instancePath+"/imdsSecured",schemaPath:"#/properties/imdsSecured/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.imdsSecured.type,parentSchema:schema11.properties.imdsSecured,data:data83};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2356,8 +2353,10 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data86.sha256 === undefined){
-const err184 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data86};
+if(data.queueUpdateStrategy !== undefined){
+let data84 = data.queueUpdateStrategy;
+if(typeof data84 !== "string"){
+const err184 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data84};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2366,9 +2365,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-for(const key19 in data86){
-if(!((key19 === "uri") || (key19 === "sha256"))){
-const err185 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop.properties.bundle,data:data86};
+if(!(((data84 === "COMPUTE_FLEET_STOP") || (data84 === "DRAIN")) || (data84 === "TERMINATE"))){
+const err185 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data84};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2378,11 +2376,11 @@ vErrors.push(err185);
 errors++;
 }
 }
-if(data86.uri !== undefined){
-let data87 = data86.uri;
-if(typeof data87 === "string"){
-if(!pattern31.test(data87)){
-const err186 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data87};
+if(data.srunPortRange !== undefined){
+let data85 = data.srunPortRange;
+if(typeof data85 === "string"){
+if(!pattern32.test(data85)){
+const err186 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data85};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2393,7 +2391,7 @@ errors++;
 }
 }
 else {
-const err187 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.uri.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data87};
+const err187 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data85};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2403,11 +2401,9 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data86.sha256 !== undefined){
-let data88 = data86.sha256;
-if(typeof data88 === "string"){
-if(!pattern32.test(data88)){
-const err188 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data88};
+let data86 = data.scaledownIdletimeMinutes;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
+const err188 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data86};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2416,9 +2412,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-else {
-const err189 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data88};
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 < -1 || isNaN(data86)){
+const err189 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data86};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2428,9 +2424,14 @@ vErrors.push(err189);
 errors++;
 }
 }
-}
-else {
-const err190 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.properties.bundle.type,parentSchema:schema11.properties.desktop.properties.bundle,data:data86};
+let data87 = data.tags;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key18 in data87){
+if(pattern33.test(key18)){
+let data88 = data87[key18];
+if(typeof data88 === "string"){
+if(func3(data88) > 256){
+const err190 = {instancePath:instancePath+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data88};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2440,9 +2441,8 @@ vErrors.push(err190);
 errors++;
 }
 }
-}
 else {
-const err191 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.type,parentSchema:schema11.properties.desktop,data:data84};
+const err191 = {instancePath:instancePath+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data88};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2452,23 +2452,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-let data89 = data.portalAdmin;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.userName === undefined){
-data89.userName = "efadmin";
 }
-if(data89.uid === undefined){
-data89.uid = 5000;
 }
-if(data89.groupName === undefined){
-data89.groupName = "efadmin";
-}
-if(data89.gid === undefined){
-data89.gid = 5000;
-}
-for(const key20 in data89){
-if(!((((key20 === "userName") || (key20 === "uid")) || (key20 === "groupName")) || (key20 === "gid"))){
-const err192 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data89};
+else {
+const err192 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data87};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2477,11 +2464,12 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-let data90 = data89.userName;
-if(typeof data90 === "string"){
-if(!pattern33.test(data90)){
-const err193 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data90};
+if(data.desktop !== undefined){
+let data89 = data.desktop;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key19 in data89){
+if(!((key19 === "session") || (key19 === "bundle"))){
+const err193 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop,data:data89};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2491,8 +2479,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-else {
-const err194 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data90};
+if(data89.session !== undefined){
+let data90 = data89.session;
+if(typeof data90 !== "string"){
+const err194 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.session.type,parentSchema:schema11.properties.desktop.properties.session,data:data90};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2501,9 +2491,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-let data91 = data89.uid;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err195 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data91};
+if(!((data90 === "xfce") || (data90 === "mate"))){
+const err195 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/enum",keyword:"enum",params:{allowedValues: schema11.properties.desktop.properties.session.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.desktop.properties.session.enum,parentSchema:schema11.properties.desktop.properties.session,data:data90};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2512,9 +2501,12 @@ vErrors.push(err195);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 2147483647 || isNaN(data91)){
-const err196 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data91};
+}
+if(data89.bundle !== undefined){
+let data91 = data89.bundle;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.uri === undefined){
+const err196 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2523,8 +2515,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data91 < 1000 || isNaN(data91)){
-const err197 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data91};
+if(data91.sha256 === undefined){
+const err197 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2533,11 +2525,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-let data92 = data89.groupName;
-if(typeof data92 === "string"){
-if(!pattern33.test(data92)){
-const err198 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data92};
+for(const key20 in data91){
+if(!((key20 === "uri") || (key20 === "sha256"))){
+const err198 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2547,8 +2537,11 @@ vErrors.push(err198);
 errors++;
 }
 }
-else {
-const err199 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data92};
+if(data91.uri !== undefined){
+let data92 = data91.uri;
+if(typeof data92 === "string"){
+if(!pattern34.test(data92)){
+const err199 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data92};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2557,9 +2550,9 @@ vErrors.push(err199);
 }
 errors++;
 }
-let data93 = data89.gid;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err200 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data93};
+}
+else {
+const err200 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.uri.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data92};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2568,9 +2561,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 > 2147483647 || isNaN(data93)){
-const err201 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data93};
+}
+if(data91.sha256 !== undefined){
+let data93 = data91.sha256;
+if(typeof data93 === "string"){
+if(!pattern35.test(data93)){
+const err201 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data93};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2579,8 +2575,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data93 < 1000 || isNaN(data93)){
-const err202 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data93};
+}
+else {
+const err202 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data93};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2592,7 +2589,7 @@ errors++;
 }
 }
 else {
-const err203 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data89};
+const err203 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.properties.bundle.type,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2601,23 +2598,10 @@ vErrors.push(err203);
 }
 errors++;
 }
-let data94 = data.portalServiceUser;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.userName === undefined){
-data94.userName = "efnobody";
 }
-if(data94.uid === undefined){
-data94.uid = 5001;
 }
-if(data94.groupName === undefined){
-data94.groupName = "efnobody";
-}
-if(data94.gid === undefined){
-data94.gid = 5001;
-}
-for(const key21 in data94){
-if(!((((key21 === "userName") || (key21 === "uid")) || (key21 === "groupName")) || (key21 === "gid"))){
-const err204 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data94};
+else {
+const err204 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.type,parentSchema:schema11.properties.desktop,data:data89};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2627,10 +2611,23 @@ vErrors.push(err204);
 errors++;
 }
 }
-let data95 = data94.userName;
-if(typeof data95 === "string"){
-if(!pattern33.test(data95)){
-const err205 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data95};
+let data94 = data.portalAdmin;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.userName === undefined){
+data94.userName = "efadmin";
+}
+if(data94.uid === undefined){
+data94.uid = 5000;
+}
+if(data94.groupName === undefined){
+data94.groupName = "efadmin";
+}
+if(data94.gid === undefined){
+data94.gid = 5000;
+}
+for(const key21 in data94){
+if(!((((key21 === "userName") || (key21 === "uid")) || (key21 === "groupName")) || (key21 === "gid"))){
+const err205 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data94};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2640,8 +2637,10 @@ vErrors.push(err205);
 errors++;
 }
 }
-else {
-const err206 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data95};
+let data95 = data94.userName;
+if(typeof data95 === "string"){
+if(!pattern36.test(data95)){
+const err206 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data95};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2650,9 +2649,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-let data96 = data94.uid;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err207 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data96};
+}
+else {
+const err207 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data95};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2661,9 +2660,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 2147483647 || isNaN(data96)){
-const err208 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data96};
+let data96 = data94.uid;
+if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
+const err208 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data96};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2672,8 +2671,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data96 < 1000 || isNaN(data96)){
-const err209 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data96};
+if((typeof data96 == "number") && (isFinite(data96))){
+if(data96 > 2147483647 || isNaN(data96)){
+const err209 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data96};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2682,11 +2682,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-let data97 = data94.groupName;
-if(typeof data97 === "string"){
-if(!pattern33.test(data97)){
-const err210 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data97};
+if(data96 < 1000 || isNaN(data96)){
+const err210 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data96};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2696,8 +2693,10 @@ vErrors.push(err210);
 errors++;
 }
 }
-else {
-const err211 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data97};
+let data97 = data94.groupName;
+if(typeof data97 === "string"){
+if(!pattern36.test(data97)){
+const err211 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data97};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2706,9 +2705,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-let data98 = data94.gid;
-if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
-const err212 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data98};
+}
+else {
+const err212 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data97};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2717,9 +2716,9 @@ vErrors.push(err212);
 }
 errors++;
 }
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 > 2147483647 || isNaN(data98)){
-const err213 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data98};
+let data98 = data94.gid;
+if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
+const err213 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data98};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2728,8 +2727,9 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data98 < 1000 || isNaN(data98)){
-const err214 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data98};
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 2147483647 || isNaN(data98)){
+const err214 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data98};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2738,10 +2738,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-}
-else {
-const err215 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data94};
+if(data98 < 1000 || isNaN(data98)){
+const err215 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data98};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2750,10 +2748,10 @@ vErrors.push(err215);
 }
 errors++;
 }
-let data99 = data.publishRoot;
-if(typeof data99 === "string"){
-if(!pattern37.test(data99)){
-const err216 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data99};
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data94};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2762,9 +2760,23 @@ vErrors.push(err216);
 }
 errors++;
 }
+let data99 = data.portalServiceUser;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.userName === undefined){
+data99.userName = "efnobody";
 }
-else {
-const err217 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data99};
+if(data99.uid === undefined){
+data99.uid = 5001;
+}
+if(data99.groupName === undefined){
+data99.groupName = "efnobody";
+}
+if(data99.gid === undefined){
+data99.gid = 5001;
+}
+for(const key22 in data99){
+if(!((((key22 === "userName") || (key22 === "uid")) || (key22 === "groupName")) || (key22 === "gid"))){
+const err217 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data99};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2774,13 +2786,160 @@ vErrors.push(err217);
 errors++;
 }
 }
-else {
-const err218 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+let data100 = data99.userName;
+if(typeof data100 === "string"){
+if(!pattern36.test(data100)){
+const err218 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data100};
 if(vErrors === null){
 vErrors = [err218];
 }
 else {
 vErrors.push(err218);
+}
+errors++;
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data100};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+let data101 = data99.uid;
+if(!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101)))){
+const err220 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data101};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+if((typeof data101 == "number") && (isFinite(data101))){
+if(data101 > 2147483647 || isNaN(data101)){
+const err221 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data101};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+if(data101 < 1000 || isNaN(data101)){
+const err222 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data101};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+let data102 = data99.groupName;
+if(typeof data102 === "string"){
+if(!pattern36.test(data102)){
+const err223 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data102};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+else {
+const err224 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data102};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+let data103 = data99.gid;
+if(!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103)))){
+const err225 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data103};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if((typeof data103 == "number") && (isFinite(data103))){
+if(data103 > 2147483647 || isNaN(data103)){
+const err226 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data103};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+if(data103 < 1000 || isNaN(data103)){
+const err227 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data103};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data99};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+let data104 = data.publishRoot;
+if(typeof data104 === "string"){
+if(!pattern40.test(data104)){
+const err229 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data104};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data104};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+else {
+const err231 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
 }
 errors++;
 }

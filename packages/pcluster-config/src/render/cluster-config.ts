@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { ClusterSpec, ResolvedClusterSpec, ResolvedQueue } from '../spec/cluster-spec.js';
+import { rendersDatabaseName } from '../spec/accounting.js';
 import { ClusterSpecError } from '../spec/errors.js';
 import { parseClusterSpec } from '../spec/parse-spec.js';
 import { formatIssues } from '../issues.js';
@@ -117,11 +118,21 @@ function directoryService(spec: ResolvedClusterSpec): Json | undefined {
   return out;
 }
 
+function database(spec: ResolvedClusterSpec): Json | undefined {
+  const a = spec.slurmAccounting;
+  if (!a) return undefined;
+  const out: Json = { Uri: a.uri, UserName: a.userName, PasswordSecretArn: a.passwordSecretArn };
+  // Before 3.8.0 the key does not exist and ParallelCluster uses the cluster name, which accountingProblems enforces.
+  if (a.databaseName !== undefined && rendersDatabaseName(spec.parallelclusterVersion)) out.DatabaseName = a.databaseName;
+  return out;
+}
+
 function slurmSettings(spec: ResolvedClusterSpec): Json {
   const out: Json = { ScaledownIdletime: spec.scaledownIdletimeMinutes };
   put(out, 'QueueUpdateStrategy', spec.queueUpdateStrategy);
   out.MungeKeySecretArn = spec.mungeKeySecretArn;
   if (spec.srunPortRange !== undefined) out.CustomSlurmSettings = [{ SrunPortRange: spec.srunPortRange }];
+  put(out, 'Database', database(spec));
   return out;
 }
 

@@ -3,6 +3,7 @@ import {
   Bool, CapacityReservationTarget, ComputeRootVolume, CustomAction, Dict, Enum, EphemeralVolume, HealthChecks, Id,
   ImageCustomAmi, Int, List, NodeIam, Obj, Opt, PlacementGroup, Proxy, SecretArn, SecurityGroupId, Str, SubnetId, Tags,
 } from './common.js';
+import { concreteOrDeployTime } from '../deploy-time.js';
 
 export const CAPACITY_TYPES = ['ONDEMAND', 'SPOT', 'CAPACITY_BLOCK'] as const;
 export const ALLOCATION_STRATEGIES = [
@@ -69,7 +70,7 @@ const SlurmSettings = Obj({
       Uri: Str(),
       UserName: Str(),
       PasswordSecretArn: SecretArn(),
-      DatabaseName: Opt(Type.String({ pattern: '^[0-9a-z_]{1,64}$', hint: '1-64 lowercase letters, digits or _' })),
+      DatabaseName: Opt(Type.String({ pattern: concreteOrDeployTime('[0-9a-z_]{1,64}'), hint: '1-64 lowercase letters, digits or _' })),
     }),
   ),
   ExternalSlurmdbd: Opt(Obj({ Host: Str(), Port: Opt(Int({ minimum: 1, maximum: 65535 })) })),

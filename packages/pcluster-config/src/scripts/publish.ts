@@ -110,6 +110,23 @@ for value in "$ctld_host" "$ctld_port" "$slurm_version"; do
   [[ -n "$value" && "$value" != *[[:space:]]* ]] || die "unexpected value '$value' in scontrol show config"
 done
 
+# Slurm accounting (SlurmSettings.Database): sacct and sreport on the portal ask this cluster's slurmdbd, which runs on
+# this head node. Its host name means nothing on the portal, so the client gets this node's address instead.
+accounting_conf=""
+if [[ "$(slurm_value AccountingStorageType || true)" == accounting_storage/slurmdbd ]]; then
+  dbd_host="$(slurm_value AccountingStorageHost)" || die "accounting is on but scontrol show config has no AccountingStorageHost"
+  dbd_port="$(slurm_value AccountingStoragePort)" || die "accounting is on but scontrol show config has no AccountingStoragePort"
+  case "$dbd_host" in
+    "$ctld_host" | "$(hostname -s)" | "$(hostname)" | localhost | 127.0.0.1) dbd_host="$ctld_addr" ;;
+  esac
+  [[ "$dbd_host" =~ ^[A-Za-z0-9.-]+$ && "$dbd_port" =~ ^[0-9]+$ ]] ||
+    die "unexpected accounting address '$dbd_host:$dbd_port' in scontrol show config"
+  accounting_conf="AccountingStorageType=accounting_storage/slurmdbd
+AccountingStorageHost=$dbd_host
+AccountingStoragePort=$dbd_port
+"
+fi
+
 # The munge build ParallelCluster compiled on this head node (prefix /usr, like every node of the cluster), for portal
 # nodes whose repositories carry no munge package. The portal installs it only on the same OS and architecture.
 readonly -a MUNGE_PROGRAMS=(usr/sbin/munged usr/bin/munge usr/bin/unmunge)
@@ -164,7 +181,7 @@ SlurmctldHost=$ctld_host($ctld_addr)
 SlurmctldPort=$ctld_port
 AuthType=auth/munge
 CredType=cred/munge
-"
+$accounting_conf"
 cluster_env="# Written by the hpc-ha ${v.writer} of cluster $CLUSTER_NAME; sourced by the portal nodes.
 $(env_line HPC_HA_CLUSTER_NAME "$CLUSTER_NAME")
 $(env_line HPC_HA_SLURMCTLD_HOST "$ctld_host")
@@ -210,6 +227,6 @@ copy_atomically "$ROOT/$munge_lib" "$PUBLISH_DIR/munge/libmunge.so.2" 0644
 write_atomically "$PUBLISH_DIR/munge/munge.env" "$munge_env"
 write_atomically "$PUBLISH_DIR/slurm.conf" "$slurm_conf"
 write_atomically "$PUBLISH_DIR/cluster.env" "$cluster_env"
-log "published $PUBLISH_DIR (SlurmctldHost=$ctld_host($ctld_addr), Slurm $slurm_version, $munge_version for $os_id $os_version $os_arch)"
+log "published $PUBLISH_DIR (SlurmctldHost=$ctld_host($ctld_addr)\${accounting_conf:+, slurmdbd $dbd_host:$dbd_port}, Slurm $slurm_version, $munge_version for $os_id $os_version $os_arch)"
 `;
 }

@@ -7,6 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
   EfsId, Enum, FsxLustreId, Id, MOUNT_DIR_PATTERN, PolicyArn, ScriptUri, SecretArn, SecurityGroupId, SubnetId,
 } from '../schema/common.js';
+import { concreteOrDeployTime } from '../deploy-time.js';
 
 const Closed = <T extends Parameters<typeof Type.Object>[0]>(props: T, description?: string) =>
   Type.Object(props, { additionalProperties: false, ...(description ? { description } : {}) });
@@ -100,6 +101,27 @@ export const DirectoryServiceSpecSchema = Closed({
   additionalSssdConfigs: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), Type.String(), { additionalProperties: false })),
 });
 
+/**
+ * Slurm accounting (3.x): ParallelCluster's `Scheduling.SlurmSettings.Database`. The head node runs slurmdbd, which
+ * connects to `uri` as `userName` with the password read at boot from the secret (SecretString = the password as
+ * plain text) and keeps the records in `databaseName`.
+ */
+export const SlurmAccountingSpecSchema = Closed({
+  uri: Type.String({
+    minLength: 1,
+    description: 'host:port of the MySQL server (no scheme, no leading /); a host without a port means 3306 to ParallelCluster',
+  }),
+  userName: Type.String({ pattern: '^[A-Za-z0-9_]{1,32}$', hint: 'a MySQL 8 user name: 1-32 letters, digits or _' }),
+  passwordSecretArn: SecretArn(),
+  databaseName: Type.Optional(
+    Type.String({
+      pattern: concreteOrDeployTime('[0-9a-z_]{1,64}'),
+      hint: '1-64 lower-case letters, digits or _ (ParallelCluster\'s DatabaseName rule)',
+      description: 'Database.DatabaseName (3.8.0+); before 3.8.0 ParallelCluster always uses the cluster name with - as _, so give that or nothing',
+    }),
+  ),
+});
+
 export const ClusterSpecSchema = Closed({
   region: Id('[a-z]{2}(?:-[a-z]+)+-[0-9]', 'an AWS region name such as cn-north-1'),
   partition: Type.Optional(Enum(PARTITIONS)),
@@ -165,6 +187,7 @@ export const ClusterSpecSchema = Closed({
     'OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x',
   ),
   directoryService: Type.Optional(DirectoryServiceSpecSchema),
+  slurmAccounting: Type.Optional(SlurmAccountingSpecSchema),
   imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
   queueUpdateStrategy: Type.Optional(
     Type.Unsafe<'COMPUTE_FLEET_STOP' | 'DRAIN' | 'TERMINATE'>({

@@ -6,6 +6,7 @@ import { partitionOf } from '../validate/tags-partition.js';
 import { DESKTOP_AVAILABILITY } from '../desktop-availability.js';
 import { PARTITIONS, type ResolvedClusterSpec } from './cluster-spec.js';
 import type { SpecProblem } from './errors.js';
+import { accountingProblems } from './accounting.js';
 
 /** Cross-field rules of the spec, chosen so that every spec passing them renders a config ParallelCluster accepts. */
 export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
@@ -25,6 +26,7 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
   const arns: [PathSegment[], string][] = [
     [['mungeKeySecretArn'], spec.mungeKeySecretArn],
     ...(spec.directoryService ? [[['directoryService', 'passwordSecretArn'], spec.directoryService.passwordSecretArn] as [PathSegment[], string]] : []),
+    ...(spec.slurmAccounting ? [[['slurmAccounting', 'passwordSecretArn'], spec.slurmAccounting.passwordSecretArn] as [PathSegment[], string]] : []),
     ...spec.headNode.additionalIamPolicyArns.map((a, i): [PathSegment[], string] => [['headNode', 'additionalIamPolicyArns', i], a]),
     ...spec.compute.additionalIamPolicyArns.map((a, i): [PathSegment[], string] => [['compute', 'additionalIamPolicyArns', i], a]),
   ];
@@ -109,5 +111,6 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
   if (a.groupName === s.groupName && a.gid !== s.gid) add(['portalServiceUser', 'gid'], 'the same group name needs the same gid');
   if (a.groupName !== s.groupName && a.gid === s.gid) add(['portalServiceUser', 'gid'], 'two different groups cannot share one gid');
   if (spec.publishRoot.split('/').some((seg) => seg === '.' || seg === '..')) add(['publishRoot'], 'must not contain "." or ".." segments');
+  out.push(...accountingProblems(spec));
   return out;
 }

@@ -1,5 +1,6 @@
 import { formatPath, type PathSegment } from '../issues.js';
 import { compareVersions } from '../schema/image.js';
+import { databaseUriProblem } from '../spec/accounting.js';
 import { arr, computeResources, dig, loginPools, obj, scheduler, slurmQueues, str, type Rule } from './context.js';
 
 /**
@@ -47,7 +48,9 @@ const accounting: Rule = (ctx) => {
     ctx.report([...base, 'MungeKeySecretArn'], 'ExternalSlurmdbd needs MungeKeySecretArn: the external slurmdbd and the cluster must share one munge key');
   }
   const uri = str(dig(settings, 'Database', 'Uri'));
-  if (uri !== undefined && !/:\d+$/.test(uri)) {
+  const uriProblem = uri === undefined ? undefined : databaseUriProblem(uri);
+  if (uriProblem) ctx.report([...base, 'Database', 'Uri'], `${uriProblem} (DatabaseUriValidator)`);
+  else if (uri !== undefined && !/:\d+$/.test(uri)) {
     ctx.report([...base, 'Database', 'Uri'], `"${uri}" has no port; ParallelCluster assumes 3306 (write host:port to be explicit)`, 'warning');
   }
   if (settings.CustomSlurmSettings !== undefined && settings.CustomSlurmSettingsIncludeFile !== undefined) {

@@ -33,6 +33,7 @@ export const KEY_RELEASES: readonly KeyRelease[] = [
   { path: 'HeadNode.SharedStorageType', since: '3.8.0' },
   { path: 'Scheduling.ScalingStrategy', since: '3.8.0' },
   { path: 'Scheduling.SlurmSettings.MungeKeySecretArn', since: '3.8.0' },
+  { path: 'Scheduling.SlurmSettings.Database', since: '3.3.0' },
   { path: 'Scheduling.SlurmSettings.Database.DatabaseName', since: '3.8.0' },
   { path: 'Scheduling.SlurmSettings.ExternalSlurmdbd', since: '3.10.0' },
   { path: 'Scheduling.SlurmQueues[].ComputeResources[].LaunchTemplateOverrides', since: '3.15.0' },

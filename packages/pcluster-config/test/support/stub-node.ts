@@ -32,7 +32,12 @@ SlurmUser               = slurm(401)
 SlurmctldHost[0]        = ip-10-0-1-23(10.0.1.23)
 SlurmctldPort           = 6820-6829
 SLURM_VERSION           = 24.11.6
-CONF`,
+CONF
+if [[ -n "\${STUB_ACCOUNTING_HOST:-}" ]]; then
+  printf 'AccountingStorageHost   = %s\nAccountingStoragePort   = 6819\nAccountingStorageType   = accounting_storage/slurmdbd\n' "$STUB_ACCOUNTING_HOST"
+else
+  echo 'AccountingStorageType   = accounting_storage/none'
+fi`,
   curl: `if [[ " $* " == *" -X PUT "* ]]; then
   [[ -z "\${STUB_IMDS_FAIL:-}" ]] || exit 22
   printf '%s' '${IMDS_TOKEN}'; exit 0

@@ -1,5 +1,6 @@
 import type { RegionProfile } from '../region-profile.js';
 import type { DeploymentConfigFile } from '../schema.js';
+import { checkAccounting } from './accounting.js';
 import { checkArns } from './arns.js';
 import { checkArtifacts } from './artifacts.js';
 import { checkClusters } from './clusters.js';
@@ -37,5 +38,6 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkClusters(c, r);
   checkDirectory(c, profile, r);
   checkDesktop(c, profile, r);
+  checkAccounting(c, r);
   return r.issues;
 }

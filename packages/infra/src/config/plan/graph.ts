@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
+import { accountingEnabled, createsDatabase, type DatabaseInputs } from '../accounting.js';
 
 /** One stack of a deployment and the stacks CloudFormation must finish before it starts. */
 export interface StackNode {
@@ -13,13 +14,13 @@ export interface StackNode {
  * The portal stack does not depend on the Clusters stack: a portal node serves without its cluster and joins it
  * through its re-sync timer once the cluster publishes on EFS, so the two deploy in the same wave.
  */
-export function stackGraph(config: Pick<DeploymentConfig, 'clusters' | 'portal'>): StackNode[] {
-  const storage: StackId[] = ['VPC', 'EFS', 'FSX'];
-  // Open OnDemand needs no database: no AuroraServerless stack at all.
+export function stackGraph(config: Pick<DeploymentConfig, 'clusters' | 'portal'> & Pick<DatabaseInputs, 'accounting'>): StackNode[] {
+  // With accounting, each cluster's config names its accounting database (a database-stack attribute).
+  const storage: StackId[] = accountingEnabled(config) ? ['VPC', 'AuroraServerless', 'EFS', 'FSX'] : ['VPC', 'EFS', 'FSX'];
   const ondemand = config.portal.kind === 'openondemand';
   const nodes: StackNode[] = [
     { id: 'VPC', dependsOn: [] },
-    ...(ondemand ? [] : [{ id: 'AuroraServerless' as const, dependsOn: ['VPC' as const] }]),
+    ...(createsDatabase(config) ? [{ id: 'AuroraServerless' as const, dependsOn: ['VPC' as const] }] : []),
     { id: 'EFS', dependsOn: ['VPC'] },
     { id: 'FSX', dependsOn: ['VPC'] },
     { id: 'ALB', dependsOn: ['VPC'] },

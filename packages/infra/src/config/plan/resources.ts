@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
+import { accountingEnabled, type DatabaseInputs } from '../accounting.js';
 import { stackGraph } from './graph.js';
 
 /** Resource counts of one stack, by CloudFormation type. */
@@ -19,8 +20,8 @@ function provider(isComplete: boolean): ResourceCounts {
     : { 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2, 'AWS::Lambda::Function': 2, 'AWS::Logs::LogGroup': 1 };
 }
 
-function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
-  return add(
+function vpc(config: Pick<DeploymentConfig, 'clusters' | 'portal'> & Pick<DatabaseInputs, 'accounting'>): Counts {
+  const counts = add(
     {
       'AWS::EC2::VPC': 1,
       'AWS::EC2::Subnet': 4,
@@ -50,13 +51,19 @@ function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
     },
     provider(false),
   );
+  // Open OnDemand nodes do not use the database: no portal rule on 3306.
+  if (config.portal.kind !== 'enginframe') counts['AWS::EC2::SecurityGroupIngress']! -= 1;
+  // Accounting: the head nodes' database-client group, its egress to Aurora and Aurora's ingress from it.
+  if (accountingEnabled(config)) add(counts, { 'AWS::EC2::SecurityGroup': 1, 'AWS::EC2::SecurityGroupEgress': 1, 'AWS::EC2::SecurityGroupIngress': 1 });
+  return counts;
 }
 
-function database(): Counts {
-  return add(
+function database(config: Pick<DeploymentConfig, 'portal'> & Pick<DatabaseInputs, 'accounting'>): Counts {
+  const counts = add(
     {
       'AWS::RDS::DBSubnetGroup': 1,
-      'AWS::SecretsManager::Secret': 2,
+      // The master secret.
+      'AWS::SecretsManager::Secret': 1,
       'AWS::SecretsManager::SecretTargetAttachment': 1,
       'AWS::RDS::DBCluster': 1,
       // Writer and reader, in the two AZs.
@@ -67,10 +74,13 @@ function database(): Counts {
       'AWS::IAM::Policy': 1,
       'AWS::Lambda::Function': 1,
       'AWS::Logs::LogGroup': 1,
-      'Custom::EnginFrameDatabase': 1,
     },
     provider(false),
   );
+  // EnginFrame's user secret and database; each cluster's slurmdbd password secret and accounting database.
+  if (config.portal.kind === 'enginframe') add(counts, { 'AWS::SecretsManager::Secret': 1, 'Custom::EnginFrameDatabase': 1 });
+  if (accountingEnabled(config)) add(counts, { 'AWS::SecretsManager::Secret': 2, 'Custom::SlurmAccountingDatabase': 2 });
+  return counts;
 }
 
 function loadBalancer(config: Pick<DeploymentConfig, 'loadBalancer'>): Counts {
@@ -111,7 +121,9 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
  * What each stack creates, by type, modelled from the config without synthesizing (so `hpc-ha plan` stays as quick
  * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
  */
-export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'>): Record<StackId, ResourceCounts> {
+export function modelledResources(
+  config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'> & Pick<DatabaseInputs, 'accounting'>,
+): Record<StackId, ResourceCounts> {
   const out = {} as Record<StackId, ResourceCounts>;
   for (const { id } of stackGraph(config)) {
     switch (id) {
@@ -119,7 +131,7 @@ export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'l
         out[id] = vpc(config);
         break;
       case 'AuroraServerless':
-        out[id] = database();
+        out[id] = database(config);
         break;
       case 'EFS':
         out[id] = { 'AWS::EFS::FileSystem': 1, 'AWS::EFS::MountTarget': 2 };

@@ -1,3 +1,4 @@
+import { accountingEnabled, type DatabaseInputs } from '../accounting.js';
 import type { FsxDeploymentType } from '../region-profile.js';
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
@@ -74,7 +75,15 @@ export interface DeployTiming {
   readonly serialMinutes: number;
 }
 
-type TimingConfig = Pick<DeploymentConfig, 'clusters' | 'storage' | 'loadBalancer' | 'portal'>;
+type TimingConfig = Pick<DeploymentConfig, 'clusters' | 'storage' | 'loadBalancer' | 'portal'> & Pick<DatabaseInputs, 'accounting'>;
+
+function databaseUsers(config: TimingConfig): string {
+  const what = [
+    ...(config.portal.kind === 'enginframe' ? ['EnginFrame database and user'] : []),
+    ...(accountingEnabled(config) ? ["each cluster's accounting database and slurmdbd user"] : []),
+  ];
+  return `${what.join(', ')} (custom resource${what.length > 1 ? 's' : ''})`;
+}
 
 function phases(config: TimingConfig, id: StackId): Phase[] {
   const m = TYPICAL_MINUTES;
@@ -92,7 +101,8 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
         { what: 'Aurora cluster', minutes: m.auroraCluster },
         { what: 'Aurora writer instance', minutes: m.auroraInstance },
         { what: 'Aurora reader instance', minutes: m.auroraInstance },
-        { what: 'EnginFrame database and user (custom resource)', minutes: m.customResource },
+        // The custom resources of one stack run in parallel (EnginFrame's, and each cluster's accounting database).
+        { what: databaseUsers(config), minutes: m.customResource },
       ];
     case 'EFS':
       return [
