@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"iamResourcePrefix":{"minLength":1,"description":"Iam.ResourcePrefix (3.x): IAM path (\"/a/b/\") and/or name prefix of the roles and instance profiles ParallelCluster creates; cannot change after the cluster exists","type":"string"},"headNodeSsh":{"additionalProperties":false,"type":"object","required":["allowedIps"],"properties":{"allowedIps":{"pattern":"^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$","hint":"an IPv4 CIDR such as 10.0.0.0/16, or a prefix list id (pl-...)","description":"HeadNode.Ssh.AllowedIps: the only source ParallelCluster opens port 22 of the head node to (it opens 0.0.0.0/0 when unset)","type":"string"},"passwordAuthentication":{"type":"boolean","default":false,"description":"false: the head-node script turns sshd's password and keyboard-interactive logins off after ParallelCluster's directory recipe turned them on"}}},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
@@ -25,10 +25,11 @@ const pattern20 = new RegExp("^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\
 const pattern24 = new RegExp("^ldaps://[^\\s,]+$", "u");
 const pattern26 = new RegExp("^/\\S+$", "u");
 const pattern27 = new RegExp("^[a-z][a-z0-9_]*$", "u");
-const pattern29 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
-const pattern30 = new RegExp("^(.*)$", "u");
-const pattern31 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern35 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
+const pattern29 = new RegExp("^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$", "u");
+const pattern30 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
+const pattern31 = new RegExp("^(.*)$", "u");
+const pattern32 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern36 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2192,10 +2193,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data.queueUpdateStrategy !== undefined){
-let data79 = data.queueUpdateStrategy;
-if(typeof data79 !== "string"){
-const err171 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
+if(data.iamResourcePrefix !== undefined){
+let data79 = data.iamResourcePrefix;
+if(typeof data79 === "string"){
+if(func3(data79) < 1){
+const err171 = {instancePath:instancePath+"/iamResourcePrefix",schemaPath:"#/properties/iamResourcePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.iamResourcePrefix,data:data79};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2204,8 +2206,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(!(((data79 === "COMPUTE_FLEET_STOP") || (data79 === "DRAIN")) || (data79 === "TERMINATE"))){
-const err172 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data79};
+}
+else {
+const err172 = {instancePath:instancePath+"/iamResourcePrefix",schemaPath:"#/properties/iamResourcePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iamResourcePrefix.type,parentSchema:schema11.properties.iamResourcePrefix,data:data79};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2215,11 +2218,14 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data.srunPortRange !== undefined){
-let data80 = data.srunPortRange;
-if(typeof data80 === "string"){
-if(!pattern29.test(data80)){
-const err173 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data80};
+if(data.headNodeSsh !== undefined){
+let data80 = data.headNodeSsh;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.passwordAuthentication === undefined){
+data80.passwordAuthentication = false;
+}
+if(data80.allowedIps === undefined){
+const err173 = {instancePath:instancePath+"/headNodeSsh",schemaPath:"#/properties/headNodeSsh/required",keyword:"required",params:{missingProperty: "allowedIps"},message:"must have required property '"+"allowedIps"+"'",schema:schema11.properties.headNodeSsh.required,parentSchema:schema11.properties.headNodeSsh,data:data80};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2228,9 +2234,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-else {
-const err174 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data80};
+for(const key17 in data80){
+if(!((key17 === "allowedIps") || (key17 === "passwordAuthentication"))){
+const err174 = {instancePath:instancePath+"/headNodeSsh",schemaPath:"#/properties/headNodeSsh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.headNodeSsh,data:data80};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2240,9 +2246,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-let data81 = data.scaledownIdletimeMinutes;
-if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
-const err175 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
+if(data80.allowedIps !== undefined){
+let data81 = data80.allowedIps;
+if(typeof data81 === "string"){
+if(!pattern29.test(data81)){
+const err175 = {instancePath:instancePath+"/headNodeSsh/allowedIps",schemaPath:"#/properties/headNodeSsh/properties/allowedIps/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$"},message:"must match pattern \""+"^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$"+"\"",schema:"^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$",parentSchema:schema11.properties.headNodeSsh.properties.allowedIps,data:data81};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2251,9 +2259,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 < -1 || isNaN(data81)){
-const err176 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data81};
+}
+else {
+const err176 = {instancePath:instancePath+"/headNodeSsh/allowedIps",schemaPath:"#/properties/headNodeSsh/properties/allowedIps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.headNodeSsh.properties.allowedIps.type,parentSchema:schema11.properties.headNodeSsh.properties.allowedIps,data:data81};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2263,14 +2271,9 @@ vErrors.push(err176);
 errors++;
 }
 }
-let data82 = data.tags;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key17 in data82){
-if(pattern30.test(key17)){
-let data83 = data82[key17];
-if(typeof data83 === "string"){
-if(func3(data83) > 256){
-const err177 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
+let data82 = data80.passwordAuthentication;
+if(typeof data82 !== "boolean"){
+const err177 = {instancePath:instancePath+"/headNodeSsh/passwordAuthentication",schemaPath:"#/properties/headNodeSsh/properties/passwordAuthentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.headNodeSsh.properties.passwordAuthentication.type,parentSchema:schema11.properties.headNodeSsh.properties.passwordAuthentication,data:data82};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2281,7 +2284,7 @@ errors++;
 }
 }
 else {
-const err178 = {instancePath:instancePath+"/tags/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data83};
+const err178 = {instancePath:instancePath+"/headNodeSsh",schemaPath:"#/properties/headNodeSsh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.headNodeSsh.type,parentSchema:schema11.properties.headNodeSsh,data:data80};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2291,10 +2294,10 @@ vErrors.push(err178);
 errors++;
 }
 }
-}
-}
-else {
-const err179 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data82};
+if(data.queueUpdateStrategy !== undefined){
+let data83 = data.queueUpdateStrategy;
+if(typeof data83 !== "string"){
+const err179 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data83};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2303,23 +2306,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-let data84 = data.portalAdmin;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.userName === undefined){
-data84.userName = "efadmin";
-}
-if(data84.uid === undefined){
-data84.uid = 5000;
-}
-if(data84.groupName === undefined){
-data84.groupName = "efadmin";
-}
-if(data84.gid === undefined){
-data84.gid = 5000;
-}
-for(const key18 in data84){
-if(!((((key18 === "userName") || (key18 === "uid")) || (key18 === "groupName")) || (key18 === "gid"))){
-const err180 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data84};
+if(!(((data83 === "COMPUTE_FLEET_STOP") || (data83 === "DRAIN")) || (data83 === "TERMINATE"))){
+const err180 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data83};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2329,10 +2317,11 @@ vErrors.push(err180);
 errors++;
 }
 }
-let data85 = data84.userName;
-if(typeof data85 === "string"){
-if(!pattern31.test(data85)){
-const err181 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data85};
+if(data.srunPortRange !== undefined){
+let data84 = data.srunPortRange;
+if(typeof data84 === "string"){
+if(!pattern30.test(data84)){
+const err181 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data84};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2343,7 +2332,7 @@ errors++;
 }
 }
 else {
-const err182 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data85};
+const err182 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data84};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2352,9 +2341,10 @@ vErrors.push(err182);
 }
 errors++;
 }
-let data86 = data84.uid;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err183 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
+}
+let data85 = data.scaledownIdletimeMinutes;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err183 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data85};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2363,9 +2353,9 @@ vErrors.push(err183);
 }
 errors++;
 }
-if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 > 2147483647 || isNaN(data86)){
-const err184 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 < -1 || isNaN(data85)){
+const err184 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data85};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2374,8 +2364,15 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data86 < 1000 || isNaN(data86)){
-const err185 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data86};
+}
+let data86 = data.tags;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key18 in data86){
+if(pattern31.test(key18)){
+let data87 = data86[key18];
+if(typeof data87 === "string"){
+if(func3(data87) > 256){
+const err185 = {instancePath:instancePath+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data87};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2385,10 +2382,8 @@ vErrors.push(err185);
 errors++;
 }
 }
-let data87 = data84.groupName;
-if(typeof data87 === "string"){
-if(!pattern31.test(data87)){
-const err186 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data87};
+else {
+const err186 = {instancePath:instancePath+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data87};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2398,8 +2393,10 @@ vErrors.push(err186);
 errors++;
 }
 }
+}
+}
 else {
-const err187 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data87};
+const err187 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data86};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2408,9 +2405,23 @@ vErrors.push(err187);
 }
 errors++;
 }
-let data88 = data84.gid;
-if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
-const err188 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
+let data88 = data.portalAdmin;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.userName === undefined){
+data88.userName = "efadmin";
+}
+if(data88.uid === undefined){
+data88.uid = 5000;
+}
+if(data88.groupName === undefined){
+data88.groupName = "efadmin";
+}
+if(data88.gid === undefined){
+data88.gid = 5000;
+}
+for(const key19 in data88){
+if(!((((key19 === "userName") || (key19 === "uid")) || (key19 === "groupName")) || (key19 === "gid"))){
+const err188 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data88};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2419,9 +2430,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-if((typeof data88 == "number") && (isFinite(data88))){
-if(data88 > 2147483647 || isNaN(data88)){
-const err189 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
+}
+let data89 = data88.userName;
+if(typeof data89 === "string"){
+if(!pattern32.test(data89)){
+const err189 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data89};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2430,8 +2443,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data88 < 1000 || isNaN(data88)){
-const err190 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data88};
+}
+else {
+const err190 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data89};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2440,10 +2454,9 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-}
-else {
-const err191 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data84};
+let data90 = data88.uid;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err191 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data90};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2452,23 +2465,9 @@ vErrors.push(err191);
 }
 errors++;
 }
-let data89 = data.portalServiceUser;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.userName === undefined){
-data89.userName = "efnobody";
-}
-if(data89.uid === undefined){
-data89.uid = 5001;
-}
-if(data89.groupName === undefined){
-data89.groupName = "efnobody";
-}
-if(data89.gid === undefined){
-data89.gid = 5001;
-}
-for(const key19 in data89){
-if(!((((key19 === "userName") || (key19 === "uid")) || (key19 === "groupName")) || (key19 === "gid"))){
-const err192 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data89};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 > 2147483647 || isNaN(data90)){
+const err192 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data90};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2477,11 +2476,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-let data90 = data89.userName;
-if(typeof data90 === "string"){
-if(!pattern31.test(data90)){
-const err193 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data90};
+if(data90 < 1000 || isNaN(data90)){
+const err193 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data90};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2491,8 +2487,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-else {
-const err194 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data90};
+let data91 = data88.groupName;
+if(typeof data91 === "string"){
+if(!pattern32.test(data91)){
+const err194 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data91};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2501,9 +2499,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-let data91 = data89.uid;
-if(!(((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91))) && (isFinite(data91)))){
-const err195 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+}
+else {
+const err195 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data91};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2512,9 +2510,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-if((typeof data91 == "number") && (isFinite(data91))){
-if(data91 > 2147483647 || isNaN(data91)){
-const err196 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+let data92 = data88.gid;
+if(!(((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92))) && (isFinite(data92)))){
+const err196 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data92};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2523,8 +2521,9 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data91 < 1000 || isNaN(data91)){
-const err197 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data91};
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 2147483647 || isNaN(data92)){
+const err197 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data92};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2533,11 +2532,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-let data92 = data89.groupName;
-if(typeof data92 === "string"){
-if(!pattern31.test(data92)){
-const err198 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data92};
+if(data92 < 1000 || isNaN(data92)){
+const err198 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data92};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2547,8 +2543,9 @@ vErrors.push(err198);
 errors++;
 }
 }
+}
 else {
-const err199 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data92};
+const err199 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data88};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2557,9 +2554,23 @@ vErrors.push(err199);
 }
 errors++;
 }
-let data93 = data89.gid;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-const err200 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+let data93 = data.portalServiceUser;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.userName === undefined){
+data93.userName = "efnobody";
+}
+if(data93.uid === undefined){
+data93.uid = 5001;
+}
+if(data93.groupName === undefined){
+data93.groupName = "efnobody";
+}
+if(data93.gid === undefined){
+data93.gid = 5001;
+}
+for(const key20 in data93){
+if(!((((key20 === "userName") || (key20 === "uid")) || (key20 === "groupName")) || (key20 === "gid"))){
+const err200 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data93};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2568,9 +2579,11 @@ vErrors.push(err200);
 }
 errors++;
 }
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 > 2147483647 || isNaN(data93)){
-const err201 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+}
+let data94 = data93.userName;
+if(typeof data94 === "string"){
+if(!pattern32.test(data94)){
+const err201 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data94};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2579,8 +2592,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data93 < 1000 || isNaN(data93)){
-const err202 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data93};
+}
+else {
+const err202 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data94};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2589,10 +2603,9 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-}
-else {
-const err203 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data89};
+let data95 = data93.uid;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
+const err203 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data95};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2601,10 +2614,9 @@ vErrors.push(err203);
 }
 errors++;
 }
-let data94 = data.publishRoot;
-if(typeof data94 === "string"){
-if(!pattern35.test(data94)){
-const err204 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data94};
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 > 2147483647 || isNaN(data95)){
+const err204 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data95};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2613,9 +2625,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-else {
-const err205 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data94};
+if(data95 < 1000 || isNaN(data95)){
+const err205 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data95};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2625,13 +2636,104 @@ vErrors.push(err205);
 errors++;
 }
 }
-else {
-const err206 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+let data96 = data93.groupName;
+if(typeof data96 === "string"){
+if(!pattern32.test(data96)){
+const err206 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data96};
 if(vErrors === null){
 vErrors = [err206];
 }
 else {
 vErrors.push(err206);
+}
+errors++;
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data96};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+let data97 = data93.gid;
+if(!(((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97))) && (isFinite(data97)))){
+const err208 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data97};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+if((typeof data97 == "number") && (isFinite(data97))){
+if(data97 > 2147483647 || isNaN(data97)){
+const err209 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data97};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+if(data97 < 1000 || isNaN(data97)){
+const err210 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data97};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data93};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+let data98 = data.publishRoot;
+if(typeof data98 === "string"){
+if(!pattern36.test(data98)){
+const err212 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data98};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data98};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+else {
+const err214 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
 }
 errors++;
 }
