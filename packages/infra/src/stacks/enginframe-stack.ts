@@ -8,6 +8,8 @@ import { CLUSTER_TEARDOWN_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
 import {
   buildDeploymentArtifacts,
+  clusterConfigObjects,
+  clusterIamResourcePrefix,
   isLegacyParallelCluster,
   staticArtifacts,
   type ClusterValues,
@@ -65,13 +67,17 @@ export class EnginFrameStack extends Stack {
 
     this.logGroup = new LogGroup(this, 'BootstrapLogs', { retention: logRetention(config), removalPolicy: statefulRemovalPolicy(config) });
     const program = textAsset(this, 'BootstrapProgram', 'portal-bootstrap.sh', statics.portalProgram);
+    // provisioner: instance: each cluster's config as an S3 object (placeholders filled on the node), not in user data.
+    const configAssets = instanceMode
+      ? clusterConfigObjects(config).map((o, i) => textAsset(this, `Cluster${i + 1}Config`, o.fileName, o.template))
+      : [];
 
     this.role = new Role(this, 'NodeRole', {
       assumedBy: new ServicePrincipal('ec2'),
       description: 'hpc-ha EnginFrame nodes',
       managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
     });
-    this.grantNodeAccess(props, props.mungeKeySecret, program.bucket.arnForObjects(program.s3ObjectKey));
+    this.grantNodeAccess(props, props.mungeKeySecret, [program, ...configAssets].map((a) => a.bucket.arnForObjects(a.s3ObjectKey)));
     acknowledge(this.role, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]':
         'Session Manager is the way into the nodes (no SSH key needed); this is its documented instance policy',
@@ -102,6 +108,7 @@ export class EnginFrameStack extends Stack {
       signalStackName: this.stackName,
       signalResources: [this.nodes[0].logicalId, this.nodes[1].logicalId],
       bootstrapLogGroupName: this.logGroup.logGroupName,
+      ...(configAssets.length === 2 ? { clusterConfigUris: [configAssets[0]!.s3ObjectUrl, configAssets[1]!.s3ObjectUrl] as const } : {}),
     };
     const artifacts = buildDeploymentArtifacts(config, values);
     this.nodes[0].setUserData(artifacts.portalNodes[0].userData);
@@ -114,7 +121,7 @@ export class EnginFrameStack extends Stack {
   }
 
   /** Least privilege for the nodes: the secrets, S3 objects and log group the bootstrap uses, nothing else. */
-  private grantNodeAccess(props: EnginFrameStackProps, mungeKey: ISecret, programObjectArn: string): void {
+  private grantNodeAccess(props: EnginFrameStackProps, mungeKey: ISecret, assetObjectArns: readonly string[]): void {
     const { config } = props;
     const portal = enginframePortal(config);
     const role = this.role;
@@ -125,7 +132,7 @@ export class EnginFrameStack extends Stack {
         resources: [portal.adminPasswordSecretArn, mungeKey.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
       }),
     );
-    const objects = [programObjectArn];
+    const objects = [...assetObjectArns];
     for (const artifact of [portal.installer, portal.jdbcDriver, portal.licenseFile, ...directoryArtifacts(config)]) {
       const s3 = artifact && /^s3:\/\/([^/]+)\/(.+)$/.exec(artifact.uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);
@@ -165,11 +172,12 @@ export class EnginFrameStack extends Stack {
   private instanceModeClusters(props: EnginFrameStackProps): void {
     const { config } = props;
     const names = clusterPlans(config).map((p) => p.name);
+    const clusters = names.map((name) => ({ name, ...optionalPrefix(clusterIamResourcePrefix(config, name)) }));
     // Split: the published statements together pass IAM's 6,144-character limit for one managed policy.
     const operator = new ParallelClusterOperatorPolicies(this, 'ParallelClusterOperator', {
       description: "hpc-ha: what the pcluster CLI needs to create, update and delete this deployment's clusters",
       statements: [
-        ...parallelClusterOperatorStatements(this, config.partition, names),
+        ...parallelClusterOperatorStatements(this, config.partition, clusters),
         ...(isLegacyParallelCluster(config) ? legacyParallelClusterOperatorStatements(this) : []),
       ],
       wildcardReason: "ParallelCluster's own published policy, narrowed to this deployment's cluster names where it names resources after them",
@@ -196,6 +204,10 @@ export class EnginFrameStack extends Stack {
     for (const n of this.nodes) n.node.addDependency(resource);
     names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
   }
+}
+
+function optionalPrefix(resourcePrefix: string | undefined): { resourcePrefix?: string } {
+  return resourcePrefix === undefined ? {} : { resourcePrefix };
 }
 
 /** The directory's bind password secret, read by the portal step (the clusters' head nodes get it from ParallelCluster). */

@@ -5,6 +5,7 @@ import { checkArtifacts } from './artifacts.js';
 import { checkClusters } from './clusters.js';
 import { checkDatabase } from './database.js';
 import { checkDirectory } from './directory.js';
+import { checkHeadNodeSsh } from './head-node-ssh.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
 import { checkIdentity } from './names.js';
 import { checkLoadBalancer, checkNetwork } from './network.js';
@@ -34,6 +35,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkStorage(c, profile, r);
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);
+  checkHeadNodeSsh(c, r);
   checkDirectory(c, profile, r);
   return r.issues;
 }

@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"},"sshAllowedCidr":{"description":"The only IPv4 CIDR ParallelCluster opens the head nodes' SSH port to (HeadNode.Ssh.AllowedIps); default: network.vpcCidr. 0.0.0.0/0 only if you write it here.","type":"string"},"passwordSsh":{"default":false,"description":"true: keep the password SSH logins ParallelCluster's directory recipe turns on; false (default): the head-node script turns them off (key-based SSH and Session Manager stay).","type":"boolean"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -1625,8 +1625,11 @@ data61.instanceType = "c5.xlarge";
 if(data61.rootVolumeGiB === undefined){
 data61.rootVolumeGiB = 50;
 }
+if(data61.passwordSsh === undefined){
+data61.passwordSsh = false;
+}
 for(const key14 in data61){
-if(!((key14 === "instanceType") || (key14 === "rootVolumeGiB"))){
+if(!((((key14 === "instanceType") || (key14 === "rootVolumeGiB")) || (key14 === "sshAllowedCidr")) || (key14 === "passwordSsh"))){
 const err120 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
 if(vErrors === null){
 vErrors = [err120];
@@ -1681,9 +1684,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
+if(data61.sshAllowedCidr !== undefined){
+let data64 = data61.sshAllowedCidr;
+if(typeof data64 !== "string"){
+const err125 = {instancePath:instancePath+"/clusters/headNode/sshAllowedCidr",schemaPath:"#/properties/clusters/properties/headNode/properties/sshAllowedCidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.sshAllowedCidr.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.sshAllowedCidr,data:data64};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1692,11 +1696,10 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data56.queues !== undefined){
-let data64 = data56.queues;
-if(Array.isArray(data64)){
-if(data64.length < 1){
-const err126 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data64};
+}
+let data65 = data61.passwordSsh;
+if(typeof data65 !== "boolean"){
+const err126 = {instancePath:instancePath+"/clusters/headNode/passwordSsh",schemaPath:"#/properties/clusters/properties/headNode/properties/passwordSsh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.headNode.properties.passwordSsh.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.passwordSsh,data:data65};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1705,15 +1708,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-const len3 = data64.length;
-for(let i3=0; i3<len3; i3++){
-let data65 = data64[i3];
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.capacityType === undefined){
-data65.capacityType = "ONDEMAND";
 }
-if(data65.name === undefined){
-const err127 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+else {
+const err127 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data61};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1722,8 +1719,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data65.computeResources === undefined){
-const err128 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+if(data56.queues !== undefined){
+let data66 = data56.queues;
+if(Array.isArray(data66)){
+if(data66.length < 1){
+const err128 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data66};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1732,9 +1732,15 @@ vErrors.push(err128);
 }
 errors++;
 }
-for(const key15 in data65){
-if(!(((key15 === "name") || (key15 === "capacityType")) || (key15 === "computeResources"))){
-const err129 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+const len3 = data66.length;
+for(let i3=0; i3<len3; i3++){
+let data67 = data66[i3];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.capacityType === undefined){
+data67.capacityType = "ONDEMAND";
+}
+if(data67.name === undefined){
+const err129 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data67};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1743,11 +1749,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-if(data65.name !== undefined){
-let data66 = data65.name;
-if(typeof data66 !== "string"){
-const err130 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data66};
+if(data67.computeResources === undefined){
+const err130 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data67};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1756,13 +1759,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-let data67 = data65.capacityType;
-const _errs175 = errors;
-let valid29 = false;
-const _errs176 = errors;
-if(typeof data67 !== "string"){
-const err131 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data67};
+for(const key15 in data67){
+if(!(((key15 === "name") || (key15 === "capacityType")) || (key15 === "computeResources"))){
+const err131 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data67};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1771,8 +1770,11 @@ vErrors.push(err131);
 }
 errors++;
 }
-if("ONDEMAND" !== data67){
-const err132 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data67};
+}
+if(data67.name !== undefined){
+let data68 = data67.name;
+if(typeof data68 !== "string"){
+const err132 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data68};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1781,12 +1783,13 @@ vErrors.push(err132);
 }
 errors++;
 }
-var _valid5 = _errs176 === errors;
-valid29 = valid29 || _valid5;
-if(!valid29){
-const _errs178 = errors;
-if(typeof data67 !== "string"){
-const err133 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data67};
+}
+let data69 = data67.capacityType;
+const _errs179 = errors;
+let valid29 = false;
+const _errs180 = errors;
+if(typeof data69 !== "string"){
+const err133 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1795,8 +1798,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if("SPOT" !== data67){
-const err134 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data67};
+if("ONDEMAND" !== data69){
+const err134 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data69};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1805,11 +1808,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid5 = _errs178 === errors;
+var _valid5 = _errs180 === errors;
 valid29 = valid29 || _valid5;
-}
 if(!valid29){
-const err135 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data67};
+const _errs182 = errors;
+if(typeof data69 !== "string"){
+const err135 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1818,22 +1822,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs175;
-if(vErrors !== null){
-if(_errs175){
-vErrors.length = _errs175;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data65.computeResources !== undefined){
-let data68 = data65.computeResources;
-if(Array.isArray(data68)){
-if(data68.length < 1){
-const err136 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data68};
+if("SPOT" !== data69){
+const err136 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data69};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1842,18 +1832,11 @@ vErrors.push(err136);
 }
 errors++;
 }
-const len4 = data68.length;
-for(let i4=0; i4<len4; i4++){
-let data69 = data68[i4];
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.minCount === undefined){
-data69.minCount = 0;
+var _valid5 = _errs182 === errors;
+valid29 = valid29 || _valid5;
 }
-if(data69.maxCount === undefined){
-data69.maxCount = 10;
-}
-if(data69.name === undefined){
-const err137 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+if(!valid29){
+const err137 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data69};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1862,8 +1845,22 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data69.instanceType === undefined){
-const err138 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+else {
+errors = _errs179;
+if(vErrors !== null){
+if(_errs179){
+vErrors.length = _errs179;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data67.computeResources !== undefined){
+let data70 = data67.computeResources;
+if(Array.isArray(data70)){
+if(data70.length < 1){
+const err138 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data70};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1872,9 +1869,18 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key16 in data69){
-if(!((((((key16 === "name") || (key16 === "instanceType")) || (key16 === "minCount")) || (key16 === "maxCount")) || (key16 === "disableSimultaneousMultithreading")) || (key16 === "efa"))){
-const err139 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+const len4 = data70.length;
+for(let i4=0; i4<len4; i4++){
+let data71 = data70[i4];
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.minCount === undefined){
+data71.minCount = 0;
+}
+if(data71.maxCount === undefined){
+data71.maxCount = 10;
+}
+if(data71.name === undefined){
+const err139 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data71};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1883,11 +1889,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data69.name !== undefined){
-let data70 = data69.name;
-if(typeof data70 !== "string"){
-const err140 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data70};
+if(data71.instanceType === undefined){
+const err140 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data71};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1896,11 +1899,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data69.instanceType !== undefined){
-let data71 = data69.instanceType;
-if(typeof data71 !== "string"){
-const err141 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data71};
+for(const key16 in data71){
+if(!((((((key16 === "name") || (key16 === "instanceType")) || (key16 === "minCount")) || (key16 === "maxCount")) || (key16 === "disableSimultaneousMultithreading")) || (key16 === "efa"))){
+const err141 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data71};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1910,9 +1911,10 @@ vErrors.push(err141);
 errors++;
 }
 }
-let data72 = data69.minCount;
-if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
-const err142 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data72};
+if(data71.name !== undefined){
+let data72 = data71.name;
+if(typeof data72 !== "string"){
+const err142 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data72};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1921,9 +1923,11 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(typeof data72 == "number"){
-if(data72 < 0 || isNaN(data72)){
-const err143 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data72};
+}
+if(data71.instanceType !== undefined){
+let data73 = data71.instanceType;
+if(typeof data73 !== "string"){
+const err143 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data73};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1933,9 +1937,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-let data73 = data69.maxCount;
-if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err144 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data73};
+let data74 = data71.minCount;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+const err144 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data74};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1944,9 +1948,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(typeof data73 == "number"){
-if(data73 < 1 || isNaN(data73)){
-const err145 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data73};
+if(typeof data74 == "number"){
+if(data74 < 0 || isNaN(data74)){
+const err145 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data74};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1956,10 +1960,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data69.disableSimultaneousMultithreading !== undefined){
-let data74 = data69.disableSimultaneousMultithreading;
-if(typeof data74 !== "boolean"){
-const err146 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data74};
+let data75 = data71.maxCount;
+if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
+const err146 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data75};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1968,11 +1971,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-if(data69.efa !== undefined){
-let data75 = data69.efa;
-if(typeof data75 !== "boolean"){
-const err147 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data75};
+if(typeof data75 == "number"){
+if(data75 < 1 || isNaN(data75)){
+const err147 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data75};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1982,9 +1983,10 @@ vErrors.push(err147);
 errors++;
 }
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data69};
+if(data71.disableSimultaneousMultithreading !== undefined){
+let data76 = data71.disableSimultaneousMultithreading;
+if(typeof data76 !== "boolean"){
+const err148 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data76};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1994,9 +1996,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data68};
+if(data71.efa !== undefined){
+let data77 = data71.efa;
+if(typeof data77 !== "boolean"){
+const err149 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data77};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2008,7 +2011,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data65};
+const err150 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data71};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2020,7 +2023,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data64};
+const err151 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data70};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2030,11 +2033,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-let data76 = data56.overrides;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key17 in data76){
-if(!((key17 === "cluster1") || (key17 === "cluster2"))){
-const err152 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data76};
+}
+else {
+const err152 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data67};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2044,12 +2045,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data76.cluster1 !== undefined){
-let data77 = data76.cluster1;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key18 in data77){
-if(!(key18 === "queues")){
-const err153 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data77};
+}
+else {
+const err153 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data66};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2059,18 +2057,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data77.queues !== undefined){
-let data78 = data77.queues;
-if(Array.isArray(data78)){
-const len5 = data78.length;
-for(let i5=0; i5<len5; i5++){
-let data79 = data78[i5];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.capacityType === undefined){
-data79.capacityType = "ONDEMAND";
-}
-if(data79.name === undefined){
-const err154 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+let data78 = data56.overrides;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key17 in data78){
+if(!((key17 === "cluster1") || (key17 === "cluster2"))){
+const err154 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data78};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2079,8 +2070,13 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data79.computeResources === undefined){
-const err155 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+}
+if(data78.cluster1 !== undefined){
+let data79 = data78.cluster1;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key18 in data79){
+if(!(key18 === "queues")){
+const err155 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data79};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2089,9 +2085,19 @@ vErrors.push(err155);
 }
 errors++;
 }
-for(const key19 in data79){
-if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
-const err156 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+}
+if(data79.queues !== undefined){
+let data80 = data79.queues;
+if(Array.isArray(data80)){
+const len5 = data80.length;
+for(let i5=0; i5<len5; i5++){
+let data81 = data80[i5];
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.capacityType === undefined){
+data81.capacityType = "ONDEMAND";
+}
+if(data81.name === undefined){
+const err156 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data81};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2100,11 +2106,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 !== "string"){
-const err157 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data80};
+if(data81.computeResources === undefined){
+const err157 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data81};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2113,13 +2116,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-let data81 = data79.capacityType;
-const _errs211 = errors;
-let valid38 = false;
-const _errs212 = errors;
-if(typeof data81 !== "string"){
-const err158 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
+for(const key19 in data81){
+if(!(((key19 === "name") || (key19 === "capacityType")) || (key19 === "computeResources"))){
+const err158 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data81};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2128,8 +2127,11 @@ vErrors.push(err158);
 }
 errors++;
 }
-if("ONDEMAND" !== data81){
-const err159 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data81};
+}
+if(data81.name !== undefined){
+let data82 = data81.name;
+if(typeof data82 !== "string"){
+const err159 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data82};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2138,12 +2140,13 @@ vErrors.push(err159);
 }
 errors++;
 }
-var _valid6 = _errs212 === errors;
-valid38 = valid38 || _valid6;
-if(!valid38){
-const _errs214 = errors;
-if(typeof data81 !== "string"){
-const err160 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
+}
+let data83 = data81.capacityType;
+const _errs215 = errors;
+let valid38 = false;
+const _errs216 = errors;
+if(typeof data83 !== "string"){
+const err160 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2152,8 +2155,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if("SPOT" !== data81){
-const err161 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data81};
+if("ONDEMAND" !== data83){
+const err161 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data83};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2162,11 +2165,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid6 = _errs214 === errors;
+var _valid6 = _errs216 === errors;
 valid38 = valid38 || _valid6;
-}
 if(!valid38){
-const err162 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data81};
+const _errs218 = errors;
+if(typeof data83 !== "string"){
+const err162 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2175,22 +2179,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-else {
-errors = _errs211;
-if(vErrors !== null){
-if(_errs211){
-vErrors.length = _errs211;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data79.computeResources !== undefined){
-let data82 = data79.computeResources;
-if(Array.isArray(data82)){
-if(data82.length < 1){
-const err163 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data82};
+if("SPOT" !== data83){
+const err163 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data83};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2199,18 +2189,11 @@ vErrors.push(err163);
 }
 errors++;
 }
-const len6 = data82.length;
-for(let i6=0; i6<len6; i6++){
-let data83 = data82[i6];
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.minCount === undefined){
-data83.minCount = 0;
+var _valid6 = _errs218 === errors;
+valid38 = valid38 || _valid6;
 }
-if(data83.maxCount === undefined){
-data83.maxCount = 10;
-}
-if(data83.name === undefined){
-const err164 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(!valid38){
+const err164 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data83};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2219,8 +2202,22 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data83.instanceType === undefined){
-const err165 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+else {
+errors = _errs215;
+if(vErrors !== null){
+if(_errs215){
+vErrors.length = _errs215;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data81.computeResources !== undefined){
+let data84 = data81.computeResources;
+if(Array.isArray(data84)){
+if(data84.length < 1){
+const err165 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data84};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2229,9 +2226,18 @@ vErrors.push(err165);
 }
 errors++;
 }
-for(const key20 in data83){
-if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
-const err166 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+const len6 = data84.length;
+for(let i6=0; i6<len6; i6++){
+let data85 = data84[i6];
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.minCount === undefined){
+data85.minCount = 0;
+}
+if(data85.maxCount === undefined){
+data85.maxCount = 10;
+}
+if(data85.name === undefined){
+const err166 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data85};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2240,11 +2246,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-if(data83.name !== undefined){
-let data84 = data83.name;
-if(typeof data84 !== "string"){
-const err167 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data84};
+if(data85.instanceType === undefined){
+const err167 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data85};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2253,11 +2256,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-if(data83.instanceType !== undefined){
-let data85 = data83.instanceType;
-if(typeof data85 !== "string"){
-const err168 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data85};
+for(const key20 in data85){
+if(!((((((key20 === "name") || (key20 === "instanceType")) || (key20 === "minCount")) || (key20 === "maxCount")) || (key20 === "disableSimultaneousMultithreading")) || (key20 === "efa"))){
+const err168 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data85};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2267,9 +2268,10 @@ vErrors.push(err168);
 errors++;
 }
 }
-let data86 = data83.minCount;
-if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
-const err169 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
+if(data85.name !== undefined){
+let data86 = data85.name;
+if(typeof data86 !== "string"){
+const err169 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data86};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2278,9 +2280,11 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(typeof data86 == "number"){
-if(data86 < 0 || isNaN(data86)){
-const err170 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data86};
+}
+if(data85.instanceType !== undefined){
+let data87 = data85.instanceType;
+if(typeof data87 !== "string"){
+const err170 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data87};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2290,9 +2294,9 @@ vErrors.push(err170);
 errors++;
 }
 }
-let data87 = data83.maxCount;
-if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
-const err171 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
+let data88 = data85.minCount;
+if(!((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88)))){
+const err171 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data88};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2301,9 +2305,9 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(typeof data87 == "number"){
-if(data87 < 1 || isNaN(data87)){
-const err172 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data87};
+if(typeof data88 == "number"){
+if(data88 < 0 || isNaN(data88)){
+const err172 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data88};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2313,10 +2317,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data83.disableSimultaneousMultithreading !== undefined){
-let data88 = data83.disableSimultaneousMultithreading;
-if(typeof data88 !== "boolean"){
-const err173 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data88};
+let data89 = data85.maxCount;
+if(!((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89)))){
+const err173 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data89};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2325,11 +2328,9 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-if(data83.efa !== undefined){
-let data89 = data83.efa;
-if(typeof data89 !== "boolean"){
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data89};
+if(typeof data89 == "number"){
+if(data89 < 1 || isNaN(data89)){
+const err174 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data89};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2339,9 +2340,10 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data83};
+if(data85.disableSimultaneousMultithreading !== undefined){
+let data90 = data85.disableSimultaneousMultithreading;
+if(typeof data90 !== "boolean"){
+const err175 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data90};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2351,9 +2353,10 @@ vErrors.push(err175);
 errors++;
 }
 }
-}
-else {
-const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data82};
+if(data85.efa !== undefined){
+let data91 = data85.efa;
+if(typeof data91 !== "boolean"){
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data91};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2365,7 +2368,7 @@ errors++;
 }
 }
 else {
-const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data79};
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data85};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2377,7 +2380,7 @@ errors++;
 }
 }
 else {
-const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data78};
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data84};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2389,7 +2392,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data77};
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data81};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2399,12 +2402,9 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data76.cluster2 !== undefined){
-let data90 = data76.cluster2;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-for(const key21 in data90){
-if(!(key21 === "queues")){
-const err180 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data90};
+}
+else {
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data80};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2414,18 +2414,9 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data90.queues !== undefined){
-let data91 = data90.queues;
-if(Array.isArray(data91)){
-const len7 = data91.length;
-for(let i7=0; i7<len7; i7++){
-let data92 = data91[i7];
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.capacityType === undefined){
-data92.capacityType = "ONDEMAND";
 }
-if(data92.name === undefined){
-const err181 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+else {
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data79};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2434,8 +2425,13 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data92.computeResources === undefined){
-const err182 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+}
+if(data78.cluster2 !== undefined){
+let data92 = data78.cluster2;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key21 in data92){
+if(!(key21 === "queues")){
+const err182 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data92};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2444,9 +2440,19 @@ vErrors.push(err182);
 }
 errors++;
 }
-for(const key22 in data92){
-if(!(((key22 === "name") || (key22 === "capacityType")) || (key22 === "computeResources"))){
-const err183 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+}
+if(data92.queues !== undefined){
+let data93 = data92.queues;
+if(Array.isArray(data93)){
+const len7 = data93.length;
+for(let i7=0; i7<len7; i7++){
+let data94 = data93[i7];
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.capacityType === undefined){
+data94.capacityType = "ONDEMAND";
+}
+if(data94.name === undefined){
+const err183 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data94};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2455,11 +2461,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-if(data92.name !== undefined){
-let data93 = data92.name;
-if(typeof data93 !== "string"){
-const err184 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data93};
+if(data94.computeResources === undefined){
+const err184 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data94};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2468,13 +2471,9 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-let data94 = data92.capacityType;
-const _errs244 = errors;
-let valid46 = false;
-const _errs245 = errors;
-if(typeof data94 !== "string"){
-const err185 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data94};
+for(const key22 in data94){
+if(!(((key22 === "name") || (key22 === "capacityType")) || (key22 === "computeResources"))){
+const err185 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data94};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2483,8 +2482,11 @@ vErrors.push(err185);
 }
 errors++;
 }
-if("ONDEMAND" !== data94){
-const err186 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data94};
+}
+if(data94.name !== undefined){
+let data95 = data94.name;
+if(typeof data95 !== "string"){
+const err186 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data95};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2493,12 +2495,13 @@ vErrors.push(err186);
 }
 errors++;
 }
-var _valid7 = _errs245 === errors;
-valid46 = valid46 || _valid7;
-if(!valid46){
-const _errs247 = errors;
-if(typeof data94 !== "string"){
-const err187 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data94};
+}
+let data96 = data94.capacityType;
+const _errs248 = errors;
+let valid46 = false;
+const _errs249 = errors;
+if(typeof data96 !== "string"){
+const err187 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2507,8 +2510,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if("SPOT" !== data94){
-const err188 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data94};
+if("ONDEMAND" !== data96){
+const err188 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data96};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2517,11 +2520,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-var _valid7 = _errs247 === errors;
+var _valid7 = _errs249 === errors;
 valid46 = valid46 || _valid7;
-}
 if(!valid46){
-const err189 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data94};
+const _errs251 = errors;
+if(typeof data96 !== "string"){
+const err189 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2530,22 +2534,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-else {
-errors = _errs244;
-if(vErrors !== null){
-if(_errs244){
-vErrors.length = _errs244;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data92.computeResources !== undefined){
-let data95 = data92.computeResources;
-if(Array.isArray(data95)){
-if(data95.length < 1){
-const err190 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data95};
+if("SPOT" !== data96){
+const err190 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data96};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2554,18 +2544,11 @@ vErrors.push(err190);
 }
 errors++;
 }
-const len8 = data95.length;
-for(let i8=0; i8<len8; i8++){
-let data96 = data95[i8];
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.minCount === undefined){
-data96.minCount = 0;
+var _valid7 = _errs251 === errors;
+valid46 = valid46 || _valid7;
 }
-if(data96.maxCount === undefined){
-data96.maxCount = 10;
-}
-if(data96.name === undefined){
-const err191 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+if(!valid46){
+const err191 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data96};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2574,8 +2557,22 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data96.instanceType === undefined){
-const err192 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+else {
+errors = _errs248;
+if(vErrors !== null){
+if(_errs248){
+vErrors.length = _errs248;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data94.computeResources !== undefined){
+let data97 = data94.computeResources;
+if(Array.isArray(data97)){
+if(data97.length < 1){
+const err192 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data97};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2584,9 +2581,18 @@ vErrors.push(err192);
 }
 errors++;
 }
-for(const key23 in data96){
-if(!((((((key23 === "name") || (key23 === "instanceType")) || (key23 === "minCount")) || (key23 === "maxCount")) || (key23 === "disableSimultaneousMultithreading")) || (key23 === "efa"))){
-const err193 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+const len8 = data97.length;
+for(let i8=0; i8<len8; i8++){
+let data98 = data97[i8];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.minCount === undefined){
+data98.minCount = 0;
+}
+if(data98.maxCount === undefined){
+data98.maxCount = 10;
+}
+if(data98.name === undefined){
+const err193 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data98};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2595,11 +2601,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-if(data96.name !== undefined){
-let data97 = data96.name;
-if(typeof data97 !== "string"){
-const err194 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data97};
+if(data98.instanceType === undefined){
+const err194 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data98};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2608,11 +2611,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data96.instanceType !== undefined){
-let data98 = data96.instanceType;
-if(typeof data98 !== "string"){
-const err195 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data98};
+for(const key23 in data98){
+if(!((((((key23 === "name") || (key23 === "instanceType")) || (key23 === "minCount")) || (key23 === "maxCount")) || (key23 === "disableSimultaneousMultithreading")) || (key23 === "efa"))){
+const err195 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data98};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2622,9 +2623,10 @@ vErrors.push(err195);
 errors++;
 }
 }
-let data99 = data96.minCount;
-if(!((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99)))){
-const err196 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data99};
+if(data98.name !== undefined){
+let data99 = data98.name;
+if(typeof data99 !== "string"){
+const err196 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data99};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2633,9 +2635,11 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(typeof data99 == "number"){
-if(data99 < 0 || isNaN(data99)){
-const err197 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data99};
+}
+if(data98.instanceType !== undefined){
+let data100 = data98.instanceType;
+if(typeof data100 !== "string"){
+const err197 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data100};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2645,9 +2649,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-let data100 = data96.maxCount;
-if(!((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100)))){
-const err198 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data100};
+let data101 = data98.minCount;
+if(!((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101)))){
+const err198 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data101};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2656,9 +2660,9 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(typeof data100 == "number"){
-if(data100 < 1 || isNaN(data100)){
-const err199 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data100};
+if(typeof data101 == "number"){
+if(data101 < 0 || isNaN(data101)){
+const err199 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data101};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2668,10 +2672,9 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data96.disableSimultaneousMultithreading !== undefined){
-let data101 = data96.disableSimultaneousMultithreading;
-if(typeof data101 !== "boolean"){
-const err200 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data101};
+let data102 = data98.maxCount;
+if(!((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102)))){
+const err200 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data102};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2680,11 +2683,9 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-if(data96.efa !== undefined){
-let data102 = data96.efa;
-if(typeof data102 !== "boolean"){
-const err201 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data102};
+if(typeof data102 == "number"){
+if(data102 < 1 || isNaN(data102)){
+const err201 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data102};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2694,9 +2695,10 @@ vErrors.push(err201);
 errors++;
 }
 }
-}
-else {
-const err202 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data96};
+if(data98.disableSimultaneousMultithreading !== undefined){
+let data103 = data98.disableSimultaneousMultithreading;
+if(typeof data103 !== "boolean"){
+const err202 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data103};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2706,9 +2708,10 @@ vErrors.push(err202);
 errors++;
 }
 }
-}
-else {
-const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data95};
+if(data98.efa !== undefined){
+let data104 = data98.efa;
+if(typeof data104 !== "boolean"){
+const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data104};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2720,7 +2723,7 @@ errors++;
 }
 }
 else {
-const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data92};
+const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data98};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2732,7 +2735,7 @@ errors++;
 }
 }
 else {
-const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data91};
+const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data97};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2744,7 +2747,7 @@ errors++;
 }
 }
 else {
-const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data90};
+const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data94};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2756,7 +2759,7 @@ errors++;
 }
 }
 else {
-const err207 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data76};
+const err207 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data93};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2766,8 +2769,9 @@ vErrors.push(err207);
 errors++;
 }
 }
+}
 else {
-const err208 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data56};
+const err208 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data92};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2777,14 +2781,9 @@ vErrors.push(err208);
 errors++;
 }
 }
-let data103 = data.directory;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.type === undefined){
-data103.type = "none";
 }
-for(const key24 in data103){
-if(!(func2.call(schema11.properties.directory.properties, key24))){
-const err209 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data103};
+else {
+const err209 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data78};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2794,12 +2793,8 @@ vErrors.push(err209);
 errors++;
 }
 }
-let data104 = data103.type;
-const _errs270 = errors;
-let valid51 = false;
-const _errs271 = errors;
-if(typeof data104 !== "string"){
-const err210 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data104};
+else {
+const err210 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data56};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2808,8 +2803,15 @@ vErrors.push(err210);
 }
 errors++;
 }
-if("none" !== data104){
-const err211 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data104};
+}
+let data105 = data.directory;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.type === undefined){
+data105.type = "none";
+}
+for(const key24 in data105){
+if(!(func2.call(schema11.properties.directory.properties, key24))){
+const err211 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data105};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2818,12 +2820,13 @@ vErrors.push(err211);
 }
 errors++;
 }
-var _valid8 = _errs271 === errors;
-valid51 = valid51 || _valid8;
-if(!valid51){
-const _errs273 = errors;
-if(typeof data104 !== "string"){
-const err212 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data104};
+}
+let data106 = data105.type;
+const _errs274 = errors;
+let valid51 = false;
+const _errs275 = errors;
+if(typeof data106 !== "string"){
+const err212 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data106};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2832,8 +2835,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if("activeDirectory" !== data104){
-const err213 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data104};
+if("none" !== data106){
+const err213 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data106};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2842,12 +2845,12 @@ vErrors.push(err213);
 }
 errors++;
 }
-var _valid8 = _errs273 === errors;
+var _valid8 = _errs275 === errors;
 valid51 = valid51 || _valid8;
 if(!valid51){
-const _errs275 = errors;
-if(typeof data104 !== "string"){
-const err214 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data104};
+const _errs277 = errors;
+if(typeof data106 !== "string"){
+const err214 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data106};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2856,8 +2859,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if("ldap" !== data104){
-const err215 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data104};
+if("activeDirectory" !== data106){
+const err215 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data106};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2866,12 +2869,12 @@ vErrors.push(err215);
 }
 errors++;
 }
-var _valid8 = _errs275 === errors;
+var _valid8 = _errs277 === errors;
 valid51 = valid51 || _valid8;
-}
-}
 if(!valid51){
-const err216 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data104};
+const _errs279 = errors;
+if(typeof data106 !== "string"){
+const err216 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data106};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2880,21 +2883,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-else {
-errors = _errs270;
-if(vErrors !== null){
-if(_errs270){
-vErrors.length = _errs270;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data103.domainName !== undefined){
-let data105 = data103.domainName;
-if(typeof data105 !== "string"){
-const err217 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data105};
+if("ldap" !== data106){
+const err217 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data106};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2903,11 +2893,12 @@ vErrors.push(err217);
 }
 errors++;
 }
+var _valid8 = _errs279 === errors;
+valid51 = valid51 || _valid8;
 }
-if(data103.create !== undefined){
-let data106 = data103.create;
-if(typeof data106 !== "boolean"){
-const err218 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data106};
+}
+if(!valid51){
+const err218 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data106};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2916,15 +2907,21 @@ vErrors.push(err218);
 }
 errors++;
 }
+else {
+errors = _errs274;
+if(vErrors !== null){
+if(_errs274){
+vErrors.length = _errs274;
 }
-if(data103.uris !== undefined){
-let data107 = data103.uris;
-if(Array.isArray(data107)){
-const len9 = data107.length;
-for(let i9=0; i9<len9; i9++){
-let data108 = data107[i9];
-if(typeof data108 !== "string"){
-const err219 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data108};
+else {
+vErrors = null;
+}
+}
+}
+if(data105.domainName !== undefined){
+let data107 = data105.domainName;
+if(typeof data107 !== "string"){
+const err219 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data107};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2934,9 +2931,10 @@ vErrors.push(err219);
 errors++;
 }
 }
-}
-else {
-const err220 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data107};
+if(data105.create !== undefined){
+let data108 = data105.create;
+if(typeof data108 !== "boolean"){
+const err220 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data108};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2946,10 +2944,14 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data103.baseDn !== undefined){
-let data109 = data103.baseDn;
-if(typeof data109 !== "string"){
-const err221 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data109};
+if(data105.uris !== undefined){
+let data109 = data105.uris;
+if(Array.isArray(data109)){
+const len9 = data109.length;
+for(let i9=0; i9<len9; i9++){
+let data110 = data109[i9];
+if(typeof data110 !== "string"){
+const err221 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data110};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2959,10 +2961,9 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(data103.bindDn !== undefined){
-let data110 = data103.bindDn;
-if(typeof data110 !== "string"){
-const err222 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data110};
+}
+else {
+const err222 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data109};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2972,10 +2973,10 @@ vErrors.push(err222);
 errors++;
 }
 }
-if(data103.bindPasswordSecretArn !== undefined){
-let data111 = data103.bindPasswordSecretArn;
+if(data105.baseDn !== undefined){
+let data111 = data105.baseDn;
 if(typeof data111 !== "string"){
-const err223 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data111};
+const err223 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data111};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2985,11 +2986,10 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data103.caCertificate !== undefined){
-let data112 = data103.caCertificate;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.uri === undefined){
-const err224 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+if(data105.bindDn !== undefined){
+let data112 = data105.bindDn;
+if(typeof data112 !== "string"){
+const err224 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data112};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2998,9 +2998,11 @@ vErrors.push(err224);
 }
 errors++;
 }
-for(const key25 in data112){
-if(!((key25 === "uri") || (key25 === "sha256"))){
-const err225 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+}
+if(data105.bindPasswordSecretArn !== undefined){
+let data113 = data105.bindPasswordSecretArn;
+if(typeof data113 !== "string"){
+const err225 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data113};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3010,11 +3012,11 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(data112.uri !== undefined){
-let data113 = data112.uri;
-if(typeof data113 === "string"){
-if(func4(data113) < 1){
-const err226 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data113};
+if(data105.caCertificate !== undefined){
+let data114 = data105.caCertificate;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.uri === undefined){
+const err226 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data114};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3023,9 +3025,9 @@ vErrors.push(err226);
 }
 errors++;
 }
-}
-else {
-const err227 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data113};
+for(const key25 in data114){
+if(!((key25 === "uri") || (key25 === "sha256"))){
+const err227 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data114};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3035,10 +3037,11 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data112.sha256 !== undefined){
-let data114 = data112.sha256;
-if(typeof data114 !== "string"){
-const err228 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data114};
+if(data114.uri !== undefined){
+let data115 = data114.uri;
+if(typeof data115 === "string"){
+if(func4(data115) < 1){
+const err228 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data115};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3048,9 +3051,8 @@ vErrors.push(err228);
 errors++;
 }
 }
-}
 else {
-const err229 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data112};
+const err229 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data115};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3060,13 +3062,10 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data103.ldapTlsReqCert !== undefined){
-let data115 = data103.ldapTlsReqCert;
-const _errs299 = errors;
-let valid55 = false;
-const _errs300 = errors;
-if(typeof data115 !== "string"){
-const err230 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data115};
+if(data114.sha256 !== undefined){
+let data116 = data114.sha256;
+if(typeof data116 !== "string"){
+const err230 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data116};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3075,8 +3074,10 @@ vErrors.push(err230);
 }
 errors++;
 }
-if("never" !== data115){
-const err231 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data115};
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data114};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3085,12 +3086,14 @@ vErrors.push(err231);
 }
 errors++;
 }
-var _valid9 = _errs300 === errors;
-valid55 = valid55 || _valid9;
-if(!valid55){
-const _errs302 = errors;
-if(typeof data115 !== "string"){
-const err232 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data115};
+}
+if(data105.ldapTlsReqCert !== undefined){
+let data117 = data105.ldapTlsReqCert;
+const _errs303 = errors;
+let valid55 = false;
+const _errs304 = errors;
+if(typeof data117 !== "string"){
+const err232 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data117};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3099,8 +3102,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if("allow" !== data115){
-const err233 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data115};
+if("never" !== data117){
+const err233 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data117};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3109,12 +3112,12 @@ vErrors.push(err233);
 }
 errors++;
 }
-var _valid9 = _errs302 === errors;
+var _valid9 = _errs304 === errors;
 valid55 = valid55 || _valid9;
 if(!valid55){
-const _errs304 = errors;
-if(typeof data115 !== "string"){
-const err234 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data115};
+const _errs306 = errors;
+if(typeof data117 !== "string"){
+const err234 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data117};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3123,8 +3126,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if("try" !== data115){
-const err235 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data115};
+if("allow" !== data117){
+const err235 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data117};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3133,12 +3136,12 @@ vErrors.push(err235);
 }
 errors++;
 }
-var _valid9 = _errs304 === errors;
+var _valid9 = _errs306 === errors;
 valid55 = valid55 || _valid9;
 if(!valid55){
-const _errs306 = errors;
-if(typeof data115 !== "string"){
-const err236 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data115};
+const _errs308 = errors;
+if(typeof data117 !== "string"){
+const err236 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data117};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3147,8 +3150,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if("demand" !== data115){
-const err237 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data115};
+if("try" !== data117){
+const err237 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data117};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3157,12 +3160,12 @@ vErrors.push(err237);
 }
 errors++;
 }
-var _valid9 = _errs306 === errors;
+var _valid9 = _errs308 === errors;
 valid55 = valid55 || _valid9;
 if(!valid55){
-const _errs308 = errors;
-if(typeof data115 !== "string"){
-const err238 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data115};
+const _errs310 = errors;
+if(typeof data117 !== "string"){
+const err238 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data117};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3171,8 +3174,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if("hard" !== data115){
-const err239 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data115};
+if("demand" !== data117){
+const err239 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data117};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3181,14 +3184,12 @@ vErrors.push(err239);
 }
 errors++;
 }
-var _valid9 = _errs308 === errors;
+var _valid9 = _errs310 === errors;
 valid55 = valid55 || _valid9;
-}
-}
-}
-}
 if(!valid55){
-const err240 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data115};
+const _errs312 = errors;
+if(typeof data117 !== "string"){
+const err240 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data117};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3197,22 +3198,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-else {
-errors = _errs299;
-if(vErrors !== null){
-if(_errs299){
-vErrors.length = _errs299;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data103.adminGroup !== undefined){
-let data116 = data103.adminGroup;
-if(typeof data116 !== "string"){
-const err241 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data116};
+if("hard" !== data117){
+const err241 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data117};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3221,15 +3208,14 @@ vErrors.push(err241);
 }
 errors++;
 }
+var _valid9 = _errs312 === errors;
+valid55 = valid55 || _valid9;
 }
-if(data103.sssdSettings !== undefined){
-let data117 = data103.sssdSettings;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-for(const key26 in data117){
-if(pattern0.test(key26)){
-let data118 = data117[key26];
-if(typeof data118 !== "string"){
-const err242 = {instancePath:instancePath+"/directory/sssdSettings/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data118};
+}
+}
+}
+if(!valid55){
+const err242 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data117};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3238,11 +3224,22 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-}
+else {
+errors = _errs303;
+if(vErrors !== null){
+if(_errs303){
+vErrors.length = _errs303;
 }
 else {
-const err243 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data117};
+vErrors = null;
+}
+}
+}
+}
+if(data105.adminGroup !== undefined){
+let data118 = data105.adminGroup;
+if(typeof data118 !== "string"){
+const err243 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data118};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3252,9 +3249,14 @@ vErrors.push(err243);
 errors++;
 }
 }
-}
-else {
-const err244 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data103};
+if(data105.sssdSettings !== undefined){
+let data119 = data105.sssdSettings;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+for(const key26 in data119){
+if(pattern0.test(key26)){
+let data120 = data119[key26];
+if(typeof data120 !== "string"){
+const err244 = {instancePath:instancePath+"/directory/sssdSettings/" + key26.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data120};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3264,13 +3266,38 @@ vErrors.push(err244);
 errors++;
 }
 }
+}
+}
 else {
-const err245 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err245 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data119};
 if(vErrors === null){
 vErrors = [err245];
 }
 else {
 vErrors.push(err245);
+}
+errors++;
+}
+}
+}
+else {
+const err246 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data105};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+else {
+const err247 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
 }
 errors++;
 }
