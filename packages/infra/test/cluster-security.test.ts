@@ -63,6 +63,17 @@ describe('synthesized, provisioner: instance with 50 queues', () => {
     expect(policies).toMatch(/s3:GetObject/);
   });
 
+  it("refuses rotation of the EnginFrame database user's secret in its resource policy", () => {
+    const db = s.templates['AuroraServerless']!;
+    const policies = Object.values(db.Resources).filter((r) => r.Type === 'AWS::SecretsManager::ResourcePolicy');
+    expect(policies).toHaveLength(1);
+    const statement = policies[0]!.Properties.ResourcePolicy.Statement[0];
+    expect(statement).toMatchObject({ Effect: 'Deny', Action: 'secretsmanager:RotateSecret', Principal: { AWS: '*' } });
+    expect(statement.Sid).toMatch(/RotationRefused/);
+    const secret = policies[0]!.Properties.SecretId.Ref as string;
+    expect(db.Resources[secret]!.Properties.Description).toMatch(/EnginFrame database user/);
+  });
+
   it("allows exactly the IAM roles ParallelCluster builds from each cluster's prefix", () => {
     const ef = s.templates['EnginFrame']!;
     const statements = Object.values(ef.Resources)

@@ -52,12 +52,31 @@ function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
   );
 }
 
+/**
+ * `directory.create: true`: the Managed AD, its Admin password secret, and the Route 53 Resolver forwarding of the
+ * domain (outbound endpoint with its security group and two egress rules, rule, VPC association).
+ */
+function managedDirectory(config: Partial<Pick<DeploymentConfig, 'directory'>>): ResourceCounts {
+  const d = config.directory;
+  if (!d || d.type !== 'activeDirectory' || !d.create) return {};
+  return {
+    'AWS::DirectoryService::MicrosoftAD': 1,
+    'AWS::SecretsManager::Secret': 1,
+    'AWS::EC2::SecurityGroup': 1,
+    'AWS::Route53Resolver::ResolverEndpoint': 1,
+    'AWS::Route53Resolver::ResolverRule': 1,
+    'AWS::Route53Resolver::ResolverRuleAssociation': 1,
+  };
+}
+
 function database(): Counts {
   return add(
     {
       'AWS::RDS::DBSubnetGroup': 1,
       'AWS::SecretsManager::Secret': 2,
       'AWS::SecretsManager::SecretTargetAttachment': 1,
+      // The EnginFrame user secret's policy refusing rotation (database-stack.ts).
+      'AWS::SecretsManager::ResourcePolicy': 1,
       'AWS::RDS::DBCluster': 1,
       // Writer and reader, in the two AZs.
       'AWS::RDS::DBInstance': 2,
@@ -111,12 +130,14 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
  * What each stack creates, by type, modelled from the config without synthesizing (so `hpc-ha plan` stays as quick
  * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
  */
-export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'>): Record<StackId, ResourceCounts> {
+export function modelledResources(
+  config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'> & Partial<Pick<DeploymentConfig, 'directory'>>,
+): Record<StackId, ResourceCounts> {
   const out = {} as Record<StackId, ResourceCounts>;
   for (const { id } of stackGraph(config)) {
     switch (id) {
       case 'VPC':
-        out[id] = vpc(config);
+        out[id] = add(vpc(config), managedDirectory(config));
         break;
       case 'AuroraServerless':
         out[id] = database();
