@@ -49,7 +49,7 @@ describe('hpc-ha validate', () => {
 
   it('runs the deploy-time checks synth runs: user data over 16 KB is refused offline, exit 2', async () => {
     const file = variant('long-pip-index.yaml', (t) =>
-      t.replace(/^clusters:\n/m, `clusters:\n  provisioner: instance\n  pipIndexUrl: https://pypi.example.cn/${'x'.repeat(17_000)}/simple/\n`).replace(/^  provisioner: cloudformation\n/m, ''),
+      t.replace(/^clusters:\n/m, `clusters:\n  provisioner: instance\n  pipIndexUrl: https://pypi.example.cn/${'x'.repeat(17_000)}/simple/\n`).replace(/^ {2}provisioner: cloudformation\n/m, ''),
     );
     const r = await runCli(['validate', '-c', file]);
     expect(r.code).toBe(2);
