@@ -342,24 +342,7 @@ describe('portal bootstrap failure paths', () => {
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
-      const pcluster = join(node1.root, 'opt/hpc-ha/pcluster/bin/pcluster');
-      mkdirSync(join(node1.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
-      writeFileSync(
-        pcluster,
-        `#!/usr/bin/env bash
-echo "pcluster $*" >>"$STUB_CALLS"
-s="$STUB_STATE/pcluster"
-case "$1" in
-  version) echo '{"version": "3.13.0"}' ;;
-  describe-cluster)
-    if [ ! -f "$s.created" ]; then echo '{"message": "Cluster cluster1 does not exist"}'; exit 1; fi
-    n=$(cat "$s.polls" 2>/dev/null || echo 0); echo $((n + 1)) >"$s.polls"
-    if [ "$n" -lt 1 ]; then echo '{"clusterStatus": "CREATE_IN_PROGRESS"}'; else echo '{"clusterStatus": "CREATE_COMPLETE"}'; fi ;;
-  create-cluster) touch "$s.created"; echo '{"cluster": {"clusterStatus": "CREATE_IN_PROGRESS"}}' ;;
-esac
-`,
-      );
-      chmodSync(pcluster, 0o755);
+      installPclusterStub(node1);
       const yaml = 'Region: cn-north-1\nImage:\n  Os: alinux2023\n';
       const run = node1.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: yaml, waitSeconds: 10 } })));
       expect(run.status, node1.log()).toBe(0);
@@ -385,20 +368,7 @@ esac
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       const node1 = createNode(world, 'node1', '10.0.1.10', EF_VERSION);
-      const pcluster = join(node1.root, 'opt/hpc-ha/pcluster/bin/pcluster');
-      mkdirSync(join(node1.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
-      writeFileSync(
-        pcluster,
-        `#!/usr/bin/env bash
-echo "pcluster $*" >>"$STUB_CALLS"
-case "$1" in
-  version) echo '{"version": "3.13.0"}' ;;
-  describe-cluster) if [ -f "$STUB_STATE/pc.created" ]; then echo '{"clusterStatus": "CREATE_COMPLETE"}'; else echo 'Cluster cluster1 does not exist'; exit 1; fi ;;
-  create-cluster) touch "$STUB_STATE/pc.created" ;;
-esac
-`,
-      );
-      chmodSync(pcluster, 0o755);
+      installPclusterStub(node1);
       const template = 'Region: cn-north-1\nHeadNode:\n  Networking:\n    SubnetId: <PrivateSubnetId1>\nSharedStorage:\n  - EfsSettings:\n      FileSystemId: <EfsFileSystemId>\n';
       world.s3('assets-bucket/cluster1.yaml', template);
       const configObject = {
@@ -567,3 +537,25 @@ esac`);
     }
   });
 });
+
+/** A 3.x pcluster CLI already in the node's venv: the cluster does not exist until create-cluster, then completes after one poll. */
+function installPclusterStub(node: SimNode): void {
+  const pcluster = join(node.root, 'opt/hpc-ha/pcluster/bin/pcluster');
+  mkdirSync(join(node.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
+  writeFileSync(
+    pcluster,
+    `#!/usr/bin/env bash
+echo "pcluster $*" >>"$STUB_CALLS"
+s="$STUB_STATE/pcluster"
+case "$1" in
+  version) echo '{"version": "3.13.0"}' ;;
+  describe-cluster)
+    if [ ! -f "$s.created" ]; then echo '{"message": "Cluster cluster1 does not exist"}'; exit 1; fi
+    n=$(cat "$s.polls" 2>/dev/null || echo 0); echo $((n + 1)) >"$s.polls"
+    if [ "$n" -lt 1 ]; then echo '{"clusterStatus": "CREATE_IN_PROGRESS"}'; else echo '{"clusterStatus": "CREATE_COMPLETE"}'; fi ;;
+  create-cluster) touch "$s.created"; echo '{"cluster": {"clusterStatus": "CREATE_IN_PROGRESS"}}' ;;
+esac
+`,
+  );
+  chmodSync(pcluster, 0o755);
+}

@@ -30,7 +30,8 @@ export function clusterConfigObjects(config: DeploymentConfig): [ClusterConfigOb
 /** Placeholder → value pairs of the same field in two value sets of the same shape (strings, pairs, nested objects). */
 function pairs(placeholders: unknown, values: unknown, out: Map<string, string>): void {
   if (typeof placeholders === 'string') {
-    if (typeof values === 'string' && values !== placeholders) out.set(placeholders, values);
+    // Identical pairs stay (hpc-ha render shows `<X>` for `<X>`), so render and deploy carry the same list.
+    if (typeof values === 'string') out.set(placeholders, values);
     return;
   }
   if (placeholders === null || typeof placeholders !== 'object' || values === null || typeof values !== 'object') return;

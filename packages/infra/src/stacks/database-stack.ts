@@ -168,7 +168,7 @@ export class DatabaseStack extends Stack {
 function refuseRotation(secret: Secret): void {
   secret.addToResourcePolicy(
     new PolicyStatement({
-      sid: 'HpcHaRotationRefusedSeeReadmeDatabasePassword',
+      sid: 'HpcHaRotationRefused',
       effect: Effect.DENY,
       principals: [new AnyPrincipal()],
       actions: ['secretsmanager:RotateSecret'],
