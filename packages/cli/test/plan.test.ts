@@ -1,6 +1,10 @@
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { loadDeploymentConfig } from '@hpc-ha/infra/config';
 import { estimateCost, HOURS_PER_MONTH, PriceList, pricingRegion } from '../src/plan/cost.js';
 import { EXAMPLES, runCli } from './cli.js';
@@ -86,6 +90,24 @@ describe('monthly cost from the Price List (aws-sdk-client-mock, responses in th
     expect(cost.currency).toBe('USD');
     expect(cost.items.find((i) => i.what.startsWith('FSx'))!.monthly).toBeCloseTo(2 * 1200 * 0.14, 6);
     expect(cost.items.find((i) => i.what.startsWith('portal'))!.monthly).toBeCloseTo(2 * 0.192 * HOURS_PER_MONTH, 6);
+  });
+
+  it('directory.create: prices the Managed AD and the Resolver endpoint that resolves its domain, or says they are not counted', async () => {
+    const doc = parseDocument(readFileSync(`${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`, 'utf8'));
+    doc.deleteIn(['directory', 'uris']);
+    doc.setIn(['directory', 'create'], true);
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-cost-'));
+    try {
+      writeFileSync(join(dir, 'ad.yaml'), doc.toString());
+      const config = loadDeploymentConfig(join(dir, 'ad.yaml'));
+      const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
+      const named = [...cost.items.map((i) => i.what), ...cost.notCounted].join('\n');
+      expect(named).toMatch(/AWS Managed Microsoft AD \(Standard\)/);
+      expect(named).toMatch(/Route 53 Resolver outbound endpoint/);
+      expect(cost.notCounted.join('\n')).toMatch(/Resolver queries/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists what the Price List lacks as not counted instead of guessing', async () => {

@@ -47,7 +47,7 @@ describe('hpc-ha render', () => {
     expect(files(out).some((f) => /^clusters\/cluster1\.ini$/.test(f))).toBe(true);
   });
 
-  it('shows the portal nodes’ sssd.conf for a directory, with placeholders for a directory the stack creates', async () => {
+  it('shows the portal nodes’ sssd.conf for a directory, naming a directory the stack creates by its DNS name', async () => {
     const example = join(EXAMPLES, 'directory', 'cn-northwest-1-active-directory.yaml');
     const config = join(dir, 'managed-ad.yaml');
     writeFileSync(
@@ -60,11 +60,12 @@ describe('hpc-ha render', () => {
     const r = await runCli(['render', '-c', config, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const sssd = readFileSync(join(out, 'portal/sssd.conf'), 'utf8');
-    expect(sssd).toContain('ldap_uri = ldaps://<DirectoryDnsIp1>,ldaps://<DirectoryDnsIp2>\n');
+    // Its LDAPS certificates name the domain, which the VPC resolves through the controllers: never an IP address.
+    expect(sssd).toContain('ldap_uri = ldaps://corp.example.com\n');
     expect(sssd).toContain('ldap_default_bind_dn = CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com\n');
     expect(sssd).not.toMatch(/authtok\s*=/);
     expect(readFileSync(join(out, 'README.txt'), 'utf8')).toMatch(/^portal\/sssd\.conf\s{2,}sssd\.conf of both portal nodes/m);
-    expect(readFileSync(join(out, 'clusters/cluster2.yaml'), 'utf8')).toContain('DomainAddr: ldaps://<DirectoryDnsIp1>,ldaps://<DirectoryDnsIp2>');
+    expect(readFileSync(join(out, 'clusters/cluster2.yaml'), 'utf8')).toContain('DomainAddr: ldaps://corp.example.com');
   });
 
   it('an invalid config writes nothing, exit 2', async () => {

@@ -47,6 +47,15 @@ describe('hpc-ha validate', () => {
     expect(r.stdout).toMatch(/-cluster1 in \S+: ParallelCluster/);
   });
 
+  it('runs the deploy-time checks synth runs: user data over 16 KB is refused offline, exit 2', async () => {
+    const file = variant('long-pip-index.yaml', (t) =>
+      t.replace(/^clusters:\n/m, `clusters:\n  provisioner: instance\n  pipIndexUrl: https://pypi.example.cn/${'x'.repeat(17_000)}/simple/\n`).replace(/^ {2}provisioner: cloudformation\n/m, ''),
+    );
+    const r = await runCli(['validate', '-c', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/:\d+:\d+ portal: the user data of portal node 1 and 2 would be about \d+ bytes, over EC2's limit of 16384/);
+  });
+
   it('takes the file as a positional argument too', async () => {
     const r = await runCli(['validate', `${EXAMPLES}/cn-northwest-1.yaml`]);
     expect(r.code).toBe(0);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -377,24 +378,7 @@ describe('portal bootstrap failure paths', () => {
     try {
       world.publish('cluster1', '10.0.1.100', '24.11.6');
       const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
-      const pcluster = join(node1.root, 'opt/hpc-ha/pcluster/bin/pcluster');
-      mkdirSync(join(node1.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
-      writeFileSync(
-        pcluster,
-        `#!/usr/bin/env bash
-echo "pcluster $*" >>"$STUB_CALLS"
-s="$STUB_STATE/pcluster"
-case "$1" in
-  version) echo '{"version": "3.13.0"}' ;;
-  describe-cluster)
-    if [ ! -f "$s.created" ]; then echo '{"message": "Cluster cluster1 does not exist"}'; exit 1; fi
-    n=$(cat "$s.polls" 2>/dev/null || echo 0); echo $((n + 1)) >"$s.polls"
-    if [ "$n" -lt 1 ]; then echo '{"clusterStatus": "CREATE_IN_PROGRESS"}'; else echo '{"clusterStatus": "CREATE_COMPLETE"}'; fi ;;
-  create-cluster) touch "$s.created"; echo '{"cluster": {"clusterStatus": "CREATE_IN_PROGRESS"}}' ;;
-esac
-`,
-      );
-      chmodSync(pcluster, 0o755);
+      installPclusterStub(node1);
       const yaml = 'Region: cn-north-1\nImage:\n  Os: alinux2023\n';
       const run = node1.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: yaml, waitSeconds: 10 } })));
       expect(run.status, node1.log()).toBe(0);
@@ -410,6 +394,46 @@ esac
       const again = node1.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configYaml: yaml, waitSeconds: 10 } })));
       expect(again.status, node1.log()).toBe(0);
       expect(again.calls.filter((c) => c.startsWith('pcluster create-cluster'))).toEqual([]);
+    } finally {
+      world.cleanup();
+    }
+  });
+
+  it('instance mode with the config as an S3 object: checksum verified, placeholders filled; a wrong object stops before pcluster', () => {
+    const world = newWorld();
+    try {
+      world.publish('cluster1', '10.0.1.100', '24.11.6');
+      const node1 = createNode(world, 'node1', '10.0.1.10', EF_NODE);
+      installPclusterStub(node1);
+      const template = 'Region: cn-north-1\nHeadNode:\n  Networking:\n    SubnetId: <PrivateSubnetId1>\nSharedStorage:\n  - EfsSettings:\n      FileSystemId: <EfsFileSystemId>\n';
+      world.s3('assets-bucket/cluster1.yaml', template);
+      const configObject = {
+        uri: 's3://assets-bucket/cluster1.yaml',
+        sha256: createHash('sha256').update(template).digest('hex'),
+        placeholders: { '<PrivateSubnetId1>': 'subnet-0123456789abcdef0', '<EfsFileSystemId>': 'fs-0123456789abcdef0' },
+      };
+      const env = renderPortalBootstrapEnv(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configObject, waitSeconds: 10 } }));
+      expect(env).not.toContain('SubnetId:');
+      const run = node1.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configObject, waitSeconds: 10 } })));
+      expect(run.status, node1.log()).toBe(0);
+      expect(node1.file('etc/hpc-ha/pcluster/cluster1.yaml')).toBe(
+        template.replace('<PrivateSubnetId1>', 'subnet-0123456789abcdef0').replace('<EfsFileSystemId>', 'fs-0123456789abcdef0'),
+      );
+      expect(node1.log()).toContain('SHA-256 verified for s3://assets-bucket/cluster1.yaml');
+
+      // Another object under that key (or a placeholder left unfilled) and pcluster never runs.
+      const node2 = createNode(world, 'node1b', '10.0.1.11', EF_NODE);
+      world.s3('assets-bucket/cluster1.yaml', template.replace('SubnetId', 'SubnetID'));
+      const bad = node2.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configObject, waitSeconds: 10 } })));
+      expect(bad.status).not.toBe(0);
+      expect(node2.log()).toMatch(/SHA-256 mismatch for s3:\/\/assets-bucket\/cluster1.yaml/);
+      expect(bad.calls.filter((c) => c.startsWith('pcluster create'))).toEqual([]);
+      world.s3('assets-bucket/cluster1.yaml', template);
+      const unfilled = { ...configObject, placeholders: { '<PrivateSubnetId1>': 'subnet-0123456789abcdef0' } };
+      const node3 = createNode(world, 'node1c', '10.0.1.12', EF_NODE);
+      const left = node3.run(renderPortalBootstrap(spec(1, { pcluster: { version: '3.13.0', clusterName: 'cluster1', configObject: unfilled, waitSeconds: 10 } })));
+      expect(left.status).not.toBe(0);
+      expect(node3.log()).toContain("still has <EfsFileSystemId> after filling in this deployment's values");
     } finally {
       world.cleanup();
     }
@@ -549,3 +573,25 @@ esac`);
     }
   });
 });
+
+/** A 3.x pcluster CLI already in the node's venv: the cluster does not exist until create-cluster, then completes after one poll. */
+function installPclusterStub(node: SimNode): void {
+  const pcluster = join(node.root, 'opt/hpc-ha/pcluster/bin/pcluster');
+  mkdirSync(join(node.root, 'opt/hpc-ha/pcluster/bin'), { recursive: true });
+  writeFileSync(
+    pcluster,
+    `#!/usr/bin/env bash
+echo "pcluster $*" >>"$STUB_CALLS"
+s="$STUB_STATE/pcluster"
+case "$1" in
+  version) echo '{"version": "3.13.0"}' ;;
+  describe-cluster)
+    if [ ! -f "$s.created" ]; then echo '{"message": "Cluster cluster1 does not exist"}'; exit 1; fi
+    n=$(cat "$s.polls" 2>/dev/null || echo 0); echo $((n + 1)) >"$s.polls"
+    if [ "$n" -lt 1 ]; then echo '{"clusterStatus": "CREATE_IN_PROGRESS"}'; else echo '{"clusterStatus": "CREATE_COMPLETE"}'; fi ;;
+  create-cluster) touch "$s.created"; echo '{"cluster": {"clusterStatus": "CREATE_IN_PROGRESS"}}' ;;
+esac
+`,
+  );
+  chmodSync(pcluster, 0o755);
+}

@@ -141,14 +141,22 @@ describe('validation', () => {
     const paths = (pcluster: NonNullable<Parameters<typeof portalSpec>[0]>['pcluster']) =>
       errorOf(() => renderPortalBootstrapEnv(portalSpec({ pcluster }))).problems.map((p) => `${p.path}: ${p.message}`);
     expect(paths({ version: '2.11.9', clusterName: 'cluster1', configYaml: 'Region: cn-north-1\n' })).toEqual([
-      '/pcluster/configIni: is required for version 2.11.9 (ParallelCluster 2.x reads an INI file)',
+      '/pcluster/configIni: is required for version 2.11.9 (ParallelCluster 2.x reads an INI file), unless configObject gives it',
       '/pcluster/configYaml: does not apply to version 2.11.9 (ParallelCluster 2.x reads an INI file; give configIni)',
     ]);
     expect(paths({ version: '3.16.3', clusterName: 'cluster1', configIni: '[aws]\n' })).toEqual([
-      '/pcluster/configYaml: is required for version 3.16.3 (ParallelCluster 3.x reads a YAML file)',
+      '/pcluster/configYaml: is required for version 3.16.3 (ParallelCluster 3.x reads a YAML file), unless configObject gives it',
       '/pcluster/configIni: does not apply to version 3.16.3 (ParallelCluster 3.x reads a YAML file; give configYaml)',
     ]);
     expect(paths({ version: '2.9.1', clusterName: 'cluster1', configIni: '[aws]\n' }).map((p) => p.split(':')[0])).toEqual(['/pcluster/version']);
+    const configObject = { uri: 's3://bucket/cluster1.yaml', sha256: 'a'.repeat(64), placeholders: { '<EfsFileSystemId>': 'fs-0123456789abcdef0' } };
+    expect(renderPortalBootstrapEnv(portalSpec({ pcluster: { version: '3.16.3', clusterName: 'cluster1', configObject } }))).toContain(
+      'readonly HPC_HA_PCLUSTER_CONFIG_VALUES="<EfsFileSystemId>\tfs-0123456789abcdef0"',
+    );
+    expect(paths({ version: '3.16.3', clusterName: 'cluster1', configYaml: 'Region: cn-north-1\n', configObject })).toEqual([
+      '/pcluster/configObject: give the config once: configYaml or configObject',
+    ]);
+    expect(paths({ version: '3.16.3', clusterName: 'cluster1', configObject: { ...configObject, sha256: 'abc' } }).map((p) => p.split(':')[0])).toEqual(['/pcluster/configObject/sha256']);
     const env = renderPortalBootstrapEnv(portalSpec({ pcluster: { version: '2.10.4', clusterName: 'cluster1', configIni: '[aws]\naws_region_name = cn-north-1\n' } }));
     expect(env).toContain('readonly HPC_HA_PCLUSTER_CONFIG="[aws]\naws_region_name = cn-north-1\n"');
     expect(env).toMatch(/HPC_HA_PACKAGES="[^"]* python3"\n/);

@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { createApp } from './app.js';
-import { portalUserDataFits } from './artifacts/index.js';
+import { DEPLOY_TIME_CHECKS } from './artifacts/index.js';
 import { isConfigError, loadDeploymentConfig } from './config/index.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -33,8 +33,8 @@ function main(): void {
   const fromContext = new App({ autoSynth: false }).node.tryGetContext('config') as unknown;
   const requested = typeof fromContext === 'string' && fromContext ? fromContext : process.env['HPC_HA_CONFIG'];
   try {
-    // Refused here, with the line of the queue that tips it over, rather than by EC2 at deploy time.
-    const config = loadDeploymentConfig(resolveConfigPath(requested), { checks: [portalUserDataFits] });
+    // Refused here, with the file and line, rather than by EC2 or CloudFormation at deploy time (validate runs the same).
+    const config = loadDeploymentConfig(resolveConfigPath(requested), { checks: DEPLOY_TIME_CHECKS });
     createApp(config).synth();
   } catch (e) {
     if (!isUserError(e)) throw e;

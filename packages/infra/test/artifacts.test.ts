@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** `@hpc-ha/infra/artifacts`: what `hpc-ha render` writes, checked with the tools that consume those files. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,7 +105,10 @@ describe.each(configs)('%s', (_name, config) => {
     expect(script).not.toMatch(/<(MungeKeySecretArn|AssetBucketName|EfsFileSystemId)>|arn:aws/);
     const env = byPath.get('portal/node2/user-data.sh')!.content;
     expect(envValue(env, 'HPC_HA_PCLUSTER_VERSION')).toBe(config.clusters.parallelclusterVersion);
-    expect(envValue(env, 'HPC_HA_PCLUSTER_CONFIG')).toBe(ini);
+    // The INI travels as an S3 object (its checksum in user data), not in user data.
+    expect(envValue(env, 'HPC_HA_PCLUSTER_CONFIG')).toBe('');
+    expect(envValue(env, 'HPC_HA_PCLUSTER_CONFIG_URI')).toBe('s3://<AssetBucketName>/<cluster2ConfigKey>');
+    expect(envValue(env, 'HPC_HA_PCLUSTER_CONFIG_SHA256')).toBe(createHash('sha256').update(ini).digest('hex'));
     expect(envValue(env, 'HPC_HA_PCLUSTER_PIP_INDEX_URL')).toBe(config.clusters.pipIndexUrl);
     if (hasShellcheck || process.env['CI'] === 'true') {
       const file = join(tmp, `${config.name}-post-install.sh`);

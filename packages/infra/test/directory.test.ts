@@ -6,7 +6,7 @@ import { validateClusterConfig } from '@hpc-ha/pcluster-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DIRECTORY_CA_FILE, EFS_MOUNT_DIR, placeholderValues, PUBLISH_ROOT, renderDeploymentArtifacts } from '../src/artifacts/index.js';
-import { formatCidr, loadDeploymentConfig, subnetLayout } from '../src/config/index.js';
+import { formatCidr, loadDeploymentConfig, modelledResources, subnetLayout } from '../src/config/index.js';
 import { PACKAGE_ROOT, REPO_ROOT, resourcesOfType, synthesize, type Synthesized } from './support/synth.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'directory', 'cn-northwest-1-active-directory.yaml');
@@ -100,13 +100,44 @@ describe('directory.create: true', () => {
     expect(Object.keys(created.templates['VPC']!.Outputs ?? {}).some((k) => k.includes('DirectoryNextStep'))).toBe(true);
   });
 
-  it('points portal sssd and both clusters at its two domain controllers', () => {
-    for (const c of clusterConfigs(created)) expect(JSON.stringify(c['DirectoryService']['DomainAddr'])).toMatch(/Fn::Select|Fn::ImportValue|Fn::Join/);
+  it("points portal sssd and both clusters at the domain's DNS name (what LDAPS certificates carry), never an IP address", () => {
+    for (const c of clusterConfigs(created)) {
+      expect(c['DirectoryService']['DomainAddr']).toBe('ldaps://corp.example.com');
+      expect(c['DirectoryService']['LdapTlsReqCert']).toBe('hard');
+    }
     const files = renderDeploymentArtifacts(created.config, placeholderValues(created.config));
-    expect(files.find((f) => f.path === 'portal/sssd.conf')?.content).toContain('ldap_uri = ldaps://<DirectoryDnsIp1>,ldaps://<DirectoryDnsIp2>\n');
+    expect(files.find((f) => f.path === 'portal/sssd.conf')?.content).toContain('ldap_uri = ldaps://corp.example.com\n');
     expect(files.find((f) => f.path === 'clusters/cluster1.yaml')?.content).toContain(
       'DomainReadOnlyUser: CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com',
     );
+  });
+});
+
+describe('directory.create: the VPC resolves the domain through its controllers', () => {
+  it('an outbound Resolver endpoint in both private subnets forwards the domain to both controllers, whatever their order', () => {
+    const vpc = created.templates['VPC']!;
+    const [, endpoint] = resourcesOfType(vpc, 'AWS::Route53Resolver::ResolverEndpoint')[0]!;
+    expect(endpoint.Properties.Direction).toBe('OUTBOUND');
+    expect(endpoint.Properties.IpAddresses).toHaveLength(2);
+    const subnets = (endpoint.Properties.IpAddresses as { SubnetId: { Ref: string } }[]).map((a) => a.SubnetId.Ref);
+    expect(new Set(subnets).size).toBe(2);
+    for (const ref of subnets) expect(vpc.Resources[ref]!.Properties.MapPublicIpOnLaunch).toBe(false);
+    const [, rule] = resourcesOfType(vpc, 'AWS::Route53Resolver::ResolverRule')[0]!;
+    expect(rule.Properties).toMatchObject({ RuleType: 'FORWARD', DomainName: 'corp.example.com' });
+    const [adId] = resourcesOfType(vpc, 'AWS::DirectoryService::MicrosoftAD')[0]!;
+    // Both DnsIpAddresses are targets: the rule does not depend on which controller is listed first.
+    const targets = (rule.Properties.TargetIps as { Ip: unknown; Port: string }[]).map((t) => JSON.stringify(t.Ip));
+    expect(targets.sort()).toEqual(
+      [0, 1].map((i) => JSON.stringify({ 'Fn::Select': [i, { 'Fn::GetAtt': [adId, 'DnsIpAddresses'] }] })).sort(),
+    );
+    const [, association] = resourcesOfType(vpc, 'AWS::Route53Resolver::ResolverRuleAssociation')[0]!;
+    expect(association.Properties.VPCId).toBeDefined();
+  });
+
+  it("hpc-ha plan's resource model counts exactly what the VPC stack synthesizes", () => {
+    const counts: Record<string, number> = {};
+    for (const r of Object.values(created.templates['VPC']!.Resources)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+    expect(modelledResources(created.config).VPC).toEqual(counts);
   });
 });
 

@@ -341,9 +341,12 @@ describe.each(EXAMPLES)('%s: tiers', (example) => {
         ParallelClusterVersion: config.clusters.parallelclusterVersion,
       });
       const userData = JSON.stringify(resourcesOfType(tpl(example, 'EnginFrame'), 'AWS::EC2::LaunchTemplate')[0]![1].Properties.LaunchTemplateData.UserData);
-      expect(userData).toContain('HPC_HA_PCLUSTER_CONFIG=');
-      // Node 1 creates cluster1: its config names AZ 1's private subnet.
-      expect(userData).toMatch(/HeadNode:\\n {2}InstanceType: [^"]*\\n {2}Networking:\\n {4}SubnetId: "/);
+      // The config is an S3 object; user data carries its checksum and the values of its placeholders.
+      expect(userData).toMatch(/HPC_HA_PCLUSTER_CONFIG_SHA256=\\"[0-9a-f]{64}\\"/);
+      expect(userData).not.toContain('SlurmQueues');
+      // Node 1 creates cluster1: its config's subnet placeholder is AZ 1's private subnet, never AZ 2's.
+      expect(userData).toContain('<PrivateSubnetId1>\\t');
+      expect(userData).not.toContain('<PrivateSubnetId2>');
     }
   });
 });

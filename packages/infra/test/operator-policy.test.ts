@@ -41,9 +41,31 @@ describe('ParallelClusterOperatorPolicies', () => {
       expect(resources(sid)).not.toContain(':stack/*');
     }
     expect(resources('DynamoDB')).toContain(':table/parallelcluster-hpcha-cluster1"');
-    for (const sid of ['IamPassRole', 'IamRole', 'IamPolicy']) expect(resources(sid)).toMatch(/role\/parallelcluster\/hpcha-cluster[12]\/\*/);
-    expect(resources('IamInstanceProfile')).toContain('instance-profile/parallelcluster/hpcha-cluster2/*');
-    expect(resources('IamRole')).not.toContain('role/parallelcluster/*"');
+  });
+
+  it("without a ResourcePrefix allows every /parallelcluster/ role: ParallelCluster's Lambda roles are not under the cluster's name", () => {
+    const { stack, statements } = build();
+    const resources = (sid: string) => JSON.stringify(stack.resolve(statements.find((s) => s.sid === sid)!.toStatementJson().Resource));
+    for (const sid of ['IamPassRole', 'IamRole', 'IamPolicy']) expect(resources(sid)).toContain(':role/parallelcluster/*"');
+  });
+
+  it('with each cluster\'s ResourcePrefix allows exactly the roles and instance profiles ParallelCluster builds from it', () => {
+    const stack = new Stack(new App(), 'EnginFrame', { env: { region: 'cn-north-1' } });
+    const clusters = NAMES.map((name) => ({ name, resourcePrefix: `/hpc-ha/cn-north-1/${name}/` }));
+    const statements = parallelClusterOperatorStatements(stack, 'aws-cn', clusters);
+    const resources = (sid: string) => stack.resolve(statements.find((s) => s.sid === sid)!.toStatementJson().Resource) as unknown;
+    const arn = (part: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:${part}`]] });
+    const roles = NAMES.map((n) => arn(`role/hpc-ha/cn-north-1/${n}/*`));
+    for (const sid of ['IamPassRole', 'IamRole', 'IamPolicy']) expect(resources(sid)).toEqual(roles);
+    expect(resources('IamInstanceProfile')).toEqual(NAMES.map((n) => arn(`instance-profile/hpc-ha/cn-north-1/${n}/${n}/*`)));
+    // What ParallelCluster creates for cluster1 (Lambda role under the path, node role under <path><cluster>/) is
+    // matched; the other cluster's, and ParallelCluster's default path, are not.
+    const allowed = (roleArn: string) => (resources('IamRole') as ReturnType<typeof arn>[]).some((r) => globMatch(r['Fn::Join'][1].at(-1) as string, roleArn));
+    expect(allowed(':role/hpc-ha/cn-north-1/hpcha-cluster1/hpcha-cluster1-CleanupResourcesRole-AbC123')).toBe(true);
+    expect(allowed(':role/hpc-ha/cn-north-1/hpcha-cluster1/hpcha-cluster1/hpcha-cluster1-RoleHeadNode-XyZ789')).toBe(true);
+    expect(allowed(':role/hpc-ha/cn-north-1/hpcha-cluster10/x')).toBe(false);
+    expect(allowed(':role/parallelcluster/hpcha-cluster1-CleanupResourcesRole-AbC123')).toBe(false);
+    expect(allowed(':role/hpc-ha/cn-northwest-1/hpcha-cluster1/x')).toBe(false);
   });
 
   it('acknowledges the wildcards of its own statements only: a wildcard added later is still reported', () => {
@@ -55,3 +77,9 @@ describe('ParallelClusterOperatorPolicies', () => {
     expect(findings(new PolicyStatement({ actions: ['sqs:*'], resources: ['arn:aws-cn:sqs:cn-north-1:123456789012:q'] }))).toEqual(['AwsSolutions-IAM5[Action::sqs:*]']);
   });
 });
+
+/** IAM's ARN matching: `*` matches any run of characters, `/` included. */
+function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}

@@ -59,7 +59,10 @@ describe('parallelclusterVersion 2.10.3 with provisioner instance', () => {
     expect(attached).toContainEqual(expect.objectContaining({ Type: 'AWS::IAM::ManagedPolicy', Properties: expect.objectContaining({ Path: '/parallelcluster/' }) }));
     const userData = JSON.stringify(t.findResources('AWS::EC2::LaunchTemplate'));
     expect(userData).toContain(String.raw`HPC_HA_PCLUSTER_VERSION=\"2.10.3\"`);
-    expect(userData).toContain('post_install_args = ');
+    // The INI is an S3 object; user data carries its checksum and the deploy-time values for its placeholders.
+    expect(userData).not.toContain('post_install_args = ');
+    expect(userData).toMatch(/HPC_HA_PCLUSTER_CONFIG_SHA256=\\"[0-9a-f]{64}\\"/);
+    expect(userData).toContain('<MungeKeySecretArn>');
   });
 
   it('renders the clusters as 2.x INI files, which the portal nodes create with the 2.x CLI', () => {

@@ -11,6 +11,9 @@ export {
 export { ClusterSpecError, type SpecProblem } from './spec/errors.js';
 export { parseClusterSpec } from './spec/parse-spec.js';
 export { renderClusterConfig } from './render/cluster-config.js';
+export {
+  clusterIamResources, resourcePrefixProblems, splitResourcePrefix, DEFAULT_IAM_PATH, type ClusterIamResources, type SplitResourcePrefix,
+} from './iam/resource-prefix.js';
 export { renderLegacyIni } from './render/legacy-ini.js';
 export { renderHeadNodeScript } from './scripts/head-node.js';
 export { renderComputeNodeScript } from './scripts/compute-node.js';

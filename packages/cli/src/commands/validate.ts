@@ -9,7 +9,7 @@ export interface ValidateFlags {
   json?: boolean;
 }
 
-/** `hpc-ha validate`: the full loader, nothing else (it must never pull in aws-cdk-lib). */
+/** `hpc-ha validate`: the full loader and the deploy-time checks synth runs (it must never pull in aws-cdk-lib). */
 export async function validateCommand(flags: ValidateFlags, ui: Ui, args: string[] = []): Promise<ExitCode> {
   const [file] = args;
   if (file !== undefined && flags.config !== undefined && file !== flags.config) throw usageError(`two configs given: ${file} and -c ${flags.config}`);
@@ -20,7 +20,9 @@ export async function validateCommand(flags: ValidateFlags, ui: Ui, args: string
   const warnings: ConfigIssue[] = [];
   let config: DeploymentConfig;
   try {
-    config = loadDeploymentConfig(path, { onWarning: (w) => warnings.push(w) });
+    // The same deploy-time checks synth runs (user data, template sizes); the generators only, no aws-cdk-lib.
+    const { DEPLOY_TIME_CHECKS } = await import('@hpc-ha/infra/artifacts');
+    config = loadDeploymentConfig(path, { onWarning: (w) => warnings.push(w), checks: DEPLOY_TIME_CHECKS });
   } catch (e) {
     if (!isConfigError(e)) throw e;
     if (flags.json) {

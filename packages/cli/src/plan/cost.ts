@@ -162,6 +162,16 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     return fsx.perUnitStorageThroughput === undefined || !a['throughputCapacity'] || norm(a['throughputCapacity']) === String(fsx.perUnitStorageThroughput);
   });
   add(`FSx for Lustre ${fsx.deploymentType}${fsx.perUnitStorageThroughput ? ` ${fsx.perUnitStorageThroughput} MB/s/TiB` : ''}`, lustre, 2, fsx.storageCapacityGiB, `${fsx.storageCapacityGiB} GiB each`);
+  const d = config.directory;
+  if (d.type === 'activeDirectory' && d.create) {
+    // Standard edition: two domain controllers, billed per directory-hour.
+    const ad = await prices.lowest('AWSDirectoryService', [term('directoryType', 'Microsoft AD'), term('directorySize', 'Standard')], isHourly);
+    add('AWS Managed Microsoft AD (Standard)', ad, 1, h, `${h} h`);
+    // The Resolver endpoint that resolves the domain from the VPC: billed per IP address (one per AZ) and hour.
+    const endpoint = await prices.lowest('AmazonRoute53', [], isHourly, (a) => /ResolverNetworkInterface/i.test(a['usagetype'] ?? ''));
+    add('Route 53 Resolver outbound endpoint (domain forwarding)', endpoint, 2, h, `${h} h × 2 addresses`);
+    notCounted.push('Route 53 Resolver queries forwarded to the directory (per million queries)');
+  }
   // The munge key; Aurora's master secret; EnginFrame's database user or Open OnDemand's OIDC passphrase; each
   // cluster's slurmdbd password (accounting).
   const secrets = 2 + (createsDatabase(config) ? 1 : 0) + (accountingEnabled(config) ? 2 : 0);

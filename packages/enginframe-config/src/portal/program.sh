@@ -143,6 +143,28 @@ ensure_pcluster_cli() {
   fi
 }
 
+# The cluster config into PCLUSTER_CONFIG_TEXT: given inline (HPC_HA_PCLUSTER_CONFIG), or an S3 object whose SHA-256
+# must match, with its <Placeholder>s replaced by this deployment's values (HPC_HA_PCLUSTER_CONFIG_VALUES, one
+# "placeholder<TAB>value" per line), so that user data stays the same size whatever the number of queues.
+PCLUSTER_CONFIG_TEXT=""
+pcluster_config_text() {
+  local file placeholder value left
+  if [[ -z "${HPC_HA_PCLUSTER_CONFIG_URI:-}" ]]; then
+    PCLUSTER_CONFIG_TEXT="$HPC_HA_PCLUSTER_CONFIG"
+    return 0
+  fi
+  file="$LOCAL_STATE/pcluster-config.template"
+  fetch "$HPC_HA_PCLUSTER_CONFIG_URI" "$file" "$HPC_HA_PCLUSTER_CONFIG_SHA256"
+  PCLUSTER_CONFIG_TEXT="$(cat "$file" && printf x)"
+  PCLUSTER_CONFIG_TEXT="${PCLUSTER_CONFIG_TEXT%x}"
+  while IFS=$'\t' read -r placeholder value; do
+    [[ -n "$placeholder" ]] || continue
+    PCLUSTER_CONFIG_TEXT="${PCLUSTER_CONFIG_TEXT//"$placeholder"/"$value"}"
+  done <<<"$HPC_HA_PCLUSTER_CONFIG_VALUES"
+  left="$(grep -o -m 1 '<[A-Za-z][A-Za-z0-9]*>' <<<"$PCLUSTER_CONFIG_TEXT" | head -n 1)" || true
+  [[ -z "$left" ]] || die "the cluster config from ${HPC_HA_PCLUSTER_CONFIG_URI%%\?*} still has $left after filling in this deployment's values"
+}
+
 provision_cluster() {
   [[ -n "$HPC_HA_PCLUSTER_VERSION" ]] || return 0
   step "pcluster"
@@ -151,9 +173,11 @@ provision_cluster() {
     return 0
   fi
   local name="$HPC_HA_OWN_CLUSTER" pc status out rc deadline created=0
+  # The config first: a wrong object stops the node before it installs a CLI.
+  pcluster_config_text
   ensure_pcluster_cli
   pc="$PCLUSTER_CLI"
-  printf '%s' "$HPC_HA_PCLUSTER_CONFIG" | write_if_changed "$R/etc/hpc-ha/pcluster/$name.yaml" 0600
+  printf '%s' "$PCLUSTER_CONFIG_TEXT" | write_if_changed "$R/etc/hpc-ha/pcluster/$name.yaml" 0600
   deadline=$((SECONDS + HPC_HA_PCLUSTER_WAIT_SECONDS))
   while :; do
     rc=0
@@ -200,10 +224,11 @@ pcluster2_status() {
 # MasterPrivateIP. Describe before create, so a re-run or a replacement node adopts the existing cluster.
 provision_cluster_v2() {
   local name="$HPC_HA_OWN_CLUSTER" pc conf status out rc deadline created=0 head_ip
+  pcluster_config_text
   ensure_pcluster_cli
   pc="$PCLUSTER_CLI"
   conf="$R/etc/hpc-ha/pcluster/$name.ini"
-  printf '%s' "$HPC_HA_PCLUSTER_CONFIG" | write_if_changed "$conf" 0600
+  printf '%s' "$PCLUSTER_CONFIG_TEXT" | write_if_changed "$conf" 0600
   deadline=$((SECONDS + HPC_HA_PCLUSTER_WAIT_SECONDS))
   while :; do
     rc=0

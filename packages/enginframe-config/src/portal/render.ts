@@ -27,7 +27,12 @@ function checkSemantics(spec: PortalBootstrapSpec): void {
     const legacy = spec.pcluster.version.startsWith('2.');
     const [want, other] = legacy ? (['configIni', 'configYaml'] as const) : (['configYaml', 'configIni'] as const);
     const line = legacy ? 'ParallelCluster 2.x reads an INI file' : 'ParallelCluster 3.x reads a YAML file';
-    if (spec.pcluster[want] === undefined) problems.push({ path: `/pcluster/${want}`, message: `is required for version ${spec.pcluster.version} (${line})` });
+    if (spec.pcluster[want] === undefined && spec.pcluster.configObject === undefined) {
+      problems.push({ path: `/pcluster/${want}`, message: `is required for version ${spec.pcluster.version} (${line}), unless configObject gives it` });
+    }
+    if (spec.pcluster[want] !== undefined && spec.pcluster.configObject !== undefined) {
+      problems.push({ path: '/pcluster/configObject', message: `give the config once: ${want} or configObject` });
+    }
     if (spec.pcluster[other] !== undefined) problems.push({ path: `/pcluster/${other}`, message: `does not apply to version ${spec.pcluster.version} (${line}; give ${want})` });
   }
   const efsDir = spec.efs.mountDir ?? '/efs';
@@ -148,6 +153,9 @@ export function renderPortalBootstrapEnv(input: PortalBootstrapSpec): string {
     ['HPC_HA_PCLUSTER_PIP_INDEX_URL', spec.pcluster?.pipIndexUrl ?? ''],
     ['HPC_HA_PCLUSTER_WAIT_SECONDS', String(spec.pcluster?.waitSeconds ?? ENGINFRAME_DEFAULT_TIMEOUTS.pclusterSeconds)],
     ['HPC_HA_PCLUSTER_CONFIG', spec.pcluster?.configYaml ?? spec.pcluster?.configIni ?? ''],
+    ['HPC_HA_PCLUSTER_CONFIG_URI', spec.pcluster?.configObject?.uri ?? ''],
+    ['HPC_HA_PCLUSTER_CONFIG_SHA256', spec.pcluster?.configObject?.sha256 ?? ''],
+    ['HPC_HA_PCLUSTER_CONFIG_VALUES', Object.entries(spec.pcluster?.configObject?.placeholders ?? {}).map(([k, v]) => `${k}\t${v}`).join('\n')],
     ['HPC_HA_EFINSTALL_CONFIG', efinstall],
     ['HPC_HA_EF_SLURM_CONF', efSlurmConf],
     ['HPC_HA_SERVER_CONF_SETTINGS', serverSettings],

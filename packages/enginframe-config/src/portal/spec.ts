@@ -112,6 +112,22 @@ export const PortalBootstrapSpecSchema = Type.Object(
           configYaml: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\0]*$' })),
           /** The 2.x INI config (`pcluster create -c`); 2.10/2.11 versions only. */
           configIni: Type.Optional(Type.String({ minLength: 1, pattern: '^[^\\0]*$' })),
+          /**
+           * Instead of configYaml/configIni: the config (YAML for 3.x, INI for 2.x) as an S3 object with readable
+           * placeholders, its SHA-256 (the node refuses another object), and the value of each placeholder. User data
+           * then carries these few values instead of the whole config.
+           */
+          configObject: Type.Optional(
+            Type.Object(
+              {
+                // An s3:// URI, or a CDK token that becomes one (an asset's URL is one token).
+                uri: Type.String({ pattern: '^(?:s3://|\\$\\{Token\\[)\\S+$' }),
+                sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+                placeholders: Type.Record(Type.String({ pattern: '^<[A-Za-z][A-Za-z0-9]*>$' }), Type.String({ pattern: '^[^\\t\\n\\0]+$' })),
+              },
+              { additionalProperties: false },
+            ),
+          ),
           waitSeconds: Type.Optional(Seconds),
         },
         { additionalProperties: false },

@@ -36,6 +36,19 @@ export function isLegacyParallelCluster(config: Pick<DeploymentConfig, 'clusters
   return config.clusters.parallelclusterVersion.startsWith('2.');
 }
 
+/**
+ * `provisioner: instance` with 3.x: the Iam.ResourcePrefix of a cluster, an IAM path of its own
+ * (`/hpc-ha/<region>/<cluster>/`; IAM is global, so the region keeps two regions' same-named deployments apart).
+ * ParallelCluster then creates the cluster's Lambda roles under it and the node roles and instance profiles under
+ * `<path><cluster>/`, which is what the operator policy allows, and nothing else. ParallelCluster cannot change the
+ * prefix of an existing cluster; CloudFormation-managed clusters keep ParallelCluster's default (its provider's role
+ * creates their roles).
+ */
+export function clusterIamResourcePrefix(config: Pick<DeploymentConfig, 'region' | 'clusters'>, clusterName: string): string | undefined {
+  if (config.clusters.provisioner !== 'instance' || isLegacyParallelCluster(config)) return undefined;
+  return `/hpc-ha/${config.region}/${clusterName}/`;
+}
+
 /** The pcluster-config input for one of the two clusters. */
 export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values: ClusterValues): ClusterSpec {
   const i = plan.azIndex;
@@ -85,6 +98,11 @@ export function clusterSpec(config: DeploymentConfig, plan: ClusterPlan, values:
         },
     tags: { ...config.tags },
     publishRoot: PUBLISH_ROOT,
+    headNodeSsh: {
+      allowedIps: config.clusters.headNode.sshAllowedCidr ?? config.network.vpcCidr,
+      passwordAuthentication: config.clusters.headNode.passwordSsh,
+    },
+    ...optional('iamResourcePrefix', clusterIamResourcePrefix(config, plan.name)),
     ...directoryService(config, values),
     ...slurmAccounting(config, plan, values),
     ...(legacy ? {} : { queueUpdateStrategy: QUEUE_UPDATE_STRATEGY, srunPortRange: `${SRUN_PORT_RANGE.from}-${SRUN_PORT_RANGE.to}` }),
@@ -130,6 +148,10 @@ function slurmAccounting(config: DeploymentConfig, plan: ClusterPlan, values: Cl
       databaseName: own.databaseName,
     },
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function directoryService(config: DeploymentConfig, values: ClusterValues): Pick<ClusterSpec, 'directoryService'> {

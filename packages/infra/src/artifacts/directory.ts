@@ -16,11 +16,15 @@ function directoryOf(config: Pick<DeploymentConfig, 'directory'>): Directory | u
   return config.directory.type === 'none' ? undefined : config.directory;
 }
 
-/** ldaps:// URIs: as configured, or the domain controllers of the directory the stack creates. */
-function uris(d: Directory, values: Pick<ClusterValues, 'directoryAddresses'>): string[] {
+/**
+ * ldaps:// URIs: as configured, or, for the directory the stack creates, its DNS name: every domain controller
+ * registers it, the VPC resolves it through them (DirectoryDnsForwarding), and it is the name their LDAPS
+ * certificates carry, so certificate verification holds. IP addresses would fail it.
+ */
+function uris(d: Directory, _values: Pick<ClusterValues, 'directoryAddresses'>): string[] {
   if (d.uris.length > 0) return [...d.uris];
-  if (!values.directoryAddresses) throw new Error('internal error: a created directory needs its domain controller addresses');
-  return values.directoryAddresses.map((ip) => `ldaps://${ip}`);
+  if (d.type !== 'activeDirectory') throw new Error('internal error: only an Active Directory can be created');
+  return [`ldaps://${d.domainName}`];
 }
 
 /**

@@ -15,6 +15,7 @@ export {
 } from './render.js';
 export {
   clusterArtifacts,
+  clusterIamResourcePrefix,
   clusterSpec,
   isLegacyParallelCluster,
   scriptRevision,
@@ -35,3 +36,6 @@ export {
 export { ONDEMAND_LOG_FILE, ondemandBootstrapSpec, ondemandEnv, ondemandProgram } from './ondemand.js';
 export { DIRECTORY_CA_FILE, clusterDirectoryService, directoryAccessFilter, portalDirectory, sssdSpec } from './directory.js';
 export { portalUserDataBytes, portalUserDataFits, realisticValues, USER_DATA_LIMIT_BYTES } from './user-data-budget.js';
+export { clusterConfigObjects, clusterConfigPlaceholders, fillPlaceholders, type ClusterConfigObject } from './cluster-config-object.js';
+export { DEPLOY_TIME_CHECKS } from './deploy-time-checks.js';
+export { clustersTemplateBytes, clustersTemplateFits, TEMPLATE_LIMIT_BYTES } from './template-size-budget.js';

@@ -66,15 +66,21 @@ export function portalBootstrapSpec(config: DeploymentConfig, values: Deployment
  * Adds the instance-mode cluster creation to a node's spec: it creates (or adopts) its own AZ's cluster with the
  * pcluster CLI of the configured version, from the v3 YAML or, for ParallelCluster 2.x, the INI file.
  */
-export function withClusterCreation(spec: PortalBootstrapSpec, config: DeploymentConfig, clusterName: string, configText: string): PortalBootstrapSpec {
+export function withClusterCreation(
+  spec: PortalBootstrapSpec,
+  config: DeploymentConfig,
+  clusterName: string,
+  source: string | { configObject: NonNullable<PortalBootstrapSpec['pcluster']>['configObject'] },
+): PortalBootstrapSpec {
   if (config.clusters.provisioner !== 'instance') return spec;
+  const inline = isLegacyParallelCluster(config) ? { configIni: source as string } : { configYaml: source as string };
   return {
     ...spec,
     pcluster: {
       version: config.clusters.parallelclusterVersion,
       ...(config.clusters.pipIndexUrl !== undefined ? { pipIndexUrl: config.clusters.pipIndexUrl } : {}),
       clusterName,
-      ...(isLegacyParallelCluster(config) ? { configIni: configText } : { configYaml: configText }),
+      ...(typeof source === 'string' ? inline : source),
     },
   };
 }

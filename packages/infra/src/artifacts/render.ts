@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from '../config/index.js';
 import { renderCustomActionRunner } from '@hpc-ha/pcluster-config';
+import { clusterConfigObjects, clusterConfigPlaceholders } from './cluster-config-object.js';
 import { clusterArtifacts, isLegacyParallelCluster, type ClusterArtifacts } from './clusters.js';
 import {
   bootstrapSqlText,
@@ -77,7 +78,13 @@ export function buildDeploymentArtifacts(config: DeploymentConfig, values: Deplo
   }
   const node = (nodeIndex: 1 | 2): PortalNodeArtifacts => {
     const own = clusters[nodeIndex - 1];
-    const spec = withClusterCreation(portalBootstrapSpec(config, values, nodeIndex), config, own.plan.name, own.configText);
+    const index = own.plan.azIndex;
+    const uri = values.clusterConfigUris?.[index];
+    const object = uri !== undefined ? clusterConfigObjects(config)[index] : undefined;
+    const configSource = object && uri !== undefined
+      ? { configObject: { uri, sha256: object.sha256, placeholders: clusterConfigPlaceholders(config, values, index, object, own.configText) } }
+      : own.configText;
+    const spec = withClusterCreation(portalBootstrapSpec(config, values, nodeIndex), config, own.plan.name, configSource);
     const env = renderPortalBootstrapEnv(spec);
     return { nodeIndex, env, userData: portalUserData(env, values, config) };
   };

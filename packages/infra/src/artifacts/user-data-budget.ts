@@ -1,4 +1,4 @@
-import { CLUSTER_IDS, type ConfigCheck, type ConfigCheckIssue, type DeploymentConfig } from '../config/index.js';
+import type { ConfigCheck, DeploymentConfig } from '../config/index.js';
 import { buildDeploymentArtifacts } from './render.js';
 import { placeholderValues, type DeploymentValues, type FsxValues } from './values.js';
 
@@ -26,6 +26,7 @@ export function realisticValues(config: DeploymentConfig): DeploymentValues {
     headNodeScriptUris: [s3, s3],
     computeNodeScriptUris: [s3, s3],
     portalProgramUri: s3,
+    ...(config.clusters.provisioner === 'instance' ? { clusterConfigUris: [s3, s3] as const } : {}),
     databaseEndpoint: `${config.name}-auroraserverless-clustereb0386a7-abcdefghijkl.cluster-c0123456789a.${config.region}.rds.${config.urlSuffix}`,
     databaseUserSecretArn: secret('EnginFrameUserSecret'),
     signalStackName: `${config.name}-EnginFrame`,
@@ -51,48 +52,22 @@ export function portalUserDataBytes(config: DeploymentConfig): [number, number] 
   return [Buffer.byteLength(nodes[0].userData), Buffer.byteLength(nodes[1].userData)];
 }
 
-/** The config with cluster `index`'s queue list cut to its first `count` (shared queues first, then its own). */
-function withQueues(config: DeploymentConfig, index: 0 | 1, count: number): DeploymentConfig {
-  const id = CLUSTER_IDS[index]!;
-  const shared = config.clusters.queues;
-  const own = config.clusters.overrides[id]?.queues ?? [];
-  return {
-    ...config,
-    clusters: {
-      ...config.clusters,
-      queues: shared.slice(0, count),
-      overrides: { ...config.clusters.overrides, [id]: { ...config.clusters.overrides[id], queues: own.slice(0, Math.max(0, count - shared.length)) } },
-    },
-  };
-}
-
 /**
- * A config check for the loader (`loadDeploymentConfig(path, { checks: [portalUserDataFits] })`): each portal node's
- * user data (with `provisioner: instance` it carries its cluster's whole ParallelCluster config, about 0.6 KB per
- * queue) must fit EC2's 16 KB. When it does not, the issue points at the queue that tips it over.
+ * A config check for the loader: each portal node's user data must fit EC2's 16 KB. It carries settings and a loader
+ * only (with `provisioner: instance` the cluster configs are S3 objects), so its size does not depend on the queues;
+ * what can still push it over are long values such as a pre-signed download URL or a package index URL.
  */
 export const portalUserDataFits: ConfigCheck = (config) => {
   const sizes = portalUserDataBytes(config);
-  const byPath = new Map<string, { path: (string | number)[]; nodes: number[]; fit: number; bytes: number }>();
-  ([0, 1] as const).forEach((index) => {
-    if (sizes[index] <= USER_DATA_LIMIT_BYTES) return;
-    const id = CLUSTER_IDS[index]!;
-    const shared = config.clusters.queues.length;
-    const total = shared + (config.clusters.overrides[id]?.queues?.length ?? 0);
-    let count = 1;
-    while (count < total && portalUserDataBytes(withQueues(config, index, count))[index] <= USER_DATA_LIMIT_BYTES) count++;
-    const q = count - 1;
-    const path = q < shared ? ['clusters', 'queues', q] : ['clusters', 'overrides', id, 'queues', q - shared];
-    const key = path.join('.');
-    const seen = byPath.get(key);
-    if (seen) seen.nodes.push(index + 1);
-    else byPath.set(key, { path, nodes: [index + 1], fit: q, bytes: sizes[index] });
-  });
-  return [...byPath.values()].map(({ path, nodes, fit, bytes }): ConfigCheckIssue => ({
-    path,
-    message:
-      `the user data of portal node ${nodes.join(' and ')} would be about ${bytes} bytes, over EC2's limit of ${USER_DATA_LIMIT_BYTES}: ` +
-      `with provisioner: ${config.clusters.provisioner} it carries its cluster's ParallelCluster config, and this is the first queue ` +
-      `that does not fit (${fit} fit); remove queues or use provisioner: cloudformation`,
-  }));
+  const over = ([0, 1] as const).filter((i) => sizes[i] > USER_DATA_LIMIT_BYTES);
+  if (over.length === 0) return [];
+  const bytes = Math.max(...over.map((i) => sizes[i]));
+  return [
+    {
+      path: ['portal'],
+      message:
+        `the user data of portal node ${over.map((i) => i + 1).join(' and ')} would be about ${bytes} bytes, over EC2's limit of ${USER_DATA_LIMIT_BYTES}; ` +
+        'shorten the longest values it carries (artifact URLs, clusters.pipIndexUrl, directory settings)',
+    },
+  ];
 };

@@ -69,6 +69,11 @@ export interface DeploymentValues extends ClusterValues {
   readonly signalResources: Pair<string>;
   /** CloudWatch Logs group the nodes ship their bootstrap log to. */
   readonly bootstrapLogGroupName: string;
+  /**
+   * `provisioner: instance`: `s3://` URIs of the two cluster config objects (see cluster-config-object.ts); without
+   * them the configs travel in user data.
+   */
+  readonly clusterConfigUris?: Pair<string>;
   /** Open OnDemand: the generated secret both nodes use as mod_auth_openidc's crypto passphrase. */
   readonly oidcPassphraseSecretArn?: string;
   /** Open OnDemand: the load balancer's DNS name, the portal's server name unless the config gives one. */
@@ -102,6 +107,9 @@ export function placeholderValues(config: Pick<DeploymentConfig, 'name' | 'clust
       ? {}
       : { customActionRunnerUri: 's3://<AssetBucketName>/<CustomActionRunnerKey>', headNodeScriptParameters: pair('HeadNodeScriptParameterName') }),
     portalProgramUri: 's3://<AssetBucketName>/<PortalProgramKey>',
+    ...(config.clusters.provisioner === 'instance'
+      ? { clusterConfigUris: [`s3://<AssetBucketName>/<${CLUSTER_IDS[0]}ConfigKey>`, `s3://<AssetBucketName>/<${CLUSTER_IDS[1]}ConfigKey>`] as const }
+      : {}),
     databaseEndpoint: '<DatabaseEndpoint>',
     databaseUserSecretArn: '<DatabaseUserSecretArn>',
     signalStackName: '<EnginFrameStackName>',

@@ -178,6 +178,17 @@ export const DeploymentConfigSchema = Type.Object(
           {
             instanceType: Type.String({ default: 'c5.xlarge', description: 'Head node instance type (x86_64).' }),
             rootVolumeGiB: Type.Integer({ minimum: 35, maximum: 16384, default: 50, description: 'Head node root volume, GiB.' }),
+            sshAllowedCidr: Type.Optional(
+              Type.String({
+                description:
+                  'The only IPv4 CIDR ParallelCluster opens the head nodes\' SSH port to (HeadNode.Ssh.AllowedIps); default: network.vpcCidr. 0.0.0.0/0 only if you write it here.',
+              }),
+            ),
+            passwordSsh: Type.Boolean({
+              default: false,
+              description:
+                "true: keep the password SSH logins ParallelCluster's directory recipe turns on; false (default): the head-node script turns them off (key-based SSH and Session Manager stay).",
+            }),
           },
           { ...strict, default: {} },
         ),

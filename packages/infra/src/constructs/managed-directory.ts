@@ -4,6 +4,7 @@ import { CfnMicrosoftAD } from 'aws-cdk-lib/aws-directoryservice';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
+import { DirectoryDnsForwarding } from './directory-dns.js';
 
 export interface ManagedDirectoryProps {
   readonly vpc: IVpc;
@@ -23,9 +24,10 @@ export interface ManagedDirectoryProps {
 /**
  * `directory.create: true`: an AWS Managed Microsoft AD (Standard edition) with its two domain controllers in the
  * two private subnets. Its `Admin` password is generated into a secret of its own, referenced by the template and
- * never written into it. Creating the read-only bind user and the admin group inside the domain, and turning on
- * LDAPS (which needs a certificate from a CA in the domain), are done in the directory, not by CloudFormation: the
- * stack prints them as one step (output `DirectoryNextStep`).
+ * never written into it. The VPC resolves the domain's DNS names through the controllers (DirectoryDnsForwarding),
+ * so nodes connect to `ldaps://<domain>`, the name the controllers' LDAPS certificates carry. Creating the read-only
+ * bind user and the admin group inside the domain, and turning on LDAPS (which needs a certificate from a CA in the
+ * domain), are done in the directory, not by CloudFormation: the stack prints them as one step (`DirectoryNextStep`).
  */
 export class ManagedDirectory extends Construct {
   readonly directoryId: string;
@@ -53,6 +55,8 @@ export class ManagedDirectory extends Construct {
     directory.applyRemovalPolicy(props.removalPolicy);
     this.directoryId = directory.ref;
     this.dnsAddresses = [Fn.select(0, directory.attrDnsIpAddresses), Fn.select(1, directory.attrDnsIpAddresses)];
+    // The nodes use the domain's DNS name (what the LDAPS certificates name); the VPC resolves it through the DCs.
+    new DirectoryDnsForwarding(this, 'DnsForwarding', { vpc: props.vpc, subnets: props.subnets, domainName: props.domainName, dnsAddresses: this.dnsAddresses });
     acknowledge(this.adminPasswordSecret, {
       'AwsSolutions-SMG4': 'The Admin password of AWS Managed Microsoft AD cannot be rotated by a Secrets Manager rotation function; reset it with ds:ResetUserPassword',
     });
@@ -64,7 +68,7 @@ export class ManagedDirectory extends Construct {
       value: [
         `As ${props.netbiosName}\\Admin (password in the AdminPasswordSecretArn secret), from a domain-joined Windows instance with the AD tools:`,
         `1) create the user ${props.bindDn} with the password stored in ${props.bindPasswordSecretArn}, and the group ${props.adminGroup} with its first member;`,
-        `2) enable server-side LDAPS on both domain controllers with certificates from an enterprise CA in ${props.domainName} that name each controller's IP address (the nodes connect by address), and set directory.caCertificate to that CA's certificate.`,
+        `2) enable server-side LDAPS: deploy an enterprise CA in ${props.domainName} and give both domain controllers a certificate from the Kerberos Authentication template (it names the domain, ${props.domainName}, which the nodes connect to as ldaps://${props.domainName}), then set directory.caCertificate to that CA's certificate and deploy again.`,
       ].join(' '),
     });
   }

@@ -1,9 +1,16 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import { Effect, ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { clusterIamResources } from '@hpc-ha/pcluster-config';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeVendorPolicyWildcards } from '../nag.js';
 import { policyLength } from '../rules/estimate.js';
 import { MANAGED_POLICY_MAX_CHARS } from '../rules/iam/managed-policy-size.js';
+
+/** A cluster the operator policy is for: its name and, when set, its Iam.ResourcePrefix. */
+export interface OperatorCluster {
+  readonly name: string;
+  readonly resourcePrefix?: string;
+}
 
 /**
  * What the `pcluster` CLI needs to create, update and delete clusters in this region: the statements of
@@ -11,14 +18,22 @@ import { MANAGED_POLICY_MAX_CHARS } from '../rules/iam/managed-policy-size.js';
  * ../../../shared/research/pcluster.md §4), scoped to the deployment's region and written with the partition token.
  * Only used with `provisioner: instance` (the portal nodes run pcluster) and by the cluster-teardown function.
  *
- * With `clusterNames`, every statement whose resources ParallelCluster names after the cluster is narrowed to
- * those clusters: the cluster stack (`<name>` and its nested `<name>-*`), its DynamoDB table
- * (`parallelcluster-<name>`), and the roles and instance profiles under `/parallelcluster/<name>/`
- * (`_cluster_scoped_iam_path` in ParallelCluster's cdk_builder_utils.py). The rest keep the published scope:
- * ParallelCluster names them with a hash (Lambda functions, its S3 bucket) or the service has no resource scope.
+ * With `clusters`, every statement whose resources ParallelCluster names after the cluster is narrowed to those
+ * clusters: the cluster stack (`<name>` and its nested `<name>-*`), its DynamoDB table (`parallelcluster-<name>`),
+ * and exactly the roles and instance profiles ParallelCluster builds from the cluster's Iam.ResourcePrefix
+ * (pcluster-config's `clusterIamResources`: Lambda roles under the prefix's path, node roles and instance profiles
+ * under `<path><name>/`). Without a prefix ParallelCluster puts the Lambda roles under `/parallelcluster/`, so the
+ * roles statement can only be that wide. The rest keep the published scope: ParallelCluster names them with a hash
+ * (Lambda functions, its S3 bucket) or the service has no resource scope.
  */
-export function parallelClusterOperatorStatements(scope: IConstruct, partition: string, clusterNames?: readonly string[]): PolicyStatement[] {
+export function parallelClusterOperatorStatements(
+  scope: IConstruct,
+  partition: string,
+  clusters?: readonly (string | OperatorCluster)[],
+): PolicyStatement[] {
   const stack = Stack.of(scope);
+  const scoped = clusters?.map((c): OperatorCluster => (typeof c === 'string' ? { name: c } : c));
+  const clusterNames = scoped?.map((c) => c.name);
   const named = (pattern: (name: string) => string, published: string): string[] => (clusterNames?.length ? clusterNames.map(pattern) : [published]);
   const region = stack.region;
   const inRegion = { StringEquals: { 'aws:RequestedRegion': [region] } };
@@ -38,7 +53,13 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
   const clusterStacks = clusterNames?.length
     ? clusterNames.flatMap((n) => [arn('cloudformation', 'stack', `${n}/*`), arn('cloudformation', 'stack', `${n}-*/*`)])
     : [arn('cloudformation', 'stack', '*')];
-  const clusterRoles = named((n) => iam('role', `parallelcluster/${n}/*`), iam('role', 'parallelcluster/*'));
+  // ARN resource parts from clusterIamResources start with `role/` or `instance-profile/`: split off the type.
+  const iamArn = (part: string) => iam(part.slice(0, part.indexOf('/')), part.slice(part.indexOf('/') + 1));
+  const built = scoped?.length ? scoped.map((c) => clusterIamResources(c.name, c.resourcePrefix)) : undefined;
+  const clusterRoles = built
+    ? unique(built.flatMap((r) => (r.nodeRoles.startsWith(r.lambdaRoles.slice(0, -1)) ? [r.lambdaRoles] : [r.lambdaRoles, r.nodeRoles]))).map(iamArn)
+    : [iam('role', 'parallelcluster/*')];
+  const instanceProfiles = built ? unique(built.map((r) => r.instanceProfiles)).map(iamArn) : [iam('instance-profile', 'parallelcluster/*')];
 
   return [
     allow(
@@ -94,7 +115,7 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
     allow(
       'IamInstanceProfile',
       ['iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
-      named((n) => iam('instance-profile', `parallelcluster/${n}/*`), iam('instance-profile', 'parallelcluster/*')),
+      instanceProfiles,
     ),
     allow('IamPassRole', ['iam:PassRole'], clusterRoles, {
       StringEqualsIfExists: { 'iam:PassedToService': [principal('lambda'), ...ec2Principals, principal('spotfleet')] },
@@ -147,6 +168,8 @@ export function parallelClusterOperatorStatements(scope: IConstruct, partition: 
     ),
   ];
 }
+
+const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
 
 /**
  * What the 2.x `pcluster` CLI needs beyond the 3.x statements (ParallelCluster 2.x's documented

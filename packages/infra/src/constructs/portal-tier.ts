@@ -33,6 +33,8 @@ export interface PortalTierProps {
   readonly secretArns: readonly string[];
   /** `s3://bucket/key` (or HTTPS) locations the nodes download; the S3 ones are granted `GetObject`. */
   readonly artifactUris: readonly (string | undefined)[];
+  /** S3 object ARNs the nodes read besides those (assets of the stack, e.g. instance mode's cluster configs). Default none. */
+  readonly artifactObjectArns?: readonly string[];
   /** How long a node's first boot may take before its success signal (its bounded waits, summed). */
   readonly creationTimeout: Duration;
   /**
@@ -132,7 +134,7 @@ export class PortalTier extends Construct {
     if (props.secretArns.length > 0) {
       role.addToPolicy(new PolicyStatement({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...props.secretArns] }));
     }
-    const objects = [this.program.bucket.arnForObjects(this.program.s3ObjectKey)];
+    const objects = [this.program.bucket.arnForObjects(this.program.s3ObjectKey), ...(props.artifactObjectArns ?? [])];
     for (const uri of props.artifactUris) {
       const s3 = uri === undefined ? null : /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
       if (s3) objects.push(`arn:${Aws.PARTITION}:s3:::${s3[1]}/${s3[2]}`);

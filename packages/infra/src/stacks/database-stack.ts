@@ -8,6 +8,7 @@ import {
   DatabaseClusterEngine,
   type IClusterInstance,
 } from 'aws-cdk-lib/aws-rds';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DB_BOOTSTRAP_ATTRIBUTES, DB_BOOTSTRAP_ENVIRONMENT, DB_BOOTSTRAP_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
@@ -128,8 +129,9 @@ export class DatabaseStack extends Stack {
       database.node.addDependency(this.cluster);
       this.userSecret = userSecret;
       this.databaseName = database.getAttString(DB_BOOTSTRAP_ATTRIBUTES.databaseName);
+      refuseRotation(userSecret);
       acknowledge(userSecret, {
-        'AwsSolutions-SMG4': 'EnginFrame stores the DB password in its own keystore at install; rotation must be coordinated with a re-run of the portal bootstrap',
+        'AwsSolutions-SMG4': 'EnginFrame keeps the DB password it was installed with; rotation is refused by the secret\'s resource policy (README: database password)',
       });
       new CfnOutput(this, 'DatabaseName', { value: this.databaseName, description: 'EnginFrame database' });
     }
@@ -169,7 +171,24 @@ export class DatabaseStack extends Stack {
     if (config.disposable) {
       acknowledge(this.cluster, { 'AwsSolutions-RDS10': 'disposable: true marks a test deployment whose database is deleted with its stack' });
     }
-
     new CfnOutput(this, 'DatabaseEndpoint', { value: this.endpoint, description: 'Aurora cluster (writer) endpoint' });
   }
+}
+
+/**
+ * EnginFrame reads its database password once, at install, into its own configuration, and CloudFormation never
+ * tells the db-bootstrap resource that a secret's value changed: a rotated secret would leave MySQL, EnginFrame and
+ * the secret disagreeing and the portal locked out. So rotation is refused where it starts, with an explicit deny
+ * that names itself in the AccessDenied message, instead of failing later on the portal.
+ */
+function refuseRotation(secret: Secret): void {
+  secret.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'HpcHaRotationRefused',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['secretsmanager:RotateSecret'],
+      resources: ['*'],
+    }),
+  );
 }

@@ -8,6 +8,8 @@ import { CLUSTER_TEARDOWN_PROPERTIES } from '@hpc-ha/lambdas';
 import type { Construct } from 'constructs';
 import {
   buildDeploymentArtifacts,
+  clusterConfigObjects,
+  clusterIamResourcePrefix,
   isLegacyParallelCluster,
   staticArtifacts,
   type ClusterValues,
@@ -22,6 +24,7 @@ import {
 } from '../constructs/parallelcluster-iam.js';
 import type { PortalNode } from '../constructs/portal-node.js';
 import { PortalTier } from '../constructs/portal-tier.js';
+import { textAsset } from '../constructs/text-asset.js';
 import { acknowledge } from '../nag.js';
 import type { ClusterInfrastructure } from './clusters-stack.js';
 import { logRetention, type HpcStackProps } from './common.js';
@@ -61,12 +64,17 @@ export class EnginFrameStack extends Stack {
     const statics = staticArtifacts(config);
     const portal = enginframePortal(config);
 
+    // provisioner: instance: each cluster's config as an S3 object (placeholders filled on the node), not in user data.
+    const configAssets = instanceMode
+      ? clusterConfigObjects(config).map((o, i) => textAsset(this, `Cluster${i + 1}Config`, o.fileName, o.template))
+      : [];
     this.tier = new PortalTier(this, 'Default', {
       ...commonPortalTierProps(props),
       product: 'EnginFrame',
       program: { fileName: 'portal-bootstrap.sh', text: statics.portalProgram },
       secretArns: [portal.adminPasswordSecretArn, props.mungeKeySecret.secretArn, props.databaseUserSecret.secretArn, ...directorySecrets(config)],
       artifactUris: [portal.installer.uri, portal.jdbcDriver.uri, portal.licenseFile?.uri, ...directoryArtifacts(config).map((a) => a.uri)],
+      artifactObjectArns: configAssets.map((a) => a.bucket.arnForObjects(a.s3ObjectKey)),
     });
     this.role = this.tier.role;
     this.nodes = this.tier.nodes;
@@ -81,6 +89,7 @@ export class EnginFrameStack extends Stack {
       signalStackName: this.stackName,
       signalResources: this.tier.signalResources,
       bootstrapLogGroupName: this.logGroup.logGroupName,
+      ...(configAssets.length === 2 ? { clusterConfigUris: [configAssets[0]!.s3ObjectUrl, configAssets[1]!.s3ObjectUrl] as const } : {}),
     };
     const artifacts = buildDeploymentArtifacts(config, values);
     this.tier.setUserData([artifacts.portalNodes[0].userData, artifacts.portalNodes[1].userData]);
@@ -106,11 +115,12 @@ export class EnginFrameStack extends Stack {
   private instanceModeClusters(props: EnginFrameStackProps): void {
     const { config } = props;
     const names = clusterPlans(config).map((p) => p.name);
+    const clusters = names.map((name) => ({ name, ...optionalPrefix(clusterIamResourcePrefix(config, name)) }));
     // Split: the published statements together pass IAM's 6,144-character limit for one managed policy.
     const operator = new ParallelClusterOperatorPolicies(this, 'ParallelClusterOperator', {
       description: "hpc-ha: what the pcluster CLI needs to create, update and delete this deployment's clusters",
       statements: [
-        ...parallelClusterOperatorStatements(this, config.partition, names),
+        ...parallelClusterOperatorStatements(this, config.partition, clusters),
         ...(isLegacyParallelCluster(config) ? legacyParallelClusterOperatorStatements(this) : []),
       ],
       wildcardReason: "ParallelCluster's own published policy, narrowed to this deployment's cluster names where it names resources after them",
@@ -143,6 +153,10 @@ export class EnginFrameStack extends Stack {
     for (const n of this.nodes) n.node.addDependency(resource);
     names.forEach((name, i) => new CfnOutput(this, `Cluster${i + 1}Name`, { value: name, description: 'ParallelCluster cluster created by portal node ' + (i + 1) }));
   }
+}
+
+function optionalPrefix(resourcePrefix: string | undefined): { resourcePrefix?: string } {
+  return resourcePrefix === undefined ? {} : { resourcePrefix };
 }
 
 /** The directory's bind password secret, read by the portal step (the clusters' head nodes get it from ParallelCluster). */

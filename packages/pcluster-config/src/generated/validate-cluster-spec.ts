@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"slurmAccounting":{"additionalProperties":false,"type":"object","required":["uri","userName","passwordSecretArn"],"properties":{"uri":{"minLength":1,"description":"host:port of the MySQL server (no scheme, no leading /); a host without a port means 3306 to ParallelCluster","type":"string"},"userName":{"pattern":"^[A-Za-z0-9_]{1,32}$","hint":"a MySQL 8 user name: 1-32 letters, digits or _","type":"string"},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"databaseName":{"pattern":"^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"1-64 lower-case letters, digits or _ (ParallelCluster's DatabaseName rule)","description":"Database.DatabaseName (3.8.0+); before 3.8.0 ParallelCluster always uses the cluster name with - as _, so give that or nothing","type":"string"}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"desktop":{"additionalProperties":false,"description":"Open OnDemand Desktop app: compute nodes install a VNC server, websockify and a desktop (from the OS repositories on Ubuntu; from this bundle, a tar of .rpm/.deb files, elsewhere)","type":"object","properties":{"session":{"type":"string","enum":["xfce","mate"]},"bundle":{"additionalProperties":false,"type":"object","required":["uri","sha256"],"properties":{"uri":{"pattern":"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3://bucket/key or https:// URL","type":"string"},"sha256":{"pattern":"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a SHA-256 as 64 lower-case hexadecimal characters","type":"string"}}}}},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
+const schema11 = {"additionalProperties":false,"type":"object","required":["region","clusterName","headNode","queues","sharedStorage","mungeKeySecretArn"],"properties":{"region":{"pattern":"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an AWS region name such as cn-north-1","type":"string"},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"]},"clusterName":{"pattern":"^[a-z][a-z0-9-]+$","maxLength":60,"hint":"a cluster name: lowercase letter first, then lowercase letters, digits, hyphens (Slurm lower-cases cluster names)","type":"string"},"os":{"type":"string","enum":["alinux2","alinux2023","ubuntu2004","ubuntu2204","ubuntu2404","rhel8","rocky8","rhel9","rocky9"],"default":"alinux2023","description":"Image.Os (base_os in 2.x)"},"parallelclusterVersion":{"pattern":"^(?:2\\.(?:10|11)|3\\.[0-9]+)\\.[0-9]+$","hint":"a ParallelCluster version such as 3.16.3 (or 2.10.x/2.11.x for renderLegacyIni)","type":"string","default":"3.16.3","description":"ParallelCluster release the config targets"},"vpcId":{"pattern":"^(?:vpc-[0-9a-z]{8}|vpc-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a VPC id (vpc-...)","type":"string"},"headNode":{"additionalProperties":false,"type":"object","required":["subnetId"],"properties":{"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string","default":"m5.xlarge","description":"head node EC2 instance type"},"subnetId":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer","default":50,"description":"root EBS volume (encrypted)"},"keyName":{"minLength":1,"maxLength":255,"type":"string"},"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to the groups ParallelCluster creates"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to the head node role"},"s3AccessBuckets":{"type":"array","items":{"additionalProperties":false,"type":"object","required":["bucketName"],"properties":{"bucketName":{"pattern":"^(?:[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an S3 bucket name","type":"string"},"keyName":{"minLength":1,"type":"string"},"enableWriteAccess":{"type":"boolean"}}},"default":[],"description":"S3 buckets the head node may read (or write)"}}},"queues":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","subnetIds","computeResources"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a queue name: lowercase letter first, then lowercase letters, digits, hyphens","description":"queue name (not \"default\")","type":"string"},"capacityType":{"type":"string","enum":["ONDEMAND","SPOT"],"default":"ONDEMAND","description":"ONDEMAND or SPOT"},"subnetIds":{"minItems":1,"type":"array","items":{"pattern":"^(?:subnet-[0-9a-z]{8}|subnet-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a subnet id (subnet- followed by 8 or 17 lowercase letters or digits)","type":"string"}},"computeResources":{"minItems":1,"maxItems":50,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","instanceType"],"properties":{"name":{"pattern":"^[a-z][a-z0-9-]*$","maxLength":25,"hint":"a compute resource name: lowercase letter first, then lowercase letters, digits, hyphens","description":"compute resource name (not \"default\")","type":"string"},"instanceType":{"pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$","hint":"an EC2 instance type such as c5.xlarge","type":"string"},"minCount":{"minimum":0,"type":"integer","default":0,"description":"static nodes kept running"},"maxCount":{"minimum":1,"type":"integer","default":10,"description":"upper bound of nodes"},"disableSimultaneousMultithreading":{"type":"boolean"},"efa":{"description":"enable EFA (adds a placement group; single-subnet queues only)","type":"boolean"}}}}}}},"compute":{"additionalProperties":false,"type":"object","properties":{"additionalSecurityGroupIds":{"type":"array","items":{"pattern":"^(?:sg-[0-9a-z]{8}|sg-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a security group id (sg- followed by 8 or 17 lowercase letters or digits)","type":"string"},"default":[],"description":"added to every queue"},"additionalIamPolicyArns":{"type":"array","items":{"pattern":"^(?:arn:.*:policy/.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>)","type":"string"},"default":[],"description":"attached to every queue role"},"rootVolumeSizeGiB":{"minimum":35,"maximum":16384,"type":"integer"}},"default":{},"description":"settings shared by every queue"},"sharedStorage":{"additionalProperties":false,"type":"object","required":["efs"],"properties":{"efs":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{8}|fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a file system id (fs- followed by 8 or 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/efs","description":"where the existing EFS is mounted"},"encryptionInTransit":{"type":"boolean"}}},"fsxLustre":{"additionalProperties":false,"type":"object","required":["fileSystemId"],"properties":{"fileSystemId":{"pattern":"^(?:fs-[0-9a-z]{17})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an FSx file system id (fs- followed by exactly 17 lowercase letters or digits)","type":"string"},"mountDir":{"pattern":"^\\/?[^\\/.\\\\][^\\/\\\\]*(\\/[^\\/.\\\\][^\\/]*)*$","hint":"an absolute directory such as /efs","type":"string","default":"/fsx","description":"where the existing FSx for Lustre is mounted"}}}}},"mungeKeySecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"customActions":{"additionalProperties":false,"type":"object","properties":{"headNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"computeNode":{"additionalProperties":false,"type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"headNodeUpdated":{"additionalProperties":false,"description":"OnNodeUpdated of the head node (3.x): run after every cluster update, which ParallelCluster allows, unlike a change of its OnNodeConfigured","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}},"postInstall":{"additionalProperties":false,"description":"ParallelCluster 2.x only: the renderLegacyPostInstallScript asset; renderLegacyIni passes the munge key secret ARN as its first argument, then args","type":"object","required":["scriptUri"],"properties":{"scriptUri":{"pattern":"^(?:(?:s3|https)://.+)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3:// or https:// URL","type":"string"},"args":{"type":"array","items":{"type":"string"},"default":[],"description":"positional arguments ParallelCluster passes to the script"}}}},"default":{},"description":"OnNodeConfigured scripts (S3 assets): headNode/computeNode for 3.x, postInstall for 2.x"},"directoryService":{"additionalProperties":false,"type":"object","required":["domainName","addresses","passwordSecretArn","readOnlyUser"],"properties":{"domainName":{"minLength":1,"description":"FQDN (corp.example.com) or DC= name; the default search base","type":"string"},"addresses":{"minItems":1,"type":"array","items":{"pattern":"^ldaps://[^\\s,]+$","hint":"an ldaps:// URI","type":"string"}},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"readOnlyUser":{"minLength":1,"description":"DN the nodes bind as (DomainReadOnlyUser)","type":"string"},"ldapTlsCaCert":{"pattern":"^/\\S+$","hint":"an absolute path on the cluster nodes","type":"string"},"ldapTlsReqCert":{"type":"string","enum":["never","allow","try","demand","hard"]},"ldapAccessFilter":{"minLength":1,"type":"string"},"generateSshKeysForUsers":{"type":"boolean"},"additionalSssdConfigs":{"additionalProperties":false,"type":"object","patternProperties":{"^[a-z][a-z0-9_]*$":{"type":"string"}}}}},"slurmAccounting":{"additionalProperties":false,"type":"object","required":["uri","userName","passwordSecretArn"],"properties":{"uri":{"minLength":1,"description":"host:port of the MySQL server (no scheme, no leading /); a host without a port means 3306 to ParallelCluster","type":"string"},"userName":{"pattern":"^[A-Za-z0-9_]{1,32}$","hint":"a MySQL 8 user name: 1-32 letters, digits or _","type":"string"},"passwordSecretArn":{"pattern":"^(?:arn:.*:secret.*)$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>)","type":"string"},"databaseName":{"pattern":"^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"1-64 lower-case letters, digits or _ (ParallelCluster's DatabaseName rule)","description":"Database.DatabaseName (3.8.0+); before 3.8.0 ParallelCluster always uses the cluster name with - as _, so give that or nothing","type":"string"}}},"imdsSecured":{"type":"boolean","default":true,"description":"HeadNode.Imds.Secured"},"iamResourcePrefix":{"minLength":1,"description":"Iam.ResourcePrefix (3.x): IAM path (\"/a/b/\") and/or name prefix of the roles and instance profiles ParallelCluster creates; cannot change after the cluster exists","type":"string"},"headNodeSsh":{"additionalProperties":false,"type":"object","required":["allowedIps"],"properties":{"allowedIps":{"pattern":"^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$","hint":"an IPv4 CIDR such as 10.0.0.0/16, or a prefix list id (pl-...)","description":"HeadNode.Ssh.AllowedIps: the only source ParallelCluster opens port 22 of the head node to (it opens 0.0.0.0/0 when unset)","type":"string"},"passwordAuthentication":{"type":"boolean","default":false,"description":"false: the head-node script turns sshd's password and keyboard-interactive logins off after ParallelCluster's directory recipe turned them on"}}},"queueUpdateStrategy":{"type":"string","enum":["COMPUTE_FLEET_STOP","DRAIN","TERMINATE"],"description":"SlurmSettings.QueueUpdateStrategy (3.x): how queue changes reach running compute nodes without stopping the fleet"},"srunPortRange":{"pattern":"^[0-9]{1,5}-[0-9]{1,5}$","hint":"a port range such as 60001-63000","description":"SrunPortRange in SlurmSettings.CustomSlurmSettings (3.x): the ports srun and salloc listen on for callbacks","type":"string"},"scaledownIdletimeMinutes":{"minimum":-1,"type":"integer","default":10,"description":"SlurmSettings.ScaledownIdletime"},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}},"default":{},"description":"cluster tags (rendered sorted by key)"},"desktop":{"additionalProperties":false,"description":"Open OnDemand Desktop app: compute nodes install a VNC server, websockify and a desktop (from the OS repositories on Ubuntu; from this bundle, a tar of .rpm/.deb files, elsewhere)","type":"object","properties":{"session":{"type":"string","enum":["xfce","mate"]},"bundle":{"additionalProperties":false,"type":"object","required":["uri","sha256"],"properties":{"uri":{"pattern":"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"an s3://bucket/key or https:// URL","type":"string"},"sha256":{"pattern":"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$","hint":"a SHA-256 as 64 lower-case hexadecimal characters","type":"string"}}}}},"portalAdmin":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efadmin","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5000,"description":"numeric group id"}},"default":{},"description":"EnginFrame portal administrator, created on every node"},"portalServiceUser":{"additionalProperties":false,"type":"object","properties":{"userName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"login name"},"uid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric user id, identical on portal, head and compute nodes"},"groupName":{"pattern":"^[a-z_][a-z0-9_-]{0,31}$","hint":"a POSIX user or group name (lowercase, at most 32 characters)","type":"string","default":"efnobody","description":"primary group name"},"gid":{"minimum":1000,"maximum":2147483647,"type":"integer","default":5001,"description":"numeric group id"}},"default":{},"description":"EnginFrame Tomcat user, created on every node"},"publishRoot":{"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$","hint":"a relative directory under the EFS mount, e.g. hpc-ha","type":"string","default":"hpc-ha","description":"the head node publishes <efs mountDir>/<publishRoot>/clusters/<clusterName>/"}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(?:[a-z]{2}(?:-[a-z]+)+-[0-9])$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
@@ -27,12 +27,13 @@ const pattern26 = new RegExp("^/\\S+$", "u");
 const pattern27 = new RegExp("^[a-z][a-z0-9_]*$", "u");
 const pattern29 = new RegExp("^[A-Za-z0-9_]{1,32}$", "u");
 const pattern31 = new RegExp("^(?:[0-9a-z_]{1,64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern32 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
-const pattern33 = new RegExp("^(.*)$", "u");
-const pattern34 = new RegExp("^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern35 = new RegExp("^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
-const pattern36 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
-const pattern40 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
+const pattern32 = new RegExp("^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$", "u");
+const pattern33 = new RegExp("^[0-9]{1,5}-[0-9]{1,5}$", "u");
+const pattern34 = new RegExp("^(.*)$", "u");
+const pattern35 = new RegExp("^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern36 = new RegExp("^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$", "u");
+const pattern37 = new RegExp("^[a-z_][a-z0-9_-]{0,31}$", "u");
+const pattern41 = new RegExp("^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2353,10 +2354,11 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data.queueUpdateStrategy !== undefined){
-let data84 = data.queueUpdateStrategy;
-if(typeof data84 !== "string"){
-const err184 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data84};
+if(data.iamResourcePrefix !== undefined){
+let data84 = data.iamResourcePrefix;
+if(typeof data84 === "string"){
+if(func3(data84) < 1){
+const err184 = {instancePath:instancePath+"/iamResourcePrefix",schemaPath:"#/properties/iamResourcePrefix/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.iamResourcePrefix,data:data84};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2365,8 +2367,9 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(!(((data84 === "COMPUTE_FLEET_STOP") || (data84 === "DRAIN")) || (data84 === "TERMINATE"))){
-const err185 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data84};
+}
+else {
+const err185 = {instancePath:instancePath+"/iamResourcePrefix",schemaPath:"#/properties/iamResourcePrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iamResourcePrefix.type,parentSchema:schema11.properties.iamResourcePrefix,data:data84};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2376,11 +2379,14 @@ vErrors.push(err185);
 errors++;
 }
 }
-if(data.srunPortRange !== undefined){
-let data85 = data.srunPortRange;
-if(typeof data85 === "string"){
-if(!pattern32.test(data85)){
-const err186 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data85};
+if(data.headNodeSsh !== undefined){
+let data85 = data.headNodeSsh;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.passwordAuthentication === undefined){
+data85.passwordAuthentication = false;
+}
+if(data85.allowedIps === undefined){
+const err186 = {instancePath:instancePath+"/headNodeSsh",schemaPath:"#/properties/headNodeSsh/required",keyword:"required",params:{missingProperty: "allowedIps"},message:"must have required property '"+"allowedIps"+"'",schema:schema11.properties.headNodeSsh.required,parentSchema:schema11.properties.headNodeSsh,data:data85};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2389,9 +2395,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-else {
-const err187 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data85};
+for(const key18 in data85){
+if(!((key18 === "allowedIps") || (key18 === "passwordAuthentication"))){
+const err187 = {instancePath:instancePath+"/headNodeSsh",schemaPath:"#/properties/headNodeSsh/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.headNodeSsh,data:data85};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2401,9 +2407,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-let data86 = data.scaledownIdletimeMinutes;
-if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
-const err188 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data86};
+if(data85.allowedIps !== undefined){
+let data86 = data85.allowedIps;
+if(typeof data86 === "string"){
+if(!pattern32.test(data86)){
+const err188 = {instancePath:instancePath+"/headNodeSsh/allowedIps",schemaPath:"#/properties/headNodeSsh/properties/allowedIps/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$"},message:"must match pattern \""+"^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$"+"\"",schema:"^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$",parentSchema:schema11.properties.headNodeSsh.properties.allowedIps,data:data86};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2412,9 +2420,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-if((typeof data86 == "number") && (isFinite(data86))){
-if(data86 < -1 || isNaN(data86)){
-const err189 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data86};
+}
+else {
+const err189 = {instancePath:instancePath+"/headNodeSsh/allowedIps",schemaPath:"#/properties/headNodeSsh/properties/allowedIps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.headNodeSsh.properties.allowedIps.type,parentSchema:schema11.properties.headNodeSsh.properties.allowedIps,data:data86};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2424,14 +2432,9 @@ vErrors.push(err189);
 errors++;
 }
 }
-let data87 = data.tags;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key18 in data87){
-if(pattern33.test(key18)){
-let data88 = data87[key18];
-if(typeof data88 === "string"){
-if(func3(data88) > 256){
-const err190 = {instancePath:instancePath+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data88};
+let data87 = data85.passwordAuthentication;
+if(typeof data87 !== "boolean"){
+const err190 = {instancePath:instancePath+"/headNodeSsh/passwordAuthentication",schemaPath:"#/properties/headNodeSsh/properties/passwordAuthentication/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.headNodeSsh.properties.passwordAuthentication.type,parentSchema:schema11.properties.headNodeSsh.properties.passwordAuthentication,data:data87};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2442,7 +2445,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data88};
+const err191 = {instancePath:instancePath+"/headNodeSsh",schemaPath:"#/properties/headNodeSsh/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.headNodeSsh.type,parentSchema:schema11.properties.headNodeSsh,data:data85};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2452,10 +2455,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-}
-else {
-const err192 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data87};
+if(data.queueUpdateStrategy !== undefined){
+let data88 = data.queueUpdateStrategy;
+if(typeof data88 !== "string"){
+const err192 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.queueUpdateStrategy.type,parentSchema:schema11.properties.queueUpdateStrategy,data:data88};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2464,12 +2467,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data.desktop !== undefined){
-let data89 = data.desktop;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-for(const key19 in data89){
-if(!((key19 === "session") || (key19 === "bundle"))){
-const err193 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop,data:data89};
+if(!(((data88 === "COMPUTE_FLEET_STOP") || (data88 === "DRAIN")) || (data88 === "TERMINATE"))){
+const err193 = {instancePath:instancePath+"/queueUpdateStrategy",schemaPath:"#/properties/queueUpdateStrategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.queueUpdateStrategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.queueUpdateStrategy.enum,parentSchema:schema11.properties.queueUpdateStrategy,data:data88};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2479,10 +2478,11 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data89.session !== undefined){
-let data90 = data89.session;
-if(typeof data90 !== "string"){
-const err194 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.session.type,parentSchema:schema11.properties.desktop.properties.session,data:data90};
+if(data.srunPortRange !== undefined){
+let data89 = data.srunPortRange;
+if(typeof data89 === "string"){
+if(!pattern33.test(data89)){
+const err194 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,5}-[0-9]{1,5}$"},message:"must match pattern \""+"^[0-9]{1,5}-[0-9]{1,5}$"+"\"",schema:"^[0-9]{1,5}-[0-9]{1,5}$",parentSchema:schema11.properties.srunPortRange,data:data89};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2491,8 +2491,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(!((data90 === "xfce") || (data90 === "mate"))){
-const err195 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/enum",keyword:"enum",params:{allowedValues: schema11.properties.desktop.properties.session.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.desktop.properties.session.enum,parentSchema:schema11.properties.desktop.properties.session,data:data90};
+}
+else {
+const err195 = {instancePath:instancePath+"/srunPortRange",schemaPath:"#/properties/srunPortRange/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.srunPortRange.type,parentSchema:schema11.properties.srunPortRange,data:data89};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2502,11 +2503,9 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data89.bundle !== undefined){
-let data91 = data89.bundle;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.uri === undefined){
-const err196 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
+let data90 = data.scaledownIdletimeMinutes;
+if(!(((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90))) && (isFinite(data90)))){
+const err196 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.scaledownIdletimeMinutes.type,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data90};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2515,8 +2514,9 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data91.sha256 === undefined){
-const err197 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
+if((typeof data90 == "number") && (isFinite(data90))){
+if(data90 < -1 || isNaN(data90)){
+const err197 = {instancePath:instancePath+"/scaledownIdletimeMinutes",schemaPath:"#/properties/scaledownIdletimeMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1",schema:-1,parentSchema:schema11.properties.scaledownIdletimeMinutes,data:data90};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2525,9 +2525,15 @@ vErrors.push(err197);
 }
 errors++;
 }
-for(const key20 in data91){
-if(!((key20 === "uri") || (key20 === "sha256"))){
-const err198 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
+}
+let data91 = data.tags;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+for(const key19 in data91){
+if(pattern34.test(key19)){
+let data92 = data91[key19];
+if(typeof data92 === "string"){
+if(func3(data92) > 256){
+const err198 = {instancePath:instancePath+"/tags/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data92};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2537,11 +2543,8 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data91.uri !== undefined){
-let data92 = data91.uri;
-if(typeof data92 === "string"){
-if(!pattern34.test(data92)){
-const err199 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data92};
+else {
+const err199 = {instancePath:instancePath+"/tags/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.tags.patternProperties["^(.*)$"],data:data92};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2551,8 +2554,10 @@ vErrors.push(err199);
 errors++;
 }
 }
+}
+}
 else {
-const err200 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.uri.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data92};
+const err200 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data91};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2561,12 +2566,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-if(data91.sha256 !== undefined){
-let data93 = data91.sha256;
-if(typeof data93 === "string"){
-if(!pattern35.test(data93)){
-const err201 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data93};
+if(data.desktop !== undefined){
+let data93 = data.desktop;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key20 in data93){
+if(!((key20 === "session") || (key20 === "bundle"))){
+const err201 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop,data:data93};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2576,8 +2581,10 @@ vErrors.push(err201);
 errors++;
 }
 }
-else {
-const err202 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data93};
+if(data93.session !== undefined){
+let data94 = data93.session;
+if(typeof data94 !== "string"){
+const err202 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.session.type,parentSchema:schema11.properties.desktop.properties.session,data:data94};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2586,10 +2593,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-}
-else {
-const err203 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.properties.bundle.type,parentSchema:schema11.properties.desktop.properties.bundle,data:data91};
+if(!((data94 === "xfce") || (data94 === "mate"))){
+const err203 = {instancePath:instancePath+"/desktop/session",schemaPath:"#/properties/desktop/properties/session/enum",keyword:"enum",params:{allowedValues: schema11.properties.desktop.properties.session.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.desktop.properties.session.enum,parentSchema:schema11.properties.desktop.properties.session,data:data94};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2599,9 +2604,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.type,parentSchema:schema11.properties.desktop,data:data89};
+if(data93.bundle !== undefined){
+let data95 = data93.bundle;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.uri === undefined){
+const err204 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data95};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2610,24 +2617,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-let data94 = data.portalAdmin;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.userName === undefined){
-data94.userName = "efadmin";
-}
-if(data94.uid === undefined){
-data94.uid = 5000;
-}
-if(data94.groupName === undefined){
-data94.groupName = "efadmin";
-}
-if(data94.gid === undefined){
-data94.gid = 5000;
-}
-for(const key21 in data94){
-if(!((((key21 === "userName") || (key21 === "uid")) || (key21 === "groupName")) || (key21 === "gid"))){
-const err205 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data94};
+if(data95.sha256 === undefined){
+const err205 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'",schema:schema11.properties.desktop.properties.bundle.required,parentSchema:schema11.properties.desktop.properties.bundle,data:data95};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2636,11 +2627,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-let data95 = data94.userName;
-if(typeof data95 === "string"){
-if(!pattern36.test(data95)){
-const err206 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data95};
+for(const key21 in data95){
+if(!((key21 === "uri") || (key21 === "sha256"))){
+const err206 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.desktop.properties.bundle,data:data95};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2650,8 +2639,11 @@ vErrors.push(err206);
 errors++;
 }
 }
-else {
-const err207 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data95};
+if(data95.uri !== undefined){
+let data96 = data95.uri;
+if(typeof data96 === "string"){
+if(!pattern35.test(data96)){
+const err207 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/pattern",keyword:"pattern",params:{pattern: "^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:(?:s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\\S+|https://\\S+))$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data96};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2660,9 +2652,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-let data96 = data94.uid;
-if(!(((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96))) && (isFinite(data96)))){
-const err208 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data96};
+}
+else {
+const err208 = {instancePath:instancePath+"/desktop/bundle/uri",schemaPath:"#/properties/desktop/properties/bundle/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.uri.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.uri,data:data96};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2671,9 +2663,12 @@ vErrors.push(err208);
 }
 errors++;
 }
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 2147483647 || isNaN(data96)){
-const err209 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data96};
+}
+if(data95.sha256 !== undefined){
+let data97 = data95.sha256;
+if(typeof data97 === "string"){
+if(!pattern36.test(data97)){
+const err209 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/pattern",keyword:"pattern",params:{pattern: "^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"},message:"must match pattern \""+"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$"+"\"",schema:"^(?:[0-9a-f]{64})$|\\$\\{Token\\[|#\\{[^}]+\\}|^<[A-Za-z0-9]+>$",parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data97};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2682,8 +2677,9 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data96 < 1000 || isNaN(data96)){
-const err210 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data96};
+}
+else {
+const err210 = {instancePath:instancePath+"/desktop/bundle/sha256",schemaPath:"#/properties/desktop/properties/bundle/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.desktop.properties.bundle.properties.sha256.type,parentSchema:schema11.properties.desktop.properties.bundle.properties.sha256,data:data97};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2693,10 +2689,9 @@ vErrors.push(err210);
 errors++;
 }
 }
-let data97 = data94.groupName;
-if(typeof data97 === "string"){
-if(!pattern36.test(data97)){
-const err211 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data97};
+}
+else {
+const err211 = {instancePath:instancePath+"/desktop/bundle",schemaPath:"#/properties/desktop/properties/bundle/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.properties.bundle.type,parentSchema:schema11.properties.desktop.properties.bundle,data:data95};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2706,8 +2701,9 @@ vErrors.push(err211);
 errors++;
 }
 }
+}
 else {
-const err212 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data97};
+const err212 = {instancePath:instancePath+"/desktop",schemaPath:"#/properties/desktop/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.desktop.type,parentSchema:schema11.properties.desktop,data:data93};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2716,9 +2712,24 @@ vErrors.push(err212);
 }
 errors++;
 }
-let data98 = data94.gid;
-if(!(((typeof data98 == "number") && (!(data98 % 1) && !isNaN(data98))) && (isFinite(data98)))){
-const err213 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data98};
+}
+let data98 = data.portalAdmin;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.userName === undefined){
+data98.userName = "efadmin";
+}
+if(data98.uid === undefined){
+data98.uid = 5000;
+}
+if(data98.groupName === undefined){
+data98.groupName = "efadmin";
+}
+if(data98.gid === undefined){
+data98.gid = 5000;
+}
+for(const key22 in data98){
+if(!((((key22 === "userName") || (key22 === "uid")) || (key22 === "groupName")) || (key22 === "gid"))){
+const err213 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalAdmin,data:data98};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2727,9 +2738,11 @@ vErrors.push(err213);
 }
 errors++;
 }
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 > 2147483647 || isNaN(data98)){
-const err214 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data98};
+}
+let data99 = data98.userName;
+if(typeof data99 === "string"){
+if(!pattern37.test(data99)){
+const err214 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.userName,data:data99};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2738,8 +2751,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data98 < 1000 || isNaN(data98)){
-const err215 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data98};
+}
+else {
+const err215 = {instancePath:instancePath+"/portalAdmin/userName",schemaPath:"#/properties/portalAdmin/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.userName.type,parentSchema:schema11.properties.portalAdmin.properties.userName,data:data99};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2748,10 +2762,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-}
-else {
-const err216 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data94};
+let data100 = data98.uid;
+if(!(((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100))) && (isFinite(data100)))){
+const err216 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.uid.type,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data100};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2760,23 +2773,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-let data99 = data.portalServiceUser;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.userName === undefined){
-data99.userName = "efnobody";
-}
-if(data99.uid === undefined){
-data99.uid = 5001;
-}
-if(data99.groupName === undefined){
-data99.groupName = "efnobody";
-}
-if(data99.gid === undefined){
-data99.gid = 5001;
-}
-for(const key22 in data99){
-if(!((((key22 === "userName") || (key22 === "uid")) || (key22 === "groupName")) || (key22 === "gid"))){
-const err217 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data99};
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 2147483647 || isNaN(data100)){
+const err217 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data100};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2785,11 +2784,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-let data100 = data99.userName;
-if(typeof data100 === "string"){
-if(!pattern36.test(data100)){
-const err218 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data100};
+if(data100 < 1000 || isNaN(data100)){
+const err218 = {instancePath:instancePath+"/portalAdmin/uid",schemaPath:"#/properties/portalAdmin/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.uid,data:data100};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2799,8 +2795,10 @@ vErrors.push(err218);
 errors++;
 }
 }
-else {
-const err219 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data100};
+let data101 = data98.groupName;
+if(typeof data101 === "string"){
+if(!pattern37.test(data101)){
+const err219 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data101};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2809,9 +2807,9 @@ vErrors.push(err219);
 }
 errors++;
 }
-let data101 = data99.uid;
-if(!(((typeof data101 == "number") && (!(data101 % 1) && !isNaN(data101))) && (isFinite(data101)))){
-const err220 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data101};
+}
+else {
+const err220 = {instancePath:instancePath+"/portalAdmin/groupName",schemaPath:"#/properties/portalAdmin/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalAdmin.properties.groupName.type,parentSchema:schema11.properties.portalAdmin.properties.groupName,data:data101};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2820,9 +2818,9 @@ vErrors.push(err220);
 }
 errors++;
 }
-if((typeof data101 == "number") && (isFinite(data101))){
-if(data101 > 2147483647 || isNaN(data101)){
-const err221 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data101};
+let data102 = data98.gid;
+if(!(((typeof data102 == "number") && (!(data102 % 1) && !isNaN(data102))) && (isFinite(data102)))){
+const err221 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalAdmin.properties.gid.type,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data102};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2831,8 +2829,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data101 < 1000 || isNaN(data101)){
-const err222 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data101};
+if((typeof data102 == "number") && (isFinite(data102))){
+if(data102 > 2147483647 || isNaN(data102)){
+const err222 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data102};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2841,11 +2840,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-let data102 = data99.groupName;
-if(typeof data102 === "string"){
-if(!pattern36.test(data102)){
-const err223 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data102};
+if(data102 < 1000 || isNaN(data102)){
+const err223 = {instancePath:instancePath+"/portalAdmin/gid",schemaPath:"#/properties/portalAdmin/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalAdmin.properties.gid,data:data102};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2855,8 +2851,9 @@ vErrors.push(err223);
 errors++;
 }
 }
+}
 else {
-const err224 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data102};
+const err224 = {instancePath:instancePath+"/portalAdmin",schemaPath:"#/properties/portalAdmin/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalAdmin.type,parentSchema:schema11.properties.portalAdmin,data:data98};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2865,9 +2862,23 @@ vErrors.push(err224);
 }
 errors++;
 }
-let data103 = data99.gid;
-if(!(((typeof data103 == "number") && (!(data103 % 1) && !isNaN(data103))) && (isFinite(data103)))){
-const err225 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data103};
+let data103 = data.portalServiceUser;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.userName === undefined){
+data103.userName = "efnobody";
+}
+if(data103.uid === undefined){
+data103.uid = 5001;
+}
+if(data103.groupName === undefined){
+data103.groupName = "efnobody";
+}
+if(data103.gid === undefined){
+data103.gid = 5001;
+}
+for(const key23 in data103){
+if(!((((key23 === "userName") || (key23 === "uid")) || (key23 === "groupName")) || (key23 === "gid"))){
+const err225 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.portalServiceUser,data:data103};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2876,9 +2887,11 @@ vErrors.push(err225);
 }
 errors++;
 }
-if((typeof data103 == "number") && (isFinite(data103))){
-if(data103 > 2147483647 || isNaN(data103)){
-const err226 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data103};
+}
+let data104 = data103.userName;
+if(typeof data104 === "string"){
+if(!pattern37.test(data104)){
+const err226 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data104};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2887,8 +2900,9 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data103 < 1000 || isNaN(data103)){
-const err227 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data103};
+}
+else {
+const err227 = {instancePath:instancePath+"/portalServiceUser/userName",schemaPath:"#/properties/portalServiceUser/properties/userName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.userName.type,parentSchema:schema11.properties.portalServiceUser.properties.userName,data:data104};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2897,10 +2911,9 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-}
-else {
-const err228 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data99};
+let data105 = data103.uid;
+if(!(((typeof data105 == "number") && (!(data105 % 1) && !isNaN(data105))) && (isFinite(data105)))){
+const err228 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.uid.type,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data105};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2909,10 +2922,9 @@ vErrors.push(err228);
 }
 errors++;
 }
-let data104 = data.publishRoot;
-if(typeof data104 === "string"){
-if(!pattern40.test(data104)){
-const err229 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data104};
+if((typeof data105 == "number") && (isFinite(data105))){
+if(data105 > 2147483647 || isNaN(data105)){
+const err229 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data105};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2921,9 +2933,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-else {
-const err230 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data104};
+if(data105 < 1000 || isNaN(data105)){
+const err230 = {instancePath:instancePath+"/portalServiceUser/uid",schemaPath:"#/properties/portalServiceUser/properties/uid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.uid,data:data105};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2933,13 +2944,104 @@ vErrors.push(err230);
 errors++;
 }
 }
-else {
-const err231 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+let data106 = data103.groupName;
+if(typeof data106 === "string"){
+if(!pattern37.test(data106)){
+const err231 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_-]{0,31}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_-]{0,31}$"+"\"",schema:"^[a-z_][a-z0-9_-]{0,31}$",parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data106};
 if(vErrors === null){
 vErrors = [err231];
 }
 else {
 vErrors.push(err231);
+}
+errors++;
+}
+}
+else {
+const err232 = {instancePath:instancePath+"/portalServiceUser/groupName",schemaPath:"#/properties/portalServiceUser/properties/groupName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.portalServiceUser.properties.groupName.type,parentSchema:schema11.properties.portalServiceUser.properties.groupName,data:data106};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+let data107 = data103.gid;
+if(!(((typeof data107 == "number") && (!(data107 % 1) && !isNaN(data107))) && (isFinite(data107)))){
+const err233 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.portalServiceUser.properties.gid.type,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data107};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+if((typeof data107 == "number") && (isFinite(data107))){
+if(data107 > 2147483647 || isNaN(data107)){
+const err234 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647",schema:2147483647,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data107};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+if(data107 < 1000 || isNaN(data107)){
+const err235 = {instancePath:instancePath+"/portalServiceUser/gid",schemaPath:"#/properties/portalServiceUser/properties/gid/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1000},message:"must be >= 1000",schema:1000,parentSchema:schema11.properties.portalServiceUser.properties.gid,data:data107};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/portalServiceUser",schemaPath:"#/properties/portalServiceUser/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.portalServiceUser.type,parentSchema:schema11.properties.portalServiceUser,data:data103};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+let data108 = data.publishRoot;
+if(typeof data108 === "string"){
+if(!pattern41.test(data108)){
+const err237 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"},message:"must match pattern \""+"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$"+"\"",schema:"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$",parentSchema:schema11.properties.publishRoot,data:data108};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/publishRoot",schemaPath:"#/properties/publishRoot/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.publishRoot.type,parentSchema:schema11.properties.publishRoot,data:data108};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+else {
+const err239 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
 }
 errors++;
 }

@@ -38,7 +38,10 @@ function headNode(spec: ResolvedClusterSpec): Json {
   const networking: Json = { SubnetId: h.subnetId };
   put(networking, 'AdditionalSecurityGroups', [...h.additionalSecurityGroupIds]);
   const out: Json = { InstanceType: h.instanceType, Networking: networking };
-  if (h.keyName !== undefined) out.Ssh = { KeyName: h.keyName };
+  const ssh: Json = {};
+  put(ssh, 'KeyName', h.keyName);
+  put(ssh, 'AllowedIps', spec.headNodeSsh?.allowedIps);
+  if (Object.keys(ssh).length) out.Ssh = ssh;
   out.LocalStorage = { RootVolume: { Size: h.rootVolumeSizeGiB, Encrypted: true } };
   put(out, 'CustomActions', customActions(spec.customActions.headNode, spec.customActions.headNodeUpdated));
   const iam: Json = {};
@@ -149,6 +152,7 @@ export function buildClusterConfig(spec: ResolvedClusterSpec): Json {
     },
     SharedStorage: sharedStorage(spec),
   };
+  if (spec.iamResourcePrefix !== undefined) config.Iam = { ResourcePrefix: spec.iamResourcePrefix };
   put(config, 'DirectoryService', directoryService(spec));
   put(
     config,

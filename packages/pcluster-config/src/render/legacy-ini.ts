@@ -64,6 +64,9 @@ export function renderLegacyIni(input: ClusterSpec): string {
   if (sgs.length > 1) fail('headNode.additionalSecurityGroupIds', `2.x has one additional_sg for head and compute nodes; got ${sgs.join(', ')}`);
   if (sgs.length === 1) vpc.additional_sg = sgs[0]!;
   vpc.use_public_ips = false;
+  const sshFrom = spec.headNodeSsh?.allowedIps;
+  if (sshFrom?.startsWith('pl-')) fail('headNodeSsh.allowedIps', '2.x ssh_from takes a CIDR, not a prefix list');
+  else if (sshFrom !== undefined) vpc.ssh_from = sshFrom;
 
   const c: Section = {};
   if (spec.headNode.keyName !== undefined) c.key_name = spec.headNode.keyName;

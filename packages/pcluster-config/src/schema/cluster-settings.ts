@@ -35,7 +35,8 @@ export const MonitoringSchema = Obj({
 export const ClusterIamSchema = Obj({
   Roles: Opt(Obj({ LambdaFunctionsRole: Opt(RoleArn()) })),
   PermissionsBoundary: Opt(PolicyArn()),
-  ResourcePrefix: Opt(Type.String({ maxLength: 30 })),
+  // Format and lengths (a 30-character name prefix, a 512-character path) are checked by validate/iam.ts.
+  ResourcePrefix: Opt(Type.String({ minLength: 1 })),
 });
 
 export const DeploymentSettingsSchema = Obj({

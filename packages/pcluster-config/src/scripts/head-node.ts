@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../spec/cluster-spec.js';
 import { parseClusterSpec } from '../spec/parse-spec.js';
 import { accountsSection, assertStatic, header } from './common.js';
 import { pathsSection, publishSection } from './publish.js';
+import { sshdSection } from './sshd.js';
 
 /**
  * The head-node OnNodeConfigured script: creates the portal accounts, then publishes what the EnginFrame portal
@@ -12,7 +13,7 @@ import { pathsSection, publishSection } from './publish.js';
 export function renderHeadNodeScript(input: ClusterSpec): string {
   const spec = parseClusterSpec(input);
   assertStatic(spec);
-  return `${header(spec, 'head-node', 'Creates the portal accounts and publishes this cluster\'s Slurm client settings on EFS for the portal.')}
-${pathsSection(spec)}${accountsSection(spec, true)}
+  return `${header(spec, 'head-node', 'Creates the portal accounts, keeps password SSH off unless asked, and publishes this cluster\'s Slurm client settings on EFS for the portal.')}
+${pathsSection(spec)}${accountsSection(spec, true)}${sshdSection(spec)}
 ${publishSection('v3')}`;
 }

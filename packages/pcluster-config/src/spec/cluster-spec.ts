@@ -189,6 +189,27 @@ export const ClusterSpecSchema = Closed({
   directoryService: Type.Optional(DirectoryServiceSpecSchema),
   slurmAccounting: Type.Optional(SlurmAccountingSpecSchema),
   imdsSecured: WithDefault(Type.Boolean(), D.imdsSecured, 'HeadNode.Imds.Secured'),
+  iamResourcePrefix: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Iam.ResourcePrefix (3.x): IAM path ("/a/b/") and/or name prefix of the roles and instance profiles ParallelCluster creates; cannot change after the cluster exists',
+    }),
+  ),
+  headNodeSsh: Type.Optional(
+    Closed({
+      allowedIps: Type.String({
+        pattern: '^(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3}/[0-9]{1,2}|pl-[0-9a-z]+)$',
+        hint: 'an IPv4 CIDR such as 10.0.0.0/16, or a prefix list id (pl-...)',
+        description: 'HeadNode.Ssh.AllowedIps: the only source ParallelCluster opens port 22 of the head node to (it opens 0.0.0.0/0 when unset)',
+      }),
+      passwordAuthentication: WithDefault(
+        Type.Boolean(),
+        false,
+        "false: the head-node script turns sshd's password and keyboard-interactive logins off after ParallelCluster's directory recipe turned them on",
+      ),
+    }),
+  ),
   queueUpdateStrategy: Type.Optional(
     Type.Unsafe<'COMPUTE_FLEET_STOP' | 'DRAIN' | 'TERMINATE'>({
       ...Enum(['COMPUTE_FLEET_STOP', 'DRAIN', 'TERMINATE']),

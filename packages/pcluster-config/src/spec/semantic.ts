@@ -1,4 +1,5 @@
 import { isDeployTimeValue } from '../deploy-time.js';
+import { resourcePrefixProblems } from '../iam/resource-prefix.js';
 import { osUnavailable } from '../schema/image.js';
 import { formatPath, type PathSegment } from '../issues.js';
 import { normaliseMountDir, RESERVED_MOUNT_DIRS } from '../validate/storage.js';
@@ -51,8 +52,12 @@ export function specProblems(spec: ResolvedClusterSpec): SpecProblem[] {
       [['customActions', 'headNodeUpdated'], spec.customActions.headNodeUpdated],
       [['queueUpdateStrategy'], spec.queueUpdateStrategy],
       [['srunPortRange'], spec.srunPortRange],
+      [['iamResourcePrefix'], spec.iamResourcePrefix],
     ];
     for (const [path, value] of v3Only) if (value !== undefined) add(path, 'ParallelCluster 2.x has no such setting (3.x only)');
+  }
+  if (spec.iamResourcePrefix !== undefined && !isDeployTimeValue(spec.iamResourcePrefix)) {
+    for (const problem of resourcePrefixProblems(spec.iamResourcePrefix)) add(['iamResourcePrefix'], problem);
   }
   if (spec.srunPortRange !== undefined) {
     const [from, to] = spec.srunPortRange.split('-').map(Number) as [number, number];

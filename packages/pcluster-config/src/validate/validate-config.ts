@@ -11,6 +11,7 @@ import { nodePriorityRules } from './node-priorities.js';
 import { versionGateRules } from './version-gates.js';
 import { countRules } from './counts.js';
 import { directoryServiceRules } from './directory-service.js';
+import { iamRules } from './iam.js';
 import { nameRules } from './names.js';
 import { nodeRules } from './nodes.js';
 import { schemaIssue, type RawIssue } from './schema-issues.js';
@@ -35,7 +36,7 @@ export interface ValidationResult {
 
 const RULES: readonly Rule[] = [
   ...nameRules, ...countRules, ...storageRules, ...slurmRules, ...computeRules, ...nodeRules, ...tagAndPartitionRules,
-  ...directoryServiceRules,
+  ...directoryServiceRules, ...iamRules,
   ...versionGateRules, ...efaRules, ...ebsRules, ...efsFsxOptionRules, ...nodePriorityRules,
 ];
 

@@ -57,6 +57,8 @@ cat "$STUB_STATE/secret-string"`,
   sleep: 'exit 0',
   hostname: 'echo ip-10-0-1-23',
   uname: '[[ "$*" == -m ]] && echo x86_64',
+  // The real sshd checks the config the head-node script writes (openssh-server from apt, see .ci/run).
+  sshd: 'exec /usr/sbin/sshd "$@"',
   mv: `for last; do :; done
 if [[ -n "\${STUB_MV_FAIL_ON:-}" && "$last" == *"$STUB_MV_FAIL_ON" ]]; then echo "mv: cannot move: Input/output error" >&2; exit 1; fi
 exec /bin/mv "$@"`,
@@ -69,6 +71,21 @@ export const MUNGE_BUILD: Record<string, string> = {
   'usr/bin/unmunge': '#!/bin/sh\necho unmunge client\n',
   'usr/lib64/libmunge.so.2': 'libmunge shared object\n',
 };
+
+/**
+ * The head node's sshd_config as ParallelCluster's directory-service recipe leaves it: Amazon Linux 2023's file with
+ * its `PasswordAuthentication` line replaced by `PasswordAuthentication yes`.
+ */
+export const SSHD_CONFIG_AFTER_DIRECTORY_RECIPE = `# $OpenBSD: sshd_config,v 1.104 2021/07/02 05:11:21 dtucker Exp $
+Include /etc/ssh/sshd_config.d/*.conf
+#PermitRootLogin prohibit-password
+AuthorizedKeysFile .ssh/authorized_keys
+PasswordAuthentication yes
+KbdInteractiveAuthentication yes
+UsePAM yes
+X11Forwarding yes
+Subsystem sftp /usr/libexec/openssh/sftp-server
+`;
 
 export interface StubNode {
   dir: string;
@@ -93,6 +110,8 @@ export function stubNode(opts: { efs?: string } = {}): StubNode {
     writeFileSync(join(root, file), body, { mode: 0o755 });
   }
   writeFileSync(join(root, 'etc/os-release'), 'NAME="Amazon Linux"\nVERSION="2023"\nID="amzn"\nID_LIKE="fedora"\nVERSION_ID="2023"\n');
+  mkdirSync(join(root, 'etc/ssh'), { recursive: true });
+  writeFileSync(join(root, 'etc/ssh/sshd_config'), SSHD_CONFIG_AFTER_DIRECTORY_RECIPE, { mode: 0o600 });
   writeFileSync(join(state, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nec2-user:x:1000:1000::/home/ec2-user:/bin/bash\n');
   writeFileSync(join(state, 'group'), 'root:x:0:\nec2-user:x:1000:\n');
   for (const [name, body] of Object.entries(STUBS)) {

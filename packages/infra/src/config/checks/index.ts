@@ -7,6 +7,7 @@ import { checkClusters } from './clusters.js';
 import { checkDatabase } from './database.js';
 import { checkDesktop } from './desktop.js';
 import { checkDirectory } from './directory.js';
+import { checkHeadNodeSsh } from './head-node-ssh.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
 import { checkIdentity } from './names.js';
 import { checkLoadBalancer, checkNetwork } from './network.js';
@@ -36,6 +37,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkStorage(c, profile, r);
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);
+  checkHeadNodeSsh(c, r);
   checkDirectory(c, profile, r);
   checkDesktop(c, profile, r);
   checkAccounting(c, r);

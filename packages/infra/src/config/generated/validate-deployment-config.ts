@@ -4,7 +4,7 @@ import runtime0 from "ajv/dist/runtime/ucs2length.js";
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"},"desktop":{"additionalProperties":false,"description":"The Desktop app (Open OnDemand’s bc_desktop): a VNC desktop in a Slurm job on a compute node, opened in the browser.","type":"object","properties":{"enabled":{"default":true,"description":"Offer the Desktop interactive app on every cluster the portal shows (default true once desktop is given).","type":"boolean"},"session":{"default":"xfce","description":"The desktop the sessions run: xfce (default) or mate.","anyOf":[{"const":"xfce","type":"string"},{"const":"mate","type":"string"}]},"maxHours":{"default":8,"minimum":1,"maximum":720,"description":"Longest session a user may ask for, in hours (default 8).","type":"integer"},"maxCores":{"default":4,"minimum":1,"maximum":1024,"description":"Most cores a session may ask for (default 4); Slurm refuses more than the queue’s nodes have.","type":"integer"},"bundle":{"additionalProperties":false,"description":"Required on cluster OSes whose repositories lack the desktop packages (every OS but Ubuntu).","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of .rpm (or, on Ubuntu, .deb) files for clusters.os: a VNC server with a user-run vncserver (TurboVNC), websockify and the desktop, with what they need beyond the OS repositories; s3:// in the deployment’s region or https://.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; compute nodes refuse a file that does not match.","type":"string"}}}}}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"allowedGroups":{"minItems":1,"description":"Who may use the platform: distinguished names of directory groups (e.g. CN=HPC Users,OU=Groups,DC=corp,DC=example,DC=com). Only their members log in to the portal (Dex), pass sssd’s account check on the portal nodes and log in or run jobs on the clusters (ParallelCluster LdapAccessFilter). Matched through memberOf: Active Directory follows nested groups; an LDAP directory must keep memberOf on user entries (OpenLDAP memberof overlay, 389 DS, FreeIPA). Omit to let every directory user in.","type":"array","items":{"minLength":1,"type":"string"}},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}},"accounting":{"additionalProperties":false,"default":{},"description":"Slurm accounting (sacct/sreport from the portal) for both clusters.","type":"object","properties":{"enabled":{"default":false,"description":"Slurm accounting: each cluster's head node runs slurmdbd (ParallelCluster's Scheduling.SlurmSettings.Database) writing to its own database in the deployment's Aurora, so sacct, sreport, fair-share, limits and QOS work and the loss of one AZ leaves the other cluster's accounting working. Creates Aurora for Open OnDemand portals too. `hpc-ha init` writes true; a file without this key keeps accounting off, because adding it to running clusters needs their compute fleet stopped.","type":"boolean"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","additionalProperties":false,"title":"hpc-ha deployment configuration","description":"One file describes one highly available EnginFrame + ParallelCluster deployment.","type":"object","required":["name","region","portal","loadBalancer","clusters"],"properties":{"name":{"description":"Deployment name: prefixes every stack and cluster name so several deployments share an account. Lower-case letters, digits and hyphens, starting with a letter, at most 24 characters.","type":"string"},"region":{"description":"AWS Region, e.g. cn-north-1.","type":"string"},"account":{"description":"12-digit account id; omit for an environment-agnostic synth.","type":"string"},"disposable":{"default":false,"description":"true: the database, file systems and logs are deleted with the stacks (test deployments). false (default): they are retained or snapshotted.","type":"boolean"},"tags":{"default":{},"description":"Tags applied to every resource that takes tags.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}},"network":{"additionalProperties":false,"default":{},"type":"object","properties":{"vpcCidr":{"default":"10.0.0.0/16","description":"IPv4 CIDR of the new VPC (/16 to /24).","type":"string"},"availabilityZones":{"description":"Exactly two distinct Availability Zones of the region; default: the first two of the region.","type":"array","items":{"type":"string"}}}},"portal":{"additionalProperties":false,"type":"object","properties":{"kind":{"default":"enginframe","description":"enginframe (default): NICE EnginFrame, needs its installer, licence and the Aurora database. openondemand: Open OnDemand (open source), needs a directory (directory.type ldap or activeDirectory).","anyOf":[{"const":"enginframe","type":"string"},{"const":"openondemand","type":"string"}]},"instanceType":{"default":"m5.xlarge","description":"EC2 instance type of each EnginFrame node (x86_64 only).","type":"string"},"rootVolumeGiB":{"minimum":20,"maximum":16384,"default":50,"description":"Root volume size of each EnginFrame node, GiB.","type":"integer"},"adminPasswordSecretArn":{"description":"EnginFrame: ARN of the Secrets Manager secret holding the efadmin password as {\"efadminPassword\": \"...\"} (create it with `hpc-ha secret create`).","type":"string"},"adminPasswordSecretKey":{"default":"efadminPassword","description":"JSON key of the password inside that secret.","type":"string"},"keyName":{"description":"EC2 key pair for SSH; omit to use Session Manager only.","type":"string"},"installer":{"additionalProperties":false,"description":"EnginFrame: location of the EnginFrame installer jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the EnginFrame installer jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the EnginFrame installer jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"},"version":{"description":"EnginFrame build in the jar, e.g. 2021.0-r1667; default: read from a file named enginframe-<version>.jar.","type":"string"}}},"jdbcDriver":{"additionalProperties":false,"description":"Location of the MySQL Connector/J jar.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the MySQL Connector/J jar is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the MySQL Connector/J jar as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}},"openondemand":{"additionalProperties":false,"description":"Open OnDemand settings (portal.kind: openondemand).","type":"object","properties":{"version":{"default":"4.2.3","description":"Open OnDemand package version, x.y.z (default 4.2.3); its x.y picks the repository directory.","type":"string"},"repositoryUrl":{"description":"The project’s RPM repository (default https://yum.osc.edu/ondemand) or an https:// mirror of it with the same layout. Omit with bundle.","type":"string"},"bundle":{"additionalProperties":false,"description":"Instead of the repository (which may be slow or blocked from China): packages the user staged, checked against their SHA-256.","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of the Open OnDemand RPMs for Amazon Linux 2023 x86_64, staged in an S3 bucket in the deployment’s region (s3://) or on HTTPS.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"title":{"default":"Open OnDemand","description":"Portal title in the dashboard navbar and on the login page.","type":"string"},"brandColor":{"description":"Navbar background colour, #rgb or #rrggbb.","type":"string"},"clusters":{"description":"Which clusters the portal offers (default both); the others stay usable from the clusters themselves.","type":"array","items":{"anyOf":[{"const":"cluster1","type":"string"},{"const":"cluster2","type":"string"}]}},"idleTimeoutMinutes":{"default":480,"minimum":5,"maximum":10080,"description":"Users are logged out after this many minutes without a request (default 480).","type":"integer"},"serverName":{"description":"Host name users open (a DNS name pointing at the load balancer); default the load balancer’s own DNS name.","type":"string"},"desktop":{"additionalProperties":false,"description":"The Desktop app (Open OnDemand’s bc_desktop): a VNC desktop in a Slurm job on a compute node, opened in the browser.","type":"object","properties":{"enabled":{"default":true,"description":"Offer the Desktop interactive app on every cluster the portal shows (default true once desktop is given).","type":"boolean"},"session":{"default":"xfce","description":"The desktop the sessions run: xfce (default) or mate.","anyOf":[{"const":"xfce","type":"string"},{"const":"mate","type":"string"}]},"maxHours":{"default":8,"minimum":1,"maximum":720,"description":"Longest session a user may ask for, in hours (default 8).","type":"integer"},"maxCores":{"default":4,"minimum":1,"maximum":1024,"description":"Most cores a session may ask for (default 4); Slurm refuses more than the queue’s nodes have.","type":"integer"},"bundle":{"additionalProperties":false,"description":"Required on cluster OSes whose repositories lack the desktop packages (every OS but Ubuntu).","type":"object","required":["uri","sha256"],"properties":{"uri":{"minLength":1,"description":"A tar of .rpm (or, on Ubuntu, .deb) files for clusters.os: a VNC server with a user-run vncserver (TurboVNC), websockify and the desktop, with what they need beyond the OS repositories; s3:// in the deployment’s region or https://.","type":"string"},"sha256":{"description":"SHA-256 of the tar as 64 hexadecimal characters; compute nodes refuse a file that does not match.","type":"string"}}}}}}},"licenseFile":{"additionalProperties":false,"description":"Location of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China.","type":"object","required":["uri"],"properties":{"uri":{"description":"Where the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China is fetched from by the portal node: an s3:// URI (recommended: a bucket in the deployment's region) or an https:// URL.","minLength":1,"type":"string"},"sha256":{"description":"SHA-256 of the NICE EnginFrame licence file (installed on EFS and named in efinstall.config); needed where the partition has no AWS EnginFrame licence bucket, such as China as 64 hexadecimal characters; the node refuses a download that does not match.","type":"string"}}}}},"database":{"additionalProperties":false,"default":{},"type":"object","properties":{"mode":{"default":"serverless-v2","description":"serverless-v2: Aurora Serverless v2 writer and reader; provisioned: instances of database.instanceType.","anyOf":[{"const":"serverless-v2","type":"string"},{"const":"provisioned","type":"string"}]},"minCapacity":{"default":0.5,"description":"Serverless v2 minimum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"maxCapacity":{"default":4,"description":"Serverless v2 maximum capacity, ACU (0.5 to 256, in steps of 0.5).","type":"number"},"instanceType":{"description":"DB instance class for mode: provisioned, e.g. db.r6g.large.","type":"string"},"backupRetentionDays":{"minimum":7,"maximum":35,"default":7,"description":"Days of automated backups (7 to 35).","type":"integer"},"engineVersion":{"description":"Aurora MySQL 3 version, e.g. 3.10.3 (the 3.10 long-term-support line); default: the newest the region profile lists.","type":"string"}}},"storage":{"additionalProperties":false,"default":{},"type":"object","properties":{"fsx":{"additionalProperties":false,"default":{},"type":"object","properties":{"deploymentType":{"description":"FSx for Lustre deployment type; default PERSISTENT_2 (SCRATCH types do not exist in China).","anyOf":[{"const":"SCRATCH_1","type":"string"},{"const":"SCRATCH_2","type":"string"},{"const":"PERSISTENT_1","type":"string"},{"const":"PERSISTENT_2","type":"string"}]},"storageCapacityGiB":{"default":1200,"description":"Capacity of each FSx for Lustre file system: 1200, 2400 or a multiple of 2400 GiB.","type":"integer"},"perUnitStorageThroughput":{"description":"MB/s per TiB: 50, 100 or 200 for PERSISTENT_1; 125, 250, 500 or 1000 for PERSISTENT_2 (default 125); not for SCRATCH.","type":"integer"}}}}},"loadBalancer":{"additionalProperties":false,"type":"object","required":["allowedCidrs"],"properties":{"internetFacing":{"description":"Public ALB; default false in China (a public HTTPS site there needs an ICP filing), true elsewhere.","type":"boolean"},"allowedCidrs":{"minItems":1,"description":"IPv4 CIDRs allowed to reach the portal on 443. 0.0.0.0/0 only with internetFacing: true.","type":"array","items":{"type":"string"}},"certificateArn":{"description":"ACM or IAM server certificate for the HTTPS listener; default: a self-signed certificate for the ALB DNS name.","type":"string"}}},"clusters":{"additionalProperties":false,"type":"object","required":["queues"],"properties":{"provisioner":{"default":"cloudformation","description":"cloudformation: clusters are CloudFormation resources (ParallelCluster 3.6+); instance: each portal node runs the pcluster CLI for its cluster (required for 2.x).","anyOf":[{"const":"cloudformation","type":"string"},{"const":"instance","type":"string"}]},"parallelclusterVersion":{"default":"3.16.3","description":"ParallelCluster version, e.g. 3.16.3 (2.10.x/2.11.x only with provisioner: instance).","type":"string"},"os":{"default":"alinux2023","description":"Cluster OS, e.g. alinux2023, rhel9 (alinux2 for 2.x).","type":"string"},"pipIndexUrl":{"description":"Python package index the portal nodes install the pcluster CLI from (provisioner: instance); default: a mirror in China, PyPI elsewhere.","type":"string"},"headNode":{"additionalProperties":false,"default":{},"type":"object","properties":{"instanceType":{"default":"c5.xlarge","description":"Head node instance type (x86_64).","type":"string"},"rootVolumeGiB":{"minimum":35,"maximum":16384,"default":50,"description":"Head node root volume, GiB.","type":"integer"},"sshAllowedCidr":{"description":"The only IPv4 CIDR ParallelCluster opens the head nodes' SSH port to (HeadNode.Ssh.AllowedIps); default: network.vpcCidr. 0.0.0.0/0 only if you write it here.","type":"string"},"passwordSsh":{"default":false,"description":"true: keep the password SSH logins ParallelCluster's directory recipe turns on; false (default): the head-node script turns them off (key-based SSH and Session Manager stay).","type":"boolean"}}},"queues":{"minItems":1,"description":"Queues every cluster gets.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}},"overrides":{"additionalProperties":false,"default":{},"description":"Per-cluster additions: cluster1 lives in the first AZ, cluster2 in the second.","type":"object","properties":{"cluster1":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}},"cluster2":{"additionalProperties":false,"type":"object","properties":{"queues":{"description":"Queues only this cluster gets, in addition to clusters.queues.","type":"array","items":{"additionalProperties":false,"description":"A Slurm queue (partition).","type":"object","required":["name","computeResources"],"properties":{"name":{"description":"Slurm partition name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters, not \"default\".","type":"string"},"capacityType":{"default":"ONDEMAND","description":"ONDEMAND or SPOT.","anyOf":[{"const":"ONDEMAND","type":"string"},{"const":"SPOT","type":"string"}]},"computeResources":{"minItems":1,"description":"Instance groups of this queue.","type":"array","items":{"additionalProperties":false,"description":"A set of identical instances in a Slurm queue.","type":"object","required":["name","instanceType"],"properties":{"name":{"description":"Compute resource name: lower-case letters, digits and hyphens, starting with a letter, at most 25 characters.","type":"string"},"instanceType":{"description":"EC2 instance type (x86_64), e.g. c5.4xlarge.","type":"string"},"minCount":{"minimum":0,"default":0,"description":"Instances kept running even when idle.","type":"integer"},"maxCount":{"minimum":1,"default":10,"description":"Most instances this resource scales to.","type":"integer"},"disableSimultaneousMultithreading":{"description":"One thread per core (common for MPI jobs).","type":"boolean"},"efa":{"description":"Attach an Elastic Fabric Adapter (instance type must support it).","type":"boolean"}}}}}}}}}}}}},"directory":{"additionalProperties":false,"default":{},"description":"Where users come from: the same directory users, with the same uid and home, on both portal nodes and both clusters.","type":"object","properties":{"type":{"default":"none","description":"none (default): only the local efadmin account. activeDirectory: a Microsoft AD (self-managed or AWS Managed Microsoft AD). ldap: an LDAP server with RFC 2307 (posixAccount) users, e.g. OpenLDAP.","anyOf":[{"const":"none","type":"string"},{"const":"activeDirectory","type":"string"},{"const":"ldap","type":"string"}]},"domainName":{"description":"activeDirectory: the AD domain as an FQDN (corp.example.com) or DN (DC=corp,DC=example,DC=com).","type":"string"},"create":{"description":"activeDirectory only: true creates an AWS Managed Microsoft AD named domainName, one domain controller in each private subnet; omit uris then.","type":"boolean"},"uris":{"description":"LDAPS URIs of the directory servers (ldaps://host[:port]), one per Availability Zone recommended.","type":"array","items":{"type":"string"}},"baseDn":{"description":"Search base for users and groups. ldap: required; activeDirectory: default derived from domainName.","type":"string"},"bindDn":{"description":"DN of the read-only user sssd binds as, e.g. CN=ReadOnlyUser,OU=Users,OU=CORP,DC=corp,DC=example,DC=com. With create: true the default is CN=ReadOnlyUser in the new directory’s Users OU.","type":"string"},"bindPasswordSecretArn":{"description":"ARN of the Secrets Manager secret whose SecretString is the bind password as plain text (the form ParallelCluster’s DirectoryService.PasswordSecretArn expects).","type":"string"},"caCertificate":{"additionalProperties":false,"description":"CA certificate of the directory; omit when a CA the OS already trusts signed it.","type":"object","required":["uri"],"properties":{"uri":{"minLength":1,"description":"Where nodes fetch the PEM CA certificate that signed the directory servers’ certificates: s3:// URI or https:// URL.","type":"string"},"sha256":{"description":"SHA-256 of the PEM file as 64 hexadecimal characters; nodes refuse a file that does not match.","type":"string"}}},"ldapTlsReqCert":{"description":"How strictly nodes check the server certificate (sssd ldap_tls_reqcert); default hard.","anyOf":[{"const":"never","type":"string"},{"const":"allow","type":"string"},{"const":"try","type":"string"},{"const":"demand","type":"string"},{"const":"hard","type":"string"}]},"adminGroup":{"description":"Directory group whose members are portal administrators.","type":"string"},"allowedGroups":{"minItems":1,"description":"Who may use the platform: distinguished names of directory groups (e.g. CN=HPC Users,OU=Groups,DC=corp,DC=example,DC=com). Only their members log in to the portal (Dex), pass sssd’s account check on the portal nodes and log in or run jobs on the clusters (ParallelCluster LdapAccessFilter). Matched through memberOf: Active Directory follows nested groups; an LDAP directory must keep memberOf on user entries (OpenLDAP memberof overlay, 389 DS, FreeIPA). Omit to let every directory user in.","type":"array","items":{"minLength":1,"type":"string"}},"sssdSettings":{"description":"Additional sssd [domain] options for portal and cluster nodes alike (ParallelCluster AdditionalSssdConfigs), e.g. ldap_access_filter.","type":"object","patternProperties":{"^(.*)$":{"type":"string"}}}}},"accounting":{"additionalProperties":false,"default":{},"description":"Slurm accounting (sacct/sreport from the portal) for both clusters.","type":"object","properties":{"enabled":{"default":false,"description":"Slurm accounting: each cluster's head node runs slurmdbd (ParallelCluster's Scheduling.SlurmSettings.Database) writing to its own database in the deployment's Aurora, so sacct, sreport, fair-share, limits and QOS work and the loss of one AZ leaves the other cluster's accounting working. Creates Aurora for Open OnDemand portals too. `hpc-ha init` writes true; a file without this key keeps accounting off, because adding it to running clusters needs their compute fleet stopped.","type":"boolean"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func4 = (runtime0.default ?? runtime0);
 const pattern0 = new RegExp("^(.*)$", "u");
@@ -1901,8 +1901,11 @@ data69.instanceType = "c5.xlarge";
 if(data69.rootVolumeGiB === undefined){
 data69.rootVolumeGiB = 50;
 }
+if(data69.passwordSsh === undefined){
+data69.passwordSsh = false;
+}
 for(const key16 in data69){
-if(!((key16 === "instanceType") || (key16 === "rootVolumeGiB"))){
+if(!((((key16 === "instanceType") || (key16 === "rootVolumeGiB")) || (key16 === "sshAllowedCidr")) || (key16 === "passwordSsh"))){
 const err141 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.headNode,data:data69};
 if(vErrors === null){
 vErrors = [err141];
@@ -1957,9 +1960,10 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data69};
+if(data69.sshAllowedCidr !== undefined){
+let data72 = data69.sshAllowedCidr;
+if(typeof data72 !== "string"){
+const err146 = {instancePath:instancePath+"/clusters/headNode/sshAllowedCidr",schemaPath:"#/properties/clusters/properties/headNode/properties/sshAllowedCidr/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.headNode.properties.sshAllowedCidr.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.sshAllowedCidr,data:data72};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1968,11 +1972,10 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data64.queues !== undefined){
-let data72 = data64.queues;
-if(Array.isArray(data72)){
-if(data72.length < 1){
-const err147 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data72};
+}
+let data73 = data69.passwordSsh;
+if(typeof data73 !== "boolean"){
+const err147 = {instancePath:instancePath+"/clusters/headNode/passwordSsh",schemaPath:"#/properties/clusters/properties/headNode/properties/passwordSsh/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.headNode.properties.passwordSsh.type,parentSchema:schema11.properties.clusters.properties.headNode.properties.passwordSsh,data:data73};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1981,15 +1984,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-const len3 = data72.length;
-for(let i3=0; i3<len3; i3++){
-let data73 = data72[i3];
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.capacityType === undefined){
-data73.capacityType = "ONDEMAND";
 }
-if(data73.name === undefined){
-const err148 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
+else {
+const err148 = {instancePath:instancePath+"/clusters/headNode",schemaPath:"#/properties/clusters/properties/headNode/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.headNode.type,parentSchema:schema11.properties.clusters.properties.headNode,data:data69};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1998,8 +1995,11 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data73.computeResources === undefined){
-const err149 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
+if(data64.queues !== undefined){
+let data74 = data64.queues;
+if(Array.isArray(data74)){
+if(data74.length < 1){
+const err149 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues,data:data74};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2008,9 +2008,15 @@ vErrors.push(err149);
 }
 errors++;
 }
-for(const key17 in data73){
-if(!(((key17 === "name") || (key17 === "capacityType")) || (key17 === "computeResources"))){
-const err150 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
+const len3 = data74.length;
+for(let i3=0; i3<len3; i3++){
+let data75 = data74[i3];
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.capacityType === undefined){
+data75.capacityType = "ONDEMAND";
+}
+if(data75.name === undefined){
+const err150 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2019,11 +2025,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-if(data73.name !== undefined){
-let data74 = data73.name;
-if(typeof data74 !== "string"){
-const err151 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data74};
+if(data75.computeResources === undefined){
+const err151 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2032,13 +2035,9 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-let data75 = data73.capacityType;
-const _errs197 = errors;
-let valid32 = false;
-const _errs198 = errors;
-if(typeof data75 !== "string"){
-const err152 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data75};
+for(const key17 in data75){
+if(!(((key17 === "name") || (key17 === "capacityType")) || (key17 === "computeResources"))){
+const err152 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2047,8 +2046,11 @@ vErrors.push(err152);
 }
 errors++;
 }
-if("ONDEMAND" !== data75){
-const err153 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data75};
+}
+if(data75.name !== undefined){
+let data76 = data75.name;
+if(typeof data76 !== "string"){
+const err153 = {instancePath:instancePath+"/clusters/queues/" + i3+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.name,data:data76};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2057,12 +2059,13 @@ vErrors.push(err153);
 }
 errors++;
 }
-var _valid6 = _errs198 === errors;
-valid32 = valid32 || _valid6;
-if(!valid32){
-const _errs200 = errors;
-if(typeof data75 !== "string"){
-const err154 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data75};
+}
+let data77 = data75.capacityType;
+const _errs201 = errors;
+let valid32 = false;
+const _errs202 = errors;
+if(typeof data77 !== "string"){
+const err154 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2071,8 +2074,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if("SPOT" !== data75){
-const err155 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data75};
+if("ONDEMAND" !== data77){
+const err155 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[0],data:data77};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2081,11 +2084,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid6 = _errs200 === errors;
+var _valid6 = _errs202 === errors;
 valid32 = valid32 || _valid6;
-}
 if(!valid32){
-const err156 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data75};
+const _errs204 = errors;
+if(typeof data77 !== "string"){
+const err156 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2094,22 +2098,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-else {
-errors = _errs197;
-if(vErrors !== null){
-if(_errs197){
-vErrors.length = _errs197;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data73.computeResources !== undefined){
-let data76 = data73.computeResources;
-if(Array.isArray(data76)){
-if(data76.length < 1){
-const err157 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data76};
+if("SPOT" !== data77){
+const err157 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf[1],data:data77};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2118,18 +2108,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-const len4 = data76.length;
-for(let i4=0; i4<len4; i4++){
-let data77 = data76[i4];
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.minCount === undefined){
-data77.minCount = 0;
+var _valid6 = _errs204 === errors;
+valid32 = valid32 || _valid6;
 }
-if(data77.maxCount === undefined){
-data77.maxCount = 10;
-}
-if(data77.name === undefined){
-const err158 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
+if(!valid32){
+const err158 = {instancePath:instancePath+"/clusters/queues/" + i3+"/capacityType",schemaPath:"#/properties/clusters/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.queues.items.properties.capacityType,data:data77};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2138,8 +2121,22 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data77.instanceType === undefined){
-const err159 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
+else {
+errors = _errs201;
+if(vErrors !== null){
+if(_errs201){
+vErrors.length = _errs201;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data75.computeResources !== undefined){
+let data78 = data75.computeResources;
+if(Array.isArray(data78)){
+if(data78.length < 1){
+const err159 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data78};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2148,9 +2145,18 @@ vErrors.push(err159);
 }
 errors++;
 }
-for(const key18 in data77){
-if(!((((((key18 === "name") || (key18 === "instanceType")) || (key18 === "minCount")) || (key18 === "maxCount")) || (key18 === "disableSimultaneousMultithreading")) || (key18 === "efa"))){
-const err160 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
+const len4 = data78.length;
+for(let i4=0; i4<len4; i4++){
+let data79 = data78[i4];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.minCount === undefined){
+data79.minCount = 0;
+}
+if(data79.maxCount === undefined){
+data79.maxCount = 10;
+}
+if(data79.name === undefined){
+const err160 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data79};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2159,11 +2165,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-if(data77.name !== undefined){
-let data78 = data77.name;
-if(typeof data78 !== "string"){
-const err161 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data78};
+if(data79.instanceType === undefined){
+const err161 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data79};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2172,11 +2175,9 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data77.instanceType !== undefined){
-let data79 = data77.instanceType;
-if(typeof data79 !== "string"){
-const err162 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data79};
+for(const key18 in data79){
+if(!((((((key18 === "name") || (key18 === "instanceType")) || (key18 === "minCount")) || (key18 === "maxCount")) || (key18 === "disableSimultaneousMultithreading")) || (key18 === "efa"))){
+const err162 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data79};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2186,9 +2187,10 @@ vErrors.push(err162);
 errors++;
 }
 }
-let data80 = data77.minCount;
-if(!((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80)))){
-const err163 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data80};
+if(data79.name !== undefined){
+let data80 = data79.name;
+if(typeof data80 !== "string"){
+const err163 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/name",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.name,data:data80};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2197,9 +2199,11 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(typeof data80 == "number"){
-if(data80 < 0 || isNaN(data80)){
-const err164 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data80};
+}
+if(data79.instanceType !== undefined){
+let data81 = data79.instanceType;
+if(typeof data81 !== "string"){
+const err164 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/instanceType",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data81};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2209,9 +2213,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-let data81 = data77.maxCount;
-if(!((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81)))){
-const err165 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data81};
+let data82 = data79.minCount;
+if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
+const err165 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2220,9 +2224,9 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(typeof data81 == "number"){
-if(data81 < 1 || isNaN(data81)){
-const err166 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data81};
+if(typeof data82 == "number"){
+if(data82 < 0 || isNaN(data82)){
+const err166 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/minCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.minCount,data:data82};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2232,10 +2236,9 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data77.disableSimultaneousMultithreading !== undefined){
-let data82 = data77.disableSimultaneousMultithreading;
-if(typeof data82 !== "boolean"){
-const err167 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data82};
+let data83 = data79.maxCount;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+const err167 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2244,11 +2247,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-if(data77.efa !== undefined){
-let data83 = data77.efa;
-if(typeof data83 !== "boolean"){
-const err168 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data83};
+if(typeof data83 == "number"){
+if(data83 < 1 || isNaN(data83)){
+const err168 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/maxCount",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data83};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2258,9 +2259,10 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-else {
-const err169 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data77};
+if(data79.disableSimultaneousMultithreading !== undefined){
+let data84 = data79.disableSimultaneousMultithreading;
+if(typeof data84 !== "boolean"){
+const err169 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data84};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2270,9 +2272,10 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data76};
+if(data79.efa !== undefined){
+let data85 = data79.efa;
+if(typeof data85 !== "boolean"){
+const err170 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4+"/efa",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.properties.efa,data:data85};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2284,7 +2287,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data73};
+const err171 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources/" + i4,schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources.items,data:data79};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2296,7 +2299,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data72};
+const err172 = {instancePath:instancePath+"/clusters/queues/" + i3+"/computeResources",schemaPath:"#/properties/clusters/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.queues.items.properties.computeResources,data:data78};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2306,11 +2309,9 @@ vErrors.push(err172);
 errors++;
 }
 }
-let data84 = data64.overrides;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key19 in data84){
-if(!((key19 === "cluster1") || (key19 === "cluster2"))){
-const err173 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data84};
+}
+else {
+const err173 = {instancePath:instancePath+"/clusters/queues/" + i3,schemaPath:"#/properties/clusters/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.queues.items,data:data75};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2320,12 +2321,9 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data84.cluster1 !== undefined){
-let data85 = data84.cluster1;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-for(const key20 in data85){
-if(!(key20 === "queues")){
-const err174 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data85};
+}
+else {
+const err174 = {instancePath:instancePath+"/clusters/queues",schemaPath:"#/properties/clusters/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.queues.type,parentSchema:schema11.properties.clusters.properties.queues,data:data74};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2335,18 +2333,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-if(data85.queues !== undefined){
-let data86 = data85.queues;
-if(Array.isArray(data86)){
-const len5 = data86.length;
-for(let i5=0; i5<len5; i5++){
-let data87 = data86[i5];
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.capacityType === undefined){
-data87.capacityType = "ONDEMAND";
-}
-if(data87.name === undefined){
-const err175 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
+let data86 = data64.overrides;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key19 in data86){
+if(!((key19 === "cluster1") || (key19 === "cluster2"))){
+const err175 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides,data:data86};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2355,8 +2346,13 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data87.computeResources === undefined){
-const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
+}
+if(data86.cluster1 !== undefined){
+let data87 = data86.cluster1;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key20 in data87){
+if(!(key20 === "queues")){
+const err176 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data87};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2365,9 +2361,19 @@ vErrors.push(err176);
 }
 errors++;
 }
-for(const key21 in data87){
-if(!(((key21 === "name") || (key21 === "capacityType")) || (key21 === "computeResources"))){
-const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
+}
+if(data87.queues !== undefined){
+let data88 = data87.queues;
+if(Array.isArray(data88)){
+const len5 = data88.length;
+for(let i5=0; i5<len5; i5++){
+let data89 = data88[i5];
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.capacityType === undefined){
+data89.capacityType = "ONDEMAND";
+}
+if(data89.name === undefined){
+const err177 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data89};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2376,11 +2382,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data87.name !== undefined){
-let data88 = data87.name;
-if(typeof data88 !== "string"){
-const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data88};
+if(data89.computeResources === undefined){
+const err178 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data89};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2389,13 +2392,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-let data89 = data87.capacityType;
-const _errs233 = errors;
-let valid41 = false;
-const _errs234 = errors;
-if(typeof data89 !== "string"){
-const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data89};
+for(const key21 in data89){
+if(!(((key21 === "name") || (key21 === "capacityType")) || (key21 === "computeResources"))){
+const err179 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data89};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2404,8 +2403,11 @@ vErrors.push(err179);
 }
 errors++;
 }
-if("ONDEMAND" !== data89){
-const err180 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data89};
+}
+if(data89.name !== undefined){
+let data90 = data89.name;
+if(typeof data90 !== "string"){
+const err180 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.name,data:data90};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2414,12 +2416,13 @@ vErrors.push(err180);
 }
 errors++;
 }
-var _valid7 = _errs234 === errors;
-valid41 = valid41 || _valid7;
-if(!valid41){
-const _errs236 = errors;
-if(typeof data89 !== "string"){
-const err181 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data89};
+}
+let data91 = data89.capacityType;
+const _errs237 = errors;
+let valid41 = false;
+const _errs238 = errors;
+if(typeof data91 !== "string"){
+const err181 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2428,8 +2431,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if("SPOT" !== data89){
-const err182 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data89};
+if("ONDEMAND" !== data91){
+const err182 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[0],data:data91};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2438,11 +2441,12 @@ vErrors.push(err182);
 }
 errors++;
 }
-var _valid7 = _errs236 === errors;
+var _valid7 = _errs238 === errors;
 valid41 = valid41 || _valid7;
-}
 if(!valid41){
-const err183 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data89};
+const _errs240 = errors;
+if(typeof data91 !== "string"){
+const err183 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2451,22 +2455,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-else {
-errors = _errs233;
-if(vErrors !== null){
-if(_errs233){
-vErrors.length = _errs233;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data87.computeResources !== undefined){
-let data90 = data87.computeResources;
-if(Array.isArray(data90)){
-if(data90.length < 1){
-const err184 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data90};
+if("SPOT" !== data91){
+const err184 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf[1],data:data91};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2475,18 +2465,11 @@ vErrors.push(err184);
 }
 errors++;
 }
-const len6 = data90.length;
-for(let i6=0; i6<len6; i6++){
-let data91 = data90[i6];
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.minCount === undefined){
-data91.minCount = 0;
+var _valid7 = _errs240 === errors;
+valid41 = valid41 || _valid7;
 }
-if(data91.maxCount === undefined){
-data91.maxCount = 10;
-}
-if(data91.name === undefined){
-const err185 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
+if(!valid41){
+const err185 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.capacityType,data:data91};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2495,8 +2478,22 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data91.instanceType === undefined){
-const err186 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
+else {
+errors = _errs237;
+if(vErrors !== null){
+if(_errs237){
+vErrors.length = _errs237;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data89.computeResources !== undefined){
+let data92 = data89.computeResources;
+if(Array.isArray(data92)){
+if(data92.length < 1){
+const err186 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data92};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2505,9 +2502,18 @@ vErrors.push(err186);
 }
 errors++;
 }
-for(const key22 in data91){
-if(!((((((key22 === "name") || (key22 === "instanceType")) || (key22 === "minCount")) || (key22 === "maxCount")) || (key22 === "disableSimultaneousMultithreading")) || (key22 === "efa"))){
-const err187 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
+const len6 = data92.length;
+for(let i6=0; i6<len6; i6++){
+let data93 = data92[i6];
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.minCount === undefined){
+data93.minCount = 0;
+}
+if(data93.maxCount === undefined){
+data93.maxCount = 10;
+}
+if(data93.name === undefined){
+const err187 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data93};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2516,11 +2522,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-if(data91.name !== undefined){
-let data92 = data91.name;
-if(typeof data92 !== "string"){
-const err188 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data92};
+if(data93.instanceType === undefined){
+const err188 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data93};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2529,11 +2532,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data91.instanceType !== undefined){
-let data93 = data91.instanceType;
-if(typeof data93 !== "string"){
-const err189 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data93};
+for(const key22 in data93){
+if(!((((((key22 === "name") || (key22 === "instanceType")) || (key22 === "minCount")) || (key22 === "maxCount")) || (key22 === "disableSimultaneousMultithreading")) || (key22 === "efa"))){
+const err189 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data93};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2543,9 +2544,10 @@ vErrors.push(err189);
 errors++;
 }
 }
-let data94 = data91.minCount;
-if(!((typeof data94 == "number") && (!(data94 % 1) && !isNaN(data94)))){
-const err190 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data94};
+if(data93.name !== undefined){
+let data94 = data93.name;
+if(typeof data94 !== "string"){
+const err190 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.name,data:data94};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2554,9 +2556,11 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(typeof data94 == "number"){
-if(data94 < 0 || isNaN(data94)){
-const err191 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data94};
+}
+if(data93.instanceType !== undefined){
+let data95 = data93.instanceType;
+if(typeof data95 !== "string"){
+const err191 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data95};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2566,9 +2570,9 @@ vErrors.push(err191);
 errors++;
 }
 }
-let data95 = data91.maxCount;
-if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
-const err192 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data95};
+let data96 = data93.minCount;
+if(!((typeof data96 == "number") && (!(data96 % 1) && !isNaN(data96)))){
+const err192 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data96};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2577,9 +2581,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(typeof data95 == "number"){
-if(data95 < 1 || isNaN(data95)){
-const err193 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data95};
+if(typeof data96 == "number"){
+if(data96 < 0 || isNaN(data96)){
+const err193 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.minCount,data:data96};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2589,10 +2593,9 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data91.disableSimultaneousMultithreading !== undefined){
-let data96 = data91.disableSimultaneousMultithreading;
-if(typeof data96 !== "boolean"){
-const err194 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data96};
+let data97 = data93.maxCount;
+if(!((typeof data97 == "number") && (!(data97 % 1) && !isNaN(data97)))){
+const err194 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data97};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2601,11 +2604,9 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data91.efa !== undefined){
-let data97 = data91.efa;
-if(typeof data97 !== "boolean"){
-const err195 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data97};
+if(typeof data97 == "number"){
+if(data97 < 1 || isNaN(data97)){
+const err195 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data97};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2615,9 +2616,10 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
-else {
-const err196 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data91};
+if(data93.disableSimultaneousMultithreading !== undefined){
+let data98 = data93.disableSimultaneousMultithreading;
+if(typeof data98 !== "boolean"){
+const err196 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data98};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2627,9 +2629,10 @@ vErrors.push(err196);
 errors++;
 }
 }
-}
-else {
-const err197 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data90};
+if(data93.efa !== undefined){
+let data99 = data93.efa;
+if(typeof data99 !== "boolean"){
+const err197 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.properties.efa,data:data99};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2641,7 +2644,7 @@ errors++;
 }
 }
 else {
-const err198 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data87};
+const err198 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources/" + i6,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.items,data:data93};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2653,7 +2656,7 @@ errors++;
 }
 }
 else {
-const err199 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data86};
+const err199 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.properties.computeResources,data:data92};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2665,7 +2668,7 @@ errors++;
 }
 }
 else {
-const err200 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data85};
+const err200 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues/" + i5,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.items,data:data89};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2675,12 +2678,9 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data84.cluster2 !== undefined){
-let data98 = data84.cluster2;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-for(const key23 in data98){
-if(!(key23 === "queues")){
-const err201 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data98};
+}
+else {
+const err201 = {instancePath:instancePath+"/clusters/overrides/cluster1/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1.properties.queues,data:data88};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2690,18 +2690,9 @@ vErrors.push(err201);
 errors++;
 }
 }
-if(data98.queues !== undefined){
-let data99 = data98.queues;
-if(Array.isArray(data99)){
-const len7 = data99.length;
-for(let i7=0; i7<len7; i7++){
-let data100 = data99[i7];
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-if(data100.capacityType === undefined){
-data100.capacityType = "ONDEMAND";
 }
-if(data100.name === undefined){
-const err202 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
+else {
+const err202 = {instancePath:instancePath+"/clusters/overrides/cluster1",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster1.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster1,data:data87};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2710,8 +2701,13 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data100.computeResources === undefined){
-const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
+}
+if(data86.cluster2 !== undefined){
+let data100 = data86.cluster2;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+for(const key23 in data100){
+if(!(key23 === "queues")){
+const err203 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data100};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2720,9 +2716,19 @@ vErrors.push(err203);
 }
 errors++;
 }
-for(const key24 in data100){
-if(!(((key24 === "name") || (key24 === "capacityType")) || (key24 === "computeResources"))){
-const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
+}
+if(data100.queues !== undefined){
+let data101 = data100.queues;
+if(Array.isArray(data101)){
+const len7 = data101.length;
+for(let i7=0; i7<len7; i7++){
+let data102 = data101[i7];
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.capacityType === undefined){
+data102.capacityType = "ONDEMAND";
+}
+if(data102.name === undefined){
+const err204 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data102};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2731,11 +2737,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-if(data100.name !== undefined){
-let data101 = data100.name;
-if(typeof data101 !== "string"){
-const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data101};
+if(data102.computeResources === undefined){
+const err205 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/required",keyword:"required",params:{missingProperty: "computeResources"},message:"must have required property '"+"computeResources"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data102};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2744,13 +2747,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-let data102 = data100.capacityType;
-const _errs266 = errors;
-let valid49 = false;
-const _errs267 = errors;
-if(typeof data102 !== "string"){
-const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data102};
+for(const key24 in data102){
+if(!(((key24 === "name") || (key24 === "capacityType")) || (key24 === "computeResources"))){
+const err206 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data102};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2759,8 +2758,11 @@ vErrors.push(err206);
 }
 errors++;
 }
-if("ONDEMAND" !== data102){
-const err207 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data102};
+}
+if(data102.name !== undefined){
+let data103 = data102.name;
+if(typeof data103 !== "string"){
+const err207 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.name,data:data103};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2769,12 +2771,13 @@ vErrors.push(err207);
 }
 errors++;
 }
-var _valid8 = _errs267 === errors;
-valid49 = valid49 || _valid8;
-if(!valid49){
-const _errs269 = errors;
-if(typeof data102 !== "string"){
-const err208 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data102};
+}
+let data104 = data102.capacityType;
+const _errs270 = errors;
+let valid49 = false;
+const _errs271 = errors;
+if(typeof data104 !== "string"){
+const err208 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data104};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2783,8 +2786,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if("SPOT" !== data102){
-const err209 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data102};
+if("ONDEMAND" !== data104){
+const err209 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/0/const",keyword:"const",params:{allowedValue: "ONDEMAND"},message:"must be equal to constant",schema:"ONDEMAND",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[0],data:data104};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2793,11 +2796,12 @@ vErrors.push(err209);
 }
 errors++;
 }
-var _valid8 = _errs269 === errors;
+var _valid8 = _errs271 === errors;
 valid49 = valid49 || _valid8;
-}
 if(!valid49){
-const err210 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data102};
+const _errs273 = errors;
+if(typeof data104 !== "string"){
+const err210 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1].type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data104};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2806,22 +2810,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-else {
-errors = _errs266;
-if(vErrors !== null){
-if(_errs266){
-vErrors.length = _errs266;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data100.computeResources !== undefined){
-let data103 = data100.computeResources;
-if(Array.isArray(data103)){
-if(data103.length < 1){
-const err211 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data103};
+if("SPOT" !== data104){
+const err211 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf/1/const",keyword:"const",params:{allowedValue: "SPOT"},message:"must be equal to constant",schema:"SPOT",parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf[1],data:data104};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2830,18 +2820,11 @@ vErrors.push(err211);
 }
 errors++;
 }
-const len8 = data103.length;
-for(let i8=0; i8<len8; i8++){
-let data104 = data103[i8];
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.minCount === undefined){
-data104.minCount = 0;
+var _valid8 = _errs273 === errors;
+valid49 = valid49 || _valid8;
 }
-if(data104.maxCount === undefined){
-data104.maxCount = 10;
-}
-if(data104.name === undefined){
-const err212 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
+if(!valid49){
+const err212 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/capacityType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/capacityType/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType.anyOf,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.capacityType,data:data104};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2850,8 +2833,22 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data104.instanceType === undefined){
-const err213 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
+else {
+errors = _errs270;
+if(vErrors !== null){
+if(_errs270){
+vErrors.length = _errs270;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data102.computeResources !== undefined){
+let data105 = data102.computeResources;
+if(Array.isArray(data105)){
+if(data105.length < 1){
+const err213 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data105};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2860,9 +2857,18 @@ vErrors.push(err213);
 }
 errors++;
 }
-for(const key25 in data104){
-if(!((((((key25 === "name") || (key25 === "instanceType")) || (key25 === "minCount")) || (key25 === "maxCount")) || (key25 === "disableSimultaneousMultithreading")) || (key25 === "efa"))){
-const err214 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
+const len8 = data105.length;
+for(let i8=0; i8<len8; i8++){
+let data106 = data105[i8];
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.minCount === undefined){
+data106.minCount = 0;
+}
+if(data106.maxCount === undefined){
+data106.maxCount = 10;
+}
+if(data106.name === undefined){
+const err214 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data106};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2871,11 +2877,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data104.name !== undefined){
-let data105 = data104.name;
-if(typeof data105 !== "string"){
-const err215 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data105};
+if(data106.instanceType === undefined){
+const err215 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/required",keyword:"required",params:{missingProperty: "instanceType"},message:"must have required property '"+"instanceType"+"'",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.required,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data106};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2884,11 +2887,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-if(data104.instanceType !== undefined){
-let data106 = data104.instanceType;
-if(typeof data106 !== "string"){
-const err216 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data106};
+for(const key25 in data106){
+if(!((((((key25 === "name") || (key25 === "instanceType")) || (key25 === "minCount")) || (key25 === "maxCount")) || (key25 === "disableSimultaneousMultithreading")) || (key25 === "efa"))){
+const err216 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data106};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2898,9 +2899,10 @@ vErrors.push(err216);
 errors++;
 }
 }
-let data107 = data104.minCount;
-if(!((typeof data107 == "number") && (!(data107 % 1) && !isNaN(data107)))){
-const err217 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data107};
+if(data106.name !== undefined){
+let data107 = data106.name;
+if(typeof data107 !== "string"){
+const err217 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/name",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.name,data:data107};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2909,9 +2911,11 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(typeof data107 == "number"){
-if(data107 < 0 || isNaN(data107)){
-const err218 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data107};
+}
+if(data106.instanceType !== undefined){
+let data108 = data106.instanceType;
+if(typeof data108 !== "string"){
+const err218 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/instanceType",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/instanceType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.instanceType,data:data108};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2921,9 +2925,9 @@ vErrors.push(err218);
 errors++;
 }
 }
-let data108 = data104.maxCount;
-if(!((typeof data108 == "number") && (!(data108 % 1) && !isNaN(data108)))){
-const err219 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data108};
+let data109 = data106.minCount;
+if(!((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109)))){
+const err219 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data109};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2932,9 +2936,9 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(typeof data108 == "number"){
-if(data108 < 1 || isNaN(data108)){
-const err220 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data108};
+if(typeof data109 == "number"){
+if(data109 < 0 || isNaN(data109)){
+const err220 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/minCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/minCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.minCount,data:data109};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2944,10 +2948,9 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data104.disableSimultaneousMultithreading !== undefined){
-let data109 = data104.disableSimultaneousMultithreading;
-if(typeof data109 !== "boolean"){
-const err221 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data109};
+let data110 = data106.maxCount;
+if(!((typeof data110 == "number") && (!(data110 % 1) && !isNaN(data110)))){
+const err221 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data110};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2956,11 +2959,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-if(data104.efa !== undefined){
-let data110 = data104.efa;
-if(typeof data110 !== "boolean"){
-const err222 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data110};
+if(typeof data110 == "number"){
+if(data110 < 1 || isNaN(data110)){
+const err222 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/maxCount",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/maxCount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.maxCount,data:data110};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2970,9 +2971,10 @@ vErrors.push(err222);
 errors++;
 }
 }
-}
-else {
-const err223 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data104};
+if(data106.disableSimultaneousMultithreading !== undefined){
+let data111 = data106.disableSimultaneousMultithreading;
+if(typeof data111 !== "boolean"){
+const err223 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/disableSimultaneousMultithreading",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/disableSimultaneousMultithreading/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.disableSimultaneousMultithreading,data:data111};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2982,9 +2984,10 @@ vErrors.push(err223);
 errors++;
 }
 }
-}
-else {
-const err224 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data103};
+if(data106.efa !== undefined){
+let data112 = data106.efa;
+if(typeof data112 !== "boolean"){
+const err224 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8+"/efa",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/properties/efa/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.properties.efa,data:data112};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2996,7 +2999,7 @@ errors++;
 }
 }
 else {
-const err225 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data100};
+const err225 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources/" + i8,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.items,data:data106};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3008,7 +3011,7 @@ errors++;
 }
 }
 else {
-const err226 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data99};
+const err226 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7+"/computeResources",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/properties/computeResources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.properties.computeResources,data:data105};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3020,7 +3023,7 @@ errors++;
 }
 }
 else {
-const err227 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data98};
+const err227 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues/" + i7,schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.items,data:data102};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3032,7 +3035,7 @@ errors++;
 }
 }
 else {
-const err228 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data84};
+const err228 = {instancePath:instancePath+"/clusters/overrides/cluster2/queues",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/properties/queues/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2.properties.queues,data:data101};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3042,8 +3045,9 @@ vErrors.push(err228);
 errors++;
 }
 }
+}
 else {
-const err229 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data64};
+const err229 = {instancePath:instancePath+"/clusters/overrides/cluster2",schemaPath:"#/properties/clusters/properties/overrides/properties/cluster2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.properties.cluster2.type,parentSchema:schema11.properties.clusters.properties.overrides.properties.cluster2,data:data100};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3053,14 +3057,9 @@ vErrors.push(err229);
 errors++;
 }
 }
-let data111 = data.directory;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.type === undefined){
-data111.type = "none";
 }
-for(const key26 in data111){
-if(!(func2.call(schema11.properties.directory.properties, key26))){
-const err230 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data111};
+else {
+const err230 = {instancePath:instancePath+"/clusters/overrides",schemaPath:"#/properties/clusters/properties/overrides/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.properties.overrides.type,parentSchema:schema11.properties.clusters.properties.overrides,data:data86};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3070,12 +3069,8 @@ vErrors.push(err230);
 errors++;
 }
 }
-let data112 = data111.type;
-const _errs292 = errors;
-let valid54 = false;
-const _errs293 = errors;
-if(typeof data112 !== "string"){
-const err231 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data112};
+else {
+const err231 = {instancePath:instancePath+"/clusters",schemaPath:"#/properties/clusters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.clusters.type,parentSchema:schema11.properties.clusters,data:data64};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3084,8 +3079,15 @@ vErrors.push(err231);
 }
 errors++;
 }
-if("none" !== data112){
-const err232 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data112};
+}
+let data113 = data.directory;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.type === undefined){
+data113.type = "none";
+}
+for(const key26 in data113){
+if(!(func2.call(schema11.properties.directory.properties, key26))){
+const err232 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory,data:data113};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3094,12 +3096,13 @@ vErrors.push(err232);
 }
 errors++;
 }
-var _valid9 = _errs293 === errors;
-valid54 = valid54 || _valid9;
-if(!valid54){
-const _errs295 = errors;
-if(typeof data112 !== "string"){
-const err233 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data112};
+}
+let data114 = data113.type;
+const _errs296 = errors;
+let valid54 = false;
+const _errs297 = errors;
+if(typeof data114 !== "string"){
+const err233 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[0].type,parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3108,8 +3111,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if("activeDirectory" !== data112){
-const err234 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data112};
+if("none" !== data114){
+const err234 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/0/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant",schema:"none",parentSchema:schema11.properties.directory.properties.type.anyOf[0],data:data114};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3118,12 +3121,12 @@ vErrors.push(err234);
 }
 errors++;
 }
-var _valid9 = _errs295 === errors;
+var _valid9 = _errs297 === errors;
 valid54 = valid54 || _valid9;
 if(!valid54){
-const _errs297 = errors;
-if(typeof data112 !== "string"){
-const err235 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data112};
+const _errs299 = errors;
+if(typeof data114 !== "string"){
+const err235 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[1].type,parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3132,8 +3135,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if("ldap" !== data112){
-const err236 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data112};
+if("activeDirectory" !== data114){
+const err236 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/1/const",keyword:"const",params:{allowedValue: "activeDirectory"},message:"must be equal to constant",schema:"activeDirectory",parentSchema:schema11.properties.directory.properties.type.anyOf[1],data:data114};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3142,12 +3145,12 @@ vErrors.push(err236);
 }
 errors++;
 }
-var _valid9 = _errs297 === errors;
+var _valid9 = _errs299 === errors;
 valid54 = valid54 || _valid9;
-}
-}
 if(!valid54){
-const err237 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data112};
+const _errs301 = errors;
+if(typeof data114 !== "string"){
+const err237 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.type.anyOf[2].type,parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data114};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3156,21 +3159,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-else {
-errors = _errs292;
-if(vErrors !== null){
-if(_errs292){
-vErrors.length = _errs292;
-}
-else {
-vErrors = null;
-}
-}
-}
-if(data111.domainName !== undefined){
-let data113 = data111.domainName;
-if(typeof data113 !== "string"){
-const err238 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data113};
+if("ldap" !== data114){
+const err238 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf/2/const",keyword:"const",params:{allowedValue: "ldap"},message:"must be equal to constant",schema:"ldap",parentSchema:schema11.properties.directory.properties.type.anyOf[2],data:data114};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3179,11 +3169,12 @@ vErrors.push(err238);
 }
 errors++;
 }
+var _valid9 = _errs301 === errors;
+valid54 = valid54 || _valid9;
 }
-if(data111.create !== undefined){
-let data114 = data111.create;
-if(typeof data114 !== "boolean"){
-const err239 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data114};
+}
+if(!valid54){
+const err239 = {instancePath:instancePath+"/directory/type",schemaPath:"#/properties/directory/properties/type/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.type.anyOf,parentSchema:schema11.properties.directory.properties.type,data:data114};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3192,15 +3183,21 @@ vErrors.push(err239);
 }
 errors++;
 }
+else {
+errors = _errs296;
+if(vErrors !== null){
+if(_errs296){
+vErrors.length = _errs296;
 }
-if(data111.uris !== undefined){
-let data115 = data111.uris;
-if(Array.isArray(data115)){
-const len9 = data115.length;
-for(let i9=0; i9<len9; i9++){
-let data116 = data115[i9];
-if(typeof data116 !== "string"){
-const err240 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data116};
+else {
+vErrors = null;
+}
+}
+}
+if(data113.domainName !== undefined){
+let data115 = data113.domainName;
+if(typeof data115 !== "string"){
+const err240 = {instancePath:instancePath+"/directory/domainName",schemaPath:"#/properties/directory/properties/domainName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.domainName.type,parentSchema:schema11.properties.directory.properties.domainName,data:data115};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3210,9 +3207,10 @@ vErrors.push(err240);
 errors++;
 }
 }
-}
-else {
-const err241 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data115};
+if(data113.create !== undefined){
+let data116 = data113.create;
+if(typeof data116 !== "boolean"){
+const err241 = {instancePath:instancePath+"/directory/create",schemaPath:"#/properties/directory/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.directory.properties.create.type,parentSchema:schema11.properties.directory.properties.create,data:data116};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3222,10 +3220,14 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data111.baseDn !== undefined){
-let data117 = data111.baseDn;
-if(typeof data117 !== "string"){
-const err242 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data117};
+if(data113.uris !== undefined){
+let data117 = data113.uris;
+if(Array.isArray(data117)){
+const len9 = data117.length;
+for(let i9=0; i9<len9; i9++){
+let data118 = data117[i9];
+if(typeof data118 !== "string"){
+const err242 = {instancePath:instancePath+"/directory/uris/" + i9,schemaPath:"#/properties/directory/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.uris.items.type,parentSchema:schema11.properties.directory.properties.uris.items,data:data118};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3235,10 +3237,9 @@ vErrors.push(err242);
 errors++;
 }
 }
-if(data111.bindDn !== undefined){
-let data118 = data111.bindDn;
-if(typeof data118 !== "string"){
-const err243 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data118};
+}
+else {
+const err243 = {instancePath:instancePath+"/directory/uris",schemaPath:"#/properties/directory/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.uris.type,parentSchema:schema11.properties.directory.properties.uris,data:data117};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3248,10 +3249,10 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(data111.bindPasswordSecretArn !== undefined){
-let data119 = data111.bindPasswordSecretArn;
+if(data113.baseDn !== undefined){
+let data119 = data113.baseDn;
 if(typeof data119 !== "string"){
-const err244 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data119};
+const err244 = {instancePath:instancePath+"/directory/baseDn",schemaPath:"#/properties/directory/properties/baseDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.baseDn.type,parentSchema:schema11.properties.directory.properties.baseDn,data:data119};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3261,11 +3262,10 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data111.caCertificate !== undefined){
-let data120 = data111.caCertificate;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.uri === undefined){
-const err245 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data120};
+if(data113.bindDn !== undefined){
+let data120 = data113.bindDn;
+if(typeof data120 !== "string"){
+const err245 = {instancePath:instancePath+"/directory/bindDn",schemaPath:"#/properties/directory/properties/bindDn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindDn.type,parentSchema:schema11.properties.directory.properties.bindDn,data:data120};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3274,9 +3274,11 @@ vErrors.push(err245);
 }
 errors++;
 }
-for(const key27 in data120){
-if(!((key27 === "uri") || (key27 === "sha256"))){
-const err246 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data120};
+}
+if(data113.bindPasswordSecretArn !== undefined){
+let data121 = data113.bindPasswordSecretArn;
+if(typeof data121 !== "string"){
+const err246 = {instancePath:instancePath+"/directory/bindPasswordSecretArn",schemaPath:"#/properties/directory/properties/bindPasswordSecretArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.bindPasswordSecretArn.type,parentSchema:schema11.properties.directory.properties.bindPasswordSecretArn,data:data121};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3286,11 +3288,11 @@ vErrors.push(err246);
 errors++;
 }
 }
-if(data120.uri !== undefined){
-let data121 = data120.uri;
-if(typeof data121 === "string"){
-if(func4(data121) < 1){
-const err247 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data121};
+if(data113.caCertificate !== undefined){
+let data122 = data113.caCertificate;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.uri === undefined){
+const err247 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/required",keyword:"required",params:{missingProperty: "uri"},message:"must have required property '"+"uri"+"'",schema:schema11.properties.directory.properties.caCertificate.required,parentSchema:schema11.properties.directory.properties.caCertificate,data:data122};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3299,9 +3301,9 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-else {
-const err248 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data121};
+for(const key27 in data122){
+if(!((key27 === "uri") || (key27 === "sha256"))){
+const err248 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.directory.properties.caCertificate,data:data122};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3311,10 +3313,11 @@ vErrors.push(err248);
 errors++;
 }
 }
-if(data120.sha256 !== undefined){
-let data122 = data120.sha256;
-if(typeof data122 !== "string"){
-const err249 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data122};
+if(data122.uri !== undefined){
+let data123 = data122.uri;
+if(typeof data123 === "string"){
+if(func4(data123) < 1){
+const err249 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data123};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3324,9 +3327,8 @@ vErrors.push(err249);
 errors++;
 }
 }
-}
 else {
-const err250 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data120};
+const err250 = {instancePath:instancePath+"/directory/caCertificate/uri",schemaPath:"#/properties/directory/properties/caCertificate/properties/uri/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.uri.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.uri,data:data123};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3336,13 +3338,10 @@ vErrors.push(err250);
 errors++;
 }
 }
-if(data111.ldapTlsReqCert !== undefined){
-let data123 = data111.ldapTlsReqCert;
-const _errs321 = errors;
-let valid58 = false;
-const _errs322 = errors;
-if(typeof data123 !== "string"){
-const err251 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data123};
+if(data122.sha256 !== undefined){
+let data124 = data122.sha256;
+if(typeof data124 !== "string"){
+const err251 = {instancePath:instancePath+"/directory/caCertificate/sha256",schemaPath:"#/properties/directory/properties/caCertificate/properties/sha256/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.caCertificate.properties.sha256.type,parentSchema:schema11.properties.directory.properties.caCertificate.properties.sha256,data:data124};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3351,8 +3350,10 @@ vErrors.push(err251);
 }
 errors++;
 }
-if("never" !== data123){
-const err252 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data123};
+}
+}
+else {
+const err252 = {instancePath:instancePath+"/directory/caCertificate",schemaPath:"#/properties/directory/properties/caCertificate/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.caCertificate.type,parentSchema:schema11.properties.directory.properties.caCertificate,data:data122};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3361,12 +3362,14 @@ vErrors.push(err252);
 }
 errors++;
 }
-var _valid10 = _errs322 === errors;
-valid58 = valid58 || _valid10;
-if(!valid58){
-const _errs324 = errors;
-if(typeof data123 !== "string"){
-const err253 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data123};
+}
+if(data113.ldapTlsReqCert !== undefined){
+let data125 = data113.ldapTlsReqCert;
+const _errs325 = errors;
+let valid58 = false;
+const _errs326 = errors;
+if(typeof data125 !== "string"){
+const err253 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data125};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3375,8 +3378,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if("allow" !== data123){
-const err254 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data123};
+if("never" !== data125){
+const err254 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/0/const",keyword:"const",params:{allowedValue: "never"},message:"must be equal to constant",schema:"never",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[0],data:data125};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3385,12 +3388,12 @@ vErrors.push(err254);
 }
 errors++;
 }
-var _valid10 = _errs324 === errors;
+var _valid10 = _errs326 === errors;
 valid58 = valid58 || _valid10;
 if(!valid58){
-const _errs326 = errors;
-if(typeof data123 !== "string"){
-const err255 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data123};
+const _errs328 = errors;
+if(typeof data125 !== "string"){
+const err255 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data125};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3399,8 +3402,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if("try" !== data123){
-const err256 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data123};
+if("allow" !== data125){
+const err256 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/1/const",keyword:"const",params:{allowedValue: "allow"},message:"must be equal to constant",schema:"allow",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[1],data:data125};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3409,12 +3412,12 @@ vErrors.push(err256);
 }
 errors++;
 }
-var _valid10 = _errs326 === errors;
+var _valid10 = _errs328 === errors;
 valid58 = valid58 || _valid10;
 if(!valid58){
-const _errs328 = errors;
-if(typeof data123 !== "string"){
-const err257 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data123};
+const _errs330 = errors;
+if(typeof data125 !== "string"){
+const err257 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data125};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3423,8 +3426,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if("demand" !== data123){
-const err258 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data123};
+if("try" !== data125){
+const err258 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/2/const",keyword:"const",params:{allowedValue: "try"},message:"must be equal to constant",schema:"try",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[2],data:data125};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3433,12 +3436,12 @@ vErrors.push(err258);
 }
 errors++;
 }
-var _valid10 = _errs328 === errors;
+var _valid10 = _errs330 === errors;
 valid58 = valid58 || _valid10;
 if(!valid58){
-const _errs330 = errors;
-if(typeof data123 !== "string"){
-const err259 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data123};
+const _errs332 = errors;
+if(typeof data125 !== "string"){
+const err259 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data125};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3447,8 +3450,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if("hard" !== data123){
-const err260 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data123};
+if("demand" !== data125){
+const err260 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/3/const",keyword:"const",params:{allowedValue: "demand"},message:"must be equal to constant",schema:"demand",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[3],data:data125};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3457,14 +3460,12 @@ vErrors.push(err260);
 }
 errors++;
 }
-var _valid10 = _errs330 === errors;
+var _valid10 = _errs332 === errors;
 valid58 = valid58 || _valid10;
-}
-}
-}
-}
 if(!valid58){
-const err261 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data123};
+const _errs334 = errors;
+if(typeof data125 !== "string"){
+const err261 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4].type,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data125};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3473,22 +3474,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-else {
-errors = _errs321;
-if(vErrors !== null){
-if(_errs321){
-vErrors.length = _errs321;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data111.adminGroup !== undefined){
-let data124 = data111.adminGroup;
-if(typeof data124 !== "string"){
-const err262 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data124};
+if("hard" !== data125){
+const err262 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf/4/const",keyword:"const",params:{allowedValue: "hard"},message:"must be equal to constant",schema:"hard",parentSchema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf[4],data:data125};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3497,12 +3484,14 @@ vErrors.push(err262);
 }
 errors++;
 }
+var _valid10 = _errs334 === errors;
+valid58 = valid58 || _valid10;
 }
-if(data111.allowedGroups !== undefined){
-let data125 = data111.allowedGroups;
-if(Array.isArray(data125)){
-if(data125.length < 1){
-const err263 = {instancePath:instancePath+"/directory/allowedGroups",schemaPath:"#/properties/directory/properties/allowedGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.directory.properties.allowedGroups,data:data125};
+}
+}
+}
+if(!valid58){
+const err263 = {instancePath:instancePath+"/directory/ldapTlsReqCert",schemaPath:"#/properties/directory/properties/ldapTlsReqCert/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.directory.properties.ldapTlsReqCert.anyOf,parentSchema:schema11.properties.directory.properties.ldapTlsReqCert,data:data125};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3511,12 +3500,22 @@ vErrors.push(err263);
 }
 errors++;
 }
-const len10 = data125.length;
-for(let i10=0; i10<len10; i10++){
-let data126 = data125[i10];
-if(typeof data126 === "string"){
-if(func4(data126) < 1){
-const err264 = {instancePath:instancePath+"/directory/allowedGroups/" + i10,schemaPath:"#/properties/directory/properties/allowedGroups/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.allowedGroups.items,data:data126};
+else {
+errors = _errs325;
+if(vErrors !== null){
+if(_errs325){
+vErrors.length = _errs325;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data113.adminGroup !== undefined){
+let data126 = data113.adminGroup;
+if(typeof data126 !== "string"){
+const err264 = {instancePath:instancePath+"/directory/adminGroup",schemaPath:"#/properties/directory/properties/adminGroup/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.adminGroup.type,parentSchema:schema11.properties.directory.properties.adminGroup,data:data126};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3526,8 +3525,11 @@ vErrors.push(err264);
 errors++;
 }
 }
-else {
-const err265 = {instancePath:instancePath+"/directory/allowedGroups/" + i10,schemaPath:"#/properties/directory/properties/allowedGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.allowedGroups.items.type,parentSchema:schema11.properties.directory.properties.allowedGroups.items,data:data126};
+if(data113.allowedGroups !== undefined){
+let data127 = data113.allowedGroups;
+if(Array.isArray(data127)){
+if(data127.length < 1){
+const err265 = {instancePath:instancePath+"/directory/allowedGroups",schemaPath:"#/properties/directory/properties/allowedGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.directory.properties.allowedGroups,data:data127};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3536,10 +3538,12 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-}
-else {
-const err266 = {instancePath:instancePath+"/directory/allowedGroups",schemaPath:"#/properties/directory/properties/allowedGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.allowedGroups.type,parentSchema:schema11.properties.directory.properties.allowedGroups,data:data125};
+const len10 = data127.length;
+for(let i10=0; i10<len10; i10++){
+let data128 = data127[i10];
+if(typeof data128 === "string"){
+if(func4(data128) < 1){
+const err266 = {instancePath:instancePath+"/directory/allowedGroups/" + i10,schemaPath:"#/properties/directory/properties/allowedGroups/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.directory.properties.allowedGroups.items,data:data128};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3549,14 +3553,8 @@ vErrors.push(err266);
 errors++;
 }
 }
-if(data111.sssdSettings !== undefined){
-let data127 = data111.sssdSettings;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-for(const key28 in data127){
-if(pattern0.test(key28)){
-let data128 = data127[key28];
-if(typeof data128 !== "string"){
-const err267 = {instancePath:instancePath+"/directory/sssdSettings/" + key28.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data128};
+else {
+const err267 = {instancePath:instancePath+"/directory/allowedGroups/" + i10,schemaPath:"#/properties/directory/properties/allowedGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.allowedGroups.items.type,parentSchema:schema11.properties.directory.properties.allowedGroups.items,data:data128};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3567,9 +3565,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err268 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data127};
+const err268 = {instancePath:instancePath+"/directory/allowedGroups",schemaPath:"#/properties/directory/properties/allowedGroups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.directory.properties.allowedGroups.type,parentSchema:schema11.properties.directory.properties.allowedGroups,data:data127};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3579,9 +3576,14 @@ vErrors.push(err268);
 errors++;
 }
 }
-}
-else {
-const err269 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data111};
+if(data113.sssdSettings !== undefined){
+let data129 = data113.sssdSettings;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+for(const key28 in data129){
+if(pattern0.test(key28)){
+let data130 = data129[key28];
+if(typeof data130 !== "string"){
+const err269 = {instancePath:instancePath+"/directory/sssdSettings/" + key28.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/directory/properties/sssdSettings/patternProperties/%5E(.*)%24/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"].type,parentSchema:schema11.properties.directory.properties.sssdSettings.patternProperties["^(.*)$"],data:data130};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3590,14 +3592,11 @@ vErrors.push(err269);
 }
 errors++;
 }
-let data129 = data.accounting;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.enabled === undefined){
-data129.enabled = false;
 }
-for(const key29 in data129){
-if(!(key29 === "enabled")){
-const err270 = {instancePath:instancePath+"/accounting",schemaPath:"#/properties/accounting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.accounting,data:data129};
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/directory/sssdSettings",schemaPath:"#/properties/directory/properties/sssdSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.properties.sssdSettings.type,parentSchema:schema11.properties.directory.properties.sssdSettings,data:data129};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3607,9 +3606,9 @@ vErrors.push(err270);
 errors++;
 }
 }
-let data130 = data129.enabled;
-if(typeof data130 !== "boolean"){
-const err271 = {instancePath:instancePath+"/accounting/enabled",schemaPath:"#/properties/accounting/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.accounting.properties.enabled.type,parentSchema:schema11.properties.accounting.properties.enabled,data:data130};
+}
+else {
+const err271 = {instancePath:instancePath+"/directory",schemaPath:"#/properties/directory/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.directory.type,parentSchema:schema11.properties.directory,data:data113};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3618,9 +3617,14 @@ vErrors.push(err271);
 }
 errors++;
 }
+let data131 = data.accounting;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.enabled === undefined){
+data131.enabled = false;
 }
-else {
-const err272 = {instancePath:instancePath+"/accounting",schemaPath:"#/properties/accounting/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.accounting.type,parentSchema:schema11.properties.accounting,data:data129};
+for(const key29 in data131){
+if(!(key29 === "enabled")){
+const err272 = {instancePath:instancePath+"/accounting",schemaPath:"#/properties/accounting/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.accounting,data:data131};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3630,13 +3634,36 @@ vErrors.push(err272);
 errors++;
 }
 }
-else {
-const err273 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+let data132 = data131.enabled;
+if(typeof data132 !== "boolean"){
+const err273 = {instancePath:instancePath+"/accounting/enabled",schemaPath:"#/properties/accounting/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.accounting.properties.enabled.type,parentSchema:schema11.properties.accounting.properties.enabled,data:data132};
 if(vErrors === null){
 vErrors = [err273];
 }
 else {
 vErrors.push(err273);
+}
+errors++;
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/accounting",schemaPath:"#/properties/accounting/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.accounting.type,parentSchema:schema11.properties.accounting,data:data131};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+else {
+const err275 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
 }
 errors++;
 }

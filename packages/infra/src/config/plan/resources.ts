@@ -58,6 +58,23 @@ function vpc(config: Pick<DeploymentConfig, 'clusters' | 'portal'> & Pick<Databa
   return counts;
 }
 
+/**
+ * `directory.create: true`: the Managed AD, its Admin password secret, and the Route 53 Resolver forwarding of the
+ * domain (outbound endpoint with its security group and two egress rules, rule, VPC association).
+ */
+function managedDirectory(config: Partial<Pick<DeploymentConfig, 'directory'>>): ResourceCounts {
+  const d = config.directory;
+  if (!d || d.type !== 'activeDirectory' || !d.create) return {};
+  return {
+    'AWS::DirectoryService::MicrosoftAD': 1,
+    'AWS::SecretsManager::Secret': 1,
+    'AWS::EC2::SecurityGroup': 1,
+    'AWS::Route53Resolver::ResolverEndpoint': 1,
+    'AWS::Route53Resolver::ResolverRule': 1,
+    'AWS::Route53Resolver::ResolverRuleAssociation': 1,
+  };
+}
+
 function database(config: Pick<DeploymentConfig, 'portal'> & Pick<DatabaseInputs, 'accounting'>): Counts {
   const counts = add(
     {
@@ -65,6 +82,8 @@ function database(config: Pick<DeploymentConfig, 'portal'> & Pick<DatabaseInputs
       // The master secret.
       'AWS::SecretsManager::Secret': 1,
       'AWS::SecretsManager::SecretTargetAttachment': 1,
+      // The EnginFrame user secret's policy refusing rotation (database-stack.ts).
+      'AWS::SecretsManager::ResourcePolicy': 1,
       'AWS::RDS::DBCluster': 1,
       // Writer and reader, in the two AZs.
       'AWS::RDS::DBInstance': 2,
@@ -122,13 +141,13 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
  * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
  */
 export function modelledResources(
-  config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'> & Pick<DatabaseInputs, 'accounting'>,
+  config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'> & Pick<DatabaseInputs, 'accounting'> & Partial<Pick<DeploymentConfig, 'directory'>>,
 ): Record<StackId, ResourceCounts> {
   const out = {} as Record<StackId, ResourceCounts>;
   for (const { id } of stackGraph(config)) {
     switch (id) {
       case 'VPC':
-        out[id] = vpc(config);
+        out[id] = add(vpc(config), managedDirectory(config));
         break;
       case 'AuroraServerless':
         out[id] = database(config);
