@@ -8,6 +8,7 @@ import { checkDirectory } from './directory.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
 import { checkIdentity } from './names.js';
 import { checkLoadBalancer, checkNetwork } from './network.js';
+import { checkNotifications } from './notifications.js';
 import { checkPortalKind } from './portal-kind.js';
 import { Report, type RawIssue } from './report.js';
 import { checkStorage } from './storage.js';
@@ -35,5 +36,6 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);
   checkDirectory(c, profile, r);
+  checkNotifications(c, r);
   return r.issues;
 }
