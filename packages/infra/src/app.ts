@@ -9,7 +9,9 @@ import { DatabaseStack } from './stacks/database-stack.js';
 import { EfsStack } from './stacks/efs-stack.js';
 import { EnginFrameStack } from './stacks/enginframe-stack.js';
 import { FsxStack } from './stacks/fsx-stack.js';
+import { MonitoringStack } from './stacks/monitoring-stack.js';
 import { OpenOnDemandStack } from './stacks/ondemand-stack.js';
+import type { HpcStackProps } from './stacks/common.js';
 import { VpcStack } from './stacks/vpc-stack.js';
 
 export { STACK_IDS, type StackId } from './config/index.js';
@@ -39,6 +41,8 @@ export interface HpcStacks {
   /** One of the two portals, by `portal.kind`. */
   readonly enginframe?: EnginFrameStack;
   readonly ondemand?: OpenOnDemandStack;
+  /** Alarms, notifications and the dashboard of everything above. */
+  readonly monitoring: MonitoringStack;
 }
 
 /** Every stack of one deployment, in an existing app. */
@@ -85,8 +89,9 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
     // the same wave, each node waits (bounded) for its own AZ's head node to publish, the re-sync adds the other.
     ondemand.addStackDependency(efs);
     ondemand.addStackDependency(fsx);
+    const monitoring = addMonitoring(app, base('Monitoring'), { alb, efs, fsx, clusters });
     tagDeployment(app, config);
-    return { vpc, efs, fsx, alb, clusters, ondemand };
+    return { vpc, efs, fsx, alb, clusters, ondemand, monitoring };
   }
   const database = new DatabaseStack(app, 'AuroraServerless', {
     ...base('AuroraServerless'),
@@ -113,13 +118,33 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
   enginframe.addStackDependency(efs);
   enginframe.addStackDependency(fsx);
 
+  const monitoring = addMonitoring(app, base('Monitoring'), { alb, efs, fsx, clusters, database });
   tagDeployment(app, config);
-  return { vpc, database, efs, fsx, alb, clusters, enginframe };
+  return { vpc, database, efs, fsx, alb, clusters, enginframe, monitoring };
+}
+
+/** Watches what the other stacks created; it deploys after them, beside the portal (see config/plan/graph.ts). */
+function addMonitoring(
+  app: App,
+  props: HpcStackProps,
+  stacks: { alb: AlbStack; efs: EfsStack; fsx: FsxStack; clusters?: ClustersStack; database?: DatabaseStack },
+): MonitoringStack {
+  return new MonitoringStack(app, 'Monitoring', {
+    ...props,
+    loadBalancer: stacks.alb.loadBalancer,
+    targetGroup: stacks.alb.targetGroup,
+    certificateArn: stacks.alb.certificateArn,
+    certificateRenewal: stacks.alb.certificateRenewal,
+    database: stacks.database?.cluster,
+    headNodeInstanceIds: stacks.clusters?.headNodeInstanceIds,
+    efs: stacks.efs.fileSystem,
+    fsx: stacks.fsx.fileSystems,
+  });
 }
 
 function tagDeployment(app: App, config: DeploymentConfig): void {
-  // Listener tags are not in the China regions' resource schema (cfn-lint E3002), so listeners stay untagged.
-  const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
+  // Listener and dashboard tags are not in the China regions' resource schema (cfn-lint E3002): both stay untagged.
+  const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'] };
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value, tagOptions);
   Tags.of(app).add('hpc-ha:deployment', config.name, tagOptions);
 }

@@ -45,6 +45,8 @@ export const TYPICAL_MINUTES = {
   portalInstall: 20,
   /** Portal node 2: packages and mounts, then it joins node 1's install on EFS and starts. */
   portalJoin: 10,
+  /** Alarms, the dashboard and (with emails) a KMS key and SNS topic: API calls that complete in seconds each. */
+  monitoring: 2,
 } as const;
 
 /** One step of a stack's longest internal chain. */
@@ -108,6 +110,8 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
     case 'OpenOnDemand':
       // Both nodes at once (equal nodes); each waits for its own cluster to publish before it signals.
       return [{ what: 'both Open OnDemand nodes: packages, directory, portal; then their clusters published', minutes: m.portalJoin, notBefore: 'Clusters' }];
+    case 'Monitoring':
+      return [{ what: 'alarms, dashboard and notification topic', minutes: m.monitoring }];
     case 'EnginFrame':
       return instanceMode
         ? [
