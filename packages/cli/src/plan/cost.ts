@@ -1,6 +1,7 @@
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
 import { clusterPlans, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { clientConfig } from '../aws.js';
+import { monitoringCost } from './monitoring-cost.js';
 
 /** AWS prices a month as 730 hours (365 × 24 / 12), as its own calculator does. */
 export const HOURS_PER_MONTH = 730;
@@ -121,6 +122,7 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     'EFS storage and Aurora storage and I/O (billed by what is stored and done, not sized in the config)',
     'CloudWatch Logs ingestion and storage, S3 requests, backups beyond the free allowance',
     'the administrator password secret (it is yours, made before the deploy)',
+    'alarm emails and SNS requests (the first 1,000 emails and 1 million requests a month are free), EventBridge rule matches',
   ];
   let currency = '';
   const add = (what: string, price: Price | undefined, count: number, per: number, perLabel: string) => {
@@ -153,6 +155,7 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     return fsx.perUnitStorageThroughput === undefined || !a['throughputCapacity'] || norm(a['throughputCapacity']) === String(fsx.perUnitStorageThroughput);
   });
   add(`FSx for Lustre ${fsx.deploymentType}${fsx.perUnitStorageThroughput ? ` ${fsx.perUnitStorageThroughput} MB/s/TiB` : ''}`, lustre, 2, fsx.storageCapacityGiB, `${fsx.storageCapacityGiB} GiB each`);
+  for (const line of await monitoringCost(config, prices)) add(line.what, line.price, line.count, line.per, line.perLabel);
   // The munge key, Aurora's master secret and EnginFrame's database user.
   add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), 3, 1, 'month');
 
