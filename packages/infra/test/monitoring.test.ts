@@ -133,7 +133,8 @@ describe('cluster head nodes', () => {
     (['head-node-down-cluster1', 'head-node-down-cluster2'] as const).forEach((id, i) => {
       const p = alarm(s, id);
       expect(p).toMatchObject({ Namespace: 'AWS/EC2', MetricName: 'StatusCheckFailed', Statistic: 'Maximum', Period: 60, Threshold: 1, TreatMissingData: 'breaching' });
-      const exported = Object.values(s.templates['Clusters']!.Outputs ?? {}).find((o) => o.Export?.Name === dimension(p, 'InstanceId') ['Fn::ImportValue' as never]);
+      const imported = (dimension(p, 'InstanceId') as { 'Fn::ImportValue': string })['Fn::ImportValue'];
+      const exported = Object.values(s.templates['Clusters']!.Outputs ?? {}).find((o) => o.Export?.Name === imported);
       expect(exported?.Value).toEqual({ 'Fn::GetAtt': [i === 0 ? expect.stringMatching(/^Cluster1/) : expect.stringMatching(/^Cluster2/), 'headNode.instanceId'] });
     });
   });
