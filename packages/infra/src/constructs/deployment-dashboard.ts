@@ -117,8 +117,9 @@ export class DeploymentDashboard extends Construct {
         half('Head nodes: CPU %', [ec2('CPUUtilization', 0, 'Average'), ec2('CPUUtilization', 1, 'Average')]),
         half('Head nodes: failed status checks', [ec2('StatusCheckFailed', 0, 'Maximum'), ec2('StatusCheckFailed', 1, 'Maximum')]),
       ]);
-    } else {
-      // The portal nodes create the clusters: their head nodes are unknown here, ParallelCluster (3.8+) alarms on them.
+    } else if (!config.clusters.parallelclusterVersion.startsWith('2.')) {
+      // The portal nodes create the clusters: their head nodes are unknown here, ParallelCluster (3.8+) alarms on them
+      // (2.x creates no alarms).
       const pclusterAlarms = props.clusterNames.map((cluster, i) => Alarm.fromAlarmName(this, `HeadNode${i + 1}`, parallelclusterHeadNodeAlarmName(cluster)));
       rows.push([new AlarmStatusWidget({ title: "Head nodes (ParallelCluster's own alarms)", alarms: pclusterAlarms, width: WIDTH, height: 3 })]);
     }
