@@ -18,7 +18,9 @@ describe('hpc-ha plan (offline, built binary)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^wave 1: VPC$/m);
     expect(r.stdout).toMatch(/^wave 2 \(after wave 1\): AuroraServerless, EFS, FSX, ALB$/m);
-    expect(r.stdout).toMatch(name === 'cn-northwest-1' ? /^wave 3 \(after wave 2\): EnginFrame$/m : /^wave 3 \(after wave 2\): Clusters, EnginFrame$/m);
+    // Monitoring waits for the head nodes it watches (cloudformation), not for the portal.
+    expect(r.stdout).toMatch(name === 'cn-northwest-1' ? /^wave 3 \(after wave 2\): EnginFrame, Monitoring$/m : /^wave 3 \(after wave 2\): Clusters, EnginFrame$/m);
+    if (name !== 'cn-northwest-1') expect(r.stdout).toMatch(/^wave 4 \(after wave 3\): Monitoring$/m);
     expect(r.stdout).toMatch(/^ {4}2 AWS::FSx::FileSystem$/m);
     expect(r.stdout).toMatch(/critical path \d+ min; the same stacks one at a time \d+ min \(0\.\d\d×\)/);
     expect(r.stderr).toBe('');
@@ -28,7 +30,10 @@ describe('hpc-ha plan (offline, built binary)', () => {
     const r = await runCli(['plan', '-c', example('cn-north-1'), '--json']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
-    expect(plan.waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'EnginFrame']]);
+    expect(plan.waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'EnginFrame'], ['Monitoring']]);
+    const monitoring = plan.stacks.find((s: { id: string }) => s.id === 'Monitoring');
+    // cn-north-1 has one address in notifications.emails: the topic, its key and one subscription.
+    expect(monitoring).toMatchObject({ stackName: 'hpcha-Monitoring', wave: 4, resources: { 'AWS::CloudWatch::Alarm': 10, 'AWS::SNS::Subscription': 1, 'AWS::KMS::Key': 1 } });
     const portal = plan.stacks.find((s: { id: string }) => s.id === 'EnginFrame');
     expect(portal).toMatchObject({ stackName: 'hpcha-EnginFrame', wave: 3, resources: { 'AWS::AutoScaling::AutoScalingGroup': 2 } });
     expect(plan.criticalPathMinutes / plan.serialMinutes).toBeLessThanOrEqual(0.6);
@@ -76,6 +81,10 @@ describe('monthly cost from the Price List (aws-sdk-client-mock, responses in th
     expect(item(/^FSx/).monthly).toBeCloseTo(2 * 1200 * 1.22, 6);
     expect(item(/^root volumes/).monthly).toBeCloseTo((2 * 50 + 2 * config.clusters.headNode.rootVolumeGiB) * 0.5336, 6);
     expect(item(/^Secrets/).monthly).toBeCloseTo(3 * 2.72, 6);
+    // The Monitoring stack: 10 standard alarms (not the high-resolution price), the dashboard, the topic's key.
+    expect(item(/^CloudWatch alarms/).monthly).toBeCloseTo(10 * 0.68, 6);
+    expect(item(/^CloudWatch dashboard/).monthly).toBeCloseTo(20.4, 6);
+    expect(item(/^KMS key/).monthly).toBeCloseTo(6.8, 6);
     expect(cost.monthlyTotal).toBeCloseTo(cost.items.reduce((t, i) => t + i.monthly, 0), 6);
     expect(cost.queues.map((q) => `${q.cluster}/${q.queue}/${q.instanceType}`)).toContain('hpcha-cluster1/compute/c5.4xlarge');
     expect(cost.queues.find((q) => q.instanceType === 'c5n.18xlarge')!.hourly).toBe(36.5);
@@ -108,6 +117,14 @@ describe('monthly cost from the Price List (aws-sdk-client-mock, responses in th
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('without notifications.emails: the alarms and dashboard, no KMS key', async () => {
+    const config = loadDeploymentConfig(example('us-east-1'));
+    const silent = { ...config, notifications: { emails: [] } };
+    const cost = await estimateCost(silent, new PriceList(config.region, new PricingClient({ region: 'us-east-1' })));
+    expect(cost.items.find((i) => i.what.startsWith('CloudWatch alarms'))!.monthly).toBeCloseTo(10 * 0.1, 6);
+    expect(cost.items.some((i) => i.what.startsWith('KMS'))).toBe(false);
   });
 
   it('lists what the Price List lacks as not counted instead of guessing', async () => {

@@ -11,7 +11,9 @@ import { DatabaseStack } from './stacks/database-stack.js';
 import { EfsStack } from './stacks/efs-stack.js';
 import { EnginFrameStack } from './stacks/enginframe-stack.js';
 import { FsxStack } from './stacks/fsx-stack.js';
+import { MonitoringStack } from './stacks/monitoring-stack.js';
 import { OpenOnDemandStack } from './stacks/ondemand-stack.js';
+import type { HpcStackProps } from './stacks/common.js';
 import { VpcStack } from './stacks/vpc-stack.js';
 
 export { STACK_IDS, type StackId } from './config/index.js';
@@ -41,6 +43,8 @@ export interface HpcStacks {
   /** One of the two portals, by `portal.kind`. */
   readonly enginframe?: EnginFrameStack;
   readonly ondemand?: OpenOnDemandStack;
+  /** Alarms, notifications and the dashboard of everything above. */
+  readonly monitoring: MonitoringStack;
 }
 
 /** Every stack of one deployment, in an existing app. */
@@ -93,11 +97,12 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
       mungeKeySecret: vpc.mungeKey.secret,
     });
     // Every storage mount target must exist before a node mounts. No dependency on the Clusters stack: both deploy in
-    // the same wave, each node waits (bounded) for its own AZ's head node to publish, the re-sync adds the other.
+    // the same wave; a node serves without its cluster and its re-sync timer adds each cluster as it publishes.
     ondemand.addStackDependency(efs);
     ondemand.addStackDependency(fsx);
+    const monitoring = addMonitoring(app, base('Monitoring'), { alb, efs, fsx, clusters, database });
     tagDeployment(app, config);
-    return { vpc, ...(database ? { database } : {}), efs, fsx, alb, clusters, ondemand };
+    return { vpc, ...(database ? { database } : {}), efs, fsx, alb, clusters, ondemand, monitoring };
   }
   if (!database?.userSecret) throw new Error('internal: an EnginFrame portal without its database');
   const enginframe = new EnginFrameStack(app, 'EnginFrame', {
@@ -119,8 +124,28 @@ export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStac
   enginframe.addStackDependency(efs);
   enginframe.addStackDependency(fsx);
 
+  const monitoring = addMonitoring(app, base('Monitoring'), { alb, efs, fsx, clusters, database });
   tagDeployment(app, config);
-  return { vpc, database, efs, fsx, alb, clusters, enginframe };
+  return { vpc, database, efs, fsx, alb, clusters, enginframe, monitoring };
+}
+
+/** Watches what the other stacks created; it deploys after them, beside the portal (see config/plan/graph.ts). */
+function addMonitoring(
+  app: App,
+  props: HpcStackProps,
+  stacks: { alb: AlbStack; efs: EfsStack; fsx: FsxStack; clusters?: ClustersStack; database?: DatabaseStack },
+): MonitoringStack {
+  return new MonitoringStack(app, 'Monitoring', {
+    ...props,
+    loadBalancer: stacks.alb.loadBalancer,
+    targetGroup: stacks.alb.targetGroup,
+    certificateArn: stacks.alb.certificateArn,
+    certificateRenewal: stacks.alb.certificateRenewal,
+    database: stacks.database?.cluster,
+    headNodeInstanceIds: stacks.clusters?.headNodeInstanceIds,
+    efs: stacks.efs.fileSystem,
+    fsx: stacks.fsx.fileSystems,
+  });
 }
 
 /** The clusters' SlurmSettings.Database values, from the database stack, when it keeps their accounting. */
@@ -139,8 +164,8 @@ function withAccounting(values: ClusterValues, database: DatabaseStack | undefin
 }
 
 function tagDeployment(app: App, config: DeploymentConfig): void {
-  // Listener tags are not in the China regions' resource schema (cfn-lint E3002), so listeners stay untagged.
-  const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener'] };
+  // Listener and dashboard tags are not in the China regions' resource schema (cfn-lint E3002): both stay untagged.
+  const tagOptions = { excludeResourceTypes: ['AWS::ElasticLoadBalancingV2::Listener', 'AWS::CloudWatch::Dashboard'] };
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value, tagOptions);
   Tags.of(app).add('hpc-ha:deployment', config.name, tagOptions);
 }

@@ -70,7 +70,7 @@ function allTemplates(e: Example): [string, CfnTemplate][] {
 describe.each(EXAMPLES)('%s: stacks', (example) => {
   it('has the seed\'s stack ids, prefixed stack names, and Clusters only with provisioner cloudformation', () => {
     const { config } = synths[example];
-    const expected = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB', ...(config.clusters.provisioner === 'cloudformation' ? ['Clusters'] : []), 'EnginFrame'];
+    const expected = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB', ...(config.clusters.provisioner === 'cloudformation' ? ['Clusters'] : []), 'EnginFrame', 'Monitoring'];
     expect(Object.keys(synths[example].templates).sort()).toEqual([...expected].sort());
     const manifest = JSON.parse(readFileSync(join(synths[example].outdir, 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { type: string; environment?: string; properties?: { stackName?: string } }>;
@@ -485,7 +485,8 @@ describe('cfn-lint over every template of the three examples', () => {
     );
     expect([...accepted.keys()].every((k) => k.startsWith('W'))).toBe(true);
     const files = EXAMPLES.flatMap((e) => synths[e].templateFiles);
-    expect(files).toHaveLength(20);
+    // Monitoring's topic, key and RDS event subscription (cn-north-1, us-east-1 have notifications.emails) included.
+    expect(files).toHaveLength(23);
     const run = spawnSync('cfn-lint', ['--regions', 'cn-north-1', 'cn-northwest-1', 'us-east-1', '--format', 'parseable', '--', ...files], {
       encoding: 'utf8',
       timeout: 170_000,

@@ -44,13 +44,13 @@ describe('src/main.ts', () => {
     const run = runApp({});
     expect(run.stderr).not.toMatch(/credential|ENOTFOUND|ECONNREFUSED/i);
     expect(run.status).toBe(0);
-    expect(run.stackNames()).toEqual(['hpcha-ALB', 'hpcha-AuroraServerless', 'hpcha-Clusters', 'hpcha-EFS', 'hpcha-EnginFrame', 'hpcha-FSX', 'hpcha-VPC']);
+    expect(run.stackNames()).toEqual(['hpcha-ALB', 'hpcha-AuroraServerless', 'hpcha-Clusters', 'hpcha-EFS', 'hpcha-EnginFrame', 'hpcha-FSX', 'hpcha-Monitoring', 'hpcha-VPC']);
   }, 150_000);
 
   it('takes --context config over HPC_HA_CONFIG, resolving a relative path from the repository root', () => {
     const run = runApp({ CDK_CONTEXT_JSON: JSON.stringify({ config: 'examples/cn-northwest-1.yaml' }), HPC_HA_CONFIG: 'examples/us-east-1.yaml' });
     expect(run.status).toBe(0);
-    expect(run.stackNames()).toEqual(['hpcha-nx-ALB', 'hpcha-nx-AuroraServerless', 'hpcha-nx-EFS', 'hpcha-nx-EnginFrame', 'hpcha-nx-FSX', 'hpcha-nx-VPC']);
+    expect(run.stackNames()).toEqual(['hpcha-nx-ALB', 'hpcha-nx-AuroraServerless', 'hpcha-nx-EFS', 'hpcha-nx-EnginFrame', 'hpcha-nx-FSX', 'hpcha-nx-Monitoring', 'hpcha-nx-VPC']);
   }, 150_000);
 
   it('prints a bad config\'s problems as file:line:col and exits 2, without a stack trace', () => {

@@ -25,7 +25,7 @@ const tpl = (stack: string): CfnTemplate => {
 
 describe('Open OnDemand example: stacks', () => {
   it('has an OpenOnDemand stack instead of EnginFrame, and no Aurora database at all', () => {
-    expect(Object.keys(synth.templates).sort()).toEqual(['ALB', 'Clusters', 'EFS', 'FSX', 'OpenOnDemand', 'VPC']);
+    expect(Object.keys(synth.templates).sort()).toEqual(['ALB', 'Clusters', 'EFS', 'FSX', 'Monitoring', 'OpenOnDemand', 'VPC']);
     for (const t of Object.values(synth.templates)) {
       expect(resourcesOfType(t, 'AWS::RDS::DBCluster')).toEqual([]);
       expect(resourcesOfType(t, 'AWS::RDS::DBInstance')).toEqual([]);

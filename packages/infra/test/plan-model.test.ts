@@ -56,12 +56,12 @@ describe('deploy waves', () => {
   it('cloudformation provisioner: the networked stacks, then the portal and both clusters together (2 waves after the VPC)', () => {
     const config = loadDeploymentConfig(examplePath('cn-north-1'));
     const waves = deployWaves(stackGraph(config));
-    expect(waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'EnginFrame']]);
+    expect(waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['Clusters', 'EnginFrame'], ['Monitoring']]);
   });
 
   it('Open OnDemand: no database stack; the portal and both clusters in the same wave', () => {
     const waves = deployWaves(stackGraph(loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'))));
-    expect(waves).toEqual([['VPC'], ['EFS', 'FSX', 'ALB'], ['Clusters', 'OpenOnDemand']]);
+    expect(waves).toEqual([['VPC'], ['EFS', 'FSX', 'ALB'], ['Clusters', 'OpenOnDemand'], ['Monitoring']]);
   });
 
   it('accounting: Aurora exists for Open OnDemand too, and the clusters (whose configs name their databases) wait for it', () => {
@@ -71,7 +71,8 @@ describe('deploy waves', () => {
 
   it('instance provisioner: the portal (which creates the clusters) is the second wave after the VPC', () => {
     const waves = deployWaves(stackGraph(loadDeploymentConfig(examplePath('cn-northwest-1'))));
-    expect(waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['EnginFrame']]);
+    // Monitoring watches the head nodes only when it knows them (cloudformation): here it deploys beside the portal.
+    expect(waves).toEqual([['VPC'], ['AuroraServerless', 'EFS', 'FSX', 'ALB'], ['EnginFrame', 'Monitoring']]);
   });
 
   it('refuses a cycle instead of looping', () => {

@@ -43,7 +43,7 @@ afterAll(() => {
 
 describe('parallelclusterVersion 2.10.3 with provisioner instance', () => {
   it('synthesizes every stack except Clusters, through cdk-nag and the CloudFormation validator', () => {
-    expect(Object.keys(legacy.templates).sort()).toEqual(['ALB', 'AuroraServerless', 'EFS', 'EnginFrame', 'FSX', 'VPC']);
+    expect(Object.keys(legacy.templates).sort()).toEqual(['ALB', 'AuroraServerless', 'EFS', 'EnginFrame', 'FSX', 'Monitoring', 'VPC']);
     Template.fromJSON(legacy.templates['EnginFrame']!).hasResourceProperties('Custom::ClusterTeardown', { ParallelClusterVersion: '2.10.3' });
   });
 

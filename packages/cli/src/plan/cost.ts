@@ -1,6 +1,7 @@
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
 import { accountingEnabled, clusterPlans, createsDatabase, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { clientConfig } from '../aws.js';
+import { monitoringCost } from './monitoring-cost.js';
 
 /** AWS prices a month as 730 hours (365 × 24 / 12), as its own calculator does. */
 export const HOURS_PER_MONTH = 730;
@@ -136,6 +137,7 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     'EFS storage and Aurora storage and I/O (billed by what is stored and done, not sized in the config)',
     'CloudWatch Logs ingestion and storage, S3 requests, backups beyond the free allowance',
     'the administrator password secret (it is yours, made before the deploy)',
+    'alarm emails and SNS requests (the first 1,000 emails and 1 million requests a month are free), EventBridge rule matches',
   ];
   let currency = '';
   const add = (what: string, price: Price | undefined, count: number, per: number, perLabel: string) => {
@@ -172,6 +174,7 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     add('Route 53 Resolver outbound endpoint (domain forwarding)', endpoint, 2, h, `${h} h × 2 addresses`);
     notCounted.push('Route 53 Resolver queries forwarded to the directory (per million queries)');
   }
+  for (const line of await monitoringCost(config, prices)) add(line.what, line.price, line.count, line.per, line.perLabel);
   // The munge key; Aurora's master secret; EnginFrame's database user or Open OnDemand's OIDC passphrase; each
   // cluster's slurmdbd password (accounting).
   const secrets = 2 + (createsDatabase(config) ? 1 : 0) + (accountingEnabled(config) ? 2 : 0);

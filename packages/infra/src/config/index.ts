@@ -33,6 +33,17 @@ export { ondemandDesktop, type DesktopConfig } from './desktop.js';
 export { REGION_PROFILES, regionProfile, type Partition, type RegionProfile, type FsxDeploymentType } from './region-profile.js';
 export { isArmInstanceType, parseInstanceType } from './instance-types.js';
 export { parsePclusterVersion, supportedOses, type PclusterVersion } from './parallelcluster.js';
+export {
+  ALARM_IDS,
+  alarmName,
+  alarmNamePrefix,
+  CERTIFICATE_EXPIRY_ALARM_DAYS,
+  dashboardName,
+  MONITORING_OUTPUTS,
+  monitoredCertificate,
+  parallelclusterHeadNodeAlarmName,
+  type AlarmId,
+} from './alarms.js';
 export { CERTIFICATE_ARN_OUTPUT, ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, portalTarget, STACK_IDS, stackName, type PortalTarget, type StackId } from './stacks.js';
 export {
   DIRECTORY_HOME_ROOT, DIRECTORY_TYPES, LDAP_TLS_REQCERT, domainBaseDn, managedAdUsersOu,

@@ -205,6 +205,16 @@ export const DeploymentConfigSchema = Type.Object(
     ),
     directory: DirectorySchema,
     accounting: AccountingSchema,
+    notifications: Type.Object(
+      {
+        emails: Type.Array(Type.String(), {
+          default: [],
+          description:
+            'Addresses that receive the alarms by email (an encrypted SNS topic; each address must confirm the subscription). Empty (default): the alarms exist and `hpc-ha status` shows them, but nobody is emailed.',
+        }),
+      },
+      { ...strict, default: {}, description: 'Who is told when an alarm fires.' },
+    ),
   },
   {
     ...strict,

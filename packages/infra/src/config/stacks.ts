@@ -2,7 +2,7 @@
  * The app's stacks, in deployment order (construct ids kept from the seed's `cdk deploy VPC AuroraServerless EFS FSX
  * ALB EnginFrame`). Here rather than in the CDK app so the CLI can name stacks without loading aws-cdk-lib.
  */
-export const STACK_IDS = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB', 'Clusters', 'EnginFrame', 'OpenOnDemand'] as const;
+export const STACK_IDS = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB', 'Clusters', 'EnginFrame', 'OpenOnDemand', 'Monitoring'] as const;
 export type StackId = (typeof STACK_IDS)[number];
 
 /** CloudFormation name of a stack: prefixed with the deployment name, so several deployments share an account. */

@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Code, Function as LambdaFunction, type Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import {
   CERT_DEFAULTS,
   CERT_RENEWAL_DEFAULTS,
@@ -32,6 +33,8 @@ export interface CertificateRenewalProps {
 export class CertificateRenewal extends Construct {
   readonly function: LambdaFunction;
   readonly schedule: Rule;
+  /** Where EventBridge leaves a scheduled run it could not deliver to the function after its retries. */
+  readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: CertificateRenewalProps) {
     super(scope, id);
@@ -58,10 +61,27 @@ export class CertificateRenewal extends Construct {
       ValidityDays: CERT_DEFAULTS.validityDays,
       RenewDaysBefore: CERT_RENEWAL_DEFAULTS.renewDaysBefore,
     };
+    // Holds undelivered runs only (no data to keep): deleted with the stack.
+    this.deadLetterQueue = new Queue(this, 'Undelivered', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Daily check of the self-signed load balancer certificate',
       schedule: Schedule.rate(Duration.hours(CERT_RENEWAL_DEFAULTS.checkEveryHours)),
-      targets: [new LambdaTarget(this.function, { event: RuleTargetInput.fromObject(input), retryAttempts: 2, maxEventAge: Duration.hours(6) })],
+      targets: [
+        new LambdaTarget(this.function, {
+          event: RuleTargetInput.fromObject(input),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(6),
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
+    });
+    acknowledge(this.deadLetterQueue, {
+      'AwsSolutions-SQS3': "This queue is the schedule's dead-letter queue; its own messages are read by an operator, not redelivered",
     });
     acknowledge(this, {
       'AwsSolutions-L1': 'The runtime of the certificate resource, whose bundle this function shares; available in both China regions',

@@ -8,6 +8,7 @@ import { cfnOutputCount } from './cloudformation/output-count.js';
 import { cfnParameterCount } from './cloudformation/parameter-count.js';
 import { cfnResourceCount } from './cloudformation/resource-count.js';
 import { cfnTemplateSize } from './cloudformation/template-size.js';
+import { cloudWatchAlarmLimits } from './cloudwatch/alarm-limits.js';
 import { ec2SecurityGroupRuleCount } from './ec2/security-group-rules.js';
 import { ec2UserDataSize } from './ec2/user-data-size.js';
 import { iamRoleInlinePoliciesSize } from './iam/inline-policies-size.js';
@@ -32,6 +33,7 @@ export const DEPLOY_TIME_RULES: readonly DeployTimeRule[] = [
   ec2UserDataSize,
   ec2SecurityGroupRuleCount,
   lambdaEnvironmentSize,
+  cloudWatchAlarmLimits,
   cfnResourceCount,
   cfnOutputCount,
   cfnParameterCount,

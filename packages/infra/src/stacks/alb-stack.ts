@@ -38,6 +38,10 @@ export class AlbStack extends Stack {
   readonly loadBalancer: ApplicationLoadBalancer;
   readonly targetGroup: ApplicationTargetGroup;
   readonly portalUrl: string;
+  /** The HTTPS listener's certificate: `loadBalancer.certificateArn`, else the self-signed one. */
+  readonly certificateArn: string;
+  /** The self-signed certificate's daily renewal; absent with `loadBalancer.certificateArn`. */
+  readonly certificateRenewal?: CertificateRenewal;
 
   constructor(scope: Construct, id: string, props: AlbStackProps) {
     super(scope, id, props);
@@ -68,7 +72,10 @@ export class AlbStack extends Stack {
       'AwsSolutions-S1': 'This bucket only receives load balancer access logs; logging it again would recurse without adding an audit trail',
     });
 
-    const certificateArn = config.loadBalancer.certificateArn ?? this.selfSignedCertificate(config.disposable, config.tags);
+    const selfSigned = config.loadBalancer.certificateArn === undefined ? this.selfSignedCertificate(config.disposable, config.tags) : undefined;
+    const certificateArn = config.loadBalancer.certificateArn ?? selfSigned!.certificateArn;
+    this.certificateArn = certificateArn;
+    this.certificateRenewal = selfSigned?.renewal;
     const target = portalTarget(config);
 
     this.targetGroup = new ApplicationTargetGroup(this, 'PortalTargets', {
@@ -111,7 +118,7 @@ export class AlbStack extends Stack {
    * A self-signed SHA-256 certificate for the load balancer's DNS name, imported into ACM by a custom resource and
    * re-issued into the same ARN by a daily renewal before it expires.
    */
-  private selfSignedCertificate(disposable: boolean, tags: Readonly<Record<string, string>>): string {
+  private selfSignedCertificate(disposable: boolean, tags: Readonly<Record<string, string>>): { certificateArn: string; renewal: CertificateRenewal } {
     const provider = new BundledProvider(this, 'CertificateProvider', {
       handler: 'cert',
       timeout: Duration.minutes(2),
@@ -148,12 +155,12 @@ export class AlbStack extends Stack {
       },
     });
     const certificateArn = certificate.getAttString(CERT_ATTRIBUTES.certificateArn);
-    new CertificateRenewal(this, 'CertificateRenewal', {
+    const renewal = new CertificateRenewal(this, 'CertificateRenewal', {
       certificateArn,
       domainName: this.loadBalancer.loadBalancerDnsName,
       runtime: provider.onEventFunction.runtime,
       logRetention: logRetention({ disposable }),
     });
-    return certificateArn;
+    return { certificateArn, renewal };
   }
 }

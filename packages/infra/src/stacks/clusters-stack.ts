@@ -61,6 +61,8 @@ export class ClustersStack extends Stack {
   readonly values: ClusterValues;
   readonly clusterNames: readonly [string, string];
   readonly headNodeAddresses: readonly [string, string];
+  /** From ParallelCluster's describe-cluster (`headNode.instanceId`): what the Monitoring stack's alarms watch. */
+  readonly headNodeInstanceIds: readonly [string, string];
 
   constructor(scope: Construct, id: string, props: ClustersStackProps) {
     super(scope, id, props);
@@ -82,9 +84,10 @@ export class ClustersStack extends Stack {
         properties: { ClusterName: c.plan.name, ClusterConfiguration: c.config },
       });
       new CfnOutput(this, `${c.plan.id === 'cluster1' ? 'Cluster1' : 'Cluster2'}Name`, { value: c.plan.name, description: `ParallelCluster cluster in ${c.plan.availabilityZone}` });
-      return { name: c.plan.name, address: resource.getAttString('headNode.privateIpAddress') };
+      return { name: c.plan.name, address: resource.getAttString('headNode.privateIpAddress'), instanceId: resource.getAttString('headNode.instanceId') };
     });
     this.clusterNames = [clusters[0]!.name, clusters[1]!.name];
     this.headNodeAddresses = [clusters[0]!.address, clusters[1]!.address];
+    this.headNodeInstanceIds = [clusters[0]!.instanceId, clusters[1]!.instanceId];
   }
 }

@@ -34,9 +34,23 @@ export function templateStrings(node: unknown, out: string[] = []): string[] {
 export function keyLikeStrings(t: CfnTemplate): string[] {
   const sections = t as CfnTemplate & { Parameters?: object; Conditions?: object; Mappings?: object };
   const ids = new Set([t.Resources, t.Outputs, sections.Parameters, sections.Conditions, sections.Mappings].flatMap((x) => Object.keys(x ?? {})));
+  // Policy statement ids are names too (aws-cdk-lib derives some from construct paths, e.g. a dead-letter queue's).
+  for (const sid of statementIds(t)) ids.add(sid);
   return templateStrings(t).filter(
     (s) => s.length >= 44 && /^[A-Za-z0-9+/\r\n]+={0,2}$/.test(s) && !/^[0-9a-f]+$/i.test(s) && !ids.has(s),
   );
+}
+
+/** Every `Sid` of every policy statement in a template. */
+function statementIds(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => statementIds(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'Sid' && typeof v === 'string') out.push(v);
+      else statementIds(v, out);
+    }
+  }
+  return out;
 }
 
 interface Located {

@@ -11,6 +11,7 @@ import { checkHeadNodeSsh } from './head-node-ssh.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
 import { checkIdentity } from './names.js';
 import { checkLoadBalancer, checkNetwork } from './network.js';
+import { checkNotifications } from './notifications.js';
 import { checkPortalKind } from './portal-kind.js';
 import { Report, type RawIssue } from './report.js';
 import { checkStorage } from './storage.js';
@@ -41,5 +42,6 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkDirectory(c, profile, r);
   checkDesktop(c, profile, r);
   checkAccounting(c, r);
+  checkNotifications(c, r);
   return r.issues;
 }

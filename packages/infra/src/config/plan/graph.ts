@@ -28,7 +28,18 @@ export function stackGraph(config: Pick<DeploymentConfig, 'clusters' | 'portal'>
   if (config.clusters.provisioner === 'cloudformation') nodes.push({ id: 'Clusters', dependsOn: storage });
   if (ondemand) nodes.push({ id: 'OpenOnDemand', dependsOn: ['VPC', 'EFS', 'FSX', 'ALB'] });
   else nodes.push({ id: 'EnginFrame', dependsOn: ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'ALB'] });
+  nodes.push({ id: 'Monitoring', dependsOn: monitoringDependencies(nodes) });
   return nodes;
+}
+
+/**
+ * The Monitoring stack reads names and ids from the stacks it watches: the load balancer, storage, the database
+ * when there is one, and the head nodes when CloudFormation creates the clusters. Not the portal stack (its groups
+ * are matched by name prefix), so it deploys beside the portal instead of after it.
+ */
+function monitoringDependencies(nodes: readonly StackNode[]): StackId[] {
+  const watched: StackId[] = ['AuroraServerless', 'EFS', 'FSX', 'ALB', 'Clusters'];
+  return watched.filter((id) => nodes.some((n) => n.id === id));
 }
 
 /**

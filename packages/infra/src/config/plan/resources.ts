@@ -1,6 +1,7 @@
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
 import { accountingEnabled, type DatabaseInputs } from '../accounting.js';
+import { monitoredCertificate } from '../alarms.js';
 import { stackGraph } from './graph.js';
 
 /** Resource counts of one stack, by CloudFormation type. */
@@ -115,6 +116,8 @@ function loadBalancer(config: Pick<DeploymentConfig, 'loadBalancer'>): Counts {
     add(add(counts, { 'Custom::SelfSignedCertificate': 1 }), provider(true));
     // Its daily renewal: a function with its own role, policy and log group, and the schedule that may invoke it.
     add(counts, { 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Logs::LogGroup': 1, 'AWS::Events::Rule': 1, 'AWS::Lambda::Permission': 1 });
+    // The schedule's dead-letter queue and the policy that lets EventBridge (and only TLS) use it.
+    add(counts, { 'AWS::SQS::Queue': 1, 'AWS::SQS::QueuePolicy': 1 });
   }
   return counts;
 }
@@ -136,15 +139,32 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
   return counts;
 }
 
+/** Alarms by what exists to watch (see MonitoringStack): always the portal's four and the failed-launch rule's. */
+export function monitoringAlarmCount(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer'>): number {
+  const certificate = monitoredCertificate(config);
+  return 5 + (certificate.acm ? 1 : 0) + (certificate.selfSigned ? 2 : 0) + (config.clusters.provisioner === 'cloudformation' ? 2 : 0);
+}
+
+function monitoring(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'notifications'>, hasDatabase: boolean): Counts {
+  const counts: Counts = { 'AWS::CloudWatch::Alarm': monitoringAlarmCount(config), 'AWS::Events::Rule': 1, 'AWS::CloudWatch::Dashboard': 1 };
+  const emails = config.notifications.emails.length;
+  if (emails > 0) {
+    add(counts, { 'AWS::KMS::Key': 1, 'AWS::SNS::Topic': 1, 'AWS::SNS::TopicPolicy': 1, 'AWS::SNS::Subscription': emails });
+    if (hasDatabase) add(counts, { 'AWS::RDS::EventSubscription': 1 });
+  }
+  return counts;
+}
+
 /**
  * What each stack creates, by type, modelled from the config without synthesizing (so `hpc-ha plan` stays as quick
  * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
  */
 export function modelledResources(
-  config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'> & Pick<DatabaseInputs, 'accounting'> & Partial<Pick<DeploymentConfig, 'directory'>>,
+  config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal' | 'notifications'> & Pick<DatabaseInputs, 'accounting'> & Partial<Pick<DeploymentConfig, 'directory'>>,
 ): Record<StackId, ResourceCounts> {
   const out = {} as Record<StackId, ResourceCounts>;
-  for (const { id } of stackGraph(config)) {
+  const graph = stackGraph(config);
+  for (const { id } of graph) {
     switch (id) {
       case 'VPC':
         out[id] = add(vpc(config), managedDirectory(config));
@@ -171,6 +191,9 @@ export function modelledResources(
       case 'OpenOnDemand':
         // The same two groups of one, and the OIDC passphrase both nodes share.
         out[id] = add(portal(config), { 'AWS::SecretsManager::Secret': 1 });
+        break;
+      case 'Monitoring':
+        out[id] = monitoring(config, graph.some((n) => n.id === 'AuroraServerless'));
         break;
     }
   }

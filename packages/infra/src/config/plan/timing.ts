@@ -49,6 +49,8 @@ export const TYPICAL_MINUTES = {
    * Open OnDemand node: packages (from the repository or the S3 bundle), directory, portal configuration.
    */
   portalJoin: 10,
+  /** Alarms, the dashboard and (with emails) a KMS key and SNS topic: API calls that complete in seconds each. */
+  monitoring: 2,
 } as const;
 
 /** One step of a stack's longest internal chain. */
@@ -125,6 +127,8 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
         { what: 'Open OnDemand node 1: packages, directory, portal', minutes: m.portalJoin },
         { what: 'Open OnDemand node 2: packages, directory, portal', minutes: m.portalJoin },
       ];
+    case 'Monitoring':
+      return [{ what: 'alarms, dashboard and notification topic', minutes: m.monitoring }];
     case 'EnginFrame':
       return instanceMode
         ? [
