@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +33,39 @@ describe('hpc-ha plan (offline, built binary)', () => {
     expect(portal).toMatchObject({ stackName: 'hpcha-EnginFrame', wave: 3, resources: { 'AWS::AutoScaling::AutoScalingGroup': 2 } });
     expect(plan.criticalPathMinutes / plan.serialMinutes).toBeLessThanOrEqual(0.6);
     expect(plan.typicalMinutes.pclusterCluster).toBeGreaterThan(0);
+  });
+
+  it('Open OnDemand: no AuroraServerless stack and no Aurora in the timing', async () => {
+    const r = await runCli(['plan', '-c', example('cn-north-1-ondemand'), '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.stacks.map((s: { id: string }) => s.id)).not.toContain('AuroraServerless');
+    expect(JSON.stringify(plan.stacks)).not.toMatch(/Aurora|RDS/);
+  });
+
+  it('directory.create: true: the managed directory\'s resources and its tens of minutes on the VPC stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-plan-ad-'));
+    try {
+      const doc = parseDocument(readFileSync(`${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`, 'utf8'));
+      doc.setIn(['directory', 'create'], true);
+      doc.deleteIn(['directory', 'uris']);
+      const file = join(dir, 'hpc-ha.yaml');
+      writeFileSync(file, doc.toString());
+      const [withAd, without] = await Promise.all([
+        runCli(['plan', '-c', file, '--json']),
+        runCli(['plan', '-c', `${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`, '--json']),
+      ]);
+      expect(withAd.stderr).toBe('');
+      const a = JSON.parse(withAd.stdout);
+      const b = JSON.parse(without.stdout);
+      const vpc = (p: { stacks: { id: string; resources: Record<string, number>; finishMinute: number }[] }) => p.stacks.find((s) => s.id === 'VPC')!;
+      expect(vpc(a).resources['AWS::DirectoryService::MicrosoftAD']).toBe(1);
+      expect(vpc(b).resources['AWS::DirectoryService::MicrosoftAD']).toBeUndefined();
+      expect(vpc(a).finishMinute).toBeGreaterThanOrEqual(20);
+      expect(a.criticalPathMinutes).toBeGreaterThan(b.criticalPathMinutes + 15);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an invalid config stops with its problems, exit 2', async () => {
@@ -86,6 +123,26 @@ describe('monthly cost from the Price List (aws-sdk-client-mock, responses in th
     expect(cost.currency).toBe('USD');
     expect(cost.items.find((i) => i.what.startsWith('FSx'))!.monthly).toBeCloseTo(2 * 1200 * 0.14, 6);
     expect(cost.items.find((i) => i.what.startsWith('portal'))!.monthly).toBeCloseTo(2 * 0.192 * HOURS_PER_MONTH, 6);
+  });
+
+  it('Open OnDemand (no Aurora stack): no Aurora item, two secrets (munge key, OIDC passphrase)', async () => {
+    const config = loadDeploymentConfig(example('cn-north-1-ondemand'));
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(cost.items.map((i) => i.what).join('\n')).not.toMatch(/Aurora/);
+    expect(cost.items.find((i) => i.what.startsWith('Secrets'))!.monthly).toBeCloseTo(2 * 2.72, 6);
+    expect(pricing.commandCalls(GetProductsCommand).map((c) => c.args[0].input.ServiceCode)).not.toContain('AmazonRDS');
+  });
+
+  it('directory.create: true bills the AWS Managed Microsoft AD (Standard) and its Admin password secret', async () => {
+    const base = loadDeploymentConfig(`${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`);
+    if (base.directory.type !== 'activeDirectory') throw new Error('an Active Directory example');
+    const config = { ...base, directory: { ...base.directory, uris: [], create: { netbiosName: 'CORP' } } };
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(cost.items.find((i) => /Managed Microsoft AD/.test(i.what))!.monthly).toBeCloseTo(1.23 * HOURS_PER_MONTH, 6);
+    // Munge key, Aurora's master secret, EnginFrame's database user, the directory's Admin password.
+    expect(cost.items.find((i) => i.what.startsWith('Secrets'))!.monthly).toBeCloseTo(4 * 2.72, 6);
+    const without = await estimateCost(base, new PriceList(base.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(without.items.some((i) => /Managed Microsoft AD/.test(i.what))).toBe(false);
   });
 
   it('lists what the Price List lacks as not counted instead of guessing', async () => {

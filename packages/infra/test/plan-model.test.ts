@@ -32,7 +32,15 @@ const configs: [string, () => DeploymentConfig][] = [
   ['cn-northwest-1 with ParallelCluster 2.11', () =>
     variantConfig('cn-northwest-1', { 'clusters.parallelclusterVersion': '2.11.9', 'clusters.os': 'alinux2', 'clusters.provisioner': 'instance' })],
   ['cn-north-1 with Open OnDemand', () => loadDeploymentConfig(join(REPO_ROOT, 'examples', 'cn-north-1-ondemand.yaml'))],
+  ['cn-northwest-1 with a managed directory (directory.create: true)', managedDirectoryConfig],
 ];
+
+/** The Active Directory example with `create: true`: the VPC stack also creates an AWS Managed Microsoft AD. */
+function managedDirectoryConfig(): DeploymentConfig {
+  const base = loadDeploymentConfig(join(REPO_ROOT, 'examples', 'directory', 'cn-northwest-1-active-directory.yaml'));
+  if (base.directory.type !== 'activeDirectory') throw new Error('the example is an Active Directory one');
+  return { ...base, directory: { ...base.directory, uris: [], create: { netbiosName: 'CORP' } } };
+}
 
 describe.each(configs)('the offline plan model matches the synthesized app: %s', (_name, load) => {
   const config = load();
@@ -100,6 +108,16 @@ describe('modelled critical path', () => {
     // Node 1 finishes no earlier than the clusters, then node 2 joins.
     expect(portal.finishMinute).toBeGreaterThanOrEqual(clusters.finishMinute + portal.phases[1]!.minutes);
     expect(t.criticalPathMinutes).toBe(portal.finishMinute);
+  });
+});
+
+describe('a managed directory in the plan', () => {
+  it('puts its tens of minutes on the VPC stack, so everything after the VPC starts that much later', () => {
+    const withDirectory = deployTiming(managedDirectoryConfig());
+    const without = deployTiming(loadDeploymentConfig(join(REPO_ROOT, 'examples', 'directory', 'cn-northwest-1-active-directory.yaml')));
+    const vpc = withDirectory.stacks.find((s) => s.id === 'VPC')!;
+    expect(vpc.finishMinute).toBeGreaterThanOrEqual(20);
+    expect(withDirectory.criticalPathMinutes - without.criticalPathMinutes).toBe(vpc.finishMinute - without.stacks.find((s) => s.id === 'VPC')!.finishMinute);
   });
 });
 

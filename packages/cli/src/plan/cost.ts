@@ -1,5 +1,5 @@
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
-import { clusterPlans, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { clusterPlans, createsDatabase, createsManagedDirectory, modelledResources, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { clientConfig } from '../aws.js';
 
 /** AWS prices a month as 730 hours (365 × 24 / 12), as its own calculator does. */
@@ -118,9 +118,9 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
   const notCounted: string[] = [
     'compute nodes (billed per second while jobs run; hourly prices below)',
     'data transfer, NAT gateway data processing, load balancer capacity units (LCU)',
-    'EFS storage and Aurora storage and I/O (billed by what is stored and done, not sized in the config)',
+    `EFS storage${createsDatabase(config) ? ' and Aurora storage and I/O' : ''} (billed by what is stored and done, not sized in the config)`,
     'CloudWatch Logs ingestion and storage, S3 requests, backups beyond the free allowance',
-    'the administrator password secret (it is yours, made before the deploy)',
+    ...(config.portal.kind === 'enginframe' ? ['the administrator password secret (it is yours, made before the deploy)'] : []),
   ];
   let currency = '';
   const add = (what: string, price: Price | undefined, count: number, per: number, perLabel: string) => {
@@ -139,10 +139,10 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
   add('root volumes (gp3)', gp3, 1, 2 * config.portal.rootVolumeGiB + 2 * config.clusters.headNode.rootVolumeGiB, `${2 * config.portal.rootVolumeGiB + 2 * config.clusters.headNode.rootVolumeGiB} GiB`);
   add('NAT gateways', await prices.lowest('AmazonEC2', [term('productFamily', 'NAT Gateway')], isHourly), 2, h, `${h} h`);
   add('load balancer', await prices.lowest('AWSELB', [term('productFamily', 'Load Balancer-Application')], isHourly), 1, h, `${h} h`);
-  if (config.database.mode === 'serverless-v2') {
+  if (createsDatabase(config) && config.database.mode === 'serverless-v2') {
     const acu = await prices.lowest('AmazonRDS', [term('productFamily', 'ServerlessV2'), term('databaseEngine', 'Aurora MySQL')], (u) => /acu/i.test(u));
     add('Aurora writer + reader (Serverless v2 at minimum capacity)', acu, 2 * config.database.minCapacity, h, `${h} h (${config.database.minCapacity} ACU each)`);
-  } else {
+  } else if (createsDatabase(config)) {
     const cls = config.database.instanceType ?? 'db.r6g.large';
     const inst = await prices.lowest('AmazonRDS', [term('productFamily', 'Database Instance'), term('instanceType', cls), term('databaseEngine', 'Aurora MySQL')], isHourly);
     add(`Aurora writer + reader (${cls})`, inst, 2, h, `${h} h`);
@@ -153,8 +153,15 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     return fsx.perUnitStorageThroughput === undefined || !a['throughputCapacity'] || norm(a['throughputCapacity']) === String(fsx.perUnitStorageThroughput);
   });
   add(`FSx for Lustre ${fsx.deploymentType}${fsx.perUnitStorageThroughput ? ` ${fsx.perUnitStorageThroughput} MB/s/TiB` : ''}`, lustre, 2, fsx.storageCapacityGiB, `${fsx.storageCapacityGiB} GiB each`);
-  // The munge key, Aurora's master secret and EnginFrame's database user.
-  add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), 3, 1, 'month');
+  if (createsManagedDirectory(config)) {
+    // Standard edition, billed per hour for the directory with its two domain controllers.
+    const ds = await prices.lowest('AWSDirectoryService', [], isHourly, (a) => /microsoft\s*ad/i.test(a['directoryType'] ?? '') && norm(a['directorySize']) === 'standard');
+    add('AWS Managed Microsoft AD (Standard, two domain controllers)', ds, 1, h, `${h} h`);
+  }
+  // The secrets the stacks create (munge key; Aurora's master secret and EnginFrame's database user; the Open
+  // OnDemand passphrase; the managed directory's Admin password): counted from the plan model.
+  const secrets = Object.values(modelledResources(config)).reduce((n, r) => n + (r['AWS::SecretsManager::Secret'] ?? 0), 0);
+  add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), secrets, 1, 'month');
 
   const queues: QueuePrice[] = [];
   for (const plan of clusterPlans(config)) {

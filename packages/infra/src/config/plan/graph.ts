@@ -1,5 +1,6 @@
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
+import { createsDatabase } from '../database.js';
 
 /** One stack of a deployment and the stacks CloudFormation must finish before it starts. */
 export interface StackNode {
@@ -15,11 +16,10 @@ export interface StackNode {
  */
 export function stackGraph(config: Pick<DeploymentConfig, 'clusters' | 'portal'>): StackNode[] {
   const storage: StackId[] = ['VPC', 'EFS', 'FSX'];
-  // Open OnDemand needs no database: no AuroraServerless stack at all.
   const ondemand = config.portal.kind === 'openondemand';
   const nodes: StackNode[] = [
     { id: 'VPC', dependsOn: [] },
-    ...(ondemand ? [] : [{ id: 'AuroraServerless' as const, dependsOn: ['VPC' as const] }]),
+    ...(createsDatabase(config) ? [{ id: 'AuroraServerless' as const, dependsOn: ['VPC' as const] }] : []),
     { id: 'EFS', dependsOn: ['VPC'] },
     { id: 'FSX', dependsOn: ['VPC'] },
     { id: 'ALB', dependsOn: ['VPC'] },

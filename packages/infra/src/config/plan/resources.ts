@@ -1,6 +1,7 @@
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
 import { stackGraph } from './graph.js';
+import { createsManagedDirectory } from '../database.js';
 
 /** Resource counts of one stack, by CloudFormation type. */
 export type ResourceCounts = Readonly<Record<string, number>>;
@@ -19,8 +20,8 @@ function provider(isComplete: boolean): ResourceCounts {
     : { 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2, 'AWS::Lambda::Function': 2, 'AWS::Logs::LogGroup': 1 };
 }
 
-function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
-  return add(
+function vpc(config: Pick<DeploymentConfig, 'clusters' | 'directory'>): Counts {
+  const counts = add(
     {
       'AWS::EC2::VPC': 1,
       'AWS::EC2::Subnet': 4,
@@ -50,6 +51,9 @@ function vpc(config: Pick<DeploymentConfig, 'clusters'>): Counts {
     },
     provider(false),
   );
+  // directory.create: true: the AWS Managed Microsoft AD and the secret its Admin password is generated into.
+  if (createsManagedDirectory(config)) add(counts, { 'AWS::DirectoryService::MicrosoftAD': 1, 'AWS::SecretsManager::Secret': 1 });
+  return counts;
 }
 
 function database(): Counts {
@@ -111,7 +115,7 @@ function portal(config: Pick<DeploymentConfig, 'clusters'>): Counts {
  * What each stack creates, by type, modelled from the config without synthesizing (so `hpc-ha plan` stays as quick
  * as `validate`). A test synthesizes the examples and their variants and requires these counts exactly.
  */
-export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal'>): Record<StackId, ResourceCounts> {
+export function modelledResources(config: Pick<DeploymentConfig, 'clusters' | 'loadBalancer' | 'portal' | 'directory'>): Record<StackId, ResourceCounts> {
   const out = {} as Record<StackId, ResourceCounts>;
   for (const { id } of stackGraph(config)) {
     switch (id) {
