@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDeploymentConfig } from '@hpc-ha/infra/config';
 import { estimateCost, HOURS_PER_MONTH, PriceList, pricingRegion } from '../src/plan/cost.js';
 import { EXAMPLES, runCli } from './cli.js';
+import { startSilentServer } from './silent-server.js';
 import { matches, PRICE_LIST, priceListEntry } from './fixtures/price-list.js';
 
 const example = (name: string) => `${EXAMPLES}/${name}.yaml`;
@@ -77,8 +78,32 @@ describe('hpc-ha plan (offline, built binary)', () => {
   it('--cost without credentials says what it needs, exit 1, after no plan output', async () => {
     const r = await runCli(['plan', '-c', example('us-east-1'), '--cost']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/AWS Price List: .*credential/i);
+    expect(r.stderr).toMatch(/AWS Price List \(us-east-1\): AWS credentials: .*credential/i);
+    expect(r.stderr).toContain('pricing:GetProducts');
     expect(r.stdout).toBe('');
+  });
+
+  const withKeys = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+  it('--cost against a refused connection names the network, not credentials, exit 1', async () => {
+    // Port 1 on the loopback: nothing listens, the connection is refused at once.
+    const r = await runCli(['plan', '-c', example('us-east-1'), '--cost'], { env: { ...withKeys, AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: AWS Price List \(us-east-1\): cannot reach AWS: .*ECONNREFUSED/);
+    expect(r.stderr).toContain('check the network, proxy and AWS_ENDPOINT_URL');
+    expect(r.stderr).not.toMatch(/credential/i);
+  });
+
+  it('--cost against an endpoint that never answers says so after the bounded retries, exit 1', async () => {
+    const server = await startSilentServer();
+    try {
+      const r = await runCli(['plan', '-c', example('us-east-1'), '--cost'], { env: { ...withKeys, AWS_ENDPOINT_URL: server.endpoint, HPC_HA_AWS_TIMEOUT_MS: '300' }, timeoutMs: 15_000 });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: AWS Price List (us-east-1): no answer from AWS within 300 ms (3 attempts)');
+      expect(r.stderr).not.toMatch(/credential/i);
+    } finally {
+      await server.close();
+    }
   });
 });
 

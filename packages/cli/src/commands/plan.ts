@@ -22,8 +22,12 @@ export async function planCommand(flags: PlanFlags, ui: Ui): Promise<ExitCode> {
     try {
       cost = await estimateCost(config, new PriceList(config.region, undefined, pricingRegion(config)));
     } catch (e) {
-      const err = e as Error;
-      throw failure(`AWS Price List: ${err.name}: ${err.message.split('\n')[0]}`, 'the cost needs AWS credentials of the deployment\'s partition with pricing:GetProducts; drop --cost for the offline plan');
+      const { classifyAwsError } = await import('../aws-failure.js');
+      const f = classifyAwsError(e);
+      const hint = f.kind === 'credentials' || f.kind === 'other'
+        ? 'the cost needs AWS credentials of the deployment\'s partition with pricing:GetProducts; drop --cost for the offline plan'
+        : `${f.hint}; drop --cost for the offline plan`;
+      throw failure(`AWS Price List (${pricingRegion(config)}): ${f.message}`, hint);
     }
   }
   if (flags.json) {
