@@ -3,6 +3,7 @@ import type { DeploymentConfigFile } from '../schema.js';
 import { checkArns } from './arns.js';
 import { checkArtifacts } from './artifacts.js';
 import { checkClusters } from './clusters.js';
+import { checkNodeCapacity } from './node-capacity.js';
 import { checkDatabase } from './database.js';
 import { checkDirectory } from './directory.js';
 import { checkX86InstanceType, PORTAL_ROLE } from './instances.js';
@@ -34,6 +35,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkStorage(c, profile, r);
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);
+  checkNodeCapacity(c, r);
   checkDirectory(c, profile, r);
   return r.issues;
 }
