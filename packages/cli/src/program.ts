@@ -121,6 +121,7 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .addOption(configOption())
     .option('--write-config', 'also set portal.adminPasswordSecretArn (or directory.bindPasswordSecretArn) in the config, keeping its comments')
     .option('--directory-bind', 'store the directory bind user\'s password instead, as plain text (the form ParallelCluster reads)')
+    .option('--update', 'put a new password into the existing secret --name (its ARN stays) instead of creating one')
     .addHelpText(
       'after',
       `
@@ -128,7 +129,8 @@ The password is read from a hidden prompt (twice) on a terminal, or from the fir
 never from the command line. It needs at least 12 characters with letters, digits and a special character.
   hpc-ha secret create --write-config -c hpc-ha.yaml
   pass show hpc/efadmin | hpc-ha secret create --region cn-north-1
-  hpc-ha secret create --directory-bind --name hpcha/ad-bind --write-config -c hpc-ha.yaml`,
+  hpc-ha secret create --directory-bind --name hpcha/ad-bind --write-config -c hpc-ha.yaml
+  hpc-ha secret create --update --name efadminPassword -c hpc-ha.yaml   # a new password, same ARN`,
     )
     .action(lazy(state, async () => (await import('./commands/secret.js')).secretCreateCommand));
 
