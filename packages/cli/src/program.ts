@@ -183,6 +183,13 @@ never from the command line. It needs at least 12 characters with letters, digit
     .action(lazy(state, async () => (await import('./commands/cdk.js')).destroyCommand));
 
   program
+    .command('status')
+    .description("how the running deployment is: stacks, portal nodes by AZ, clusters and head nodes, alarms in ALARM, certificate; exit 0 healthy, 1 degraded, 2 unreadable")
+    .addOption(configOption())
+    .option('--json', 'print the status as JSON on stdout')
+    .action(lazy(state, async () => (await import('./commands/status.js')).statusCommand));
+
+  program
     .command('outputs')
     .description("print the deployment's CloudFormation outputs, portal URL first")
     .addOption(configOption())
