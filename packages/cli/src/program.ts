@@ -103,6 +103,7 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .addOption(configOption())
     .option('--cost', 'monthly cost of what runs all the time, from the AWS Price List API (needs credentials)')
     .option('--json', 'print the plan as JSON on stdout')
+    .option('--mermaid', 'print the deployment as a Mermaid flowchart (AZs, portal nodes, clusters and queues, storage, database, deploy waves)')
     .action(lazy(state, async () => (await import('./commands/plan.js')).planCommand));
 
   program

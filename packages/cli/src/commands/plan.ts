@@ -1,4 +1,4 @@
-import { EXIT_OK, failure, type ExitCode } from '../exit.js';
+import { EXIT_OK, failure, usageError, type ExitCode } from '../exit.js';
 import { loadConfig } from '../load-config.js';
 import type { Ui } from '../ui.js';
 
@@ -6,6 +6,7 @@ export interface PlanFlags {
   config?: string;
   cost?: boolean;
   json?: boolean;
+  mermaid?: boolean;
 }
 
 /**
@@ -13,9 +14,14 @@ export interface PlanFlags {
  * without loading aws-cdk-lib; with --cost, the monthly cost from the AWS Price List API (needs credentials).
  */
 export async function planCommand(flags: PlanFlags, ui: Ui): Promise<ExitCode> {
+  if (flags.mermaid && (flags.json || flags.cost)) throw usageError('--mermaid prints only the diagram: it takes neither --json nor --cost');
   const config = await loadConfig(flags, ui);
   const { offlinePlan } = await import('../plan/model.js');
   const plan = offlinePlan(config);
+  if (flags.mermaid) {
+    ui.out((await import('../plan/mermaid.js')).planMermaid(config, plan).trimEnd());
+    return EXIT_OK;
+  }
   let cost;
   if (flags.cost) {
     const { estimateCost, PriceList, pricingRegion } = await import('../plan/cost.js');
