@@ -12,7 +12,9 @@ import { EXAMPLES, runCli } from './cli.js';
 type Mermaid = { parse(text: string): Promise<{ diagramType: string } | false> };
 let mermaid: Mermaid;
 beforeAll(async () => {
-  const { JSDOM } = await import('jsdom');
+  // jsdom ships no types of its own; only its constructor and window are used here.
+  const jsdom = 'jsdom';
+  const { JSDOM } = (await import(jsdom)) as { JSDOM: new (html: string) => { window: { document: unknown } } };
   const dom = new JSDOM('<!doctype html><html><body></body></html>');
   Object.assign(globalThis, { window: dom.window, document: dom.window.document });
   mermaid = (await import('mermaid')).default as unknown as Mermaid;

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type RequestOptions, type Server } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ afterAll(() => {
 
 function get(request: typeof httpRequest, port: number, agent: ReturnType<typeof idleTimeoutAgent>): Promise<string> {
   return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path: '/', agent, rejectUnauthorized: false } as Parameters<typeof httpRequest>[0], (res) => {
+    request({ host: '127.0.0.1', port, path: '/', agent, rejectUnauthorized: false } as RequestOptions, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c));
       res.on('end', () => resolve(body));
