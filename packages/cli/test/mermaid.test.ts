@@ -2,12 +2,9 @@
  * `hpc-ha plan --mermaid` parsed by Mermaid's own parser (mermaid.parse, the one GitHub's renderer runs), in Node
  * with a jsdom window, since mermaid expects a browser; see README "Development dependencies".
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, runCli } from './cli.js';
+import { withManagedDirectoryConfig } from './fixtures/managed-directory.js';
 
 type Mermaid = { parse(text: string): Promise<{ diagramType: string } | false> };
 let mermaid: Mermaid;
@@ -53,19 +50,11 @@ describe('hpc-ha plan --mermaid', () => {
   }, 30_000);
 
   it('a created managed directory is drawn, and the plan still parses', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-mermaid-'));
-    try {
-      const doc = parseDocument(readFileSync(`${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`, 'utf8'));
-      doc.setIn(['directory', 'create'], true);
-      doc.deleteIn(['directory', 'uris']);
-      const file = join(dir, 'hpc-ha.yaml');
-      writeFileSync(file, doc.toString());
+    await withManagedDirectoryConfig(async (file) => {
       const text = await diagram(file);
       await expect(mermaid.parse(text)).resolves.toMatchObject({ diagramType: 'flowchart-v2' });
       expect(text).toContain('AWS Managed Microsoft AD<br/>corp.example.com');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('takes neither --json nor --cost (exit 2)', async () => {

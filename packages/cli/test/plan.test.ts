@@ -1,7 +1,3 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +5,7 @@ import { loadDeploymentConfig } from '@hpc-ha/infra/config';
 import { estimateCost, HOURS_PER_MONTH, PriceList, pricingRegion } from '../src/plan/cost.js';
 import { EXAMPLES, runCli } from './cli.js';
 import { startSilentServer } from './silent-server.js';
+import { AD_EXAMPLE, withManagedDirectoryConfig } from './fixtures/managed-directory.js';
 import { matches, PRICE_LIST, priceListEntry } from './fixtures/price-list.js';
 
 const example = (name: string) => `${EXAMPLES}/${name}.yaml`;
@@ -45,16 +42,10 @@ describe('hpc-ha plan (offline, built binary)', () => {
   });
 
   it('directory.create: true: the managed directory\'s resources and its tens of minutes on the VPC stack', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-plan-ad-'));
-    try {
-      const doc = parseDocument(readFileSync(`${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`, 'utf8'));
-      doc.setIn(['directory', 'create'], true);
-      doc.deleteIn(['directory', 'uris']);
-      const file = join(dir, 'hpc-ha.yaml');
-      writeFileSync(file, doc.toString());
+    await withManagedDirectoryConfig(async (file) => {
       const [withAd, without] = await Promise.all([
         runCli(['plan', '-c', file, '--json']),
-        runCli(['plan', '-c', `${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`, '--json']),
+        runCli(['plan', '-c', AD_EXAMPLE, '--json']),
       ]);
       expect(withAd.stderr).toBe('');
       const a = JSON.parse(withAd.stdout);
@@ -64,9 +55,7 @@ describe('hpc-ha plan (offline, built binary)', () => {
       expect(vpc(b).resources['AWS::DirectoryService::MicrosoftAD']).toBeUndefined();
       expect(vpc(a).finishMinute).toBeGreaterThanOrEqual(20);
       expect(a.criticalPathMinutes).toBeGreaterThan(b.criticalPathMinutes + 15);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('an invalid config stops with its problems, exit 2', async () => {
@@ -159,7 +148,7 @@ describe('monthly cost from the Price List (aws-sdk-client-mock, responses in th
   });
 
   it('directory.create: true bills the AWS Managed Microsoft AD (Standard) and its Admin password secret', async () => {
-    const base = loadDeploymentConfig(`${EXAMPLES}/directory/cn-northwest-1-active-directory.yaml`);
+    const base = loadDeploymentConfig(AD_EXAMPLE);
     if (base.directory.type !== 'activeDirectory') throw new Error('an Active Directory example');
     const config = { ...base, directory: { ...base.directory, uris: [], create: { netbiosName: 'CORP' } } };
     const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
