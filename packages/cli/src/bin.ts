@@ -13,3 +13,8 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const { exitCode } = await run(process.argv.slice(2));
 process.exitCode = exitCode;
+// The command is over: a keep-alive socket or an SDK request timer left behind by a failed call (the toolkit's
+// clients arm a 5-minute one) must not keep the process alive. Exit once what was written has been flushed.
+const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(exitCode);

@@ -103,6 +103,7 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .addOption(configOption())
     .option('--cost', 'monthly cost of what runs all the time, from the AWS Price List API (needs credentials)')
     .option('--json', 'print the plan as JSON on stdout')
+    .option('--mermaid', 'print the deployment as a Mermaid flowchart (AZs, portal nodes, clusters and queues, storage, database, deploy waves)')
     .action(lazy(state, async () => (await import('./commands/plan.js')).planCommand));
 
   program
@@ -121,6 +122,7 @@ Environment: AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL (AWS SDK), HPC_HA_CONFIG 
     .addOption(configOption())
     .option('--write-config', 'also set portal.adminPasswordSecretArn (or directory.bindPasswordSecretArn) in the config, keeping its comments')
     .option('--directory-bind', 'store the directory bind user\'s password instead, as plain text (the form ParallelCluster reads)')
+    .option('--update', 'put a new password into the existing secret --name (its ARN stays) instead of creating one')
     .addHelpText(
       'after',
       `
@@ -128,7 +130,8 @@ The password is read from a hidden prompt (twice) on a terminal, or from the fir
 never from the command line. It needs at least 12 characters with letters, digits and a special character.
   hpc-ha secret create --write-config -c hpc-ha.yaml
   pass show hpc/efadmin | hpc-ha secret create --region cn-north-1
-  hpc-ha secret create --directory-bind --name hpcha/ad-bind --write-config -c hpc-ha.yaml`,
+  hpc-ha secret create --directory-bind --name hpcha/ad-bind --write-config -c hpc-ha.yaml
+  hpc-ha secret create --update --name efadminPassword -c hpc-ha.yaml   # a new password, same ARN`,
     )
     .action(lazy(state, async () => (await import('./commands/secret.js')).secretCreateCommand));
 
@@ -179,6 +182,13 @@ never from the command line. It needs at least 12 characters with letters, digit
     .option('-e, --exclusively', 'with --stacks: only those stacks, not the stacks that depend on them')
     .option('-y, --yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .action(lazy(state, async () => (await import('./commands/cdk.js')).destroyCommand));
+
+  program
+    .command('status')
+    .description("how the running deployment is: stacks, portal nodes by AZ, clusters and head nodes, alarms in ALARM, certificate; exit 0 healthy, 1 degraded, 2 unreadable")
+    .addOption(configOption())
+    .option('--json', 'print the status as JSON on stdout')
+    .action(lazy(state, async () => (await import('./commands/status.js')).statusCommand));
 
   program
     .command('outputs')

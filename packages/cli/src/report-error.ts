@@ -1,8 +1,6 @@
-import { describeTimeout, isAwsTimeout, TIMEOUT_HINT } from './aws.js';
+import { classifyAwsError } from './aws-failure.js';
 import { EXIT_FAILURE, isCliError, type ExitCode } from './exit.js';
 import type { Ui } from './ui.js';
-
-const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException']);
 
 /**
  * Turns anything a command throws into words on stderr and an exit code. Only unexpected errors (bugs) show a
@@ -15,14 +13,10 @@ export function reportError(e: unknown, ui: Ui): ExitCode {
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  if (isAwsTimeout(err)) {
-    ui.error(`error: ${describeTimeout(err)}`);
-    ui.error(`  ${TIMEOUT_HINT}`);
-    return EXIT_FAILURE;
-  }
-  if (CREDENTIAL_ERRORS.has(err.name) || /Could not load credentials|credential/i.test(err.message) && err.name !== 'Error') {
-    ui.error(`error: AWS credentials: ${firstLine(err.message)}`);
-    ui.error('  set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition');
+  const failed = classifyAwsError(err);
+  if (failed.kind !== 'other') {
+    ui.error(`error: ${failed.message}`);
+    if (failed.hint) ui.error(`  ${failed.hint}`);
     return EXIT_FAILURE;
   }
   ui.error(`error: ${firstLine(err.message) || err.name}`);

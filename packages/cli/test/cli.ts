@@ -20,6 +20,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   nodeArgs?: string[];
   timeoutMs?: number;
+  /** Run as this user (and its group): as root, permission checks pass whatever the mode bits say. */
+  uid?: number;
 }
 
 /** Environment for a child that must not find real AWS credentials or config on this machine. */
@@ -51,6 +53,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
       cwd: options.cwd ?? PACKAGE_ROOT,
       env: cleanEnv(options.env ?? {}),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -100,3 +100,18 @@ describe('hpc-ha doctor (against moto_server)', () => {
     expect(r.stdout).toBe('');
   });
 });
+
+describe('hpc-ha doctor against a refused connection', () => {
+  it('names the network instead of missing credentials, skips the rest (the certificate too), exit 1', async () => {
+    const r = await runCli(['doctor', '-c', `${EXAMPLES}/us-east-1.yaml`], {
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ AWS credentials: cannot check: cannot reach AWS: .*ECONNREFUSED/m);
+    expect(r.stdout).toContain('fix: check the network, proxy and AWS_ENDPOINT_URL');
+    expect(r.stdout).toContain('- other checks: skipped: AWS cannot be reached');
+    expect(r.stdout).not.toContain('none usable');
+    expect(r.stdout).not.toContain('listener certificate');
+    expect(r.stdout.match(/^[✓✗-] /gm)).toHaveLength(2);
+  });
+});

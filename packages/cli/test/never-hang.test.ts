@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, PACKAGE_ROOT, runCli } from './cli.js';
+import { BIN, cleanEnv, EXAMPLES, PACKAGE_ROOT, runCli } from './cli.js';
 import { startSilentServer, type SilentServer } from './silent-server.js';
 
 /**
@@ -45,7 +45,33 @@ describe('no AWS call waits forever (a local endpoint that accepts connections a
     expect(r.stdout).toContain('fix: check the network, proxy and AWS_ENDPOINT_URL');
     expect(server.connections - before).toBeGreaterThanOrEqual(1);
     expect(Date.now() - started).toBeLessThan(10_000);
+    // Nothing answered: the network is named, the other checks (the certificate's too) are skipped, not run.
+    expect(r.stdout).toContain('- other checks: skipped: AWS cannot be reached');
+    expect(r.stdout).not.toContain('none usable');
+    expect(r.stdout).not.toContain('listener certificate');
   });
+
+  it('doctor: says which check it is waiting on while it waits', async () => {
+    const child = spawn(process.execPath, [BIN, 'doctor', '-c', `${EXAMPLES}/us-east-1.yaml`], { env: cleanEnv({ ...env(), HPC_HA_AWS_TIMEOUT_MS: '2000' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const seen = new Promise<number>((resolve) => {
+      const started = Date.now();
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('checking AWS credentials')) resolve(Date.now() - started);
+      });
+    });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    const within = await Promise.race([seen, new Promise<number>((resolve) => setTimeout(() => resolve(Infinity), 6_000))]);
+    // Shown while the first attempt (2 s, three of them) is still waiting, before any result.
+    expect(within).toBeLessThan(6_000);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`checking AWS credentials at ${server.endpoint} …`);
+    await closed;
+    expect(stdout).toContain('✗ AWS credentials: cannot check: no answer from AWS within 2 s');
+  }, 30_000);
 
   it('secret create: one error line and a hint, nothing printed on stdout, exit 1', async () => {
     const r = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: 'Canary-pw_7391#xyzzy\n', env: env(), cwd: dir, timeoutMs: 15_000 });

@@ -8,6 +8,8 @@ import { parseDocument } from 'yaml';
 import { loadDeploymentConfig } from '@hpc-ha/infra/config';
 import { estimateCost, HOURS_PER_MONTH, PriceList, pricingRegion } from '../src/plan/cost.js';
 import { EXAMPLES, runCli } from './cli.js';
+import { startSilentServer } from './silent-server.js';
+import { AD_EXAMPLE, withManagedDirectoryConfig } from './fixtures/managed-directory.js';
 import { matches, PRICE_LIST, priceListEntry } from './fixtures/price-list.js';
 
 const example = (name: string) => `${EXAMPLES}/${name}.yaml`;
@@ -40,6 +42,31 @@ describe('hpc-ha plan (offline, built binary)', () => {
     expect(plan.typicalMinutes.pclusterCluster).toBeGreaterThan(0);
   });
 
+  it('Open OnDemand: no AuroraServerless stack and no Aurora in the timing', async () => {
+    const r = await runCli(['plan', '-c', example('cn-north-1-ondemand'), '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.stacks.map((s: { id: string }) => s.id)).not.toContain('AuroraServerless');
+    expect(JSON.stringify(plan.stacks)).not.toMatch(/Aurora|RDS/);
+  });
+
+  it('directory.create: true: the managed directory\'s resources and its tens of minutes on the VPC stack', async () => {
+    await withManagedDirectoryConfig(async (file) => {
+      const [withAd, without] = await Promise.all([
+        runCli(['plan', '-c', file, '--json']),
+        runCli(['plan', '-c', AD_EXAMPLE, '--json']),
+      ]);
+      expect(withAd.stderr).toBe('');
+      const a = JSON.parse(withAd.stdout);
+      const b = JSON.parse(without.stdout);
+      const vpc = (p: { stacks: { id: string; resources: Record<string, number>; finishMinute: number }[] }) => p.stacks.find((s) => s.id === 'VPC')!;
+      expect(vpc(a).resources['AWS::DirectoryService::MicrosoftAD']).toBe(1);
+      expect(vpc(b).resources['AWS::DirectoryService::MicrosoftAD']).toBeUndefined();
+      expect(vpc(a).finishMinute).toBeGreaterThanOrEqual(20);
+      expect(a.criticalPathMinutes).toBeGreaterThan(b.criticalPathMinutes + 15);
+    });
+  });
+
   it('an invalid config stops with its problems, exit 2', async () => {
     const r = await runCli(['plan', '-c', '/nonexistent/hpc-ha.yaml']);
     expect(r.code).toBe(2);
@@ -49,8 +76,32 @@ describe('hpc-ha plan (offline, built binary)', () => {
   it('--cost without credentials says what it needs, exit 1, after no plan output', async () => {
     const r = await runCli(['plan', '-c', example('us-east-1'), '--cost']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/AWS Price List: .*credential/i);
+    expect(r.stderr).toMatch(/AWS Price List \(us-east-1\): AWS credentials: .*credential/i);
+    expect(r.stderr).toContain('pricing:GetProducts');
     expect(r.stdout).toBe('');
+  });
+
+  const withKeys = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
+  it('--cost against a refused connection names the network, not credentials, exit 1', async () => {
+    // Port 1 on the loopback: nothing listens, the connection is refused at once.
+    const r = await runCli(['plan', '-c', example('us-east-1'), '--cost'], { env: { ...withKeys, AWS_ENDPOINT_URL: 'http://127.0.0.1:1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: AWS Price List \(us-east-1\): cannot reach AWS: .*ECONNREFUSED/);
+    expect(r.stderr).toContain('check the network, proxy and AWS_ENDPOINT_URL');
+    expect(r.stderr).not.toMatch(/credential/i);
+  });
+
+  it('--cost against an endpoint that never answers says so after the bounded retries, exit 1', async () => {
+    const server = await startSilentServer();
+    try {
+      const r = await runCli(['plan', '-c', example('us-east-1'), '--cost'], { env: { ...withKeys, AWS_ENDPOINT_URL: server.endpoint, HPC_HA_AWS_TIMEOUT_MS: '300' }, timeoutMs: 15_000 });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('error: AWS Price List (us-east-1): no answer from AWS within 300 ms (3 attempts)');
+      expect(r.stderr).not.toMatch(/credential/i);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -125,6 +176,26 @@ describe('monthly cost from the Price List (aws-sdk-client-mock, responses in th
     const cost = await estimateCost(silent, new PriceList(config.region, new PricingClient({ region: 'us-east-1' })));
     expect(cost.items.find((i) => i.what.startsWith('CloudWatch alarms'))!.monthly).toBeCloseTo(10 * 0.1, 6);
     expect(cost.items.some((i) => i.what.startsWith('KMS'))).toBe(false);
+  });
+
+  it('Open OnDemand (no Aurora stack): no Aurora item, two secrets (munge key, OIDC passphrase)', async () => {
+    const config = loadDeploymentConfig(example('cn-north-1-ondemand'));
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(cost.items.map((i) => i.what).join('\n')).not.toMatch(/Aurora/);
+    expect(cost.items.find((i) => i.what.startsWith('Secrets'))!.monthly).toBeCloseTo(2 * 2.72, 6);
+    expect(pricing.commandCalls(GetProductsCommand).map((c) => c.args[0].input.ServiceCode)).not.toContain('AmazonRDS');
+  });
+
+  it('directory.create: true bills the AWS Managed Microsoft AD (Standard) and its Admin password secret', async () => {
+    const base = loadDeploymentConfig(AD_EXAMPLE);
+    if (base.directory.type !== 'activeDirectory') throw new Error('an Active Directory example');
+    const config = { ...base, directory: { ...base.directory, uris: [], create: { netbiosName: 'CORP' } } };
+    const cost = await estimateCost(config, new PriceList(config.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(cost.items.find((i) => /Managed Microsoft AD/.test(i.what))!.monthly).toBeCloseTo(1.23 * HOURS_PER_MONTH, 6);
+    // Munge key, Aurora's master secret, EnginFrame's database user, the directory's Admin password.
+    expect(cost.items.find((i) => i.what.startsWith('Secrets'))!.monthly).toBeCloseTo(4 * 2.72, 6);
+    const without = await estimateCost(base, new PriceList(base.region, new PricingClient({ region: 'cn-northwest-1' })));
+    expect(without.items.some((i) => /Managed Microsoft AD/.test(i.what))).toBe(false);
   });
 
   it('lists what the Price List lacks as not counted instead of guessing', async () => {

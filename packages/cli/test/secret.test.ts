@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DeleteSecretCommand, GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,8 +152,45 @@ describe('hpc-ha secret create (against moto_server)', () => {
     expect((await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env })).code).toBe(0);
     const again = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env });
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('a secret named efadminPassword already exists in cn-north-1');
-    expect(again.stderr).toContain('choose another --name');
+    expect(again.stderr).toContain('a secret named efadminPassword already exists in cn-north-1; nothing was changed');
+    expect(again.stderr).toContain('hpc-ha secret create --update --name efadminPassword');
+    expect(again.stderr).not.toContain('delete the old secret');
+  });
+
+  it('--update puts the new password into the existing secret: same ARN, new value, --write-config too', async (ctx) => {
+    if (!moto.server) return ctx.skip();
+    const env = motoEnv(moto.server.endpoint);
+    const first = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env });
+    const work = mkdtempSync(join(dir, 'update-'));
+    const config = join(work, 'hpc-ha.yaml');
+    writeFileSync(config, readFileSync(`${EXAMPLES}/cn-north-1.yaml`, 'utf8'));
+    const next = 'Second-pw_8402#plugh';
+    const r = await runCli(['secret', 'create', '--update', '--write-config', '-c', config], { input: `${next}\n`, env });
+    expect(r.stderr).toContain('stored a new value in secret efadminPassword in cn-north-1');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(first.stdout.trim());
+    const stored = await secrets().send(new GetSecretValueCommand({ SecretId: first.stdout.trim() }));
+    expect(JSON.parse(stored.SecretString!)).toEqual({ efadminPassword: next });
+    expect(readFileSync(config, 'utf8')).toContain(`adminPasswordSecretArn: ${first.stdout.trim()}`);
+  });
+
+  it('--update of a secret that does not exist creates nothing, exit 1', async (ctx) => {
+    if (!moto.server) return ctx.skip();
+    const r = await runCli(['secret', 'create', '--update', '--name', 'missing', '--region', 'cn-north-1'], { input: PASSWORD, env: motoEnv(moto.server.endpoint) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no secret named missing in cn-north-1 to update; nothing was changed');
+    expect((await secrets().send(new ListSecretsCommand({}))).SecretList ?? []).toEqual([]);
+  });
+
+  it('a name held by a deleted secret (recovery window) says how to restore and update it, exit 1', async (ctx) => {
+    if (!moto.server) return ctx.skip();
+    const env = motoEnv(moto.server.endpoint);
+    const first = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env });
+    await secrets().send(new DeleteSecretCommand({ SecretId: first.stdout.trim(), RecoveryWindowInDays: 7 }));
+    const again = await runCli(['secret', 'create', '--region', 'cn-north-1'], { input: PASSWORD, env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('scheduled for deletion; nothing was changed');
+    expect(again.stderr).toContain('aws secretsmanager restore-secret --secret-id efadminPassword --region cn-north-1');
   });
 
   it('without a region anywhere it is a usage error, exit 2', async () => {

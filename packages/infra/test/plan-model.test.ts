@@ -35,7 +35,15 @@ const configs: [string, () => DeploymentConfig][] = [
   ['cn-north-1 with Slurm accounting', () => variantConfig('cn-north-1', { 'accounting.enabled': true })],
   ['cn-north-1 with Open OnDemand and Slurm accounting', () => variantConfig('cn-north-1-ondemand', { 'accounting.enabled': true })],
   ['cn-north-1 with provisioner: instance and Slurm accounting', () => variantConfig('cn-north-1', { 'clusters.provisioner': 'instance', 'accounting.enabled': true })],
+  ['cn-northwest-1 with a managed directory (directory.create: true)', managedDirectoryConfig],
 ];
+
+/** The Active Directory example with `create: true`: the VPC stack also creates an AWS Managed Microsoft AD. */
+function managedDirectoryConfig(): DeploymentConfig {
+  const base = loadDeploymentConfig(join(REPO_ROOT, 'examples', 'directory', 'cn-northwest-1-active-directory.yaml'));
+  if (base.directory.type !== 'activeDirectory') throw new Error('the example is an Active Directory one');
+  return { ...base, directory: { ...base.directory, uris: [], create: { netbiosName: 'CORP' } } };
+}
 
 describe.each(configs)('the offline plan model matches the synthesized app: %s', (_name, load) => {
   const config = load();
@@ -112,6 +120,16 @@ describe('modelled critical path', () => {
     // Two nodes one after the other: the stack takes both nodes' time, and no more.
     expect(portal.finishMinute - portal.startMinute).toBe(portal.phases[0]!.minutes + portal.phases[1]!.minutes);
     expect(t.criticalPathMinutes).toBe(Math.max(clusters.finishMinute, portal.finishMinute));
+  });
+});
+
+describe('a managed directory in the plan', () => {
+  it('puts its tens of minutes on the VPC stack, so everything after the VPC starts that much later', () => {
+    const withDirectory = deployTiming(managedDirectoryConfig());
+    const without = deployTiming(loadDeploymentConfig(join(REPO_ROOT, 'examples', 'directory', 'cn-northwest-1-active-directory.yaml')));
+    const vpc = withDirectory.stacks.find((s) => s.id === 'VPC')!;
+    expect(vpc.finishMinute).toBeGreaterThanOrEqual(20);
+    expect(withDirectory.criticalPathMinutes - without.criticalPathMinutes).toBe(vpc.finishMinute - without.stacks.find((s) => s.id === 'VPC')!.finishMinute);
   });
 });
 

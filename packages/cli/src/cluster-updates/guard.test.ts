@@ -6,6 +6,9 @@
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { renderClusterConfig } from '@hpc-ha/pcluster-config';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -84,6 +87,39 @@ describe('checkClusterUpdates (diff/deploy step)', () => {
     expect((err as CliError).hint).toMatch(/--fleet-stopped/);
     expect(out.text()).toContain('hpcha-cluster1: HeadNode.InstanceType [UNSUPPORTED]: ParallelCluster never updates this key');
     expect(out.text()).toContain('hpcha-cluster2: Scheduling.SlurmSettings.ScaledownIdletime [COMPUTE_FLEET_STOP]: stop the compute fleet first');
+  });
+
+  it('names the hpc-ha.yaml key and line behind each refused key, and the fleet command with -n and --region', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hpc-ha-guard-'));
+    const file = join(dir, 'hpc-ha.yaml');
+    writeFileSync(file, [
+      'name: hpcha', 'region: cn-north-1', 'clusters:', '  headNode:', '    instanceType: m5.2xlarge', '  queues:', '    - name: compute',
+      '      computeResources:', '        - name: c5', '          instanceType: c5.xlarge', '          maxCount: 5', '',
+    ].join('\n'));
+    try {
+      cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(template({ 'hpcha-cluster1': rendered(1), 'hpcha-cluster2': rendered(2) })) });
+      const next = template({
+        'hpcha-cluster1': rendered(1, (s) => (s.queues[0].computeResources[0].maxCount = 5)),
+        'hpcha-cluster2': rendered(2, (s) => {
+          s.headNode.instanceType = 'm5.2xlarge';
+          s.scaledownIdletimeMinutes = 30;
+        }),
+      });
+      const out = capture();
+      const err = await checkClusterUpdates({ ...config, sourceFile: file }, synthesized(next), out.ui, { refuse: true, client: client() }).catch((e: unknown) => e);
+      expect((err as CliError).exitCode).toBe(2);
+      const text = out.text();
+      expect(text).toContain('hpcha-cluster1: Scheduling.SlurmQueues[compute].ComputeResources[c5].MaxCount [RESIZE_UPDATE_STRATEGY_ON_REMOVE]: stop the compute fleet first (pcluster update-compute-fleet -n hpcha-cluster1 --region cn-north-1 --status STOP_REQUESTED)');
+      expect(text).toContain(`  set in ${file}:11 clusters.queues[0].computeResources[0].maxCount`);
+      expect(text).toContain(`  set in ${file}:5 clusters.headNode.instanceType`);
+      expect(text).toContain(`  set by hpc-ha itself, not by ${file} (an hpc-ha upgrade changed it)`);
+      expect(text).toContain('pcluster update-compute-fleet -n hpcha-cluster2 --region cn-north-1 --status STOP_REQUESTED');
+      expect(text).not.toMatch(/update-compute-fleet --status/);
+      // diff's listing names the same origin under each changed key.
+      expect(text).toContain(`    set in ${file}:11 clusters.queues[0].computeResources[0].maxCount`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--fleet-stopped lets a COMPUTE_FLEET_STOP change through, never an UNSUPPORTED one', async () => {

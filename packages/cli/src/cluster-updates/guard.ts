@@ -2,7 +2,8 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { stackName, type DeploymentConfig } from '@hpc-ha/infra/config';
 import type { Ui } from '../ui.js';
-import { planClusterUpdates, printClusterUpdates, refuseBlockedUpdates, type ClusterUpdate } from './report.js';
+import { ConfigSource, describeConfigKey } from './config-keys.js';
+import { planClusterUpdates, printClusterUpdates, refuseBlockedUpdates, type ClusterUpdate, type UpdateContext } from './report.js';
 import { clustersInTemplate, deployedClusters } from './templates.js';
 
 export interface ClusterUpdateFlags {
@@ -23,7 +24,7 @@ export interface SynthesizedStack {
  * leaving it out) there is nothing to plan.
  */
 export async function checkClusterUpdates(
-  config: Pick<DeploymentConfig, 'name' | 'region'>,
+  config: Pick<DeploymentConfig, 'name' | 'region'> & { readonly sourceFile?: string },
   stacks: readonly SynthesizedStack[],
   ui: Ui,
   opts: ClusterUpdateFlags & { refuse: boolean; client?: CloudFormationClient },
@@ -38,7 +39,27 @@ export async function checkClusterUpdates(
     ...(opts.fleetStopped ? { computeFleetStopped: true } : {}),
     ...(opts.loginNodesStopped ? { loginNodesStopped: true } : {}),
   });
-  printClusterUpdates(ui, updates, name);
-  if (opts.refuse) refuseBlockedUpdates(ui, updates);
+  const ctx = updateContext(config);
+  printClusterUpdates(ui, updates, name, ctx);
+  if (opts.refuse) refuseBlockedUpdates(ui, updates, ctx);
   return updates;
+}
+
+/** The Region for the fleet commands and, when the config file can be read, the hpc-ha.yaml key of each change. */
+function updateContext(config: Pick<DeploymentConfig, 'name' | 'region'> & { readonly sourceFile?: string }): UpdateContext {
+  let source: ConfigSource | undefined;
+  try {
+    source = config.sourceFile ? new ConfigSource(config.sourceFile) : undefined;
+  } catch {
+    source = undefined;
+  }
+  if (!source) return { region: config.region };
+  const src = source;
+  return {
+    region: config.region,
+    origin: (cluster, path) => {
+      const id = src.clusterId(config.name, cluster);
+      return id ? describeConfigKey(src.file, src.keyOf(id, path)) : undefined;
+    },
+  };
 }

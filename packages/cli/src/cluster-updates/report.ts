@@ -8,6 +8,18 @@ import { usageError } from '../exit.js';
 import type { Ui } from '../ui.js';
 import type { DeployedClusters, TemplateCluster } from './templates.js';
 
+/** Where a change comes from in the user's files, and which cluster and Region the fleet commands need. */
+export interface UpdateContext {
+  readonly region: string;
+  /** `hpc-ha.yaml:38 clusters.queues[0]…` for a ParallelCluster key of a cluster, when the config file is known. */
+  readonly origin?: (cluster: string, pclusterPath: string) => string | undefined;
+}
+
+/** ParallelCluster's fleet commands need the cluster and its Region: the generic hint gets both. */
+function withClusterArgs(reason: string, cluster: string, ctx: UpdateContext | undefined): string {
+  return ctx ? reason.replace(/pcluster update-compute-fleet (?!-n)/g, `pcluster update-compute-fleet -n ${cluster} --region ${ctx.region} `) : reason;
+}
+
 export type ClusterUpdate =
   | { readonly name: string; readonly kind: 'new' }
   | { readonly name: string; readonly kind: 'removed' }
@@ -41,7 +53,7 @@ const OUTCOME_LABEL: Record<PlannedChange['outcome'], string> = {
 };
 
 /** One block per cluster: `cluster <name>: …`, then one line per changed key with its policy and outcome. */
-export function printClusterUpdates(ui: Ui, updates: readonly ClusterUpdate[], stackName: string): void {
+export function printClusterUpdates(ui: Ui, updates: readonly ClusterUpdate[], stackName: string, ctx?: UpdateContext): void {
   for (const u of updates) {
     if (u.kind === 'new') {
       ui.info(`cluster ${u.name}: new cluster (no deployed ${stackName} has it), created from scratch`);
@@ -63,16 +75,22 @@ export function printClusterUpdates(ui: Ui, updates: readonly ClusterUpdate[], s
     for (const c of shown) {
       const label = c.blocked ? ui.style.bad(OUTCOME_LABEL[c.outcome]) : c.outcome === 'unclassified' ? ui.style.warn(OUTCOME_LABEL[c.outcome]) : OUTCOME_LABEL[c.outcome];
       ui.info(`  ${c.path}: ${show(c.oldValue)} → ${show(c.newValue)}  [${c.policy}] ${label}`);
-      if (c.outcome !== 'live') ui.info(`    ${ui.style.dim(c.reason)}`);
+      const origin = ctx?.origin?.(u.name, c.path);
+      if (origin) ui.info(`    ${origin}`);
+      if (c.outcome !== 'live') ui.info(`    ${ui.style.dim(withClusterArgs(c.reason, u.name, ctx))}`);
     }
   }
 }
 
 /** Exit 2, naming every key, when any cluster update would be refused; nothing has been deployed at this point. */
-export function refuseBlockedUpdates(ui: Ui, updates: readonly ClusterUpdate[]): void {
+export function refuseBlockedUpdates(ui: Ui, updates: readonly ClusterUpdate[], ctx?: UpdateContext): void {
   const blocked = updates.flatMap((u) => (u.kind === 'update' ? u.plan.blocked.map((c) => ({ cluster: u.name, c })) : []));
   if (!blocked.length) return;
-  for (const { cluster, c } of blocked) ui.error(`${cluster}: ${c.path} [${c.policy}]: ${c.reason}`);
+  for (const { cluster, c } of blocked) {
+    ui.error(`${cluster}: ${c.path} [${c.policy}]: ${withClusterArgs(c.reason, cluster, ctx)}`);
+    const origin = ctx?.origin?.(cluster, c.path);
+    if (origin) ui.error(`  ${origin}`);
+  }
   const stopHint = blocked.some(({ c }) => c.outcome !== 'refused');
   throw usageError(
     `deploy refused: ParallelCluster would refuse ${blocked.length} change${blocked.length === 1 ? '' : 's'} to ${[...new Set(blocked.map((b) => b.cluster))].join(', ')}; nothing was deployed`,

@@ -11,6 +11,7 @@ import { deployWaves, ONDEMAND_PORTAL_URL_OUTPUT, PORTAL_URL_OUTPUT, STACK_IDS, 
 import type { Ui } from '../ui.js';
 import { CHECK } from '../ui.js';
 import { requireOutDir } from '../out-path.js';
+import { stagedSynthDir, temporarySynthDir } from '../cdk/synth-dir.js';
 import { checkClusterUpdates, type ClusterUpdateFlags } from '../cluster-updates/guard.js';
 
 interface CdkFlags {
@@ -96,7 +97,8 @@ async function source(s: Session, flags: CdkFlags, opts: { outdir?: string; offl
       return app.synth();
     },
     {
-      ...(opts.outdir ? { outdir: resolve(opts.outdir) } : {}),
+      // Never the toolkit's own temporary cdk.out*, which it keeps after a successful synth: see synth-dir.ts.
+      outdir: resolve(opts.outdir ?? temporarySynthDir().path),
       // Synth must work offline without credentials: no STS call for a default account, no context lookups.
       ...(opts.offline ? { resolveDefaultEnvironment: false, lookups: false } : {}),
     },
@@ -166,8 +168,9 @@ export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode>
   requireOutDir(flags.out);
   // The toolkit's own synth summary goes to stderr; stdout gets one line per template written.
   const s = await session(flags, ui, true);
+  const out = stagedSynthDir(flags.out);
   try {
-    const cx = await source(s, flags, { outdir: flags.out, offline: true });
+    const cx = await source(s, flags, { outdir: out.path, offline: true });
     ui.info(`synthesizing ${s.config.name} (${s.config.region}) into ${flags.out} …`);
     const assembly = await s.toolkit.synth(cx, { stacks: selector(s.lib, s, flags), validateStacks: true });
     try {
@@ -179,8 +182,11 @@ export async function synthCommand(flags: SynthFlags, ui: Ui): Promise<ExitCode>
     } finally {
       await assembly.dispose();
     }
+    out.commit();
   } catch (e) {
     toolkitError(e, s.lib, s.state);
+  } finally {
+    out.dispose();
   }
   return EXIT_OK;
 }

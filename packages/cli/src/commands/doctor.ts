@@ -35,21 +35,29 @@ export async function createDoctorClients(region: string): Promise<DoctorClients
   return { ...clients, destroyAll: () => Object.values(clients).forEach((c) => c.destroy()) };
 }
 
+/** Where the SDK sends requests when an endpoint variable overrides AWS's, for the progress line. */
+function endpointNote(env: NodeJS.ProcessEnv = process.env): string {
+  const url = env['AWS_ENDPOINT_URL_STS'] || env['AWS_ENDPOINT_URL'];
+  return url ? ` at ${url}` : '';
+}
+
 /** `hpc-ha doctor`: one ✓/✗ line per check against the live account; exit 1 when any check fails. */
 export async function doctorCommand(flags: ConfigFlag, ui: Ui): Promise<ExitCode> {
   const config = await loadConfig(flags, ui);
   const { runDoctor } = await import('../doctor/checks.js');
   const clients = await createDoctorClients(config.region);
   ui.info(`hpc-ha doctor: ${config.sourceFile} (deployment ${config.name}, ${config.region})`);
+  ui.info(ui.style.dim(`checking AWS credentials${endpointNote()} …`));
+  const show = (r: CheckResult) => {
+    if (ui.quiet && r.status !== 'fail') return;
+    for (const line of formatCheck(r, ui)) ui.out(line);
+  };
   let results: CheckResult[];
   try {
-    results = [...(await runDoctor(config, clients)), await certificateCheck(config)];
+    // Each line is printed as its check ends; the listener certificate is one of the checks that need AWS.
+    results = await runDoctor(config, clients, { onResult: show, extra: [certificateCheck] });
   } finally {
     clients.destroyAll();
-  }
-  for (const r of results) {
-    if (ui.quiet && r.status !== 'fail') continue;
-    for (const line of formatCheck(r, ui)) ui.out(line);
   }
   const failed = results.filter((r) => r.status === 'fail').length;
   if (failed > 0) {

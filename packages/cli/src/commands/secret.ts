@@ -16,6 +16,8 @@ export interface SecretCreateFlags {
   writeConfig?: boolean;
   /** The directory's bind password: stored as plain text (ParallelCluster's form), written to directory.bindPasswordSecretArn. */
   directoryBind?: boolean;
+  /** Store a new value in an existing secret (PutSecretValue) instead of creating one; its ARN stays. */
+  update?: boolean;
 }
 
 interface ConfigHints {
@@ -83,32 +85,10 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
     ? { what: 'the directory bind user', secretString: password, shape: 'plain text', purpose: 'directory-bind-password', key: configKey }
     : { what: 'the EnginFrame portal administrator (efadmin)', secretString: JSON.stringify({ [key]: password }), shape: `{"${key}": "…"}`, purpose: 'efadmin-password', key: configKey };
 
-  const { SecretsManagerClient, CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient(clientConfig(region));
-  let arn: string;
-  try {
-    const result = await client.send(
-      new CreateSecretCommand({
-        Name: flags.name,
-        Description: `hpc-ha: password of ${target.what}`,
-        SecretString: target.secretString,
-        Tags: [{ Key: 'hpc-ha:purpose', Value: target.purpose }],
-      }),
-    );
-    arn = result.ARN ?? '';
-  } catch (e) {
-    const name = e instanceof Error ? e.name : '';
-    if (name === 'ResourceExistsException') {
-      throw failure(`a secret named ${flags.name} already exists in ${region}`, 'choose another --name, or delete the old secret first');
-    }
-    if (name === 'AccessDeniedException') throw failure(`not allowed to create secrets in ${region}`, 'the caller needs secretsmanager:CreateSecret');
-    throw e;
-  } finally {
-    client.destroy();
-  }
+  const arn = await storeSecret(flags, region, target);
   if (!arn) throw failure('Secrets Manager returned no ARN');
   ui.out(arn);
-  ui.info(`${ui.style.ok(CHECK)} created secret ${flags.name} in ${region} as ${target.shape}`);
+  ui.info(`${ui.style.ok(CHECK)} ${flags.update ? 'stored a new value in' : 'created'} secret ${flags.name} in ${region} as ${target.shape}`);
   if (flags.writeConfig) {
     try {
       const updated = setYamlValue(readFileSync(path, 'utf8'), target.key, arn, path);
@@ -124,6 +104,58 @@ export async function secretCreateCommand(flags: SecretCreateFlags, ui: Ui): Pro
     ui.info(`${ui.style.ok(CHECK)} set ${target.key.join('.')} in ${path}`);
   }
   return EXIT_OK;
+}
+
+const updateHint = (name: string) => `to give it a new password, keeping its ARN: hpc-ha secret create --update --name ${name}`;
+const restoreHint = (name: string, region: string) =>
+  `Secrets Manager keeps a deleted secret's name until its recovery window ends: restore it (aws secretsmanager restore-secret --secret-id ${name} --region ${region}), then run hpc-ha secret create --update --name ${name}, or choose another --name`;
+
+/** Creates the secret, or with --update puts a new value into the existing one; returns its ARN. */
+async function storeSecret(flags: SecretCreateFlags, region: string, target: { what: string; secretString: string; purpose: string }): Promise<string> {
+  const { SecretsManagerClient, CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient(clientConfig(region));
+  try {
+    if (flags.update) {
+      const result = await client.send(new PutSecretValueCommand({ SecretId: flags.name, SecretString: target.secretString }));
+      return result.ARN ?? '';
+    }
+    const result = await client.send(
+      new CreateSecretCommand({
+        Name: flags.name,
+        Description: `hpc-ha: password of ${target.what}`,
+        SecretString: target.secretString,
+        Tags: [{ Key: 'hpc-ha:purpose', Value: target.purpose }],
+      }),
+    );
+    return result.ARN ?? '';
+  } catch (e) {
+    const name = e instanceof Error ? e.name : '';
+    const message = e instanceof Error ? e.message : '';
+    // A deleted secret keeps its name through its recovery window: AWS answers CreateSecret on it with
+    // InvalidRequestException, emulators with ResourceExistsException; DescribeSecret's DeletedDate tells.
+    const deleted = async () => {
+      try {
+        return (await client.send(new DescribeSecretCommand({ SecretId: flags.name }))).DeletedDate !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    if (name === 'ResourceExistsException' && !(await deleted())) {
+      throw failure(`a secret named ${flags.name} already exists in ${region}; nothing was changed`, updateHint(flags.name));
+    }
+    if (name === 'ResourceExistsException' || (name === 'InvalidRequestException' && /deletion|deleted/i.test(message))) {
+      throw failure(`the secret ${flags.name} in ${region} is scheduled for deletion; nothing was changed`, restoreHint(flags.name, region));
+    }
+    if (name === 'ResourceNotFoundException' && flags.update) {
+      throw failure(`no secret named ${flags.name} in ${region} to update; nothing was changed`, 'run without --update to create it');
+    }
+    if (name === 'AccessDeniedException') {
+      throw failure(`not allowed to ${flags.update ? 'update' : 'create'} secrets in ${region}`, `the caller needs secretsmanager:${flags.update ? 'PutSecretValue' : 'CreateSecret'}`);
+    }
+    throw e;
+  } finally {
+    client.destroy();
+  }
 }
 
 /** sssd.conf holds the bind password as the rest of a line: one line, no surrounding spaces. */

@@ -6,7 +6,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { clusterPlans, enginframePortal, type DeploymentConfig } from '@hpc-ha/infra/config';
-import { describeTimeout, isAwsTimeout, TIMEOUT_HINT } from '../aws.js';
+import { classifyAwsError, CREDENTIALS_HINT, isConnectivityFailure } from '../aws-failure.js';
 
 /** The SDK clients doctor uses, injected so tests can hand in clients pointed at moto or mocked. */
 export interface DoctorClients {
@@ -37,15 +37,14 @@ function errName(e: unknown): string {
   return e instanceof Error ? e.name : 'Error';
 }
 function errText(e: unknown): string {
-  if (isAwsTimeout(e)) return describeTimeout(e);
-  return e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
+  return classifyAwsError(e).message;
 }
 
 /** CDK's default bootstrap qualifier and the oldest bootstrap stack DefaultStackSynthesizer accepts. */
 export const BOOTSTRAP_QUALIFIER = 'hnb659fds';
 export const MIN_BOOTSTRAP_VERSION = 6;
 
-async function credentials(config: DeploymentConfig, c: DoctorClients): Promise<{ result: CheckResult; account?: string }> {
+async function credentials(config: DeploymentConfig, c: DoctorClients): Promise<{ result: CheckResult; account?: string; unreachable?: boolean }> {
   const title = 'AWS credentials';
   try {
     const id = await c.sts.send(new GetCallerIdentityCommand({}));
@@ -60,8 +59,9 @@ async function credentials(config: DeploymentConfig, c: DoctorClients): Promise<
     }
     return { result: ok(title, `${id.Arn} (account ${id.Account}, partition ${partition})`), ...(id.Account ? { account: id.Account } : {}) };
   } catch (e) {
-    if (isAwsTimeout(e)) return { result: fail(title, `cannot check: ${describeTimeout(e)}`, TIMEOUT_HINT) };
-    return { result: fail(title, `none usable: ${errText(e)}`, 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), or run `aws sso login`') };
+    const f = classifyAwsError(e);
+    if (isConnectivityFailure(f)) return { result: fail(title, `cannot check: ${f.message}`, f.hint ?? ''), unreachable: true };
+    return { result: fail(title, `none usable: ${errText(e)}`, CREDENTIALS_HINT) };
   }
 }
 
@@ -278,15 +278,33 @@ async function artefact(what: string, location: { uri: string; sha256?: string }
  * Every doctor check, in display order. Checks after the credentials one are skipped when there are no
  * credentials, since each would fail the same way.
  */
-export async function runDoctor(config: DeploymentConfig, clients: DoctorClients): Promise<CheckResult[]> {
+/** Options of {@link runDoctor}. */
+export interface DoctorRun {
+  /** Called with each result as soon as it and every result before it are known, in the order they are returned. */
+  readonly onResult?: (r: CheckResult) => void;
+  /** More checks that need working credentials (the CLI adds the listener certificate's). */
+  readonly extra?: readonly ((config: DeploymentConfig) => Promise<CheckResult>)[];
+}
+
+/**
+ * Every account check. The credentials check runs first and alone: when AWS cannot be reached (refused, no DNS,
+ * no answer) or the credentials are refused, every other check would fail the same way after the same timeouts,
+ * so they are skipped with one line.
+ */
+export async function runDoctor(config: DeploymentConfig, clients: DoctorClients, run: DoctorRun = {}): Promise<CheckResult[]> {
+  const report = run.onResult ?? (() => undefined);
   const creds = await credentials(config, clients);
+  report(creds.result);
   if (creds.result.status !== 'ok') {
-    return [creds.result, skip('other checks', 'skipped: they need working credentials')];
+    const skipped = skip('other checks', creds.unreachable ? 'skipped: AWS cannot be reached' : 'skipped: they need working credentials');
+    report(skipped);
+    return [creds.result, skipped];
   }
   // Open OnDemand has no admin secret, installer, driver or database: those checks are EnginFrame's.
   const ef = config.portal.kind === 'enginframe' ? config.portal : undefined;
   const notUsed = (title: string) => Promise.resolve(skip(title, 'not used with portal.kind openondemand'));
-  const [boot, secret, key, types, db, installer, jdbc] = await Promise.all([
+  // All started at once; reported in this order as each becomes known.
+  const pending: Promise<CheckResult | CheckResult[] | undefined>[] = [
     bootstrap(config, creds.account ?? '<account>', clients),
     ef ? adminSecret(config, clients) : notUsed('admin password secret'),
     keyPair(config, clients),
@@ -294,8 +312,17 @@ export async function runDoctor(config: DeploymentConfig, clients: DoctorClients
     ef ? aurora(config, clients) : notUsed('Aurora MySQL'),
     ef ? artefact('EnginFrame installer', ef.installer, config, clients) : notUsed('EnginFrame installer'),
     ef ? artefact('JDBC driver', ef.jdbcDriver, config, clients) : notUsed('JDBC driver'),
-  ]);
-  return [creds.result, boot, secret, ...(key ? [key] : []), ...types, db, installer, jdbc];
+    ...(run.extra ?? []).map((check) => check(config)),
+  ];
+  const results: CheckResult[] = [creds.result];
+  for (const p of pending) {
+    const r = await p;
+    for (const one of r === undefined ? [] : Array.isArray(r) ? r : [r]) {
+      results.push(one);
+      report(one);
+    }
+  }
+  return results;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
-import { accountingEnabled, clusterPlans, createsDatabase, type DeploymentConfig } from '@hpc-ha/infra/config';
+import { clusterPlans, createsDatabase, modelledResources, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { clientConfig } from '../aws.js';
 import { monitoringCost } from './monitoring-cost.js';
 
@@ -134,9 +134,9 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
   const notCounted: string[] = [
     'compute nodes (billed per second while jobs run; hourly prices below)',
     'data transfer, NAT gateway data processing, load balancer capacity units (LCU)',
-    'EFS storage and Aurora storage and I/O (billed by what is stored and done, not sized in the config)',
+    `EFS storage${createsDatabase(config) ? ' and Aurora storage and I/O' : ''} (billed by what is stored and done, not sized in the config)`,
     'CloudWatch Logs ingestion and storage, S3 requests, backups beyond the free allowance',
-    'the administrator password secret (it is yours, made before the deploy)',
+    ...(config.portal.kind === 'enginframe' ? ['the administrator password secret (it is yours, made before the deploy)'] : []),
     'alarm emails and SNS requests (the first 1,000 emails and 1 million requests a month are free), EventBridge rule matches',
   ];
   let currency = '';
@@ -175,9 +175,9 @@ export async function estimateCost(config: DeploymentConfig, prices: PriceList):
     notCounted.push('Route 53 Resolver queries forwarded to the directory (per million queries)');
   }
   for (const line of await monitoringCost(config, prices)) add(line.what, line.price, line.count, line.per, line.perLabel);
-  // The munge key; Aurora's master secret; EnginFrame's database user or Open OnDemand's OIDC passphrase; each
-  // cluster's slurmdbd password (accounting).
-  const secrets = 2 + (createsDatabase(config) ? 1 : 0) + (accountingEnabled(config) ? 2 : 0);
+  // The secrets the stacks create (munge key; Aurora's master secret and EnginFrame's database user; each cluster's
+  // slurmdbd password; the Open OnDemand passphrase; the managed directory's Admin password): counted from the model.
+  const secrets = Object.values(modelledResources(config)).reduce((n, r) => n + (r['AWS::SecretsManager::Secret'] ?? 0), 0);
   add('Secrets Manager secrets', await prices.lowest('AWSSecretsManager', [term('productFamily', 'Secret')], (u) => /secret/i.test(u)), secrets, 1, 'month');
 
   const queues: QueuePrice[] = [];

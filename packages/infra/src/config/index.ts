@@ -49,6 +49,7 @@ export {
   DIRECTORY_HOME_ROOT, DIRECTORY_TYPES, LDAP_TLS_REQCERT, domainBaseDn, managedAdUsersOu,
   type ActiveDirectory, type DirectoryConfig, type DirectoryType, type LdapDirectory, type LdapTlsReqCert, type VerifiedFile,
 } from './directory.js';
+export { createsManagedDirectory } from './database.js';
 export { formatCidr, subnetLayout, type SubnetLayout } from './subnet-layout.js';
 export {
   deployTiming,

@@ -4,6 +4,7 @@ import { checkAccounting } from './accounting.js';
 import { checkArns } from './arns.js';
 import { checkArtifacts } from './artifacts.js';
 import { checkClusters } from './clusters.js';
+import { checkNodeCapacity } from './node-capacity.js';
 import { checkDatabase } from './database.js';
 import { checkDesktop } from './desktop.js';
 import { checkDirectory } from './directory.js';
@@ -39,6 +40,7 @@ export function semanticIssues(c: DeploymentConfigFile, profile: RegionProfile |
   checkLoadBalancer(c, profile, r);
   checkClusters(c, r);
   checkHeadNodeSsh(c, r);
+  checkNodeCapacity(c, r);
   checkDirectory(c, profile, r);
   checkDesktop(c, profile, r);
   checkAccounting(c, r);

@@ -3,6 +3,7 @@ import type { FsxDeploymentType } from '../region-profile.js';
 import type { DeploymentConfig } from '../resolved.js';
 import type { StackId } from '../stacks.js';
 import { deployWaves, stackGraph } from './graph.js';
+import { createsManagedDirectory } from '../database.js';
 
 /**
  * Typical creation times, in minutes, of what dominates each stack. They are modelling figures, not guarantees:
@@ -13,6 +14,11 @@ export const TYPICAL_MINUTES = {
   network: 1,
   /** NAT gateway: created `pending`, usable when `available` (VPC User Guide, "NAT gateway basics"); about 2 min. */
   natGateway: 2,
+  /**
+   * AWS Managed Microsoft AD (`directory.create: true`): two domain controllers, `Creating` until `Active`; AWS
+   * quotes 20 to 40 minutes for a Microsoft AD directory, and CloudFormation waits for `Active`.
+   */
+  managedDirectory: 30,
   /**
    * A custom resource behind the CDK Provider framework: the functions, their roles (IAM is eventually consistent:
    * new roles take seconds to propagate, IAM User Guide "Troubleshooting IAM": changes are not immediately visible)
@@ -77,7 +83,7 @@ export interface DeployTiming {
   readonly serialMinutes: number;
 }
 
-type TimingConfig = Pick<DeploymentConfig, 'clusters' | 'storage' | 'loadBalancer' | 'portal'> & Pick<DatabaseInputs, 'accounting'>;
+type TimingConfig = Pick<DeploymentConfig, 'clusters' | 'storage' | 'loadBalancer' | 'portal' | 'directory'> & Pick<DatabaseInputs, 'accounting'>;
 
 function databaseUsers(config: TimingConfig): string {
   const what = [
@@ -92,10 +98,13 @@ function phases(config: TimingConfig, id: StackId): Phase[] {
   const instanceMode = config.clusters.provisioner === 'instance';
   switch (id) {
     case 'VPC':
-      // The munge key's custom resource runs beside the network, and is shorter than network + NAT.
+      // The munge key's custom resource runs beside the network, and is shorter than network + NAT; a managed
+      // directory needs only the subnets and runs beside the NAT gateways, far longer than them.
       return [
         { what: 'VPC, subnets, routes', minutes: m.network },
-        { what: 'NAT gateways (one per AZ, in parallel)', minutes: m.natGateway },
+        createsManagedDirectory(config)
+          ? { what: 'AWS Managed Microsoft AD, two domain controllers (beside the NAT gateways)', minutes: m.managedDirectory }
+          : { what: 'NAT gateways (one per AZ, in parallel)', minutes: m.natGateway },
       ];
     case 'AuroraServerless':
       // CDK creates the reader after the writer.
