@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { cfnOutputCount } from './cloudformation/output-count.js';
 import { cfnParameterCount } from './cloudformation/parameter-count.js';
 import { cfnResourceCount } from './cloudformation/resource-count.js';
+import { cfnStatefulRemovalPolicy } from './cloudformation/stateful-removal-policy.js';
 import { cfnTemplateSize } from './cloudformation/template-size.js';
 import { ec2SecurityGroupRuleCount } from './ec2/security-group-rules.js';
 import { ec2UserDataSize } from './ec2/user-data-size.js';
@@ -19,6 +20,7 @@ import type { DeployTimeRule } from './rule.js';
 
 export type { DeployTimeRule } from './rule.js';
 export { markParallelClusterNodeGroup } from './parallelcluster/node-groups.js';
+export { DISPOSABLE_CONTEXT } from './cloudformation/stateful-removal-policy.js';
 
 /** Every rule of the pack, in the order findings are reported. */
 export const DEPLOY_TIME_RULES: readonly DeployTimeRule[] = [
@@ -33,6 +35,7 @@ export const DEPLOY_TIME_RULES: readonly DeployTimeRule[] = [
   cfnOutputCount,
   cfnParameterCount,
   cfnTemplateSize,
+  cfnStatefulRemovalPolicy,
   parallelClusterEfsAccess,
   parallelClusterFsxAccess,
 ];
