@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, type ExitCode } from './exit.js';
 import { createUi, type Ui } from './ui.js';
@@ -15,7 +16,8 @@ export interface RunResult {
   exitCode: ExitCode;
 }
 
-const VERSION = '0.1.0';
+/** The CLI's package version (src/ and dist/ both sit next to package.json); CHANGELOG.md and release.json name it. */
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /**
  * Wraps a lazily imported handler: the module (and whatever heavy library it pulls in) is loaded only when the
