@@ -18,10 +18,10 @@ const moto = useMoto();
 let efs: { Resources: Record<string, { Type: string; Properties?: any; Condition?: string }> };
 
 beforeAll(async () => {
-  const r = await runCli(['synth', '-c', CONFIG, '--out', out], { timeoutMs: 300_000 });
+  const r = await runCli(['synth', '-c', CONFIG, '--out', out], { timeoutMs: 400_000 });
   if (r.code !== 0) throw new Error(`synth failed: ${r.stderr}`);
   efs = JSON.parse(readFileSync(join(out, 'EFS.template.json'), 'utf8'));
-}, 320_000);
+}, 420_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function deployEfs(performanceMode: string): Promise<{ cfn: CloudFormationClient; body: string }> {
@@ -39,7 +39,7 @@ async function deployEfs(performanceMode: string): Promise<{ cfn: CloudFormation
 
 const deployArgs = ['deploy', '-c', CONFIG, '--app', out, '--stacks', 'EFS', '--exclusively', '--method', 'direct', '--skip-preflight', '--yes'];
 
-describe('update-check in diff / deploy (built binary, moto_server)', () => {
+describe('update-check in diff / deploy (built binary, moto_server)', { timeout: 150_000 }, () => {
   it('deploy refuses to replace the deployed EFS file system: exit 2, the property and --force-replace named, nothing deployed', async (ctx) => {
     if (!moto.server) return ctx.skip();
     await moto.server.reset();
