@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE, type ExitCode } from './exit.js';
 import { createUi, type Ui } from './ui.js';
@@ -15,7 +16,8 @@ export interface RunResult {
   exitCode: ExitCode;
 }
 
-const VERSION = '0.1.0';
+/** The CLI's package version (src/ and dist/ both sit next to package.json); CHANGELOG.md and release.json name it. */
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /**
  * Wraps a lazily imported handler: the module (and whatever heavy library it pulls in) is loaded only when the
@@ -160,6 +162,20 @@ never from the command line. It needs at least 12 characters with letters, digit
     .action(lazy(state, async () => (await import('./commands/cdk.js')).diffCommand));
 
   program
+    .command('update-check')
+    .description('offline: what updating the templates of --from to --to (or -c) does per stack and cluster; exit 2 when it loses data or AWS would refuse it')
+    .requiredOption('--from <dir>', 'cloud assembly of what is deployed now (hpc-ha synth --out)')
+    .option('--to <dir>', 'cloud assembly of the update (default: synthesize -c)')
+    .addOption(configOption())
+    .option('--json', 'print the report as JSON on stdout')
+    .option('--force-replace <names...>', 'accept losing these resources (logical ID, Stack/LogicalId or construct path, as printed)')
+    .option('--changelog <file>', 'accept the breaking changes this CHANGELOG.md lists since the last release')
+    .option('--since <version>', 'with --changelog: every release after this version (default: the newest release heading)')
+    .option('--fleet-stopped', 'the compute fleets are stopped: accept cluster changes that need it')
+    .addHelpText('after', '\nExit codes: 0 the update is safe (the report says what changes), 2 refused (each refusal says what to do).')
+    .action(lazy(state, async () => (await import('./commands/update-check.js')).updateCheckCommand));
+
+  program
     .command('deploy')
     .description('deploy (create or update) the stacks, then print the portal URL')
     .addOption(configOption())
@@ -170,6 +186,7 @@ never from the command line. It needs at least 12 characters with letters, digit
     .option('-e, --exclusively', 'with --stacks: only those stacks, not the stacks they depend on')
     .option('--skip-preflight', "deploy without first running doctor's account checks (secret, jars, instance types, bootstrap)")
     .option('--fleet-stopped', 'the compute fleets are stopped (pcluster update-compute-fleet): allow cluster updates that need it')
+    .option('--force-replace <names...>', 'deploy even though it replaces or deletes these stateful resources (logical ID, Stack/LogicalId or construct path, as the check printed)')
     .addOption(concurrencyOption())
     .action(lazy(state, async () => (await import('./commands/cdk.js')).deployCommand));
 

@@ -1,7 +1,7 @@
 import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LAMBDA_RUNTIME_CONTEXT } from './constructs/bundled-provider.js';
-import { HpcHaDeployTimeChecks } from './rules/index.js';
+import { DISPOSABLE_CONTEXT, HpcHaDeployTimeChecks } from './rules/index.js';
 import type { ISecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ClusterValues } from './artifacts/index.js';
 import { createsDatabase, stackName, type DeploymentConfig, type StackId } from './config/index.js';
@@ -51,6 +51,8 @@ export interface HpcStacks {
 export function addDeploymentStacks(app: App, config: DeploymentConfig): HpcStacks {
   // The handlers' runtime comes from the region table (BundledProvider reads it); an explicit context value wins.
   if (app.node.tryGetContext(LAMBDA_RUNTIME_CONTEXT) === undefined) app.node.setContext(LAMBDA_RUNTIME_CONTEXT, config.regionProfile.lambdaNodeRuntime);
+  // HpcHa-StatefulRemovalPolicy allows Delete on resources that hold data only in a disposable deployment.
+  app.node.setContext(DISPOSABLE_CONTEXT, config.disposable === true);
   const env: Environment = { region: config.region, ...(config.account !== undefined ? { account: config.account } : {}) };
   const base = (id: StackId) => ({ config, env, stackName: stackName(config.name, id), description: `hpc-ha ${config.name}: ${id}` });
 

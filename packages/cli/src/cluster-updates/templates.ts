@@ -39,23 +39,27 @@ export type DeployedClusters =
   | { readonly status: 'no-stack'; readonly stackName: string; readonly why: string }
   | { readonly status: 'deployed'; readonly stackName: string; readonly clusters: readonly TemplateCluster[] };
 
+export type DeployedTemplate =
+  | { readonly status: 'no-stack'; readonly stackName: string; readonly why: string }
+  | { readonly status: 'deployed'; readonly stackName: string; readonly template: unknown };
+
 /**
- * The clusters of the deployed stack `stackName`, read with GetTemplate (the template as last deployed, so its
- * ClusterConfiguration is what ParallelCluster holds). A stack that does not exist is not an error: every cluster
- * in it is new.
+ * The template CloudFormation holds for the deployed stack `stackName` (GetTemplate, the template as last
+ * deployed). A stack that does not exist, or whose creation never completed, is not an error: `no-stack`.
+ * `purpose` says in the error message why it was read.
  */
-export async function deployedClusters(stackName: string, region: string, client?: CloudFormationClient): Promise<DeployedClusters> {
+export async function deployedTemplate(stackName: string, region: string, client?: CloudFormationClient, purpose = 'to plan the cluster updates'): Promise<DeployedTemplate> {
   const cfn = client ?? new CloudFormationClient(clientConfig(region));
   let body: string | undefined;
   try {
     const status = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.StackStatus;
-    // A stack whose creation failed (or never ran) holds a template but no cluster: the next deploy creates them anew.
-    if (status !== undefined && NEVER_CREATED.includes(status)) return { status: 'no-stack', stackName, why: `${stackName} is ${status}: its clusters were never created` };
+    // A stack whose creation failed (or never ran) holds a template but no resources: the next deploy creates them anew.
+    if (status !== undefined && NEVER_CREATED.includes(status)) return { status: 'no-stack', stackName, why: `${stackName} is ${status}: its resources were never created` };
     body = (await cfn.send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }))).TemplateBody;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (awsErrorName(e) === 'ValidationError' && /does not exist/.test(message)) return { status: 'no-stack', stackName, why: `${stackName} is not deployed yet` };
-    throw failure(`could not read the deployed template of ${stackName} (to plan the cluster updates): ${message.split('\n')[0]}`,
+    throw failure(`could not read the deployed template of ${stackName} (${purpose}): ${message.split('\n')[0]}`,
       awsErrorName(e).includes('Credentials') ? 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition' : undefined);
   }
   let template: unknown;
@@ -65,5 +69,15 @@ export async function deployedClusters(stackName: string, region: string, client
   } catch (e) {
     throw failure(`the deployed template of ${stackName} is not JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  return { status: 'deployed', stackName, clusters: clustersInTemplate(template) };
+  return { status: 'deployed', stackName, template };
+}
+
+/**
+ * The clusters of the deployed stack `stackName`, from its template as last deployed (so its ClusterConfiguration
+ * is what ParallelCluster holds). A stack that does not exist is not an error: every cluster in it is new.
+ */
+export async function deployedClusters(stackName: string, region: string, client?: CloudFormationClient): Promise<DeployedClusters> {
+  const d = await deployedTemplate(stackName, region, client);
+  if (d.status === 'no-stack') return { status: 'no-stack', stackName, why: d.why.replace('its resources were', 'its clusters were') };
+  return { status: 'deployed', stackName, clusters: clustersInTemplate(d.template) };
 }

@@ -13,6 +13,7 @@ import { CHECK } from '../ui.js';
 import { requireOutDir } from '../out-path.js';
 import { stagedSynthDir, temporarySynthDir } from '../cdk/synth-dir.js';
 import { checkClusterUpdates, type ClusterUpdateFlags } from '../cluster-updates/guard.js';
+import { checkDeployedUpdate, type DeployedCheckFlags } from '../update-check/deployed.js';
 
 interface CdkFlags {
   config?: string;
@@ -23,7 +24,7 @@ interface CdkFlags {
   exclusively?: boolean;
 }
 
-export interface DeployFlags extends CdkFlags, ClusterUpdateFlags {
+export interface DeployFlags extends CdkFlags, ClusterUpdateFlags, DeployedCheckFlags {
   method?: 'change-set' | 'direct';
   /** commander's name for --skip-preflight. */
   skipPreflight?: boolean;
@@ -126,19 +127,15 @@ function toolkitError(e: unknown, lib: Session['lib'], state?: HostState): never
  * Synthesizes once, then plans each ParallelCluster cluster update from the Clusters template (printed per cluster;
  * with `refuse`, exit 2 before anything is deployed when ParallelCluster would refuse it). Returns the assembly for
  * the toolkit action that follows, so it works on exactly the templates that were checked. `upstream`: the action
- * also takes the stacks the selected ones depend on (deploy without --exclusively). When the selection cannot reach
- * the Clusters stack there is nothing to plan and the source passes through untouched.
+ * also takes the stacks the selected ones depend on (deploy without --exclusively). Then the update check of the
+ * same templates against the deployed ones (update-check/deployed.ts), refusing with `refuse` as well.
  */
 async function withClusterUpdates(
-  s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags, ui: Ui, opts: { refuse: boolean; upstream: boolean },
+  s: Session, cx: ICloudAssemblySource, flags: CdkFlags & ClusterUpdateFlags & DeployedCheckFlags, ui: Ui, opts: { refuse: boolean; upstream: boolean },
 ): Promise<{ source: ICloudAssemblySource; dispose(): Promise<void> }> {
   const patterns = stackPatterns(s.config.name, flags.stacks);
-  const clusters = stackName(s.config.name, 'Clusters');
   const named = (st: { hierarchicalId: string; stackName: string }) =>
     !patterns || patterns.some((p) => globMatch(p, st.hierarchicalId) || globMatch(p, st.stackName));
-  if (!opts.upstream && !named({ hierarchicalId: 'Clusters', stackName: clusters })) {
-    return { source: cx, dispose: async () => {} };
-  }
   const assembly = await s.toolkit.synth(cx);
   try {
     const all = assembly.cloudAssembly.stacksRecursively;
@@ -156,6 +153,8 @@ async function withClusterUpdates(
       }
     }
     await checkClusterUpdates(s.config, [...selected], ui, { refuse: opts.refuse, ...flags });
+    // Update check (issue 26): stateful resources lost, exports still imported, the munge key renewed on one side.
+    await checkDeployedUpdate(s.config, all, [...selected], ui, { refuse: opts.refuse, ...flags });
   } catch (e) {
     await assembly.dispose();
     throw e;

@@ -63,3 +63,4 @@ export {
   type StackNode,
   type StackTiming,
 } from './plan/index.js';
+export { NOT_STATEFUL_HERE, SNAPSHOT_RESOURCE_TYPES, STATEFUL_RESOURCE_TYPES } from './stateful.js';

@@ -7,6 +7,7 @@ import { creationSignalTimeout } from './autoscaling/creation-signal-timeout.js'
 import { cfnOutputCount } from './cloudformation/output-count.js';
 import { cfnParameterCount } from './cloudformation/parameter-count.js';
 import { cfnResourceCount } from './cloudformation/resource-count.js';
+import { cfnStatefulRemovalPolicy } from './cloudformation/stateful-removal-policy.js';
 import { cfnTemplateSize } from './cloudformation/template-size.js';
 import { cloudWatchAlarmLimits } from './cloudwatch/alarm-limits.js';
 import { ec2SecurityGroupRuleCount } from './ec2/security-group-rules.js';
@@ -23,6 +24,7 @@ import type { DeployTimeRule } from './rule.js';
 
 export type { DeployTimeRule } from './rule.js';
 export { markParallelClusterNodeGroup } from './parallelcluster/node-groups.js';
+export { DISPOSABLE_CONTEXT } from './cloudformation/stateful-removal-policy.js';
 
 /** Every rule of the pack, in the order findings are reported. */
 export const DEPLOY_TIME_RULES: readonly DeployTimeRule[] = [
@@ -38,6 +40,7 @@ export const DEPLOY_TIME_RULES: readonly DeployTimeRule[] = [
   cfnOutputCount,
   cfnParameterCount,
   cfnTemplateSize,
+  cfnStatefulRemovalPolicy,
   parallelClusterEfsAccess,
   parallelClusterFsxAccess,
   autoScalingRollingPauseTime,

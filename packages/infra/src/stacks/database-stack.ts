@@ -1,4 +1,4 @@
-import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type IResource } from 'aws-cdk-lib';
 import { InstanceType, SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import {
   AuroraMysqlEngineVersion,
@@ -86,6 +86,9 @@ export class DatabaseStack extends Stack {
     });
     const masterSecret = this.cluster.secret;
     if (!masterSecret) throw new Error('internal: Aurora cluster without a generated master secret');
+    // aws-cdk-lib leaves the generated master secret on CloudFormation's default (Delete): it holds the only admin password.
+    // (`cluster.secret` is its attachment to the cluster; the secret itself is the cluster's `Secret` child).
+    (this.cluster.node.findChild('Secret') as IResource).applyRemovalPolicy(statefulRemovalPolicy(config));
 
     const bootstrap = new BundledProvider(this, 'DbBootstrap', {
       handler: 'db-bootstrap',
