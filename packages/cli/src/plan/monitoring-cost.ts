@@ -1,5 +1,5 @@
 import { modelledResources, type DeploymentConfig } from '@hpc-ha/infra/config';
-import { HOURS_PER_MONTH, type PriceList } from './cost.js';
+import { HOURS_PER_MONTH, type PriceList } from './price-list.js';
 
 /** One line of the estimate: what, how many, and the price the Price List has for it (undefined: not found). */
 export interface MonitoringLine {
