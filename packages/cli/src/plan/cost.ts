@@ -1,6 +1,6 @@
 import { clusterPlans, createsDatabase, modelledResources, type DeploymentConfig } from '@hpc-ha/infra/config';
 import { monitoringCost } from './monitoring-cost.js';
-import { HOURS_PER_MONTH, pricingRegion, term, type Price, type PriceList } from './price-list.js';
+import { HOURS_PER_MONTH, isHourly, pricingRegion, term, type Price, type PriceList } from './price-list.js';
 
 export { HOURS_PER_MONTH, PriceList, pricingRegion } from './price-list.js';
 
@@ -31,7 +31,6 @@ export interface CostEstimate {
   readonly notCounted: readonly string[];
 }
 
-const isHourly = (u: string) => /^hrs?$/i.test(u);
 const norm = (s: string | undefined) => (s ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
 
 type AddItem = (what: string, price: Price | undefined, count: number, per: number, perLabel: string) => void;

@@ -22,6 +22,9 @@ interface PriceListProduct {
   terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, { unit?: string; description?: string; pricePerUnit?: Record<string, string> }> }> };
 }
 
+/** A price per hour (the Price List writes the unit Hrs or Hr). */
+export const isHourly = (u: string): boolean => /^hrs?$/i.test(u);
+
 export const term = (Field: string, Value: string): Filter => ({ Type: 'TERM_MATCH', Field, Value });
 
 /** Looks up on-demand prices; each query pages at most a few times (the filters narrow it to a handful). */
