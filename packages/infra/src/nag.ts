@@ -49,3 +49,14 @@ export function acknowledgeVendorPolicyWildcards(policy: IConstruct, statements:
   });
   acknowledge(policy, Object.fromEntries([...findings].map((finding) => [`AwsSolutions-IAM5[${finding}]`, reason])));
 }
+
+/**
+ * A resource the `HpcHa-StatefulRemovalPolicy` rule counts as holding data that is deleted with its stack on purpose
+ * (it holds nothing worth keeping once the stack is gone): both policies acknowledged, with the reason.
+ */
+export function acknowledgeDeletedOnPurpose(scope: IConstruct, reason: string): void {
+  acknowledge(scope, {
+    'HpcHaDeployTimeChecks::HpcHa-StatefulRemovalPolicy[DeletionPolicy-Delete-without-disposable:-true]': reason,
+    'HpcHaDeployTimeChecks::HpcHa-StatefulRemovalPolicy[UpdateReplacePolicy-Delete-without-disposable:-true]': reason,
+  });
+}

@@ -4,6 +4,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { acknowledgeDeletedOnPurpose } from '../nag.js';
 
 export interface AlarmTopicProps {
   /** Addresses subscribed to the topic (each confirms by email before SNS delivers to it). */
@@ -31,6 +32,7 @@ export class AlarmTopic extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeDeletedOnPurpose(this.key, 'It encrypts only the alarm topic, whose messages SNS does not keep; KMS deletes it after its waiting period');
     // RDS sends event notifications as `events.` followed by its own service principal.
     const rdsEvents = `events.${ServicePrincipal.servicePrincipalName('rds')}`;
     const publishers = [new ServicePrincipal('cloudwatch'), new ServicePrincipal('events'), ServicePrincipal.fromStaticServicePrincipleName(rdsEvents)];

@@ -13,7 +13,7 @@ import {
   type CertRenewalInput,
 } from '@hpc-ha/lambdas';
 import { Construct } from 'constructs';
-import { acknowledge } from '../nag.js';
+import { acknowledge, acknowledgeDeletedOnPurpose } from '../nag.js';
 
 export interface CertificateRenewalProps {
   /** The self-signed certificate to keep valid (the certificate resource's `CertificateArn`). */
@@ -68,6 +68,7 @@ export class CertificateRenewal extends Construct {
       retentionPeriod: Duration.days(14),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeDeletedOnPurpose(this.deadLetterQueue, 'It holds only undelivered runs of this schedule, diagnostics with no value once the stack is gone');
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Daily check of the self-signed load balancer certificate',
       schedule: Schedule.rate(Duration.hours(CERT_RENEWAL_DEFAULTS.checkEveryHours)),
