@@ -21,13 +21,16 @@ describe('hpc-ha init (stdin is not a terminal: flags and defaults, no prompts)'
     expect(v.stdout).toContain(`deployment lab in ${region}`);
   });
 
-  it.each(['cn-north-1', 'us-east-1'])('--portal openondemand writes an Open OnDemand config for %s that validates, without EnginFrame keys or a database', async (region) => {
+  it.each(['cn-north-1', 'us-east-1'])('--portal openondemand writes an Open OnDemand config for %s that validates, without EnginFrame keys; its database is only for accounting', async (region) => {
     const out = join(dir, `ood-${region}.yaml`);
     const r = await runCli(['init', '--region', region, '--portal', 'openondemand', '--out', out]);
     expect(r.code).toBe(0);
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(/^ {2}kind: openondemand$/m);
-    expect(text).not.toMatch(/installer:|jdbcDriver:|adminPasswordSecretArn:|^database:/m);
+    expect(text).not.toMatch(/installer:|jdbcDriver:|adminPasswordSecretArn:/m);
+    // Slurm accounting is on in new configs, and Open OnDemand's Aurora exists only for it, at the smallest capacity.
+    expect(text).toMatch(/^accounting:\n {2}enabled: true$/m);
+    expect(text).toMatch(/^database:\n(?: {2}.*\n)*? {2}minCapacity: 0\.5$/m);
     expect(r.stderr).toContain('edit the directory section');
     expect(r.stderr).not.toContain('secret create');
     const v = await runCli(['validate', '-c', out]);

@@ -15,7 +15,7 @@ import { startSilentServer } from './silent-server.js';
 const REGION = 'us-east-1';
 const CONFIG = `${EXAMPLES}/us-east-1.yaml`;
 const NAME = 'hpcha-use1';
-const STACKS = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'Clusters', 'EnginFrame'];
+const STACKS = ['VPC', 'AuroraServerless', 'EFS', 'FSX', 'Clusters', 'EnginFrame', 'Monitoring'];
 const moto = useMoto({ resetEach: true });
 const creds = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const marker = JSON.stringify({ Resources: { Marker: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } });

@@ -4,7 +4,7 @@
  * Synthesized through cdk-nag and aws-cdk-lib's CloudFormation validator, then cfn-lint for the three regions.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateClusterConfig } from '@hpc-ha/pcluster-config';
 import { App, Stack } from 'aws-cdk-lib';
@@ -131,7 +131,12 @@ describe('provisioner: instance with accounting', () => {
     expect(JSON.stringify(describe.Resource)).toMatch(/AuroraServerless.*Cluster1Password.*AuroraServerless.*Cluster2Password/s);
     const reads = statements.filter((st) => st.Sid === 'ReadSecrets').map((st) => JSON.stringify(st.Resource)).join('');
     expect(reads).not.toMatch(/Cluster[12]Password/);
-    expect(JSON.stringify(t)).toMatch(/slurm_cluster1/);
+    // The cluster configs the nodes give pcluster ship as S3 assets (user data stays small): they name the users.
+    const configs = readdirSync(instanceMode.outdir)
+      .filter((f) => f.startsWith('asset.') && f.endsWith('.yaml'))
+      .map((f) => readFileSync(join(instanceMode.outdir, f), 'utf8'));
+    expect(configs.filter((c) => /UserName: slurm_cluster1\b/.test(c))).toHaveLength(1);
+    expect(configs.filter((c) => /UserName: slurm_cluster2\b/.test(c))).toHaveLength(1);
   });
 });
 

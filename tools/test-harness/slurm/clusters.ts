@@ -111,6 +111,16 @@ function headRoot(dir: string): string {
     '#!/bin/sh\ncase " $* " in *" -X PUT "*) printf rehearsal-imds-token ;; *"/meta-data/local-ipv4"*) cat >/dev/null; printf 127.0.0.1 ;; *) exit 22 ;; esac\n',
     { mode: 0o755 },
   );
+  // The head-node script's sshd step: what it writes is checked with the real sshd in pcluster-config's sshd test;
+  // here (no sshd running, no host keys in this root) sshd accepts it and the reload is a no-op.
+  mkdirSync(join(root, 'etc/ssh'), { recursive: true });
+  writeFileSync(join(root, 'etc/ssh/sshd_config'), 'PasswordAuthentication yes\nUsePAM yes\n', { mode: 0o600 });
+  writeFileSync(join(dir, 'stubs/sshd'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  writeFileSync(
+    join(dir, 'stubs/systemctl'),
+    '#!/bin/sh\ncase "$1 $2" in "reload sshd" | "reload ssh") exit 0 ;; esac\nexec /usr/bin/systemctl "$@"\n',
+    { mode: 0o755 },
+  );
   return root;
 }
 

@@ -7,6 +7,7 @@ import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from 
 import { parse as parseYaml } from 'yaml';
 import { awsErrorName, clientConfig } from '../aws.js';
 import { failure } from '../exit.js';
+import { classifyAwsError, isConnectivityFailure } from '../aws-failure.js';
 
 export const CLUSTER_RESOURCE_TYPE = 'Custom::PclusterCluster';
 /** Stack states in which no cluster of the template exists (a failed first create, a change set never run). */
@@ -59,6 +60,9 @@ export async function deployedTemplate(stackName: string, region: string, client
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (awsErrorName(e) === 'ValidationError' && /does not exist/.test(message)) return { status: 'no-stack', stackName, why: `${stackName} is not deployed yet` };
+    // A silent or unreachable endpoint is said as such, as every other AWS command says it.
+    const classified = classifyAwsError(e);
+    if (isConnectivityFailure(classified)) throw failure(`${classified.message}, reading the deployed template of ${stackName} (${purpose})`, classified.hint);
     throw failure(`could not read the deployed template of ${stackName} (${purpose}): ${message.split('\n')[0]}`,
       awsErrorName(e).includes('Credentials') ? 'set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) for an account of the target partition' : undefined);
   }

@@ -83,8 +83,6 @@ function database(config: Pick<DeploymentConfig, 'portal'> & Pick<DatabaseInputs
       // The master secret.
       'AWS::SecretsManager::Secret': 1,
       'AWS::SecretsManager::SecretTargetAttachment': 1,
-      // The EnginFrame user secret's policy refusing rotation (database-stack.ts).
-      'AWS::SecretsManager::ResourcePolicy': 1,
       'AWS::RDS::DBCluster': 1,
       // Writer and reader, in the two AZs.
       'AWS::RDS::DBInstance': 2,
@@ -97,8 +95,11 @@ function database(config: Pick<DeploymentConfig, 'portal'> & Pick<DatabaseInputs
     },
     provider(false),
   );
-  // EnginFrame's user secret and database; each cluster's slurmdbd password secret and accounting database.
-  if (config.portal.kind === 'enginframe') add(counts, { 'AWS::SecretsManager::Secret': 1, 'Custom::EnginFrameDatabase': 1 });
+  // EnginFrame's user secret (with its policy refusing rotation, database-stack.ts) and database; each cluster's
+  // slurmdbd password secret and accounting database.
+  if (config.portal.kind === 'enginframe') {
+    add(counts, { 'AWS::SecretsManager::Secret': 1, 'AWS::SecretsManager::ResourcePolicy': 1, 'Custom::EnginFrameDatabase': 1 });
+  }
   if (accountingEnabled(config)) add(counts, { 'AWS::SecretsManager::Secret': 2, 'Custom::SlurmAccountingDatabase': 2 });
   return counts;
 }
