@@ -54,6 +54,14 @@ describe('no cloud assembly is left behind', () => {
     expect(r.stderr).toContain(`--out ${mine}: the directory is not empty and holds no cloud assembly (manifest.json); nothing was written`);
     expect(readdirSync(mine)).toEqual(['notes.txt']);
   });
+
+  it('synth --out under directories that do not exist yet makes them, and leaves only the assembly there', async () => {
+    const parent = join(dir, 'new', 'deeper');
+    const r = await runCli(['synth', '-c', CONFIG, '--out', join(parent, 'cdk.out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(parent)).toEqual(['cdk.out']);
+    expect(existsSync(join(parent, 'cdk.out', 'manifest.json'))).toBe(true);
+  }, 120_000);
 });
 
 describe('a read-only --out is a usage error (exit 2), named before any work', () => {

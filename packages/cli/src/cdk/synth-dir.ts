@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../exit.js';
@@ -74,6 +74,8 @@ export function stagedSynthDir(out: string, flag = '--out'): SynthDir {
     throw usageError(`${flag} ${out}: the directory is not empty and holds no cloud assembly (manifest.json); nothing was written`, `choose an empty directory or a new one, e.g. ${flag} cdk.out`);
   }
   requireWritable(dirname(target), flag);
+  // `--out a/b/cdk.out` makes its missing parents, as a synth always has.
+  mkdirSync(dirname(target), { recursive: true });
   const staged = track(mkdtempSync(join(dirname(target), `.${basename(target)}.partial-`)));
   return {
     path: staged.path,
