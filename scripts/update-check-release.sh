@@ -29,9 +29,9 @@ for d in packages/*/node_modules; do
   if [[ -d "$rel/$(dirname "$d")" && ! -e "$rel/$d" ]]; then ln -s "$root/$d" "$rel/$d"; fi
 done
 
-# Only what synth needs (the CLI and the packages it depends on); Nx's cache is shared, so a package unchanged since
-# the release is restored, not rebuilt.
-(cd "$rel" && NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_CACHE_DIRECTORY="$root/.nx/cache" \
+# Only what synth needs (the CLI and the packages it depends on), built afresh: a cache hit restored from another
+# workspace root was seen to leave the release without its dist (about a minute either way).
+(cd "$rel" && NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE=true NX_CACHE_DIRECTORY="$work/nx-cache" \
   npx nx run cli:build --outputStyle=static >"$work/release-build.log" 2>&1) || { cat "$work/release-build.log" >&2; exit 1; }
 echo "update-check-release: release $version (${commit:0:7}) built in $((SECONDS - start)) s"
 
